@@ -1,0 +1,102 @@
+"""Reading scenario and schedule files (YAML or JSON) with errors that name file, field and id."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from scheduler.domain.scenario import Scenario
+from scheduler.domain.schedule import Schedule
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class InputError(ValueError):
+    """Bad input: every line names the place and the reason."""
+
+    def __init__(self, source: str, problems: list[str]):
+        self.source = source
+        self.problems = problems
+        super().__init__(f"{source}: " + "\n  ".join(["invalid input:", *problems]))
+
+
+def read_document(path: Path | str) -> dict[str, Any]:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise InputError(str(path), ["file not found"]) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(str(path), [f"cannot read the file: {exc}"]) from exc
+    return parse_document(text, str(path), json_only=path.suffix.lower() == ".json")
+
+
+def parse_document(text: str, source: str, *, json_only: bool = False) -> dict[str, Any]:
+    try:
+        data = json.loads(text) if json_only else yaml.safe_load(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(source, [f"line {exc.lineno}, column {exc.colno}: {exc.msg}"]) from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise InputError(source, [f"{where}not valid YAML ({getattr(exc, 'problem', exc)})"]) from exc
+    if not isinstance(data, dict):
+        raise InputError(source, ["the document must be a mapping (key: value) at the top"])
+    return data
+
+
+def load_scenario(path: Path | str) -> Scenario:
+    return parse_model(Scenario, read_document(path), str(path))
+
+
+def load_schedule(path: Path | str) -> Schedule:
+    return parse_model(Schedule, read_document(path), str(path))
+
+
+def parse_model(model: type[M], data: dict[str, Any], source: str) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(source, describe_errors(exc, data)) from None
+
+
+def describe_errors(exc: ValidationError, data: Any) -> list[str]:
+    problems = []
+    for error in exc.errors():
+        location = _readable_location(error["loc"], data)
+        message = error["msg"].removeprefix("Value error, ")
+        if not location:  # a cross-reference check: its message already names the places
+            problems.extend(part.strip() for part in message.split("; "))
+            continue
+        value = error.get("input")
+        shown = f" (got {value!r})" if error["type"] != "missing" and _short(value) else ""
+        problems.append(f"{location}: {message}{shown}")
+    return problems
+
+
+def _short(value: Any) -> bool:
+    return isinstance(value, str | int | float | bool) and len(repr(value)) <= 60
+
+
+def _readable_location(loc: tuple, data: Any) -> str:
+    """('clients', 3, 'decisions', 0, 'x') → 'clients[C3].decisions[D1].x', using ids where any."""
+    parts: list[str] = []
+    node = data
+    for key in loc:
+        if isinstance(key, int):
+            label = str(key)
+            if isinstance(node, list) and 0 <= key < len(node):
+                node = node[key]
+                if isinstance(node, dict) and isinstance(node.get("id"), str):
+                    label = node["id"]
+            else:
+                node = None
+            parts.append(f"[{label}]")
+        else:
+            node = node.get(key) if isinstance(node, dict) else None
+            parts.append(f".{key}" if parts else str(key))
+    return "".join(parts)

@@ -1,0 +1,438 @@
+"""The scenario: everything the engine needs to propose a schedule (the input contract).
+
+Models are frozen and strict (``extra="forbid"``): a misspelt field is an error, not a silently
+ignored setting. Cross-references (unknown ids, overlapping periods, ...) are checked in
+``Scenario``'s model validator so every error names the field and the id.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+FORMAT_VERSION = "1"
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
+# Swedish personal identity numbers (personnummer / samordningsnummer): YYMMDD-NNNN, YYYYMMDDNNNN...
+_PERSONAL_NUMBER_RE = re.compile(r"^(\d{2})?\d{6}[-+]?\d{4}$")
+
+
+def _check_id(value: str) -> str:
+    if _PERSONAL_NUMBER_RE.match(value):
+        raise ValueError(
+            f"{value!r} looks like a Swedish personal identity number; use a pseudonymous id"
+        )
+    if not _ID_RE.match(value):
+        raise ValueError(
+            f"{value!r} is not a valid id (letters, digits, '_', '-', '.', at most 64 characters)"
+        )
+    return value
+
+
+Id = Annotated[str, AfterValidator(_check_id)]
+NonNegativeHours = Annotated[float, Field(ge=0, le=10_000)]
+
+
+def parse_clock(value: str, *, allow_24: bool) -> int:
+    """'HH:MM' → minutes after midnight; '24:00' only where ``allow_24``."""
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", value.strip())
+    if not match:
+        raise ValueError(f"{value!r} is not a time of day in HH:MM form")
+    hours, minutes = int(match.group(1)), int(match.group(2))
+    if minutes >= 60 or hours > 24 or (hours == 24 and (minutes or not allow_24)):
+        raise ValueError(f"{value!r} is outside the day (00:00–{'24:00' if allow_24 else '23:59'})")
+    return hours * 60 + minutes
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class UnitKind(StrEnum):
+    ASSISTANCE_GROUP = "assistance_group"
+    SHORT_TERM_STAY = "short_term_stay"  # korttidsvistelse (KTV)
+    AFTER_SCHOOL = "after_school_supervision"  # korttidstillsyn
+    RESOURCE_UNIT = "resource_unit"
+
+
+class DecisionKind(StrEnum):
+    SFB_ASSISTANCE = "sfb_assistance"  # assistansersättning, paid by Försäkringskassan
+    LSS_ASSISTANCE = "lss_assistance"  # LSS 9 § 2, paid by the municipality
+    ULTIMATE_RESPONSIBILITY = "ultimate_responsibility"  # basansvar, invoiced to a provider
+    SHORT_TERM_STAY = "short_term_stay"
+    OTHER = "other"
+
+
+class EmploymentForm(StrEnum):
+    MONTHLY = "monthly"  # månadsavlönad
+    HOURLY = "hourly"  # timavlönad
+    PAN = "pan"  # PAN agreement (often family caregivers)
+
+
+class ReserveRule(StrEnum):
+    PRO_RATA_NEED = "pro_rata_need"  # reserve for later weeks in proportion to their need
+    PRO_RATA_TIME = "pro_rata_time"  # reserve in proportion to calendar time
+    NONE = "none"  # everything left in the period may be used in the horizon
+
+
+class Horizon(Frozen):
+    start: date = Field(description="First day of the schedule (local date).")
+    days: int = Field(default=28, ge=1, le=16 * 7, description="Length in days (default 4 weeks).")
+    slot_minutes: Literal[5, 10, 15, 20, 30, 60] = Field(
+        default=15, description="Time grid; every shift starts and ends on it."
+    )
+    timezone: str = Field(default="Europe/Stockholm")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @property
+    def end(self) -> date:
+        """First day after the horizon."""
+        return self.start + timedelta(days=self.days)
+
+
+class DatePeriod(Frozen):
+    """Whole days from ``start`` to ``end`` inclusive."""
+
+    start: date
+    end: date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DatePeriod:
+        if self.end < self.start:
+            raise ValueError(f"period ends ({self.end}) before it starts ({self.start})")
+        return self
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+class TimePeriod(Frozen):
+    """A local (wall-clock) period, end exclusive. Naive datetimes are in the scenario's zone."""
+
+    start: datetime
+    end: datetime
+    reason: str = ""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> TimePeriod:
+        if self.end <= self.start:
+            raise ValueError(f"period ends ({self.end}) before or when it starts ({self.start})")
+        return self
+
+
+class Unit(Frozen):
+    id: Id
+    name: str = ""
+    kind: UnitKind = UnitKind.ASSISTANCE_GROUP
+
+
+class ApprovedException(Frozen):
+    """More time than granted, approved by the head of department (work-environment reasons)."""
+
+    reference: str = Field(min_length=1, description="The approval's reference (diarienummer).")
+    extra_hours: NonNegativeHours = Field(description="Hours allowed beyond the granted total.")
+    approved_by: str = ""
+
+
+class Decision(Frozen):
+    id: Id
+    kind: DecisionKind = DecisionKind.SFB_ASSISTANCE
+    granted_hours_per_week: NonNegativeHours
+    settlement_period: DatePeriod
+    hours_performed: NonNegativeHours = Field(
+        default=0, description="Hours already performed in the period before the horizon starts."
+    )
+    reserve: ReserveRule = ReserveRule.PRO_RATA_NEED
+    exception: ApprovedException | None = None
+
+    @property
+    def granted_total_hours(self) -> float:
+        return self.granted_hours_per_week * self.settlement_period.days / 7
+
+
+class NeedWindow(Frozen):
+    """A weekly recurring window of need. Where windows overlap, the largest count applies."""
+
+    days: list[Weekday] = Field(default_factory=lambda: list(WEEKDAYS), min_length=1)
+    start: str = Field(description="HH:MM local time.")
+    end: str = Field(description="HH:MM; at or before start means the window ends the next day.")
+    staff: int = Field(default=1, ge=1, le=10, description="Assistants needed at once.")
+    on_call: bool = Field(
+        default=False, description="Sleeping on-call duty (jour): counts partly as work time."
+    )
+
+    @field_validator("start")
+    @classmethod
+    def _start_clock(cls, value: str) -> str:
+        parse_clock(value, allow_24=False)
+        return value
+
+    @field_validator("end")
+    @classmethod
+    def _end_clock(cls, value: str) -> str:
+        parse_clock(value, allow_24=True)
+        return value
+
+    @property
+    def start_minute(self) -> int:
+        return parse_clock(self.start, allow_24=False)
+
+    @property
+    def length_minutes(self) -> int:
+        end = parse_clock(self.end, allow_24=True)
+        return end - self.start_minute if end > self.start_minute else end + 1440 - self.start_minute
+
+
+class NeedException(TimePeriod):
+    """A dated change of need: ``staff`` at once during the period (0: no need, e.g. hospital)."""
+
+    staff: int = Field(default=0, ge=0, le=10)
+    on_call: bool = False
+
+
+class Need(Frozen):
+    weekly: list[NeedWindow] = Field(default_factory=list)
+    exceptions: list[NeedException] = Field(default_factory=list)
+
+
+class Client(Frozen):
+    id: Id
+    unit: Id
+    decisions: list[Decision] = Field(min_length=1)
+    need: Need
+    approved_staff: list[Id] = Field(
+        default_factory=list, description="Assistants the client has accepted."
+    )
+    required_competences: list[str] = Field(default_factory=list)
+
+
+class AvailabilityWindow(Frozen):
+    """A weekly window in which a staff member can be scheduled."""
+
+    days: list[Weekday] = Field(default_factory=lambda: list(WEEKDAYS), min_length=1)
+    start: str = "00:00"
+    end: str = "24:00"
+
+    @field_validator("start")
+    @classmethod
+    def _start_clock(cls, value: str) -> str:
+        parse_clock(value, allow_24=False)
+        return value
+
+    @field_validator("end")
+    @classmethod
+    def _end_clock(cls, value: str) -> str:
+        parse_clock(value, allow_24=True)
+        return value
+
+
+class Staff(Frozen):
+    id: Id
+    home_unit: Id
+    contract_hours_per_week: NonNegativeHours = Field(
+        description="Contracted hours per week (employment degree × full time); 0 for hourly."
+    )
+    employment: EmploymentForm = EmploymentForm.MONTHLY
+    competences: list[str] = Field(default_factory=list)
+    also_units: list[Id] = Field(default_factory=list, description="Other units they may work in.")
+    availability: list[AvailabilityWindow] | None = Field(
+        default=None, description="Weekly windows they can work in; none given means any time."
+    )
+    absences: list[TimePeriod] = Field(default_factory=list)
+    overtime_hours_this_year: NonNegativeHours = Field(
+        default=0, description="Overtime already worked this calendar year (towards the 200 h cap)."
+    )
+
+
+class WorkingTimeRules(Frozen):
+    """AB with Bilaga J, PAN and Arbetstidslagen; defaults from DOMAIN.md."""
+
+    min_shift_hours: float = Field(default=3, gt=0, le=24)
+    max_shift_hours: float = Field(default=13, gt=0, le=24, description="Work + jour.")
+    long_shift_hours: float = Field(
+        default=13, gt=0, le=24,
+        description="Shifts longer than this are followed by rest at least as long as the shift.",
+    )
+    daily_rest_hours: float = Field(default=11, ge=0, le=24)
+    weekly_rest_hours: float = Field(default=36, ge=0, le=72)
+    weekly_rest_excludes_daily_rest: bool = Field(
+        default=True, description="The weekly rest may not overlap a shift's daily rest."
+    )
+    full_time_hours_per_week: float = Field(default=40, gt=0, le=60)
+    limiting_period_weeks: int = Field(default=4, ge=1, le=16)
+    max_average_hours_per_week: float = Field(
+        default=48, gt=0, le=80, description="Work incl. overtime and jour, on average."
+    )
+    max_overtime_hours_per_4_weeks: float = Field(default=48, ge=0)
+    max_overtime_hours_per_year: float = Field(default=200, ge=0)
+    max_on_call_hours_per_4_weeks: float = Field(default=48, ge=0)
+    on_call_work_fraction: float = Field(
+        default=0.5, ge=0, le=1, description="Share of jour counted as work time (Bilaga J)."
+    )
+    night_start: str = "22:00"
+    night_end: str = "06:00"
+    night_shift_min_hours: float = Field(
+        default=3, gt=0, description="A shift with at least this much night time is a night shift."
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> WorkingTimeRules:
+        if self.min_shift_hours > self.max_shift_hours:
+            raise ValueError("min_shift_hours is larger than max_shift_hours")
+        parse_clock(self.night_start, allow_24=False)
+        parse_clock(self.night_end, allow_24=True)
+        return self
+
+
+class ShiftGeneration(Frozen):
+    """Which shifts the engine may propose: starts and lengths on a coarse grid keep it fast."""
+
+    start_step_minutes: int = Field(default=60, ge=5, le=720)
+    length_step_minutes: int = Field(default=60, ge=5, le=720)
+
+
+class Weights(Frozen):
+    """Weight per unit of each soft rule's raw penalty (per hour unless said otherwise)."""
+
+    uncovered: int = Field(default=100, ge=0, description="Per person-hour of need not covered.")
+    overtime: int = Field(default=30, ge=0, description="Per hour beyond full time.")
+    additional_hours: int = Field(default=10, ge=0, description="Per hour beyond contract (mertid).")
+    unused_contract: int = Field(default=4, ge=0, description="Per contracted hour not scheduled.")
+    fairness: int = Field(default=5, ge=0, description="Per night/weekend shift off a fair share.")
+    continuity: int = Field(default=8, ge=0, description="Per assistant working for a client.")
+
+
+class SolverSettings(Frozen):
+    time_limit_seconds: float = Field(default=30, gt=0, le=24 * 3600)
+    workers: int = Field(default=2, ge=1, le=64)
+    seed: int = Field(default=0, ge=0)
+
+
+class Scenario(Frozen):
+    """A complete scheduling problem: who needs what, who can work, and under which rules."""
+
+    format_version: Literal["1"] = FORMAT_VERSION
+    name: str = Field(min_length=1)
+    description: str = ""
+    horizon: Horizon
+    units: list[Unit] = Field(min_length=1)
+    clients: list[Client] = Field(default_factory=list)
+    staff: list[Staff] = Field(default_factory=list)
+    rules: WorkingTimeRules = WorkingTimeRules()
+    shifts: ShiftGeneration = ShiftGeneration()
+    weights: Weights = Weights()
+    solver: SolverSettings = SolverSettings()
+
+    @model_validator(mode="after")
+    def _references(self) -> Scenario:
+        errors: list[str] = []
+        unit_ids = _unique(self.units, "units", errors)
+        staff_ids = _unique(self.staff, "staff", errors)
+        client_ids = _unique(self.clients, "clients", errors)
+        del client_ids
+        decision_owner: dict[str, str] = {}
+        for c in self.clients:
+            where = f"clients[{c.id}]"
+            if c.unit not in unit_ids:
+                errors.append(f"{where}.unit: unknown unit {c.unit!r}")
+            for sid in c.approved_staff:
+                if sid not in staff_ids:
+                    errors.append(f"{where}.approved_staff: unknown staff {sid!r}")
+            if len(set(c.approved_staff)) != len(c.approved_staff):
+                errors.append(f"{where}.approved_staff: a staff id is listed twice")
+            for d in c.decisions:
+                if d.id in decision_owner:
+                    errors.append(
+                        f"{where}.decisions[{d.id}]: id already used by client "
+                        f"{decision_owner[d.id]!r}"
+                    )
+                decision_owner[d.id] = c.id
+                if d.exception is not None and d.exception.extra_hours <= 0:
+                    errors.append(f"{where}.decisions[{d.id}].exception.extra_hours must be > 0")
+                if d.hours_performed > d.granted_total_hours + (
+                    d.exception.extra_hours if d.exception else 0
+                ) + 1e-6:
+                    errors.append(
+                        f"{where}.decisions[{d.id}].hours_performed: {d.hours_performed} h is more "
+                        f"than the period grants ({d.granted_total_hours:.2f} h)"
+                    )
+                if d.settlement_period.start > self.horizon.start and d.hours_performed > 0:
+                    errors.append(
+                        f"{where}.decisions[{d.id}].hours_performed: the period starts after the "
+                        "horizon does, so nothing can have been performed in it yet"
+                    )
+            by_kind: dict[DecisionKind, list[Decision]] = {}
+            for d in c.decisions:
+                by_kind.setdefault(d.kind, []).append(d)
+            for kind, ds in by_kind.items():
+                ds = sorted(ds, key=lambda d: d.settlement_period.start)
+                for a, b in zip(ds, ds[1:], strict=False):
+                    if b.settlement_period.start <= a.settlement_period.end:
+                        errors.append(
+                            f"{where}.decisions: settlement periods of {a.id!r} and {b.id!r} "
+                            f"({kind.value}) overlap"
+                        )
+        for s in self.staff:
+            where = f"staff[{s.id}]"
+            if s.home_unit not in unit_ids:
+                errors.append(f"{where}.home_unit: unknown unit {s.home_unit!r}")
+            for u in s.also_units:
+                if u not in unit_ids:
+                    errors.append(f"{where}.also_units: unknown unit {u!r}")
+            periods = sorted(s.absences, key=lambda p: p.start)
+            for a, b in zip(periods, periods[1:], strict=False):
+                if b.start < a.end:
+                    errors.append(
+                        f"{where}.absences: {a.start:%Y-%m-%d %H:%M}–{a.end:%Y-%m-%d %H:%M} and "
+                        f"{b.start:%Y-%m-%d %H:%M}–{b.end:%Y-%m-%d %H:%M} overlap"
+                    )
+        if errors:
+            raise ValueError("; ".join(errors))
+        return self
+
+    # Look-ups used everywhere; cheap enough to rebuild (scenarios are small).
+    def staff_by_id(self) -> dict[str, Staff]:
+        return {s.id: s for s in self.staff}
+
+    def client_by_id(self) -> dict[str, Client]:
+        return {c.id: c for c in self.clients}
+
+    def unit_by_id(self) -> dict[str, Unit]:
+        return {u.id: u for u in self.units}
+
+
+def _unique(items: list, label: str, errors: list[str]) -> set[str]:
+    seen: set[str] = set()
+    for item in items:
+        if item.id in seen:
+            errors.append(f"{label}: id {item.id!r} is used twice")
+        seen.add(item.id)
+    return seen
+
+
+def clock_to_time(minutes: int) -> time:
+    return time(minutes // 60 % 24, minutes % 60)

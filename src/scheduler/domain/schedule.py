@@ -1,0 +1,77 @@
+"""The schedule: the engine's output contract (JSON), read back by the independent validator."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+SCHEDULE_FORMAT_VERSION = "1"
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Break(_Out):
+    start: AwareDatetime
+    end: AwareDatetime
+    paid: bool = Field(description="A paid meal pause on duty (true) or an unpaid break (false).")
+
+
+class Shift(_Out):
+    staff: str
+    client: str | None = Field(description="The client served; none for unit (group) shifts.")
+    unit: str
+    start: AwareDatetime = Field(description="Local time with UTC offset.")
+    end: AwareDatetime
+    hours: float = Field(description="Elapsed hours (right across daylight-saving changes).")
+    on_call_hours: float = Field(default=0, description="Of which sleeping on-call duty (jour).")
+    breaks: list[Break] = Field(default_factory=list)
+
+
+class UncoveredInterval(_Out):
+    client: str | None
+    unit: str
+    start: AwareDatetime
+    end: AwareDatetime
+    missing: int = Field(description="Assistants missing at once in the interval.")
+    reason: str
+
+
+class PenaltyTerm(_Out):
+    rule: str
+    raw: float = Field(description="The violation in its own unit (hours, shifts, assistants).")
+    unit: str
+    weight: int
+    contribution: float = Field(description="raw × weight, as in the objective.")
+
+
+class SolveInfo(_Out):
+    status: Literal["optimal", "feasible", "infeasible", "model_invalid", "unknown", "greedy"]
+    objective: float | None
+    best_bound: float | None
+    gap: float | None = Field(description="(objective − bound) / objective; 0 when optimal.")
+    wall_seconds: float
+    time_to_first_solution_seconds: float | None = None
+    time_limit_seconds: float
+    workers: int
+    seed: int
+    components: int = 1
+    variables: int = 0
+    engine: str = "cp-sat"
+
+
+class Schedule(_Out):
+    format_version: Literal["1"] = SCHEDULE_FORMAT_VERSION
+    scenario: str
+    horizon_start: str
+    horizon_days: int
+    timezone: str
+    created: datetime
+    solve: SolveInfo
+    penalties: list[PenaltyTerm] = Field(default_factory=list)
+    shifts: list[Shift] = Field(default_factory=list)
+    uncovered: list[UncoveredInterval] = Field(default_factory=list)
+    kpis: dict[str, Any] = Field(default_factory=dict, description="See results.kpi.")

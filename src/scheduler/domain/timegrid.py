@@ -1,0 +1,81 @@
+"""The horizon's time grid: real (UTC) time cut in equal slots, labelled in local wall-clock time.
+
+Working in elapsed time makes durations right across daylight-saving changes: the spring night
+22:00–07:00 is 8 hours, the autumn one 10. Local times are converted only at the edges.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+from scheduler.domain.scenario import Horizon
+
+
+@dataclass(frozen=True)
+class TimeGrid:
+    start_date: date
+    days: int
+    slot_minutes: int
+    zone: ZoneInfo
+
+    @classmethod
+    def from_horizon(cls, horizon: Horizon) -> TimeGrid:
+        return cls(horizon.start, horizon.days, horizon.slot_minutes, ZoneInfo(horizon.timezone))
+
+    @cached_property
+    def origin(self) -> datetime:
+        """The horizon's first instant (local midnight of the start date) in UTC."""
+        return self.local(self.start_date, 0)
+
+    @cached_property
+    def n_slots(self) -> int:
+        end = self.local(self.start_date + timedelta(days=self.days), 0)
+        return self.minutes_between(self.origin, end) // self.slot_minutes
+
+    @property
+    def slots_per_hour(self) -> float:
+        return 60 / self.slot_minutes
+
+    def local(self, day: date, minute_of_day: int) -> datetime:
+        """Local wall-clock ``day`` + minutes (may exceed 24 h) as an aware UTC datetime."""
+        extra_days, minute = divmod(minute_of_day, 1440)
+        naive = datetime.combine(day + timedelta(days=extra_days), time(minute // 60, minute % 60))
+        return naive.replace(tzinfo=self.zone).astimezone(UTC)
+
+    def aware(self, value: datetime) -> datetime:
+        """A scenario datetime (naive = local wall-clock) as an aware UTC datetime."""
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=self.zone)
+        return value.astimezone(UTC)
+
+    @staticmethod
+    def minutes_between(a: datetime, b: datetime) -> int:
+        return int((b - a).total_seconds() // 60)
+
+    def slot_floor(self, instant: datetime) -> int:
+        """The slot containing ``instant`` (may lie outside 0..n_slots)."""
+        return self.minutes_between(self.origin, instant) // self.slot_minutes
+
+    def slot_ceil(self, instant: datetime) -> int:
+        return -(-self.minutes_between(self.origin, instant) // self.slot_minutes)
+
+    def instant(self, slot: int) -> datetime:
+        """UTC start of ``slot``."""
+        return self.origin + timedelta(minutes=slot * self.slot_minutes)
+
+    def local_time(self, slot: int) -> datetime:
+        """Local (aware) start of ``slot``, for output."""
+        return self.instant(slot).astimezone(self.zone)
+
+    def local_date(self, slot: int) -> date:
+        return self.local_time(slot).date()
+
+    def day_starts(self) -> list[int]:
+        """Slot index of each local midnight in the horizon (plus the end)."""
+        return [
+            self.slot_floor(self.local(self.start_date + timedelta(days=d), 0))
+            for d in range(self.days + 1)
+        ]

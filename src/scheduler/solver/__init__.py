@@ -1,0 +1,1 @@
+"""CP-SAT engine: candidate shifts, rule families, solve."""

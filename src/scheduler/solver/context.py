@@ -1,0 +1,96 @@
+"""The variable container every rule works on, and the penalty terms soft rules return.
+
+Assignment variables exist only for eligible combinations (approved, competent, available for the
+whole shift), so most of the eligibility rules hold by construction.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from scheduler.solver.problem import Problem
+from scheduler.solver.shifts import CandidateShift
+
+# Objective coefficients are integers: raw values are scaled so every unit divides this.
+OBJECTIVE_SCALE = 6000
+
+
+@dataclass(frozen=True)
+class Penalty:
+    """A soft rule's named raw penalty: ``expr / scale`` in ``unit`` (hours, shifts, ...)."""
+
+    rule: str
+    expr: cp_model.LinearExprT
+    scale: int
+    unit: str
+    weight: int
+
+
+@dataclass
+class ModelContext:
+    problem: Problem
+    model: cp_model.CpModel
+    shifts: list[CandidateShift]
+    client_ids: list[str]
+    staff_ids: list[str]
+    x: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
+    by_staff: dict[str, list[tuple[CandidateShift, cp_model.IntVar]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    by_shift: dict[int, list[tuple[str, cp_model.IntVar]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    staffed: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    # Intervals per (staff, timeline); each timeline becomes one NoOverlap.
+    timelines: dict[tuple[str, str], list[cp_model.IntervalVar]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+
+    @classmethod
+    def build(cls, problem: Problem, shifts: list[CandidateShift], client_ids: list[str],
+              staff_ids: list[str]) -> ModelContext:
+        ctx = cls(problem, cp_model.CpModel(), shifts, client_ids, staff_ids)
+        staff_set = set(staff_ids)
+        prefix = {
+            sid: _prefix(problem.staff[sid].available) for sid in staff_ids
+        }
+        for shift in shifts:
+            data = problem.clients[shift.client_id]
+            for sid in data.eligible_staff:
+                if sid not in staff_set:
+                    continue
+                p = prefix[sid]
+                if p[shift.end] - p[shift.start] != shift.end - shift.start:
+                    continue  # absent or outside availability for part of the shift
+                var = ctx.model.new_bool_var(f"assign__{sid}__{shift.client_id}__{shift.index}")
+                ctx.x[sid, shift.index] = var
+                ctx.by_staff[sid].append((shift, var))
+                ctx.by_shift[shift.index].append((sid, var))
+        for shift in shifts:
+            takers = ctx.by_shift.get(shift.index, [])
+            if not takers:
+                continue
+            top = int(problem.clients[shift.client_id].demand.count[shift.start : shift.end].min())
+            y = ctx.model.new_int_var(0, min(top, len(takers)), f"staffed__{shift.index}")
+            ctx.model.add(sum(v for _, v in takers) == y).with_name(f"staffed_def__{shift.index}")
+            ctx.staffed[shift.index] = y
+        return ctx
+
+    @property
+    def shifts_by_index(self) -> dict[int, CandidateShift]:
+        return {s.index: s for s in self.shifts}
+
+    @property
+    def live_shifts(self) -> list[CandidateShift]:
+        """Shifts someone could take."""
+        return [s for s in self.shifts if s.index in self.staffed]
+
+
+def _prefix(mask) -> list[int]:
+    out = [0]
+    for value in mask:
+        out.append(out[-1] + int(value))
+    return out

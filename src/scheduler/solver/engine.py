@@ -1,0 +1,330 @@
+"""Solving a scenario: split it into independent parts, solve each with CP-SAT, extract the schedule.
+
+Clients and staff that can never share work (no approval links them) form separate components;
+every rule is per client or per staff member, so solving components apart is exact and much
+faster. The time limit is shared out by model size; time a component leaves unused passes on.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from scheduler.domain.scenario import Scenario
+from scheduler.domain.schedule import (
+    PenaltyTerm,
+    Schedule,
+    Shift,
+    SolveInfo,
+    UncoveredInterval,
+)
+from scheduler.solver.context import OBJECTIVE_SCALE
+from scheduler.solver.model import BuiltModel, build_model
+from scheduler.solver.problem import Problem, compile_problem
+from scheduler.solver.rules import REGISTRY
+from scheduler.solver.shifts import CandidateShift, generate_shifts
+
+
+@dataclass(frozen=True)
+class Progress:
+    component: int
+    components: int
+    objective: float  # best total so far (finished components + this one's incumbent)
+    bound: float
+    seconds: float
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+@dataclass
+class Component:
+    clients: list[str]
+    staff: list[str]
+    shifts: list[CandidateShift] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        """A rough count of assignment variables, to share out the time limit."""
+        return max(1, len(self.shifts) * len(self.staff))
+
+
+def components(problem: Problem, shifts: list[CandidateShift]) -> list[Component]:
+    parent: dict[str, str] = {}
+
+    def find(node: str) -> str:
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for cid, data in problem.clients.items():
+        find("c:" + cid)
+        for sid in data.eligible_staff:
+            parent[find("s:" + sid)] = find("c:" + cid)
+    for sid in problem.staff:
+        find("s:" + sid)
+    groups: dict[str, Component] = {}
+    for node in parent:
+        kind, ident = node.split(":", 1)
+        comp = groups.setdefault(find(node), Component([], []))
+        (comp.clients if kind == "c" else comp.staff).append(ident)
+    by_client = {cid: comp for comp in groups.values() for cid in comp.clients}
+    for shift in shifts:
+        by_client[shift.client_id].shifts.append(shift)
+    # Staff nobody approved share one trivial model: only their unused hours count.
+    idle = Component([], [s for comp in groups.values() if not comp.clients for s in comp.staff])
+    out = sorted((c for c in groups.values() if c.clients), key=lambda c: -c.size)
+    if idle.staff:
+        out.append(idle)
+    return out
+
+
+@dataclass
+class _Outcome:
+    status: str
+    objective: float
+    bound: float
+    values: dict[str, float]  # penalty rule → raw value
+    assigned: list[tuple[str, CandidateShift]]
+    first_solution_seconds: float | None
+    variables: int
+
+
+class _Monitor(cp_model.CpSolverSolutionCallback):
+    def __init__(self, offset: float, index: int, total: int, started: float,
+                 callback: ProgressCallback | None):
+        super().__init__()
+        self.offset, self.index, self.total = offset, index, total
+        self.started, self.callback = started, callback
+        self.first: float | None = None
+
+    def on_solution_callback(self) -> None:
+        now = time.perf_counter() - self.started
+        if self.first is None:
+            self.first = now
+        if self.callback is not None:
+            self.callback(Progress(
+                component=self.index,
+                components=self.total,
+                objective=self.offset + self.objective_value / OBJECTIVE_SCALE,
+                bound=self.offset + self.best_objective_bound / OBJECTIVE_SCALE,
+                seconds=now,
+            ))
+
+
+_STATUS = {
+    cp_model.OPTIMAL: "optimal",
+    cp_model.FEASIBLE: "feasible",
+    cp_model.INFEASIBLE: "infeasible",
+    cp_model.MODEL_INVALID: "model_invalid",
+    cp_model.UNKNOWN: "unknown",
+}
+
+
+def solve(
+    scenario: Scenario,
+    *,
+    time_limit: float | None = None,
+    workers: int | None = None,
+    seed: int | None = None,
+    progress: ProgressCallback | None = None,
+    log: bool = False,
+) -> Schedule:
+    settings = scenario.solver
+    time_limit = settings.time_limit_seconds if time_limit is None else time_limit
+    workers = settings.workers if workers is None else workers
+    seed = settings.seed if seed is None else seed
+    started = time.perf_counter()
+
+    problem = compile_problem(scenario)
+    shifts = generate_shifts(problem)
+    parts = components(problem, shifts)
+    outcomes: list[_Outcome] = []
+    done_objective = 0.0
+    for index, part in enumerate(parts):
+        elapsed = time.perf_counter() - started
+        remaining_size = sum(p.size for p in parts[index:])
+        share = max(0.5, (time_limit - elapsed) * part.size / max(remaining_size, 1))
+        built = build_model(problem, part.shifts, part.clients, part.staff)
+        outcome = _solve_part(built, share, workers, seed, log,
+                              _Monitor(done_objective, index, len(parts), started, progress))
+        outcomes.append(outcome)
+        done_objective += outcome.objective
+    return _schedule(problem, outcomes, time.perf_counter() - started, time_limit, workers, seed,
+                     len(parts))
+
+
+def _solve_part(built: BuiltModel, seconds: float, workers: int, seed: int, log: bool,
+                monitor: _Monitor) -> _Outcome:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    solver.parameters.log_search_progress = log
+    code = solver.solve(built.model, monitor)
+    status = _STATUS.get(code, "unknown")
+    ctx = built.ctx
+    variables = len(ctx.model.proto.variables)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        # Assigning nobody is always feasible; say so rather than pretend.
+        return _Outcome(status, float("nan"), float("nan"), {}, [], None, variables)
+    values: dict[str, float] = defaultdict(float)
+    for p in built.penalties:
+        values[p.rule] += solver.value(p.expr) / p.scale
+    shifts = ctx.shifts_by_index
+    assigned = [(sid, shifts[i]) for (sid, i), var in ctx.x.items() if solver.boolean_value(var)]
+    return _Outcome(
+        status=status,
+        objective=solver.objective_value / OBJECTIVE_SCALE,
+        bound=solver.best_objective_bound / OBJECTIVE_SCALE,
+        values=dict(values),
+        assigned=assigned,
+        first_solution_seconds=monitor.first,
+        variables=variables,
+    )
+
+
+def _schedule(problem: Problem, outcomes: list[_Outcome], wall: float, time_limit: float,
+              workers: int, seed: int, n_components: int) -> Schedule:
+    grid = problem.grid
+    scenario = problem.scenario
+    solved = [o for o in outcomes if o.status in ("optimal", "feasible")]
+    if len(solved) < len(outcomes):
+        status = "unknown"
+    elif all(o.status == "optimal" for o in outcomes):
+        status = "optimal"
+    else:
+        status = "feasible"
+    objective = sum(o.objective for o in solved) if solved else None
+    bound = sum(o.bound for o in solved) if solved else None
+    gap = None
+    if objective is not None and bound is not None:
+        gap = 0.0 if status == "optimal" else max(0.0, objective - bound) / max(abs(objective), 1e-9)
+    firsts = [o.first_solution_seconds for o in outcomes if o.first_solution_seconds is not None]
+
+    penalties = []
+    weights = scenario.weights.model_dump()
+    for rule in REGISTRY:
+        for term in rule.penalties:
+            raw = sum(o.values.get(term, 0.0) for o in solved)
+            weight = _weight_of(term, weights)
+            penalties.append(PenaltyTerm(rule=term, raw=round(raw, 4), unit=_UNITS[term],
+                                         weight=weight, contribution=round(raw * weight, 4)))
+
+    assigned = sorted((a for o in solved for a in o.assigned),
+                      key=lambda a: (a[1].start, a[0]))
+    shifts = [
+        Shift(
+            staff=sid,
+            client=s.client_id,
+            unit=s.unit_id,
+            start=grid.local_time(s.start),
+            end=grid.local_time(s.end),
+            hours=s.minutes / 60,
+            on_call_hours=s.on_call_minutes / 60,
+        )
+        for sid, s in assigned
+    ]
+    return Schedule(
+        scenario=scenario.name,
+        horizon_start=scenario.horizon.start.isoformat(),
+        horizon_days=scenario.horizon.days,
+        timezone=scenario.horizon.timezone,
+        created=datetime.now(UTC),
+        solve=SolveInfo(
+            status=status,
+            objective=None if objective is None else round(objective, 4),
+            best_bound=None if bound is None else round(bound, 4),
+            gap=None if gap is None else round(gap, 6),
+            wall_seconds=round(wall, 3),
+            time_to_first_solution_seconds=round(max(firsts), 3) if firsts else None,
+            time_limit_seconds=time_limit,
+            workers=workers,
+            seed=seed,
+            components=n_components,
+            variables=sum(o.variables for o in outcomes),
+        ),
+        penalties=penalties,
+        shifts=shifts,
+        uncovered=uncovered_intervals(problem, assigned),
+    )
+
+
+_UNITS = {
+    "uncovered_need": "person-hours",
+    "overtime": "hours",
+    "additional_hours": "hours",
+    "unused_contract": "hours",
+    "fair_nights": "night shifts per FTE (spread)",
+    "fair_weekends": "weekend shifts per FTE (spread)",
+    "continuity": "assistants per client, summed",
+}
+
+_WEIGHT_FIELD = {
+    "uncovered_need": "uncovered",
+    "fair_nights": "fairness",
+    "fair_weekends": "fairness",
+}
+
+
+def _weight_of(term: str, weights: dict) -> int:
+    return int(weights[_WEIGHT_FIELD.get(term, term)])
+
+
+def uncovered_intervals(problem: Problem, assigned: list[tuple[str, CandidateShift]]
+                        ) -> list[UncoveredInterval]:
+    grid = problem.grid
+    staffed: dict[str, np.ndarray] = {
+        cid: np.zeros(grid.n_slots, dtype=np.int16) for cid in problem.clients
+    }
+    for _, s in assigned:
+        staffed[s.client_id][s.start : s.end] += 1
+    out = []
+    for cid, data in problem.clients.items():
+        missing = data.demand.count - staffed[cid]
+        available_now = np.zeros(grid.n_slots, dtype=bool)
+        for sid in data.eligible_staff:
+            available_now |= problem.staff[sid].available
+        t = 0
+        while t < grid.n_slots:
+            if missing[t] <= 0:
+                t += 1
+                continue
+            start = t
+            reason = _reason(problem, data, available_now, staffed[cid], t)
+            while (t < grid.n_slots and missing[t] == missing[start]
+                   and _reason(problem, data, available_now, staffed[cid], t) == reason):
+                t += 1
+            out.append(UncoveredInterval(
+                client=cid, unit=data.client.unit,
+                start=grid.local_time(start), end=grid.local_time(t),
+                missing=int(missing[start]), reason=reason,
+            ))
+    return out
+
+
+def _reason(problem: Problem, data, available_now: np.ndarray, staffed: np.ndarray,
+            t: int) -> str:
+    if not data.decided[t]:
+        return "no decision covers this time"
+    if not data.eligible_staff:
+        return "no approved assistant with the required competences"
+    if not available_now[t]:
+        return "no approved assistant is available (absence or availability)"
+    for budget in data.budgets:
+        if budget.first_slot <= t < budget.end_slot:
+            used = int(staffed[budget.first_slot:budget.end_slot].sum()) * grid_hours(problem)
+            if used >= budget.available_hours - problem.scenario.rules.min_shift_hours:
+                return f"granted hours used up in the settlement period ({budget.decision_id})"
+    return "not covered: working-time rules or cost outweigh it (see penalties)"
+
+
+def grid_hours(problem: Problem) -> float:
+    return problem.slot_minutes / 60

@@ -1,0 +1,36 @@
+"""Continuity: few different assistants per client (the client chooses who comes, and fewer
+faces mean better care). The raw penalty is the number of (client, assistant) pairs used."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from scheduler.solver.context import ModelContext, Penalty
+from scheduler.solver.rules.base import Rule
+
+
+def add_continuity(ctx: ModelContext) -> list[Penalty]:
+    pairs = defaultdict(list)
+    shifts = ctx.shifts_by_index
+    for (sid, index), var in ctx.x.items():
+        pairs[shifts[index].client_id, sid].append(var)
+    used = []
+    for (cid, sid), variables in pairs.items():
+        works_for = ctx.model.new_bool_var(f"works_for__{cid}__{sid}")
+        for var in variables:
+            ctx.model.add_implication(var, works_for)
+        used.append(works_for)
+    weight = ctx.problem.scenario.weights.continuity
+    return [Penalty("continuity", sum(used), 1, "assistants per client, summed", weight)]
+
+
+RULES = [
+    Rule(
+        id="continuity",
+        kind="soft",
+        title="Few different assistants per client",
+        source="LSS 6 § (continuity); the client's choice of assistants",
+        add=add_continuity,
+        penalties=("continuity",),
+    ),
+]

@@ -1,0 +1,85 @@
+"""Fair spread of night and weekend shifts among regular staff.
+
+Each member's count is scaled to a full-time, present-all-horizon equivalent:
+    rate = shifts × (full-time hours / contract hours) × (horizon days / days not absent),
+stored as hundredths. The penalty is the spread (max − min rate) among the regular staff
+(monthly or PAN, with a contract) approved for a client who needs someone at night (resp. at
+weekends), per group of staff and clients that share work. The validator recomputes it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from ortools.sat.python.cp_model import LinearExprT
+
+from scheduler.solver.context import ModelContext, Penalty
+from scheduler.solver.rules.base import Rule
+
+RATE_SCALE = 100
+
+
+def rate_factor(full_time_hours: float, contract_hours: float, days: int,
+                available_days: float) -> int:
+    return round(RATE_SCALE * full_time_hours / contract_hours * days / available_days)
+
+
+def _spread(ctx: ModelContext, kind: str, slot_mask: np.ndarray) -> LinearExprT:
+    problem = ctx.problem
+    needing = [
+        c for c in ctx.client_ids
+        if (problem.clients[c].demand.count[slot_mask] > 0).any()
+    ]
+    group = sorted({
+        sid for c in needing for sid in problem.clients[c].eligible_staff
+        if sid in ctx.staff_ids and problem.staff[sid].is_regular
+        and problem.staff[sid].available_days > 0
+    })
+    if len(group) < 2:
+        return 0
+    full_time = problem.scenario.rules.full_time_hours_per_week
+    rates = []
+    top = 0
+    for sid in group:
+        data = problem.staff[sid]
+        factor = rate_factor(full_time, data.staff.contract_hours_per_week, problem.grid.days,
+                             data.available_days)
+        chosen = [v for s, v in ctx.by_staff.get(sid, []) if getattr(s, f"is_{kind}")]
+        rates.append(factor * sum(chosen) if chosen else 0)
+        top = max(top, factor * problem.grid.days * 2)
+    high = ctx.model.new_int_var(0, top, f"{kind}_rate_max")
+    low = ctx.model.new_int_var(0, top, f"{kind}_rate_min")
+    ctx.model.add_max_equality(high, rates)
+    ctx.model.add_min_equality(low, rates)
+    return high - low
+
+
+def add_fair_nights(ctx: ModelContext) -> list[Penalty]:
+    weight = ctx.problem.scenario.weights.fairness
+    spread = _spread(ctx, "night", ctx.problem.night)
+    return [Penalty("fair_nights", spread, RATE_SCALE, "night shifts per FTE", weight)]
+
+
+def add_fair_weekends(ctx: ModelContext) -> list[Penalty]:
+    weight = ctx.problem.scenario.weights.fairness
+    spread = _spread(ctx, "weekend", ctx.problem.weekend)
+    return [Penalty("fair_weekends", spread, RATE_SCALE, "weekend shifts per FTE", weight)]
+
+
+RULES = [
+    Rule(
+        id="fair_nights",
+        kind="soft",
+        title="Night shifts spread fairly (per full-time equivalent)",
+        source="AB; local agreements on schedule fairness",
+        add=add_fair_nights,
+        penalties=("fair_nights",),
+    ),
+    Rule(
+        id="fair_weekends",
+        kind="soft",
+        title="Weekend shifts spread fairly (per full-time equivalent)",
+        source="AB; local agreements on schedule fairness",
+        add=add_fair_weekends,
+        penalties=("fair_weekends",),
+    ),
+]
