@@ -1,0 +1,75 @@
+"""Schedule files: JSON that loads back, and a CSV of shifts with local times and offsets."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from scheduler.domain.loader import load_schedule
+from scheduler.domain.schedule import Break, Schedule, Shift, SolveInfo
+from scheduler.results.export import SHIFT_COLUMNS, write_kpi_csvs, write_schedule
+from scheduler.results.kpi import compute_kpis
+
+SE = ZoneInfo("Europe/Stockholm")
+
+
+def _schedule() -> Schedule:
+    day = Shift(
+        staff="A01", client="C01", unit="U1",
+        start=datetime(2027, 3, 22, 8, tzinfo=SE), end=datetime(2027, 3, 22, 16, tzinfo=SE),
+        hours=8,
+        breaks=[
+            Break(start=datetime(2027, 3, 22, 12, tzinfo=SE),
+                  end=datetime(2027, 3, 22, 12, 30, tzinfo=SE), paid=True),
+            # Given in UTC: written in local time (14:00 UTC = 15:00 CET).
+            Break(start=datetime(2027, 3, 22, 14, tzinfo=UTC),
+                  end=datetime(2027, 3, 22, 14, 15, tzinfo=UTC), paid=False),
+        ],
+    )
+    # Across the spring change: 22:00 CET → 07:00 CEST, 8 h elapsed, 7 h of it jour.
+    night = Shift(
+        staff="A02", client="C01", unit="U1",
+        start=datetime(2027, 3, 27, 22, tzinfo=SE), end=datetime(2027, 3, 28, 7, tzinfo=SE),
+        hours=8, on_call_hours=7,
+    )
+    return Schedule(
+        scenario="tiny", horizon_start="2027-03-22", horizon_days=7, timezone="Europe/Stockholm",
+        created=datetime(2027, 3, 1, tzinfo=UTC),
+        solve=SolveInfo(status="optimal", objective=0, best_bound=0, gap=0, wall_seconds=0.1,
+                        time_limit_seconds=5, workers=1, seed=0),
+        shifts=[day, night],
+    )
+
+
+def test_write_schedule_json_and_csv(tmp_path):
+    schedule = _schedule()
+    json_path, csv_path = write_schedule(schedule, tmp_path / "out" / "week.json")
+    assert csv_path == tmp_path / "out" / "week.csv"
+    assert load_schedule(json_path) == schedule  # the JSON is the contract: it loads back
+
+    frame = pd.read_csv(csv_path, keep_default_na=False)
+    assert list(frame.columns) == SHIFT_COLUMNS
+    assert len(frame) == len(schedule.shifts)
+    first, second = frame.to_dict(orient="records")
+    assert first["breaks"] == "12:00-12:30 paid;15:00-15:15 unpaid"
+    assert first["start"] == "2027-03-22T08:00:00+01:00"
+    assert second["start"] == "2027-03-27T22:00:00+01:00"
+    assert second["end"] == "2027-03-28T07:00:00+02:00"  # the offset changes with DST
+    assert (second["hours"], second["on_call_hours"], second["breaks"]) == (8, 7, "")
+
+
+def test_empty_schedule_still_has_a_header(tmp_path):
+    schedule = _schedule().model_copy(update={"shifts": []})
+    _, csv_path = write_schedule(schedule, tmp_path / "empty.json")
+    assert csv_path.read_text().strip() == ",".join(SHIFT_COLUMNS)
+
+
+def test_write_kpi_csvs(tmp_path, tiny_scenario):
+    kpis = compute_kpis(tiny_scenario(), _schedule())
+    paths = write_kpi_csvs(kpis, tmp_path / "week.json")
+    assert [p.name for p in paths] == ["week.decisions.csv", "week.staff.csv"]
+    staff = pd.read_csv(paths[1])
+    assert list(staff["staff"]) == ["A01", "A02", "A03"]
+    assert staff.set_index("staff").loc["A02", "scheduled_hours"] == 8

@@ -1,0 +1,47 @@
+"""The terminal summary renders every part from the schedule file alone."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+
+from rich.console import Console
+
+from scheduler.domain.schedule import PenaltyTerm, Schedule, SolveInfo, UncoveredInterval
+from scheduler.results.kpi import compute_kpis, kpis_to_dict
+from scheduler.results.summary import print_summary
+
+
+def test_summary_shows_all_parts(tiny_scenario):
+    scenario = tiny_scenario()
+    start = datetime(2027, 3, 22, 7, tzinfo=UTC)
+    uncovered = [
+        UncoveredInterval(client="C01", unit="U1", start=start + timedelta(days=d),
+                          end=start + timedelta(days=d, hours=4), missing=1,
+                          reason=f"reason {d}")
+        for d in range(5)
+    ]
+    schedule = Schedule(
+        scenario="tiny", horizon_start="2027-03-22", horizon_days=7, timezone="Europe/Stockholm",
+        created=start,
+        solve=SolveInfo(status="feasible", objective=2012.5, best_bound=1900.0, gap=0.0559,
+                        wall_seconds=4.2, time_limit_seconds=5, workers=2, seed=0),
+        penalties=[
+            PenaltyTerm(rule="uncovered_need", raw=20, unit="person-hours", weight=100,
+                        contribution=2000),
+            PenaltyTerm(rule="unused_contract", raw=3.125, unit="hours", weight=4,
+                        contribution=12.5),
+        ],
+        uncovered=uncovered,
+    )
+    schedule = schedule.model_copy(
+        update={"kpis": kpis_to_dict(compute_kpis(scenario, schedule))}
+    )
+    out = io.StringIO()
+    print_summary(schedule, console=Console(file=out, width=200), max_uncovered=3)
+    text = out.getvalue()
+    for expected in ("feasible", "2,012.50", "5.59 %", "uncovered_need", "unused_contract",
+                     "2,000.00", "D01", "sfb_assistance", "A01", "A03", "coverage pct",
+                     "reason 0", "reason 2", "and 2 more"):
+        assert expected in text, expected
+    assert "reason 3" not in text
