@@ -1,0 +1,286 @@
+"""The ``scheduler`` command line: validate, solve, check, schema.
+
+Exit codes scripts can rely on:
+  0  ok (input valid / schedule written / schedule clean)
+  1  rule violations found by the independent validator
+  2  bad input: unreadable or invalid scenario or schedule file, bad option (never a traceback)
+  3  internal error (a bug; the traceback is printed) or the validator is not installed for check
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import yaml
+from pydantic import ValidationError
+from rich.text import Text
+
+from scheduler import __version__
+from scheduler.domain.demand import expand_need
+from scheduler.domain.loader import InputError, describe_errors, load_scenario, load_schedule
+from scheduler.domain.scenario import Scenario
+from scheduler.domain.schedule import Schedule
+from scheduler.domain.timegrid import TimeGrid
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+app = typer.Typer(
+    name="scheduler",
+    help="Staff scheduling for LSS personal assistance (CP-SAT).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,  # scenario data may be sensitive; keep it off screens
+)
+
+
+def _fail(message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+@contextmanager
+def _bad_input(source: Path) -> Iterator[None]:
+    """Turn every kind of input problem into a message naming the file, and exit code 2."""
+    try:
+        yield
+    except InputError as exc:
+        raise _fail(str(exc)) from None
+    except ValidationError as exc:  # the loader wraps these; kept as a safety net
+        raise _fail(f"{source}: " + "\n  ".join(["invalid input:", *describe_errors(exc, {})])
+                    ) from None
+    except (yaml.YAMLError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise _fail(f"{source}: cannot parse the file: {exc}") from None
+    except OSError as exc:
+        raise _fail(f"{source}: {exc.strerror or exc}") from None
+
+
+def _load_scenario(path: Path) -> Scenario:
+    with _bad_input(path):
+        return load_scenario(path)
+
+
+def _load_schedule(path: Path) -> Schedule:
+    with _bad_input(path):
+        return load_schedule(path)
+
+
+def _validator() -> tuple[Callable[..., Any], Callable[[Any], str]] | None:
+    """The independent validator's (check_schedule, format_report), or None if not installed."""
+    try:
+        module = importlib.import_module("scheduler.validator")
+    except ModuleNotFoundError as exc:
+        if exc.name == "scheduler.validator":
+            return None
+        raise  # the validator exists but is broken: that is a bug, not a missing feature
+    check = getattr(module, "check_schedule", None)
+    report = getattr(module, "format_report", None)
+    if check is None or report is None:
+        return None
+    return check, report
+
+
+def _need_hours(scenario: Scenario) -> float:
+    grid = TimeGrid.from_horizon(scenario.horizon)
+    slots = sum(expand_need(c, grid).person_slots for c in scenario.clients)
+    return slots * grid.slot_minutes / 60
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"scheduler {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """Staff scheduling for LSS personal assistance (CP-SAT).
+
+    Exit codes: 0 ok, 1 rule violations, 2 bad input, 3 internal error.
+    """
+
+
+ScenarioArg = Annotated[Path, typer.Argument(help="Scenario file (YAML or JSON).",
+                                             show_default=False)]
+
+
+@app.command()
+def validate(scenario_path: ScenarioArg) -> None:
+    """Load and check a scenario (input only); print a one-line summary."""
+    scenario = _load_scenario(scenario_path)
+    decisions = sum(len(c.decisions) for c in scenario.clients)
+    typer.echo(
+        f"{scenario_path}: OK – scenario {scenario.name!r}: {len(scenario.clients)} clients, "
+        f"{len(scenario.staff)} staff, {decisions} decisions, "
+        f"{_need_hours(scenario):,.1f} need person-hours in {scenario.horizon.days} days "
+        f"from {scenario.horizon.start}"
+    )
+
+
+class _ProgressLine:
+    """Rendered on every refresh of the status line, so the elapsed time ticks between solutions;
+    the solver's callback thread only swaps in the latest report."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.latest: Any = None  # engine.Progress
+
+    def update(self, progress: Any) -> None:
+        self.latest = progress
+
+    def __rich__(self) -> Text:
+        elapsed = time.perf_counter() - self.started
+        p = self.latest
+        if p is None:
+            return Text(f"solving… {elapsed:5.1f} s  (no solution yet)")
+        return Text(
+            f"solving… {elapsed:5.1f} s  best {p.objective:,.2f}  bound {p.bound:,.2f}  "
+            f"component {p.component + 1}/{p.components}"
+        )
+
+
+@app.command()
+def solve(
+    scenario_path: ScenarioArg,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Schedule JSON to write; the shift "
+                                      "CSV goes beside it with the same stem.",
+                                      show_default=False)],
+    time_limit: Annotated[float | None, typer.Option(
+        "--time-limit", "-t", min=0.1, help="Seconds (default: the scenario's solver settings)."
+    )] = None,
+    workers: Annotated[int | None, typer.Option("--workers", "-w", min=1, max=64,
+                                                help="CP-SAT worker threads.")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Random seed.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q",
+                                        help="No progress line and no summary.")] = False,
+    kpi_csv: Annotated[bool, typer.Option("--kpi-csv", help="Also write <stem>.decisions.csv "
+                                          "and <stem>.staff.csv.")] = False,
+    log: Annotated[bool, typer.Option("--log", help="Show CP-SAT's search log.")] = False,
+) -> None:
+    """Solve a scenario, write the schedule (JSON + CSV), print a summary, validate it."""
+    # Imported here so validate/schema stay quick and do not load OR-tools.
+    from scheduler.results.export import write_kpi_csvs, write_schedule
+    from scheduler.results.kpi import compute_kpis, kpis_to_dict
+    from scheduler.results.summary import print_summary, wide_console
+    from scheduler.solver.engine import solve as run_solver
+
+    if out.suffix.lower() == ".csv":
+        raise _fail(f"--out {out}: give the JSON file name; the CSV is written beside it")
+    scenario = _load_scenario(scenario_path)
+    console = wide_console()
+    line = _ProgressLine()
+    live = not quiet and not log
+    with console.status(line) if live else nullcontext():
+        schedule = run_solver(scenario, time_limit=time_limit, workers=workers, seed=seed,
+                              progress=line.update if live else None, log=log)
+    kpis = compute_kpis(scenario, schedule)
+    schedule = schedule.model_copy(update={"kpis": kpis_to_dict(kpis)})
+    with _bad_input(out):
+        written = list(write_schedule(schedule, out))
+        if kpi_csv:
+            written += write_kpi_csvs(kpis, out)
+
+    if quiet:
+        info = schedule.solve
+        typer.echo(f"{info.status}, objective {info.objective}, {len(schedule.shifts)} shifts → "
+                   + ", ".join(map(str, written)))
+    else:
+        print_summary(schedule, console=console)
+        console.print()
+        console.print("Wrote " + ", ".join(map(str, written)))
+
+    if schedule.solve.status not in ("optimal", "feasible"):
+        typer.echo(f"warning: no solution found ({schedule.solve.status}) for all parts within "
+                   "the time limit; what was written is incomplete – try a longer --time-limit",
+                   err=True)
+
+    validator = _validator()
+    if validator is None:
+        typer.echo("validator not installed: the schedule was not independently checked", err=True)
+        return
+    check_schedule, format_report = validator
+    report = check_schedule(scenario, schedule)
+    if report.violations:
+        typer.echo(format_report(report), err=True)
+        typer.echo(f"validator: {len(report.violations)} rule violations (an engine bug)",
+                   err=True)
+        raise typer.Exit(EXIT_VIOLATIONS)
+    mismatches = list(report.penalty_mismatches)
+    if getattr(report, "uncovered_mismatch", None):
+        mismatches.append(report.uncovered_mismatch)
+    if mismatches:
+        # Not a broken rule, but the engine and the validator disagree: show it, exit 0.
+        typer.echo(format_report(report), err=True)
+        typer.echo(f"validator: no violations, but {len(mismatches)} figures differ from its "
+                   "recomputation", err=True)
+    elif not quiet:
+        typer.echo("validator: OK (no violations, penalties agree)")
+
+
+@app.command()
+def check(
+    scenario_path: ScenarioArg,
+    schedule_path: Annotated[Path, typer.Argument(help="Schedule JSON to check.",
+                                                  show_default=False)],
+) -> None:
+    """Check a schedule against its scenario with the independent validator.
+
+    Exit 0 if clean, 1 on rule violations, 2 on bad input.
+    """
+    scenario = _load_scenario(scenario_path)
+    schedule = _load_schedule(schedule_path)
+    horizon = scenario.horizon
+    if (schedule.horizon_start, schedule.horizon_days, schedule.timezone) != (
+        horizon.start.isoformat(), horizon.days, horizon.timezone
+    ):
+        raise _fail(
+            f"{schedule_path}: made for the horizon {schedule.horizon_start} + "
+            f"{schedule.horizon_days} days ({schedule.timezone}), but {scenario_path} has "
+            f"{horizon.start} + {horizon.days} days ({horizon.timezone})"
+        )
+    if schedule.scenario != scenario.name:
+        typer.echo(f"warning: {schedule_path} names scenario {schedule.scenario!r}, "
+                   f"{scenario_path} is {scenario.name!r}", err=True)
+    validator = _validator()
+    if validator is None:
+        raise _fail("the validator (scheduler.validator) is not installed", EXIT_INTERNAL)
+    check_schedule, format_report = validator
+    report = check_schedule(scenario, schedule)
+    typer.echo(format_report(report))
+    if report.violations:
+        raise typer.Exit(EXIT_VIOLATIONS)
+
+
+@app.command()
+def schema(
+    schedule: Annotated[bool, typer.Option("--schedule", help="The schedule (output) format "
+                                           "instead of the scenario (input).")] = False,
+) -> None:
+    """Print the JSON Schema of the scenario (or schedule) format."""
+    model = Schedule if schedule else Scenario
+    typer.echo(json.dumps(model.model_json_schema(), indent=2, ensure_ascii=False))
+
+
+def main() -> None:
+    """Console entry point: a bug exits 3 with its traceback, so exit 1 always means violations."""
+    try:
+        app(prog_name="scheduler")
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception:
+        traceback.print_exc()
+        sys.exit(EXIT_INTERNAL)
