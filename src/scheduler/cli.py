@@ -111,8 +111,8 @@ def _root(
     """
 
 
-ScenarioArg = Annotated[Path, typer.Argument(help="Scenario file (YAML or JSON).",
-                                             show_default=False)]
+ScenarioArg = Annotated[Path, typer.Argument(metavar="SCENARIO", show_default=False,
+                                             help="Scenario file (YAML or JSON).")]
 
 
 @app.command()
@@ -231,8 +231,8 @@ def solve(
 @app.command()
 def check(
     scenario_path: ScenarioArg,
-    schedule_path: Annotated[Path, typer.Argument(help="Schedule JSON to check.",
-                                                  show_default=False)],
+    schedule_path: Annotated[Path, typer.Argument(metavar="SCHEDULE", show_default=False,
+                                                  help="Schedule JSON to check.")],
 ) -> None:
     """Check a schedule against its scenario with the independent validator.
 
