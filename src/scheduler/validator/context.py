@@ -1,0 +1,209 @@
+"""What every audit needs, derived once from the scenario and the schedule (lazily)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cached_property, reduce
+from math import gcd
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from scheduler.domain.scenario import Client, Decision, Scenario, Staff
+from scheduler.domain.schedule import Schedule, Shift
+from scheduler.validator.timeline import (
+    Grid,
+    clock,
+    daily_mask,
+    local_midnight,
+    to_utc,
+    weekly_mask,
+)
+
+
+@dataclass(frozen=True)
+class NeedProfile:
+    count: np.ndarray  # assistants needed at once (all need, decisions ignored)
+    on_call: np.ndarray  # the need there is sleeping jour
+    in_decision: np.ndarray  # some decision's settlement period holds the sample
+    decision_active: dict[str, np.ndarray]  # decision id → its period holds the sample
+
+    @property
+    def schedulable(self) -> np.ndarray:
+        return np.where(self.in_decision, self.count, 0)
+
+    @property
+    def jour(self) -> np.ndarray:
+        return self.on_call & (self.count > 0)
+
+
+@dataclass(frozen=True)
+class Block:
+    """A limiting period for the hour caps: whole local days from the horizon start."""
+
+    index: int
+    start: datetime
+    end: datetime
+    days: int
+
+
+class Context:
+    def __init__(self, scenario: Scenario, schedule: Schedule) -> None:
+        self.scenario = scenario
+        self.schedule = schedule
+        self.rules = scenario.rules
+        self.tz = ZoneInfo(scenario.horizon.timezone)
+        self.h0 = local_midnight(scenario.horizon.start, self.tz)
+        self.h1 = local_midnight(scenario.horizon.end, self.tz)
+        self.staff: dict[str, Staff] = scenario.staff_by_id()
+        self.clients: dict[str, Client] = scenario.client_by_id()
+        self.shifts: list[Shift] = list(schedule.shifts)
+        # Every shift as a UTC interval; all later arithmetic is on these.
+        self.spans: list[tuple[datetime, datetime]] = [
+            (to_utc(s.start, self.tz), to_utc(s.end, self.tz)) for s in self.shifts
+        ]
+        self.step = self._resolution()
+        self.grid = Grid.build(self.h0, self.h1, self.step, self.tz)
+        self.memo: dict[str, object] = {}  # results shared between audits
+
+    # --- time ---------------------------------------------------------------------------------
+
+    def _resolution(self) -> int:
+        """The largest step at which nothing changes inside a sample: the gcd of the slot and of
+        every boundary's minute (windows, exceptions, absences, shift ends). Usually the slot."""
+        minutes: list[int] = [self.scenario.horizon.slot_minutes]
+        for c in self.scenario.clients:
+            for w in c.need.weekly:
+                minutes += [clock(w.start), clock(w.end)]
+            for e in c.need.exceptions:
+                minutes += [e.start.hour * 60 + e.start.minute, e.end.hour * 60 + e.end.minute]
+        for s in self.scenario.staff:
+            for a in s.availability or []:
+                minutes += [clock(a.start), clock(a.end)]
+            for p in s.absences:
+                minutes += [p.start.hour * 60 + p.start.minute, p.end.hour * 60 + p.end.minute]
+        minutes += [clock(self.rules.night_start), clock(self.rules.night_end)]
+        for start, end in self.spans:
+            for t in (start, end):
+                minutes.append(int((t - self.h0).total_seconds() // 60))
+        return max(1, reduce(gcd, (abs(m) for m in minutes)))
+
+    def instant(self, moment: datetime) -> datetime:
+        return to_utc(moment, self.tz)
+
+    def hours(self, samples: float | np.integer) -> float:
+        return float(samples) * self.step / 60
+
+    @cached_property
+    def blocks(self) -> list[Block]:
+        horizon = self.scenario.horizon
+        length = self.rules.limiting_period_weeks * 7
+        out: list[Block] = []
+        for first in range(0, horizon.days, length):
+            days = min(length, horizon.days - first)
+            day0 = horizon.start + timedelta(days=first)
+            out.append(
+                Block(
+                    index=len(out),
+                    start=local_midnight(day0, self.tz),
+                    end=local_midnight(day0 + timedelta(days=days), self.tz),
+                    days=days,
+                )
+            )
+        return out
+
+    def block_of(self, index: int) -> Block:
+        """The block in which shift ``index`` starts (by local date; clamped to the horizon)."""
+        day = self.spans[index][0].astimezone(self.tz).date()
+        offset = (day - self.scenario.horizon.start).days // (self.rules.limiting_period_weeks * 7)
+        return self.blocks[min(max(offset, 0), len(self.blocks) - 1)]
+
+    # --- need ---------------------------------------------------------------------------------
+
+    def need_on(self, client: Client, grid: Grid) -> tuple[np.ndarray, np.ndarray]:
+        """(count, on_call) per sample from the weekly windows, overridden by exceptions."""
+        best_on_call = np.zeros(grid.n, dtype=np.int16)
+        best_awake = np.zeros(grid.n, dtype=np.int16)
+        for w in client.need.weekly:
+            inside = weekly_mask(grid, w.days, w.start, w.end)
+            target = best_on_call if w.on_call else best_awake
+            np.maximum(target, np.where(inside, w.staff, 0), out=target)
+        count = np.maximum(best_on_call, best_awake)
+        on_call = best_on_call > best_awake
+        if client.need.exceptions:
+            # Overlapping exceptions combine like windows: the largest count wins.
+            ex_on_call = np.full(grid.n, -1, dtype=np.int16)
+            ex_awake = np.full(grid.n, -1, dtype=np.int16)
+            for e in client.need.exceptions:
+                part = grid.span(self.instant(e.start), self.instant(e.end))
+                target = ex_on_call if e.on_call else ex_awake
+                target[part] = np.maximum(target[part], e.staff)
+            hit = (ex_on_call >= 0) | (ex_awake >= 0)
+            count = np.where(hit, np.maximum(ex_on_call, ex_awake), count)
+            on_call = np.where(hit, ex_on_call > ex_awake, on_call)
+        return count, on_call
+
+    def period_mask(self, decision: Decision, grid: Grid) -> np.ndarray:
+        period = decision.settlement_period
+        return (grid.ordinal >= period.start.toordinal()) & (grid.ordinal <= period.end.toordinal())
+
+    @cached_property
+    def need(self) -> dict[str, NeedProfile]:
+        out: dict[str, NeedProfile] = {}
+        for c in self.scenario.clients:
+            count, on_call = self.need_on(c, self.grid)
+            active = {d.id: self.period_mask(d, self.grid) for d in c.decisions}
+            in_decision = np.zeros(self.grid.n, dtype=bool)
+            for mask in active.values():
+                in_decision |= mask
+            out[c.id] = NeedProfile(count, on_call, in_decision, active)
+        return out
+
+    @cached_property
+    def night(self) -> np.ndarray:
+        return daily_mask(self.grid, self.rules.night_start, self.rules.night_end)
+
+    # --- shifts -------------------------------------------------------------------------------
+
+    def samples(self, index: int) -> slice:
+        start, end = self.spans[index]
+        return self.grid.span(start, end)
+
+    @cached_property
+    def cover(self) -> dict[str, np.ndarray]:
+        """Per client: how many of its shifts cover each sample (double assistance counts 2)."""
+        out = {c.id: np.zeros(self.grid.n, dtype=np.int16) for c in self.scenario.clients}
+        for i, s in enumerate(self.shifts):
+            if s.client in out:
+                out[s.client][self.samples(i)] += 1
+        return out
+
+    @cached_property
+    def jour_hours(self) -> list[float]:
+        """Per shift: the hours in which its client's need is sleeping jour."""
+        out: list[float] = []
+        for i, s in enumerate(self.shifts):
+            profile = self.need.get(s.client) if s.client is not None else None
+            out.append(0.0 if profile is None else self.hours(profile.jour[self.samples(i)].sum()))
+        return out
+
+    def elapsed_hours(self, index: int) -> float:
+        start, end = self.spans[index]
+        return (end - start).total_seconds() / 3600
+
+    def rest_after(self, index: int) -> float:
+        """Daily rest owed after a shift: longer shifts are followed by at least their length."""
+        length = self.elapsed_hours(index)
+        rest = self.rules.daily_rest_hours
+        return max(rest, length) if length > self.rules.long_shift_hours else rest
+
+    @cached_property
+    def by_staff(self) -> dict[str, list[int]]:
+        """Shift indices per staff id, ordered by start (then end)."""
+        out: dict[str, list[int]] = {}
+        for i, s in enumerate(self.shifts):
+            out.setdefault(s.staff, []).append(i)
+        for indices in out.values():
+            indices.sort(key=lambda i: self.spans[i])
+        return out

@@ -1,0 +1,459 @@
+"""One audit per hard rule. Each takes (scenario, schedule[, context]) and lists violations."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from itertools import combinations, pairwise
+from typing import Protocol
+
+import numpy as np
+
+from scheduler.domain.scenario import Client, Decision, ReserveRule, Scenario
+from scheduler.domain.schedule import Schedule
+from scheduler.validator.context import Context
+from scheduler.validator.report import Violation
+from scheduler.validator.timeline import (
+    Grid,
+    fmt_instant,
+    fmt_interval,
+    local_midnight,
+    runs,
+    weekly_mask,
+)
+
+TOL_HOURS = 1 / 60  # one minute, for sums of hours
+EPS = 1e-9
+
+
+class Audit(Protocol):
+    def __call__(
+        self, scenario: Scenario, schedule: Schedule, ctx: Context | None = None
+    ) -> list[Violation]: ...
+
+
+def _audit(fn: Callable[[Context], list[Violation]]) -> Audit:
+    """Public signature (scenario, schedule, ctx=None); the context is shared when given."""
+
+    @functools.wraps(fn)
+    def run(scenario: Scenario, schedule: Schedule, ctx: Context | None = None) -> list[Violation]:
+        return fn(ctx if ctx is not None else Context(scenario, schedule))
+
+    return run
+
+
+def _shift_who(ctx: Context, i: int) -> str:
+    s = ctx.shifts[i]
+    return f"{s.staff}@{s.client if s.client is not None else s.unit}"
+
+
+def _shift_when(ctx: Context, i: int) -> str:
+    return fmt_interval(*ctx.spans[i], ctx.tz)
+
+
+# --- 1 ------------------------------------------------------------------------------------------
+
+
+@_audit
+def approved_assistant(ctx: Context) -> list[Violation]:
+    out: list[Violation] = []
+    units = ctx.scenario.unit_by_id()
+
+    def bad(i: int, detail: str) -> None:
+        out.append(Violation("approved_assistant", _shift_who(ctx, i), _shift_when(ctx, i), detail))
+
+    for i, s in enumerate(ctx.shifts):
+        staff = ctx.staff.get(s.staff)
+        if staff is None:
+            bad(i, f"unknown staff id {s.staff!r}")
+        if s.client is None:
+            # A unit shift: no client to approve it, so at least the unit must be the staff's.
+            if s.unit not in units:
+                bad(i, f"unknown unit {s.unit!r}")
+            elif staff is not None and s.unit not in (staff.home_unit, *staff.also_units):
+                bad(i, f"{s.staff} does not belong to unit {s.unit}")
+            continue
+        client = ctx.clients.get(s.client)
+        if client is None:
+            bad(i, f"unknown client id {s.client!r}")
+            continue
+        if s.staff not in client.approved_staff:
+            bad(i, f"{s.staff} is not among {client.id}'s approved assistants")
+        if staff is not None:
+            missing = sorted(set(client.required_competences) - set(staff.competences))
+            if missing:
+                bad(i, f"{s.staff} lacks required competence(s): {', '.join(missing)}")
+        if s.unit != client.unit:
+            bad(i, f"shift unit {s.unit} is not {client.id}'s unit {client.unit}")
+    return out
+
+
+# --- 2 ------------------------------------------------------------------------------------------
+
+
+@_audit
+def availability(ctx: Context) -> list[Violation]:
+    out: list[Violation] = []
+    for i, s in enumerate(ctx.shifts):
+        staff = ctx.staff.get(s.staff)
+        if staff is None:
+            continue
+        start, end = ctx.spans[i]
+        for a in staff.absences:
+            a0, a1 = ctx.instant(a.start), ctx.instant(a.end)
+            if start < a1 and a0 < end:
+                reason = f" ({a.reason})" if a.reason else ""
+                out.append(
+                    Violation(
+                        "availability",
+                        _shift_who(ctx, i),
+                        _shift_when(ctx, i),
+                        f"overlaps absence {fmt_interval(a0, a1, ctx.tz)}{reason}",
+                    )
+                )
+        if staff.availability is None or end <= start:
+            continue
+        # Sample the shift itself, so parts outside the horizon are judged too.
+        grid = Grid.build(start, end, ctx.step, ctx.tz)
+        free = np.zeros(grid.n, dtype=bool)
+        for w in staff.availability:
+            free |= weekly_mask(grid, w.days, w.start, w.end)
+        for a, b in runs(~free):
+            out.append(
+                Violation(
+                    "availability",
+                    _shift_who(ctx, i),
+                    _shift_when(ctx, i),
+                    "outside the staff member's availability windows during "
+                    + fmt_interval(grid.instant(a), min(grid.instant(b), end), ctx.tz),
+                )
+            )
+    return out
+
+
+# --- 3 ------------------------------------------------------------------------------------------
+
+
+def _on_slot(moment: datetime, ctx: Context) -> bool:
+    local = moment.astimezone(ctx.tz)
+    slot = ctx.scenario.horizon.slot_minutes
+    return local.second == 0 and local.microsecond == 0 and (
+        local.hour * 60 + local.minute
+    ) % slot == 0
+
+
+@_audit
+def shift_length(ctx: Context) -> list[Violation]:
+    out: list[Violation] = []
+    rules = ctx.rules
+    for i, _ in enumerate(ctx.shifts):
+        start, end = ctx.spans[i]
+
+        def bad(detail: str, i: int = i) -> None:
+            out.append(Violation("shift_length", _shift_who(ctx, i), _shift_when(ctx, i), detail))
+
+        if end <= start:
+            bad("ends at or before it starts")
+            continue
+        hours = ctx.elapsed_hours(i)
+        if hours < rules.min_shift_hours - EPS:
+            bad(f"{hours:.2f} h is shorter than the minimum {rules.min_shift_hours:g} h")
+        if hours > rules.max_shift_hours + EPS:
+            bad(f"{hours:.2f} h is longer than the maximum {rules.max_shift_hours:g} h")
+        for label, moment in (("start", start), ("end", end)):
+            if not _on_slot(moment, ctx):
+                bad(
+                    f"{label} {fmt_instant(moment, ctx.tz)} is off the "
+                    f"{ctx.scenario.horizon.slot_minutes}-minute grid"
+                )
+        if start < ctx.h0 or end > ctx.h1:
+            bad(f"outside the horizon {fmt_interval(ctx.h0, ctx.h1, ctx.tz)}")
+    return out
+
+
+# --- 4 ------------------------------------------------------------------------------------------
+
+
+@_audit
+def staffing_cap(ctx: Context) -> list[Violation]:
+    out: list[Violation] = []
+    for i, s in enumerate(ctx.shifts):
+        if s.client is None:
+            out.append(
+                Violation(
+                    "staffing_cap",
+                    _shift_who(ctx, i),
+                    _shift_when(ctx, i),
+                    "a shift without a client: the scenario states no unit-level need to staff",
+                )
+            )
+    for c in ctx.scenario.clients:
+        cover = ctx.cover[c.id]
+        profile = ctx.need[c.id]
+        cap = profile.schedulable
+        for a, b in runs(cover > cap, cover, cap, profile.in_decision):
+            why = "" if profile.in_decision[a] else " (no decision's settlement period)"
+            out.append(
+                Violation(
+                    "staffing_cap",
+                    c.id,
+                    fmt_interval(ctx.grid.instant(a), ctx.grid.instant(b), ctx.tz),
+                    f"{int(cover[a])} assistant(s) scheduled, schedulable need "
+                    f"{int(cap[a])}{why}",
+                )
+            )
+    return out
+
+
+# --- 5 ------------------------------------------------------------------------------------------
+
+
+def _period_bounds(ctx: Context, d: Decision) -> tuple[datetime, datetime]:
+    p = d.settlement_period
+    return local_midnight(p.start, ctx.tz), local_midnight(p.end + timedelta(days=1), ctx.tz)
+
+
+def available_hours(ctx: Context, client: Client, d: Decision) -> tuple[float, float, float]:
+    """(available, left, share) of a decision for the horizon, as the rule states it."""
+    horizon = ctx.scenario.horizon
+    p0, p1 = _period_bounds(ctx, d)
+    granted = d.granted_hours_per_week * d.settlement_period.days / 7
+    extra = d.exception.extra_hours if d.exception is not None else 0.0
+    left = max(0.0, granted + extra - d.hours_performed)
+    if p1 <= ctx.h1 or d.reserve == ReserveRule.NONE:
+        return left, left, 1.0
+    first_day = max(horizon.start, d.settlement_period.start)
+    after_end = d.settlement_period.end + timedelta(days=1)
+    time_share = (horizon.end - first_day).days / (after_end - first_day).days
+    if d.reserve == ReserveRule.PRO_RATA_TIME:
+        return left * time_share, left, time_share
+    # Need (decisions ignored) from the later of horizon/period start up to the period's end.
+    count = ctx.need[client.id].count
+    inside = float(count[ctx.grid.at(max(ctx.h0, p0)) :].sum()) * ctx.step / 60
+    later = Grid.build(ctx.h1, p1, ctx.step, ctx.tz)
+    future_count, _ = ctx.need_on(client, later)
+    total = inside + float(future_count.sum()) * ctx.step / 60
+    share = inside / total if total > 0 else time_share
+    return left * share, left, share
+
+
+@_audit
+def decision_budget(ctx: Context) -> list[Violation]:
+    out: list[Violation] = []
+    for c in ctx.scenario.clients:
+        decisions = [d for d in c.decisions if _meets_horizon(ctx, d)]
+        if not decisions:
+            continue
+        profile = ctx.need[c.id]
+        cover = ctx.cover[c.id]
+        # Which decisions are active at each sample, as a bit mask.
+        bits = np.zeros(ctx.grid.n, dtype=np.int64)
+        for j, d in enumerate(decisions):
+            bits |= profile.decision_active[d.id].astype(np.int64) << j
+        hours_by_mask: dict[int, float] = {}
+        for m in np.unique(bits[cover > 0]):
+            if m:
+                hours_by_mask[int(m)] = ctx.hours(cover[bits == m].sum())
+        avail = [available_hours(ctx, c, d) for d in decisions]
+        # Hall's condition: hours where only decisions of S apply fit into S's budgets.
+        # Only minimal violating subsets are reported (a superset adds nothing new).
+        broken: list[int] = []
+        indices = range(len(decisions))
+        for size in range(1, len(decisions) + 1):
+            for combo in combinations(indices, size):
+                s = sum(1 << j for j in combo)
+                if any(b & s == b for b in broken):
+                    continue
+                charged = sum(h for m, h in hours_by_mask.items() if m & ~s == 0)
+                budget = sum(avail[j][0] for j in combo)
+                if charged > budget + TOL_HOURS:
+                    broken.append(s)
+                    out.append(_budget_violation(ctx, c, [decisions[j] for j in combo],
+                                                 [avail[j] for j in combo], charged, budget))
+    return out
+
+
+def _meets_horizon(ctx: Context, d: Decision) -> bool:
+    p0, p1 = _period_bounds(ctx, d)
+    return p0 < ctx.h1 and p1 > ctx.h0
+
+
+def _budget_violation(
+    ctx: Context,
+    client: Client,
+    decisions: list[Decision],
+    avail: list[tuple[float, float, float]],
+    charged: float,
+    budget: float,
+) -> Violation:
+    bounds = [_period_bounds(ctx, d) for d in decisions]
+    start = max(ctx.h0, min(b[0] for b in bounds))
+    end = min(ctx.h1, max(b[1] for b in bounds))
+    parts = ", ".join(
+        f"{d.id}: {a:.2f} h (left {left:.2f} h × share {share:.3f})"
+        for d, (a, left, share) in zip(decisions, avail, strict=True)
+    )
+    scope = "decision" if len(decisions) == 1 else "decisions together"
+    return Violation(
+        "decision_budget",
+        f"{client.id}/{'+'.join(d.id for d in decisions)}",
+        fmt_interval(start, end, ctx.tz),
+        f"{charged:.2f} h scheduled where only these apply, {budget:.2f} h available to the "
+        f"{scope} ({parts})",
+    )
+
+
+# --- 6, 7 ---------------------------------------------------------------------------------------
+
+
+@_audit
+def no_overlap(ctx: Context) -> list[Violation]:
+    out: list[Violation] = []
+    for staff_id, indices in ctx.by_staff.items():
+        latest = None  # the shift reaching furthest so far
+        for i in indices:
+            if latest is not None and ctx.spans[i][0] < ctx.spans[latest][1]:
+                out.append(
+                    Violation(
+                        "no_overlap",
+                        staff_id,
+                        fmt_interval(ctx.spans[i][0], ctx.spans[latest][1], ctx.tz),
+                        f"shift {_shift_when(ctx, i)} overlaps shift {_shift_when(ctx, latest)}",
+                    )
+                )
+            if latest is None or ctx.spans[i][1] > ctx.spans[latest][1]:
+                latest = i
+    return out
+
+
+@_audit
+def daily_rest(ctx: Context) -> list[Violation]:
+    out: list[Violation] = []
+    for staff_id, indices in ctx.by_staff.items():
+        for prev, nxt in pairwise(indices):
+            gap = (ctx.spans[nxt][0] - ctx.spans[prev][1]).total_seconds() / 3600
+            if gap < 0:
+                continue  # overlapping shifts are no_overlap's finding
+            rest = ctx.rest_after(prev)
+            if gap < rest - EPS:
+                out.append(
+                    Violation(
+                        "daily_rest",
+                        staff_id,
+                        fmt_interval(ctx.spans[prev][1], ctx.spans[nxt][0], ctx.tz),
+                        f"{gap:.2f} h between shifts, at least {rest:g} h required",
+                    )
+                )
+    return out
+
+
+# --- 8 ------------------------------------------------------------------------------------------
+
+
+@_audit
+def weekly_rest(ctx: Context) -> list[Violation]:
+    out: list[Violation] = []
+    horizon = ctx.scenario.horizon
+    need = ctx.rules.weekly_rest_hours
+    for k in range(horizon.days // 7):
+        day0 = horizon.start + timedelta(days=7 * k)
+        w0 = local_midnight(day0, ctx.tz)
+        w1 = local_midnight(day0 + timedelta(days=7), ctx.tz)
+        for staff_id, indices in ctx.by_staff.items():
+            if not any(ctx.spans[i][0] < w1 and w0 < ctx.spans[i][1] for i in indices):
+                continue
+            busy: list[tuple[datetime, datetime]] = []
+            for i in indices:
+                start, end = ctx.spans[i]
+                if ctx.rules.weekly_rest_excludes_daily_rest:
+                    end = end + timedelta(hours=ctx.rest_after(i))
+                if start < w1 and w0 < end:
+                    busy.append((max(start, w0), min(end, w1)))
+            longest = _longest_gap(w0, w1, busy)
+            if longest < need - EPS:
+                out.append(
+                    Violation(
+                        "weekly_rest",
+                        staff_id,
+                        fmt_interval(w0, w1, ctx.tz),
+                        f"longest continuous rest {longest:.2f} h, at least {need:g} h required",
+                    )
+                )
+    return out
+
+
+def _longest_gap(w0: datetime, w1: datetime, busy: list[tuple[datetime, datetime]]) -> float:
+    longest = 0.0
+    cursor = w0
+    for start, end in sorted(busy):
+        if start > cursor:
+            longest = max(longest, (start - cursor).total_seconds() / 3600)
+        cursor = max(cursor, end)
+    return max(longest, (w1 - cursor).total_seconds() / 3600)
+
+
+# --- 9 ------------------------------------------------------------------------------------------
+
+
+@_audit
+def hour_caps(ctx: Context) -> list[Violation]:
+    out: list[Violation] = []
+    rules = ctx.rules
+    for staff_id, indices in ctx.by_staff.items():
+        staff = ctx.staff.get(staff_id)
+        if staff is None:
+            continue  # reported by approved_assistant; no contract to measure against
+        presence = [0.0] * len(ctx.blocks)
+        jour = [0.0] * len(ctx.blocks)
+        for i in indices:
+            b = ctx.block_of(i).index
+            presence[b] += ctx.elapsed_hours(i)
+            jour[b] += ctx.jour_hours[i]
+        overtime_total = 0.0
+        for block in ctx.blocks:
+            b, days = block.index, block.days
+            work = presence[b] - jour[b] + rules.on_call_work_fraction * jour[b]
+            full = rules.full_time_hours_per_week * days / 7
+            overtime_total += max(0.0, work - full)
+            when = fmt_interval(block.start, block.end, ctx.tz)
+            limits = (
+                ("presence", presence[b], rules.max_average_hours_per_week * days / 7),
+                ("jour", jour[b], rules.max_on_call_hours_per_4_weeks * days / 28),
+                ("work", work, full + rules.max_overtime_hours_per_4_weeks * days / 28),
+            )
+            for label, value, limit in limits:
+                if value > limit + TOL_HOURS:
+                    out.append(
+                        Violation(
+                            "hour_caps",
+                            staff_id,
+                            when,
+                            f"{label} {value:.2f} h exceeds {limit:.2f} h over {days} days",
+                        )
+                    )
+        year_left = rules.max_overtime_hours_per_year - staff.overtime_hours_this_year
+        if overtime_total > year_left + TOL_HOURS:
+            out.append(
+                Violation(
+                    "hour_caps",
+                    staff_id,
+                    fmt_interval(ctx.h0, ctx.h1, ctx.tz),
+                    f"overtime {overtime_total:.2f} h exceeds the {year_left:.2f} h left of the "
+                    f"yearly cap",
+                )
+            )
+    return out
+
+
+AUDITS: dict[str, Audit] = {
+    "approved_assistant": approved_assistant,
+    "availability": availability,
+    "shift_length": shift_length,
+    "staffing_cap": staffing_cap,
+    "decision_budget": decision_budget,
+    "no_overlap": no_overlap,
+    "daily_rest": daily_rest,
+    "weekly_rest": weekly_rest,
+    "hour_caps": hour_caps,
+}

@@ -1,0 +1,198 @@
+"""Independent recomputation of the raw penalty values the engine reports."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Protocol
+
+import numpy as np
+
+from scheduler.domain.scenario import Client, EmploymentForm, Scenario, Staff
+from scheduler.domain.schedule import Schedule
+from scheduler.validator.context import Context
+from scheduler.validator.timeline import Grid, daily_mask, weekly_mask
+
+
+class PenaltyAudit(Protocol):
+    def __call__(
+        self, scenario: Scenario, schedule: Schedule, ctx: Context | None = None
+    ) -> float: ...
+
+
+def _penalty(fn: Callable[[Context], float]) -> PenaltyAudit:
+    @functools.wraps(fn)
+    def run(scenario: Scenario, schedule: Schedule, ctx: Context | None = None) -> float:
+        return fn(ctx if ctx is not None else Context(scenario, schedule))
+
+    return run
+
+
+@_penalty
+def uncovered_need(ctx: Context) -> float:
+    """Person-hours of need (decisions or not) without an assistant."""
+    total = 0
+    for c in ctx.scenario.clients:
+        missing = ctx.need[c.id].count.astype(np.int32) - ctx.cover[c.id]
+        total += int(np.clip(missing, 0, None).sum())
+    return ctx.hours(total)
+
+
+# --- contract hours ---------------------------------------------------------------------------
+
+
+def _work_minutes(ctx: Context, index: int) -> int:
+    """Active minutes plus the counted share of jour, rounded per shift to whole minutes."""
+    elapsed = ctx.elapsed_hours(index) * 60
+    jour = ctx.jour_hours[index] * 60
+    return round(elapsed - jour + ctx.rules.on_call_work_fraction * jour)
+
+
+def _contract_terms(ctx: Context) -> dict[str, float]:
+    """Hours of unused contract, additional hours and overtime over all staff and blocks."""
+    cached = ctx.memo.get("contract_terms")
+    if isinstance(cached, dict):
+        return cached
+    unused = additional = overtime = 0
+    for staff in ctx.scenario.staff:
+        work = [0] * len(ctx.blocks)
+        for i in ctx.by_staff.get(staff.id, []):
+            work[ctx.block_of(i).index] += _work_minutes(ctx, i)
+        for block in ctx.blocks:
+            contract = round(staff.contract_hours_per_week * block.days / 7 * 60)
+            full = round(ctx.rules.full_time_hours_per_week * block.days / 7 * 60)
+            w = work[block.index]
+            unused += max(0, contract - w)
+            additional += max(0, min(w, full) - contract)
+            overtime += max(0, w - full)
+    terms = {
+        "unused_contract": unused / 60,
+        "additional_hours": additional / 60,
+        "overtime": overtime / 60,
+    }
+    ctx.memo["contract_terms"] = terms
+    return terms
+
+
+@_penalty
+def overtime(ctx: Context) -> float:
+    return _contract_terms(ctx)["overtime"]
+
+
+@_penalty
+def additional_hours(ctx: Context) -> float:
+    return _contract_terms(ctx)["additional_hours"]
+
+
+@_penalty
+def unused_contract(ctx: Context) -> float:
+    return _contract_terms(ctx)["unused_contract"]
+
+
+@_penalty
+def continuity(ctx: Context) -> float:
+    return float(len({(s.client, s.staff) for s in ctx.shifts if s.client is not None}))
+
+
+# --- fairness ---------------------------------------------------------------------------------
+
+
+def _eligible(client: Client, staff: Staff) -> bool:
+    return staff.id in client.approved_staff and set(client.required_competences) <= set(
+        staff.competences
+    )
+
+
+def _components(ctx: Context) -> dict[str, int]:
+    """Staff id → connected component of the client–eligible-staff graph (union–find)."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for c in ctx.scenario.clients:
+        find("c:" + c.id)
+        for s in ctx.scenario.staff:
+            if _eligible(c, s):
+                parent[find("s:" + s.id)] = find("c:" + c.id)
+    roots: dict[str, int] = {}
+    return {s.id: roots.setdefault(find("s:" + s.id), len(roots)) for s in ctx.scenario.staff}
+
+
+def _available_days(ctx: Context, staff: Staff) -> int:
+    """Horizon days not entirely unavailable (absence, or outside every availability window)."""
+    grid = ctx.grid
+    free = np.ones(grid.n, dtype=bool)
+    if staff.availability is not None:
+        free[:] = False
+        for w in staff.availability:
+            free |= weekly_mask(grid, w.days, w.start, w.end)
+    for a in staff.absences:
+        free[grid.span(ctx.instant(a.start), ctx.instant(a.end))] = False
+    return int(np.unique(grid.ordinal[free]).size)
+
+
+def _is_night_shift(ctx: Context, index: int) -> bool:
+    start, end = ctx.spans[index]
+    if end <= start:
+        return False
+    grid = Grid.build(start, end, ctx.step, ctx.tz)
+    night = ctx.hours(daily_mask(grid, ctx.rules.night_start, ctx.rules.night_end).sum())
+    return night >= ctx.rules.night_shift_min_hours - 1e-9
+
+
+def _is_weekend_shift(ctx: Context, index: int) -> bool:
+    return ctx.spans[index][0].astimezone(ctx.tz).weekday() >= 5
+
+
+def _spread(
+    ctx: Context, client_has: Callable[[str], bool], is_kind: Callable[[int], bool]
+) -> float:
+    """Σ over components of (max − min) of the staff's availability-weighted shift counts."""
+    component = _components(ctx)
+    days = ctx.scenario.horizon.days
+    full = ctx.rules.full_time_hours_per_week
+    rates: dict[int, list[int]] = {}
+    for s in ctx.scenario.staff:
+        regular = s.employment in (EmploymentForm.MONTHLY, EmploymentForm.PAN)
+        if not regular or s.contract_hours_per_week <= 0:
+            continue
+        if not any(client_has(c.id) and _eligible(c, s) for c in ctx.scenario.clients):
+            continue
+        available = _available_days(ctx, s)
+        if available <= 0:
+            continue
+        factor = round(100 * full * days / (s.contract_hours_per_week * available))
+        count = sum(1 for i in ctx.by_staff.get(s.id, []) if is_kind(i))
+        rates.setdefault(component[s.id], []).append(factor * count)
+    return float(sum((max(r) - min(r)) / 100 for r in rates.values() if len(r) >= 2))
+
+
+@_penalty
+def fair_nights(ctx: Context) -> float:
+    has = {c.id: bool(np.any((ctx.need[c.id].schedulable > 0) & ctx.night))
+           for c in ctx.scenario.clients}
+    return _spread(ctx, has.__getitem__, functools.partial(_is_night_shift, ctx))
+
+
+@_penalty
+def fair_weekends(ctx: Context) -> float:
+    weekend = ctx.grid.weekday >= 5
+    has = {c.id: bool(np.any((ctx.need[c.id].schedulable > 0) & weekend))
+           for c in ctx.scenario.clients}
+    return _spread(ctx, has.__getitem__, functools.partial(_is_weekend_shift, ctx))
+
+
+PENALTY_AUDITS: dict[str, PenaltyAudit] = {
+    "uncovered_need": uncovered_need,
+    "overtime": overtime,
+    "additional_hours": additional_hours,
+    "unused_contract": unused_contract,
+    "fair_nights": fair_nights,
+    "fair_weekends": fair_weekends,
+    "continuity": continuity,
+}

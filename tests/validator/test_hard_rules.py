@@ -1,0 +1,340 @@
+"""Each hard rule: a schedule breaking exactly that rule is caught under that rule's id."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import SimpleNamespace
+
+import pytest
+
+from scheduler.domain.scenario import Scenario
+from scheduler.domain.schedule import Shift
+from scheduler.validator import (
+    AUDITS,
+    PENALTY_AUDITS,
+    ValidationReport,
+    Violation,
+    check_schedule,
+    format_report,
+)
+
+Case = tuple[Scenario, list[Shift]]
+
+
+def base(kit: SimpleNamespace, *, staff: list | None = None, **rules: object) -> Scenario:
+    """Two clients, 07–22 awake + 22–07 jour every day; A1–A3 approved, A4 competent only."""
+    return kit.scenario(
+        [kit.client("C1"), kit.client("C2")],
+        staff if staff is not None else [*kit.team("A1", "A2", "A3"), kit.assistant("A4")],
+        **rules,
+    )
+
+
+def valid_case(kit: SimpleNamespace) -> Case:
+    return base(kit), [
+        kit.shift("A1", "C1", "2027-01-04T07:00", "2027-01-04T15:00"),
+        kit.shift("A2", "C1", "2027-01-04T15:00", "2027-01-04T22:00"),
+        kit.shift("A3", "C1", "2027-01-04T22:00", "2027-01-05T07:00", jour=9),
+        kit.shift("A1", "C2", "2027-01-05T07:00", "2027-01-05T15:00"),  # 16 h rest after Mon
+    ]
+
+
+def approved_assistant(kit: SimpleNamespace) -> Case:
+    # A4 has the competence but C1 never approved A4.
+    return base(kit), [kit.shift("A4", "C1", "2027-01-04T07:00", "2027-01-04T15:00")]
+
+
+def availability(kit: SimpleNamespace) -> Case:
+    a1 = kit.assistant("A1", absences=[("2027-01-04T06:00", "2027-01-04T12:00")])
+    scn = base(kit, staff=[a1, *kit.team("A2", "A3")])
+    return scn, [kit.shift("A1", "C1", "2027-01-04T07:00", "2027-01-04T15:00")]
+
+
+def shift_length(kit: SimpleNamespace) -> Case:
+    return base(kit), [kit.shift("A1", "C1", "2027-01-04T07:00", "2027-01-04T09:00")]  # 2 h < 3
+
+
+def staffing_cap(kit: SimpleNamespace) -> Case:
+    # Need is 1 assistant; 08:00–15:00 has 2.
+    return base(kit), [
+        kit.shift("A1", "C1", "2027-01-04T07:00", "2027-01-04T15:00"),
+        kit.shift("A2", "C1", "2027-01-04T08:00", "2027-01-04T16:00"),
+    ]
+
+
+def decision_budget(kit: SimpleNamespace) -> Case:
+    # 7 h/week over exactly the horizon week = 7 h, and the period ends in the horizon (share 1).
+    c1 = kit.client("C1", decisions=[kit.decision("D1", kit.MONDAY, kit.MONDAY.replace(day=10), 7)])
+    scn = kit.scenario([c1])
+    return scn, [kit.shift("A1", "C1", "2027-01-04T07:00", "2027-01-04T15:00")]  # 8 h > 7 h
+
+
+def no_overlap(kit: SimpleNamespace) -> Case:
+    return base(kit), [
+        kit.shift("A1", "C1", "2027-01-04T07:00", "2027-01-04T15:00"),
+        kit.shift("A1", "C2", "2027-01-04T14:00", "2027-01-04T18:00"),
+    ]
+
+
+def daily_rest(kit: SimpleNamespace) -> Case:
+    return base(kit), [
+        kit.shift("A1", "C1", "2027-01-04T07:00", "2027-01-04T15:00"),
+        kit.shift("A1", "C1", "2027-01-04T22:00", "2027-01-05T07:00"),  # 7 h < 11 h later
+    ]
+
+
+MON_WED_FRI_SUN = [
+    ("2027-01-04T10:00", "2027-01-04T14:00"),
+    ("2027-01-06T10:00", "2027-01-06T14:00"),
+    ("2027-01-08T10:00", "2027-01-08T14:00"),
+    ("2027-01-10T10:00", "2027-01-10T14:00"),
+]
+
+
+def weekly_rest(kit: SimpleNamespace) -> Case:
+    # Free stretches: Mon 00–10 (10 h); after each shift's 11 h rest, 01:00 → 10:00 two days
+    # later (33 h). Nothing reaches 36 h. Only 16 h of work, so no other rule is touched.
+    return base(kit), [kit.shift("A1", "C1", a, b) for a, b in MON_WED_FRI_SUN]
+
+
+def hour_caps(kit: SimpleNamespace) -> Case:
+    # 4 × 13 h = 52 h presence > 48 h/week; rest 20:00 → 07:00 is exactly 11 h; work 52 h is
+    # exactly the 40 + 12 h overtime cap (not above); 65 h weekly rest from Fri 07:00.
+    return base(kit), [
+        kit.shift("A1", "C1", f"2027-01-0{d}T07:00", f"2027-01-0{d}T20:00") for d in (4, 5, 6, 7)
+    ]
+
+
+BROKEN: dict[str, Callable[[SimpleNamespace], Case]] = {
+    "approved_assistant": approved_assistant,
+    "availability": availability,
+    "shift_length": shift_length,
+    "staffing_cap": staffing_cap,
+    "decision_budget": decision_budget,
+    "no_overlap": no_overlap,
+    "daily_rest": daily_rest,
+    "weekly_rest": weekly_rest,
+    "hour_caps": hour_caps,
+}
+
+
+def test_public_registries() -> None:
+    assert set(AUDITS) == {
+        "approved_assistant", "availability", "shift_length", "staffing_cap", "decision_budget",
+        "no_overlap", "daily_rest", "weekly_rest", "hour_caps",
+    }
+    assert set(PENALTY_AUDITS) == {
+        "uncovered_need", "overtime", "additional_hours", "unused_contract", "fair_nights",
+        "fair_weekends", "continuity",
+    }
+    assert set(BROKEN) == set(AUDITS)  # every rule has a breaking case below
+
+
+def test_valid_schedule_passes(kit: SimpleNamespace) -> None:
+    scn, shifts = valid_case(kit)
+    report = check_schedule(scn, kit.schedule(scn, shifts))
+    assert report.ok, format_report(report)
+    assert report.violations == []
+    assert report.notes == []
+    assert format_report(report).startswith("OK")
+
+
+@pytest.mark.parametrize("rule", sorted(BROKEN))
+def test_breaking_one_rule_is_reported_under_that_rule(kit: SimpleNamespace, rule: str) -> None:
+    scn, shifts = BROKEN[rule](kit)
+    sched = kit.schedule(scn, shifts)
+    report = check_schedule(scn, sched)
+    assert not report.ok
+    assert {v.rule for v in report.violations} == {rule}, format_report(report)
+    # The rule's own audit finds it, and no other audit does.
+    for other, audit in AUDITS.items():
+        found = audit(scn, sched)
+        assert bool(found) == (other == rule), (other, found)
+        assert all(isinstance(v, Violation) and v.rule == other for v in found)
+
+
+def test_format_report_has_one_line_per_violation(kit: SimpleNamespace) -> None:
+    scn, shifts = staffing_cap(kit)
+    report: ValidationReport = check_schedule(scn, kit.schedule(scn, shifts))
+    lines = format_report(report).splitlines()
+    v = report.violations[0]
+    assert len(report.violations) == 1
+    assert lines[0].split()[:2] == ["staffing_cap", "C1"]
+    assert v.when == "2027-01-04 08:00–15:00"
+    assert v.detail in lines[0]
+    assert lines[1].startswith("INVALID: 1")
+
+
+# --- finer points of single rules ---------------------------------------------------------------
+
+
+def test_unknown_ids_and_wrong_unit_and_competence(kit: SimpleNamespace) -> None:
+    scn = kit.scenario(
+        [kit.client("C1")], [*kit.team("A1", "A2"), kit.assistant("A3", competences=[])]
+    )
+    shifts = [
+        kit.shift("X9", "C1", "2027-01-04T07:00", "2027-01-04T10:00"),
+        kit.shift("A1", "C9", "2027-01-04T07:00", "2027-01-04T10:00"),
+        kit.shift("A2", "C1", "2027-01-05T07:00", "2027-01-05T10:00", unit="U2"),
+        kit.shift("A3", "C1", "2027-01-06T07:00", "2027-01-06T10:00"),
+    ]
+    details = [v.detail for v in AUDITS["approved_assistant"](scn, kit.schedule(scn, shifts))]
+    assert any("unknown staff id 'X9'" in d for d in details)
+    assert any("unknown client id 'C9'" in d for d in details)
+    assert any("unit U2" in d for d in details)
+    assert any("lacks required competence(s): lift" in d for d in details)
+
+
+def test_availability_windows(kit: SimpleNamespace) -> None:
+    days = ["mon", "tue", "wed", "thu", "fri"]
+    a1 = kit.assistant("A1", availability=[kit.AvailabilityWindow(days=days, start="08:00",
+                                                                   end="16:00")])
+    scn = kit.scenario(staff=[a1, *kit.team("A2", "A3")])
+    inside = kit.shift("A1", "C1", "2027-01-04T08:00", "2027-01-04T16:00")
+    early = kit.shift("A1", "C1", "2027-01-05T07:00", "2027-01-05T15:00")
+    weekend = kit.shift("A1", "C1", "2027-01-09T08:00", "2027-01-09T12:00")
+    assert AUDITS["availability"](scn, kit.schedule(scn, [inside])) == []
+    found = AUDITS["availability"](scn, kit.schedule(scn, [inside, early, weekend]))
+    assert [v.detail.rsplit(" during ", 1)[1] for v in found] == [
+        "2027-01-05 07:00–08:00",
+        "2027-01-09 08:00–12:00",
+    ]
+
+
+def test_availability_window_across_midnight_covers_a_night_shift(kit: SimpleNamespace) -> None:
+    # A window belongs to the day it starts on: Monday 22:00 → Tuesday 07:00.
+    a1 = kit.assistant("A1", availability=[kit.AvailabilityWindow(days=["mon"], start="22:00",
+                                                                   end="07:00")])
+    scn = kit.scenario(staff=[a1, *kit.team("A2", "A3")])
+    ok = kit.shift("A1", "C1", "2027-01-04T22:00", "2027-01-05T07:00")
+    bad = kit.shift("A1", "C1", "2027-01-05T22:00", "2027-01-06T07:00")  # Tuesday night
+    assert AUDITS["availability"](scn, kit.schedule(scn, [ok])) == []
+    assert len(AUDITS["availability"](scn, kit.schedule(scn, [bad]))) == 1
+
+
+def test_shift_off_grid_outside_horizon_and_reversed(kit: SimpleNamespace) -> None:
+    scn = kit.scenario()
+    shifts = [
+        kit.shift("A1", "C1", "2027-01-04T07:10", "2027-01-04T15:10"),
+        kit.shift("A2", "C1", "2027-01-10T20:00", "2027-01-11T07:00"),
+        kit.shift("A3", "C1", "2027-01-05T15:00", "2027-01-05T07:00"),
+    ]
+    details = [v.detail for v in AUDITS["shift_length"](scn, kit.schedule(scn, shifts))]
+    assert sum("off the 15-minute grid" in d for d in details) == 2
+    assert any("outside the horizon" in d for d in details)
+    assert any("ends at or before it starts" in d for d in details)
+
+
+def test_staffing_cap_outside_decision_and_without_need(kit: SimpleNamespace) -> None:
+    # The decision starts on Wednesday; need exists from Monday but is not schedulable yet.
+    c1 = kit.client("C1", windows=[kit.window("07:00", "15:00")],
+                    decisions=[kit.decision("D1", kit.MONDAY.replace(day=6))])
+    scn = kit.scenario([c1])
+    shifts = [
+        kit.shift("A1", "C1", "2027-01-04T07:00", "2027-01-04T15:00"),  # no decision yet
+        kit.shift("A2", "C1", "2027-01-06T12:00", "2027-01-06T18:00"),  # 15–18 has no need
+        kit.shift("A3", "C1", "2027-01-07T07:00", "2027-01-07T15:00"),  # fine
+    ]
+    found = AUDITS["staffing_cap"](scn, kit.schedule(scn, shifts))
+    assert [(v.when, v.detail) for v in found] == [
+        ("2027-01-04 07:00–15:00",
+         "1 assistant(s) scheduled, schedulable need 0 (no decision's settlement period)"),
+        ("2027-01-06 15:00–18:00", "1 assistant(s) scheduled, schedulable need 0"),
+    ]
+
+
+def test_need_exception_overrides_weekly_windows(kit: SimpleNamespace) -> None:
+    # Hospital stay Tuesday 00:00–Wednesday 00:00: no need, so a shift then breaks the cap;
+    # an exception raising the need to 2 on Thursday morning allows double staffing.
+    c1 = kit.client("C1", exceptions=[
+        kit.exception("2027-01-05T00:00", "2027-01-06T00:00", 0),
+        kit.exception("2027-01-07T07:00", "2027-01-07T12:00", 2),
+    ])
+    scn = kit.scenario([c1])
+    shifts = [
+        kit.shift("A1", "C1", "2027-01-05T07:00", "2027-01-05T15:00"),
+        kit.shift("A2", "C1", "2027-01-07T07:00", "2027-01-07T12:00"),
+        kit.shift("A3", "C1", "2027-01-07T07:00", "2027-01-07T12:00"),
+    ]
+    found = AUDITS["staffing_cap"](scn, kit.schedule(scn, shifts))
+    assert [v.when for v in found] == ["2027-01-05 07:00–15:00"]
+
+
+def test_client_less_shift_has_no_need_to_staff(kit: SimpleNamespace) -> None:
+    scn = kit.scenario()
+    found = check_schedule(
+        scn, kit.schedule(scn, [kit.shift("A1", None, "2027-01-04T07:00", "2027-01-04T15:00")])
+    ).violations
+    assert [v.rule for v in found] == ["staffing_cap"]
+
+
+def test_three_way_overlap_is_reported_for_each_late_shift(kit: SimpleNamespace) -> None:
+    scn = base(kit)
+    shifts = [
+        kit.shift("A1", "C1", "2027-01-04T07:00", "2027-01-04T19:00"),
+        kit.shift("A1", "C2", "2027-01-04T09:00", "2027-01-04T12:00"),
+        kit.shift("A1", "C2", "2027-01-04T13:00", "2027-01-04T16:00"),  # inside the first one
+    ]
+    assert len(AUDITS["no_overlap"](scn, kit.schedule(scn, shifts))) == 2
+
+
+def test_long_shift_needs_rest_as_long_as_itself(kit: SimpleNamespace) -> None:
+    scn = kit.scenario(max_shift_hours=20, long_shift_hours=13)
+    first = kit.shift("A1", "C1", "2027-01-04T07:00", "2027-01-04T23:00")  # 16 h (2 h jour)
+    after_15h = kit.shift("A1", "C1", "2027-01-05T14:00", "2027-01-05T20:00")
+    after_16h = kit.shift("A1", "C1", "2027-01-05T15:00", "2027-01-05T20:00")
+    found = AUDITS["daily_rest"](scn, kit.schedule(scn, [first, after_15h]))
+    assert [v.detail for v in found] == ["15.00 h between shifts, at least 16 h required"]
+    assert AUDITS["daily_rest"](scn, kit.schedule(scn, [first, after_16h])) == []
+
+
+def test_weekly_rest_may_overlap_daily_rest_when_allowed(kit: SimpleNamespace) -> None:
+    # Same shifts as the weekly_rest case: 14:00 → 10:00 two days later is 44 h of free time.
+    scn = base(kit, weekly_rest_excludes_daily_rest=False)
+    shifts = [kit.shift("A1", "C1", a, b) for a, b in MON_WED_FRI_SUN]
+    assert AUDITS["weekly_rest"](scn, kit.schedule(scn, shifts)) == []
+    strict = base(kit)
+    found = AUDITS["weekly_rest"](strict, kit.schedule(strict, shifts))
+    assert [v.detail for v in found] == ["longest continuous rest 33.00 h, at least 36 h required"]
+
+
+def test_weekly_rest_only_for_whole_weeks_and_busy_staff(kit: SimpleNamespace) -> None:
+    # 10 days: only the first 7-day period is checked; shifts in days 8–10 are not judged.
+    scn = kit.scenario(days=10)
+    shifts = [kit.shift("A1", "C1", f"2027-01-{d:02d}T10:00", f"2027-01-{d:02d}T14:00")
+              for d in (11, 12, 13)]
+    assert AUDITS["weekly_rest"](scn, kit.schedule(scn, shifts)) == []
+
+
+def test_hour_caps_jour_and_yearly_overtime(kit: SimpleNamespace) -> None:
+    # Jour limit per week = 48 × 7/28 = 12 h; two 9 h jour nights = 18 h.
+    scn = kit.scenario()
+    nights = [kit.shift("A1", "C1", "2027-01-04T22:00", "2027-01-05T07:00"),
+              kit.shift("A1", "C1", "2027-01-06T22:00", "2027-01-07T07:00")]
+    found = AUDITS["hour_caps"](scn, kit.schedule(scn, nights))
+    assert [v.detail for v in found] == ["jour 18.00 h exceeds 12.00 h over 7 days"]
+    # Overtime: 4 × 11 h = 44 h work, 4 h over full time; only 3 h left of the year's 200 h.
+    tired = kit.assistant("A1", overtime_hours_this_year=197)
+    scn = kit.scenario(staff=[tired, *kit.team("A2", "A3")])
+    days = [kit.shift("A1", "C1", f"2027-01-0{d}T08:00", f"2027-01-0{d}T19:00")
+            for d in (4, 5, 6, 7)]
+    found = AUDITS["hour_caps"](scn, kit.schedule(scn, days))
+    assert [v.detail for v in found] == [
+        "overtime 4.00 h exceeds the 3.00 h left of the yearly cap"
+    ]
+
+
+def test_hour_caps_blocks_follow_the_limiting_period(kit: SimpleNamespace) -> None:
+    # 14 days, 1-week limiting periods, at most 40 h presence a week. 30 h in each week is fine;
+    # a Sunday 20:00 → Monday 07:00 shift belongs wholly to week 1 (where it starts): 41 h.
+    scn = kit.scenario(days=14, limiting_period_weeks=1, max_average_hours_per_week=40)
+    week1 = [kit.shift("A1", "C1", f"2027-01-{d:02d}T07:00", f"2027-01-{d:02d}T17:00")
+             for d in (4, 5, 6)]
+    week2 = [kit.shift("A1", "C1", f"2027-01-{d:02d}T07:00", f"2027-01-{d:02d}T17:00")
+             for d in (12, 13, 14)]
+    assert AUDITS["hour_caps"](scn, kit.schedule(scn, week1 + week2)) == []
+    sunday = kit.shift("A1", "C1", "2027-01-10T20:00", "2027-01-11T07:00")
+    found = AUDITS["hour_caps"](scn, kit.schedule(scn, [*week1, sunday, *week2]))
+    assert [(v.when, v.detail) for v in found] == [
+        ("2027-01-04 00:00–2027-01-11 00:00", "presence 41.00 h exceeds 40.00 h over 7 days")
+    ]
