@@ -43,7 +43,8 @@ def parse_document(text: str, source: str, *, json_only: bool = False) -> dict[s
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        raise InputError(source, [f"{where}not valid YAML ({getattr(exc, 'problem', exc)})"]) from exc
+        problem = getattr(exc, "problem", exc)
+        raise InputError(source, [f"{where}not valid YAML ({problem})"]) from exc
     if not isinstance(data, dict):
         raise InputError(source, ["the document must be a mapping (key: value) at the top"])
     return data

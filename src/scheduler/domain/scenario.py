@@ -7,6 +7,7 @@ ignored setting. Cross-references (unknown ids, overlapping periods, ...) are ch
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -204,7 +205,8 @@ class NeedWindow(Frozen):
     @property
     def length_minutes(self) -> int:
         end = parse_clock(self.end, allow_24=True)
-        return end - self.start_minute if end > self.start_minute else end + 1440 - self.start_minute
+        start = self.start_minute
+        return end - start if end > start else end + 1440 - start
 
 
 class NeedException(TimePeriod):
@@ -320,7 +322,9 @@ class Weights(Frozen):
 
     uncovered: int = Field(default=100, ge=0, description="Per person-hour of need not covered.")
     overtime: int = Field(default=30, ge=0, description="Per hour beyond full time.")
-    additional_hours: int = Field(default=10, ge=0, description="Per hour beyond contract (mertid).")
+    additional_hours: int = Field(
+        default=10, ge=0, description="Per hour beyond contract (mertid)."
+    )
     unused_contract: int = Field(default=4, ge=0, description="Per contracted hour not scheduled.")
     fairness: int = Field(default=5, ge=0, description="Per night/weekend shift off a fair share.")
     continuity: int = Field(default=8, ge=0, description="Per assistant working for a client.")
@@ -390,7 +394,7 @@ class Scenario(Frozen):
                 by_kind.setdefault(d.kind, []).append(d)
             for kind, ds in by_kind.items():
                 ds = sorted(ds, key=lambda d: d.settlement_period.start)
-                for a, b in zip(ds, ds[1:], strict=False):
+                for a, b in itertools.pairwise(ds):
                     if b.settlement_period.start <= a.settlement_period.end:
                         errors.append(
                             f"{where}.decisions: settlement periods of {a.id!r} and {b.id!r} "
@@ -404,7 +408,7 @@ class Scenario(Frozen):
                 if u not in unit_ids:
                     errors.append(f"{where}.also_units: unknown unit {u!r}")
             periods = sorted(s.absences, key=lambda p: p.start)
-            for a, b in zip(periods, periods[1:], strict=False):
+            for a, b in itertools.pairwise(periods):
                 if b.start < a.end:
                     errors.append(
                         f"{where}.absences: {a.start:%Y-%m-%d %H:%M}–{a.end:%Y-%m-%d %H:%M} and "

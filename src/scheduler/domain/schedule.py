@@ -59,6 +59,9 @@ class SolveInfo(_Out):
     workers: int
     seed: int
     components: int = 1
+    components_without_solution: int = Field(
+        default=0, description="Parts where no schedule was found in time: nobody is assigned."
+    )
     variables: int = 0
     engine: str = "cp-sat"
 

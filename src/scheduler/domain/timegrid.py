@@ -7,7 +7,7 @@ Working in elapsed time makes durations right across daylight-saving changes: th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
@@ -67,8 +67,10 @@ class TimeGrid:
         return self.origin + timedelta(minutes=slot * self.slot_minutes)
 
     def local_time(self, slot: int) -> datetime:
-        """Local (aware) start of ``slot``, for output."""
-        return self.instant(slot).astimezone(self.zone)
+        """Local start of ``slot`` with a fixed UTC offset, for output. (With a ZoneInfo
+        attached, subtracting two datetimes gives wall-clock, not elapsed, time.)"""
+        local = self.instant(slot).astimezone(self.zone)
+        return local.replace(tzinfo=timezone(local.utcoffset() or timedelta(0)))
 
     def local_date(self, slot: int) -> date:
         return self.local_time(slot).date()

@@ -1,4 +1,4 @@
-"""Solving a scenario: split it into independent parts, solve each with CP-SAT, extract the schedule.
+"""Solving a scenario: split it in independent parts, solve each with CP-SAT, extract the schedule.
 
 Clients and staff that can never share work (no approval links them) form separate components;
 every rule is per client or per staff member, so solving components apart is exact and much
@@ -95,6 +95,7 @@ class _Outcome:
     assigned: list[tuple[str, CandidateShift]]
     first_solution_seconds: float | None
     variables: int
+    fallback: bool = False  # no schedule found in time: this part assigns nobody
 
 
 class _Monitor(cp_model.CpSolverSolutionCallback):
@@ -136,7 +137,9 @@ def solve(
     seed: int | None = None,
     progress: ProgressCallback | None = None,
     log: bool = False,
+    hint: Schedule | None = None,
 ) -> Schedule:
+    """Solve ``scenario``; ``hint`` (e.g. the greedy baseline's schedule) seeds the search."""
     settings = scenario.solver
     time_limit = settings.time_limit_seconds if time_limit is None else time_limit
     workers = settings.workers if workers is None else workers
@@ -146,19 +149,50 @@ def solve(
     problem = compile_problem(scenario)
     shifts = generate_shifts(problem)
     parts = components(problem, shifts)
+    hinted = _hinted_pairs(problem, shifts, hint) if hint is not None else None
     outcomes: list[_Outcome] = []
     done_objective = 0.0
     for index, part in enumerate(parts):
+        built = build_model(problem, part.shifts, part.clients, part.staff)
+        if hinted is not None:
+            for key, var in built.ctx.x.items():
+                built.model.add_hint(var, key in hinted)
         elapsed = time.perf_counter() - started
         remaining_size = sum(p.size for p in parts[index:])
-        share = max(0.5, (time_limit - elapsed) * part.size / max(remaining_size, 1))
-        built = build_model(problem, part.shifts, part.clients, part.staff)
+        share = max(0.1, (time_limit - elapsed) * part.size / max(remaining_size, 1))
         outcome = _solve_part(built, share, workers, seed, log,
                               _Monitor(done_objective, index, len(parts), started, progress))
+        if outcome.objective != outcome.objective:  # NaN: no schedule found in time
+            outcome = _empty_outcome(problem, part, workers, seed, outcome)
         outcomes.append(outcome)
         done_objective += outcome.objective
     return _schedule(problem, outcomes, time.perf_counter() - started, time_limit, workers, seed,
                      len(parts))
+
+
+def _hinted_pairs(problem: Problem, shifts: list[CandidateShift], hint: Schedule
+                  ) -> set[tuple[str, int]]:
+    """(staff, candidate index) for each hinted shift that is one of the candidates."""
+    grid = problem.grid
+    by_key = {(s.client_id, s.start, s.end): s.index for s in shifts}
+    pairs = set()
+    for shift in hint.shifts:
+        key = (shift.client, grid.slot_floor(shift.start), grid.slot_floor(shift.end))
+        if key in by_key:
+            pairs.add((shift.staff, by_key[key]))
+    return pairs
+
+
+def _empty_outcome(problem: Problem, part: Component, workers: int, seed: int,
+                   failed: _Outcome) -> _Outcome:
+    """Nobody assigned is always feasible: report that schedule's true penalties, flagged."""
+    built = build_model(problem, [], part.clients, part.staff)
+    outcome = _solve_part(built, 10.0, workers, seed, False, _Monitor(0, 0, 1, 0, None))
+    outcome.status = "unknown"
+    outcome.variables = failed.variables
+    outcome.bound = failed.bound if failed.bound == failed.bound else 0.0
+    outcome.fallback = True
+    return outcome
 
 
 def _solve_part(built: BuiltModel, seconds: float, workers: int, seed: int, log: bool,
@@ -168,6 +202,8 @@ def _solve_part(built: BuiltModel, seconds: float, workers: int, seed: int, log:
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
     solver.parameters.log_search_progress = log
+    # Probing in presolve costs tens of seconds on month-long models and finds little here.
+    solver.parameters.cp_model_probing_level = 0
     code = solver.solve(built.model, monitor)
     status = _STATUS.get(code, "unknown")
     ctx = built.ctx
@@ -195,8 +231,8 @@ def _schedule(problem: Problem, outcomes: list[_Outcome], wall: float, time_limi
               workers: int, seed: int, n_components: int) -> Schedule:
     grid = problem.grid
     scenario = problem.scenario
-    solved = [o for o in outcomes if o.status in ("optimal", "feasible")]
-    if len(solved) < len(outcomes):
+    solved = outcomes  # failed parts carry the (valid) empty assignment
+    if any(o.fallback for o in outcomes):
         status = "unknown"
     elif all(o.status == "optimal" for o in outcomes):
         status = "optimal"
@@ -206,7 +242,9 @@ def _schedule(problem: Problem, outcomes: list[_Outcome], wall: float, time_limi
     bound = sum(o.bound for o in solved) if solved else None
     gap = None
     if objective is not None and bound is not None:
-        gap = 0.0 if status == "optimal" else max(0.0, objective - bound) / max(abs(objective), 1e-9)
+        gap = max(0.0, objective - bound) / max(abs(objective), 1e-9)
+        if status == "optimal":
+            gap = 0.0
     firsts = [o.first_solution_seconds for o in outcomes if o.first_solution_seconds is not None]
 
     penalties = []
@@ -249,6 +287,7 @@ def _schedule(problem: Problem, outcomes: list[_Outcome], wall: float, time_limi
             workers=workers,
             seed=seed,
             components=n_components,
+            components_without_solution=sum(o.fallback for o in outcomes),
             variables=sum(o.variables for o in outcomes),
         ),
         penalties=penalties,

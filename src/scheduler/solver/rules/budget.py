@@ -7,6 +7,7 @@ assistance side by side) allocation variables split the segment's time between t
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 
 from scheduler.solver.context import ModelContext, Penalty
@@ -22,7 +23,7 @@ def add_decision_budget(ctx: ModelContext) -> list[Penalty]:
         budgets = ctx.problem.clients[client_id].budgets
         cuts = sorted({b.first_slot for b in budgets} | {b.end_slot for b in budgets})
         charged = defaultdict(list)  # decision id → expressions of minutes charged to it
-        for a, b in zip(cuts, cuts[1:], strict=False):
+        for a, b in itertools.pairwise(cuts):
             active = [d for d in budgets if d.first_slot <= a and b <= d.end_slot]
             terms = [
                 ctx.staffed[s.index] * ((min(s.end, b) - max(s.start, a)) * slot)
