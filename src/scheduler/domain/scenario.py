@@ -23,6 +23,8 @@ from pydantic import (
     model_validator,
 )
 
+from scheduler.domain.placement import PlacementSettings, Vacancy, vacancy_reference_errors
+
 FORMAT_VERSION = "1"
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -268,6 +270,16 @@ class Staff(Frozen):
     overtime_hours_this_year: NonNegativeHours = Field(
         default=0, description="Overtime already worked this calendar year (towards the 200 h cap)."
     )
+    # The overstaffing team (övertalighetsteamet): to be placed in vacancies (``scheduler place``).
+    overstaffing_team: bool = Field(
+        default=False, description="Member of the overstaffing team, to be placed in a vacancy."
+    )
+    preferred_units: list[Id] = Field(
+        default_factory=list, description="Units they would like to work in, first choice first."
+    )
+    home_area: str | None = Field(
+        default=None, description="Where they live (matched to a vacancy's area)."
+    )
 
 
 class WorkingTimeRules(Frozen):
@@ -350,6 +362,8 @@ class Scenario(Frozen):
     shifts: ShiftGeneration = ShiftGeneration()
     weights: Weights = Weights()
     solver: SolverSettings = SolverSettings()
+    vacancies: list[Vacancy] = Field(default_factory=list, description="Open positions.")
+    placement: PlacementSettings = PlacementSettings()
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:
@@ -407,6 +421,9 @@ class Scenario(Frozen):
             for u in s.also_units:
                 if u not in unit_ids:
                     errors.append(f"{where}.also_units: unknown unit {u!r}")
+            for u in s.preferred_units:
+                if u not in unit_ids:
+                    errors.append(f"{where}.preferred_units: unknown unit {u!r}")
             periods = sorted(s.absences, key=lambda p: p.start)
             for a, b in itertools.pairwise(periods):
                 if b.start < a.end:
@@ -414,6 +431,9 @@ class Scenario(Frozen):
                         f"{where}.absences: {a.start:%Y-%m-%d %H:%M}–{a.end:%Y-%m-%d %H:%M} and "
                         f"{b.start:%Y-%m-%d %H:%M}–{b.end:%Y-%m-%d %H:%M} overlap"
                     )
+        errors += vacancy_reference_errors(
+            self.vacancies, unit_ids, {c.id: c.unit for c in self.clients}
+        )
         if errors:
             raise ValueError("; ".join(errors))
         return self
