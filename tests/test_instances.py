@@ -1,0 +1,149 @@
+"""The example generator: deterministic, in the department's ranges, valid input."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from scheduler.domain.loader import load_scenario
+from scheduler.domain.scenario import DecisionKind, EmploymentForm, Scenario
+from scheduler.instances import SIZES, generate, scenario_yaml, summary, week_hours, write_scenario
+
+
+@pytest.fixture(scope="module")
+def scenarios() -> dict[str, Scenario]:
+    return {size: generate(size, seed=0) for size in SIZES}
+
+
+def _granted_per_case(scenario: Scenario) -> list[float]:
+    """Granted hours per week of each case at the horizon's start (decisions side by side add)."""
+    start = scenario.horizon.start
+    return [
+        sum(d.granted_hours_per_week for d in c.decisions
+            if d.settlement_period.start <= start <= d.settlement_period.end)
+        for c in scenario.clients
+    ]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_same_seed_same_scenario(size: str) -> None:
+    assert scenario_yaml(generate(size, seed=3)) == scenario_yaml(generate(size, seed=3))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_different_seed_different_scenario(size: str) -> None:
+    assert scenario_yaml(generate(size, seed=1)) != scenario_yaml(generate(size, seed=2))
+
+
+def test_unknown_size() -> None:
+    with pytest.raises(ValueError, match="unknown size"):
+        generate("XXL")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_round_trips_through_validation(size: str, scenarios: dict[str, Scenario]) -> None:
+    scenario = scenarios[size]
+    assert Scenario.model_validate(scenario.model_dump()) == scenario
+
+
+def test_yaml_file_loads_back(tmp_path, scenarios: dict[str, Scenario]) -> None:
+    path = write_scenario(scenarios["M"], tmp_path / "m.yaml", header="a header\nline two")
+    assert path.read_text().startswith("# a header\n# line two\n")
+    assert load_scenario(path) == scenarios["M"]
+
+
+def test_committed_unit_example_is_current() -> None:
+    """scenarios/unit.yaml is bench/generate.py M --seed 1: regenerate it when the generator
+    changes."""
+    path = Path(__file__).resolve().parents[1] / "scenarios" / "unit.yaml"
+    assert load_scenario(path) == generate("M", seed=1)
+
+
+@pytest.mark.parametrize(
+    ("size", "clients", "staff", "units"),
+    [
+        ("tiny", (1, 1), (4, 4), 1),
+        ("S", (1, 1), (7, 9), 1),
+        ("M", (10, 14), (40, 60), 1),
+        ("L", (60, 70), (210, 290), 8),
+        ("XL", (120, 140), (420, 580), 16),
+    ],
+)
+def test_sizes(size: str, clients: tuple[int, int], staff: tuple[int, int], units: int,
+               scenarios: dict[str, Scenario]) -> None:
+    for seed in (0, 1):
+        scenario = scenarios[size] if seed == 0 else generate(size, seed=seed)
+        assert len(scenario.units) == units
+        assert clients[0] <= len(scenario.clients) <= clients[1]
+        assert staff[0] <= len(scenario.staff) <= staff[1]
+
+
+@pytest.mark.parametrize("size", ["M", "L", "XL"])
+def test_granted_hours_in_department_range(size: str, scenarios: dict[str, Scenario]) -> None:
+    granted = _granted_per_case(scenarios[size])
+    assert min(granted) >= 25 and max(granted) <= 168
+
+
+def test_horizons(scenarios: dict[str, Scenario]) -> None:
+    assert scenarios["tiny"].horizon.days == 7
+    for size in ("S", "M", "L", "XL"):
+        assert scenarios[size].horizon.days == 28
+        assert scenarios[size].horizon.slot_minutes == 15
+        assert scenarios[size].horizon.start == date(2027, 3, 1)
+    assert generate("M", start=date(2027, 9, 6), days=14).horizon.days == 14
+
+
+def test_pseudonymous_ids(scenarios: dict[str, Scenario]) -> None:
+    scenario = scenarios["L"]
+    assert [u.id for u in scenario.units] == [f"U{i}" for i in range(1, 9)]
+    assert all(c.id.startswith("C") and len(c.id) == 4 for c in scenario.clients)
+    assert all(s.id.startswith("A") and len(s.id) == 4 for s in scenario.staff)
+    assert all(d.id.startswith("D") for c in scenario.clients for d in c.decisions)
+
+
+def test_department_shape(scenarios: dict[str, Scenario]) -> None:
+    """L has what DOMAIN.md describes: both decision kinds, 24/7 jour, double assistance,
+    hourly and PAN staff, absences, pool staff, settlement periods at different stages, one
+    approved exception, and capacity roughly in balance with need."""
+    scenario = scenarios["L"]
+    decisions = [d for c in scenario.clients for d in c.decisions]
+    kinds = {d.kind for d in decisions}
+    assert {DecisionKind.SFB_ASSISTANCE, DecisionKind.LSS_ASSISTANCE} <= kinds
+    assert len({d.settlement_period.start for d in decisions}) >= 5
+    assert sum(d.exception is not None for d in decisions) == 1
+    assert all(d.exception.reference for d in decisions if d.exception is not None)
+    windows = [w for c in scenario.clients for w in c.need.weekly]
+    assert any(w.on_call for w in windows) and any(w.staff == 2 for w in windows)
+    forms = [s.employment for s in scenario.staff]
+    hourly = forms.count(EmploymentForm.HOURLY) / len(forms)
+    assert 0.05 <= hourly <= 0.15
+    assert 1 <= forms.count(EmploymentForm.PAN) <= 20
+    assert sum(bool(s.absences) for s in scenario.staff) >= 20
+    approvals: dict[str, int] = {}
+    for c in scenario.clients:
+        assert 4 <= len(c.approved_staff) <= 12
+        for sid in c.approved_staff:
+            approvals[sid] = approvals.get(sid, 0) + 1
+    assert sum(n == 2 for n in approvals.values()) >= 10
+    figures = summary(scenario)
+    balance = figures["contract_hours_per_week"] / figures["need_work_hours_per_week"]
+    assert 0.85 <= balance <= 1.25
+
+
+def test_some_decisions_grant_less_than_the_need(scenarios: dict[str, Scenario]) -> None:
+    scenario = scenarios["L"]
+    needs = [week_hours(c.need.weekly)[0] for c in scenario.clients]
+    granted = _granted_per_case(scenario)
+    short = sum(g < n - 1 for g, n in zip(granted, needs, strict=True))
+    assert 5 <= short <= len(needs) // 2
+
+
+def test_week_hours_counts_overlaps_once() -> None:
+    scenario = generate("S", seed=0)
+    need, work, jour = week_hours(scenario.clients[0].need.weekly)
+    double_days = next(w for w in scenario.clients[0].need.weekly if w.staff == 2).days
+    assert jour == 63
+    assert need == 168 + 3 * len(double_days)
+    assert work == need - jour / 2
