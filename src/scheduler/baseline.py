@@ -1,0 +1,685 @@
+"""A greedy "manual planning" baseline: what a coordinator does by hand, for comparison.
+
+It walks through the need in time order. For each piece not yet staffed it cuts a shift of
+typical length (a whole short stretch, an 8-hour day, a jour night) and gives it to the
+least-loaded approved, competent assistant who is available, not already working, rested (daily
+rest after every shift, weekly rest in every 7-day period; those who have not had this week's
+rest yet are asked last) and within the hour caps and the decision's granted hours. Assistants
+within their contract come first, then additional hours (mertid, hourly staff), then overtime.
+What nobody can take stays uncovered, with the reason.
+
+Shifts are the engine's candidate shifts (same boundaries, lengths and stretches of need, see
+``scheduler.solver.shifts``), so a greedy schedule can seed the engine as hints. Penalties use
+the engine's definitions (``scheduler.solver.rules``) so the two can be compared term by term.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import time
+from bisect import bisect_left, insort
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from itertools import pairwise
+
+import numpy as np
+
+from scheduler.domain.scenario import Scenario
+from scheduler.domain.schedule import (
+    PenaltyTerm,
+    Schedule,
+    Shift,
+    SolveInfo,
+    UncoveredInterval,
+)
+from scheduler.solver.problem import ClientData, Problem, StaffData, compile_problem
+
+TYPICAL_SHIFT_HOURS = 8.0  # a day or evening shift when a stretch of need is too long for one
+
+# Penalty terms in the engine's order (rule registry), with their units and weight fields.
+PENALTY_TERMS = (
+    ("uncovered_need", "person-hours", "uncovered"),
+    ("overtime", "hours", "overtime"),
+    ("additional_hours", "hours", "additional_hours"),
+    ("unused_contract", "hours", "unused_contract"),
+    ("fair_nights", "night shifts per FTE (spread)", "fairness"),
+    ("fair_weekends", "weekend shifts per FTE (spread)", "fairness"),
+    ("continuity", "assistants per client, summed", "continuity"),
+)
+RATE_SCALE = 100  # fairness rates in hundredths, as the engine stores them
+
+REASON_NO_DECISION = "no decision covers this time"
+REASON_NOT_ELIGIBLE = "no approved assistant with the required competences"
+REASON_ABSENT = "no approved assistant is available (absence or availability)"
+REASON_SHORT = "too short for a shift (below the minimum shift length or off the shift grid)"
+REASON_BUSY = "approved assistants are working, resting or at their hour caps"
+
+
+@dataclass(frozen=True)
+class GreedyShift:
+    """A shift the greedy planner gave to one assistant (slots on the problem's grid)."""
+
+    staff_id: str
+    client_id: str
+    unit_id: str
+    start: int
+    end: int  # exclusive
+    minutes: int
+    on_call_minutes: int
+    work_minutes: int  # active + jour × on_call_work_fraction, as the engine counts it
+    is_night: bool
+    is_weekend: bool
+
+
+@dataclass
+class _ClientState:
+    data: ClientData
+    count: np.ndarray  # need where a decision covers it (what shifts may staff)
+    boundary: np.ndarray  # n + 1: where a shift may start or end
+    call_prefix: np.ndarray
+    staffed: np.ndarray
+    reason: dict[int, str] = field(default_factory=dict)  # slot → why left uncovered
+    remaining: dict[str, int] = field(default_factory=dict)  # decision → minutes left
+    cuts: list[int] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.data.client.id
+
+
+@dataclass
+class _StaffState:
+    data: StaffData
+    available_prefix: np.ndarray
+    busy: list[tuple[int, int]] = field(default_factory=list)  # [start, end + daily rest)
+    work_busy: list[tuple[int, int]] = field(default_factory=list)  # bare shifts
+    work: list[int] = field(default_factory=list)  # per limiting period, minutes
+    presence: list[int] = field(default_factory=list)
+    on_call: list[int] = field(default_factory=list)
+    nights: int = 0
+    weekends: int = 0
+    clients: set[str] = field(default_factory=set)
+
+
+@dataclass
+class _Limits:
+    """Per limiting period, in minutes (rounded as the engine rounds them)."""
+
+    contract: list[int]
+    full: list[int]
+    overtime_cap: list[int]
+    presence_cap: list[int]
+    on_call_cap: list[int]
+    overtime_year_left: int
+
+
+def plan_greedy(scenario: Scenario, *, rolling_weekly_rest: bool = False) -> Schedule:
+    """Plan ``scenario`` by hand-style greedy rules; see the module docstring.
+
+    ``rolling_weekly_rest``: also keep 36 h of rest in every 7-day window, not only in each
+    7-day period from the horizon's start (safer against a stricter reading of the rule).
+    """
+    started = time.perf_counter()
+    problem = compile_problem(scenario)
+    planner = _Planner(problem, rolling_weekly_rest=rolling_weekly_rest)
+    assigned = planner.run()
+    penalties = penalty_terms(problem, assigned)
+    grid = problem.grid
+    shifts = [
+        Shift(
+            staff=s.staff_id,
+            client=s.client_id,
+            unit=s.unit_id,
+            start=grid.local_time(s.start),
+            end=grid.local_time(s.end),
+            hours=s.minutes / 60,
+            on_call_hours=s.on_call_minutes / 60,
+        )
+        for s in sorted(assigned, key=lambda s: (s.start, s.staff_id))
+    ]
+    return Schedule(
+        scenario=scenario.name,
+        horizon_start=scenario.horizon.start.isoformat(),
+        horizon_days=scenario.horizon.days,
+        timezone=scenario.horizon.timezone,
+        created=datetime.now(UTC),
+        solve=SolveInfo(
+            status="greedy",
+            objective=round(sum(p.contribution for p in penalties), 4),
+            best_bound=None,
+            gap=None,
+            wall_seconds=round(time.perf_counter() - started, 3),
+            time_limit_seconds=0.0,
+            workers=1,
+            seed=0,
+            components=len(_components(problem)),
+            variables=0,
+            engine="greedy",
+        ),
+        penalties=penalties,
+        shifts=shifts,
+        uncovered=planner.uncovered(),
+    )
+
+
+class _Planner:
+    def __init__(self, problem: Problem, *, rolling_weekly_rest: bool = False) -> None:
+        self.problem = problem
+        self.rolling_weekly_rest = rolling_weekly_rest
+        self.grid = problem.grid
+        self.rules = problem.scenario.rules
+        slot = self.grid.slot_minutes
+        self.slot = slot
+        self.n = self.grid.n_slots
+        self.min_len = math.ceil(self.rules.min_shift_hours * 60 / slot)
+        self.max_len = int(self.rules.max_shift_hours * 60 // slot)
+        self.typical_len = round(TYPICAL_SHIFT_HOURS * 60 / slot)
+        self.night_min_slots = self.rules.night_shift_min_hours * 60 / slot
+        self.night_prefix = np.concatenate([[0], np.cumsum(problem.night)])
+        self.periods = problem.limiting_periods()
+        self.period_of = np.zeros(self.n, dtype=np.int16)
+        for index, (a, b, _) in enumerate(self.periods):
+            self.period_of[a:b] = index
+        self.rest_weeks = problem.rest_weeks()
+        self.weekly_rest = math.ceil(self.rules.weekly_rest_hours * 60 / slot)
+        self.week_slots = 7 * 1440 // slot
+        # Shift grid on the local clock, shared by all clients (as in solver.shifts).
+        step = max(problem.scenario.shifts.start_step_minutes, slot)
+        self.clock_boundary = np.zeros(self.n + 1, dtype=bool)
+        for t in range(self.n):
+            local = self.grid.local_time(t)
+            self.clock_boundary[t] = (local.hour * 60 + local.minute) % step == 0
+        self.clients = {cid: self._client_state(d) for cid, d in problem.clients.items()}
+        self.staff = {sid: self._staff_state(d) for sid, d in problem.staff.items()}
+        self.limits = {sid: self._limits(d) for sid, d in problem.staff.items()}
+        full_time = self.rules.full_time_hours_per_week
+        self.rate_factor = {
+            sid: _rate_factor(full_time, d.staff.contract_hours_per_week, self.grid.days,
+                              d.available_days)
+            for sid, d in problem.staff.items() if d.is_regular and d.available_days > 0
+        }
+        self.off_prefix = self._planned_days_off()
+        self.assigned: list[GreedyShift] = []
+
+    # --- set-up ---------------------------------------------------------------------------------
+
+    def _planned_days_off(self) -> dict[str, np.ndarray]:
+        """Two days off in a row per 7-day period, staggered within each assistance group and
+        moving on every week (a rotating roster): shifts there are asked of others first, so
+        weekly rests are spread out instead of all falling due at the weekend."""
+        starts = self.grid.day_starts()
+        out: dict[str, np.ndarray] = {}
+        for data in self.problem.clients.values():
+            group = [sid for sid in data.eligible_staff if sid not in out]
+            size = len(data.eligible_staff)
+            for rank, sid in enumerate(data.eligible_staff):
+                if sid not in group:
+                    continue
+                base = rank * 6 // size if size <= 6 else rank % 6
+                off = np.zeros(self.n, dtype=bool)
+                for week, (a, _) in enumerate(self.rest_weeks):
+                    first_day = next(d for d, slot in enumerate(starts) if slot == a)
+                    d = first_day + (base + 3 * week) % 6
+                    off[starts[d] : starts[d + 2]] = True
+                out[sid] = np.concatenate([[0], np.cumsum(off)])
+        return out
+
+
+    def _client_state(self, data: ClientData) -> _ClientState:
+        count = np.where(data.decided, data.demand.count, 0).astype(np.int16)
+        on_call = data.demand.on_call
+        boundary = self.clock_boundary.copy()
+        boundary[1 : self.n] |= (count[1:] != count[:-1]) | (on_call[1:] != on_call[:-1])
+        boundary[0] = boundary[self.n] = True
+        state = _ClientState(
+            data=data,
+            count=count,
+            boundary=boundary,
+            call_prefix=np.concatenate([[0], np.cumsum(on_call & (count > 0))]),
+            staffed=np.zeros(self.n, dtype=np.int16),
+        )
+        for b in data.budgets:
+            state.remaining[b.decision_id] = int(b.available_hours * 60 + 1e-6)
+        state.cuts = sorted({b.first_slot for b in data.budgets}
+                            | {b.end_slot for b in data.budgets})
+        return state
+
+    def _staff_state(self, data: StaffData) -> _StaffState:
+        k = len(self.periods)
+        return _StaffState(
+            data=data,
+            available_prefix=np.concatenate([[0], np.cumsum(data.available)]),
+            work=[0] * k,
+            presence=[0] * k,
+            on_call=[0] * k,
+        )
+
+    def _limits(self, data: StaffData) -> _Limits:
+        r, staff = self.rules, data.staff
+        return _Limits(
+            contract=[round(staff.contract_hours_per_week * 60 * d / 7)
+                      for _, _, d in self.periods],
+            full=[round(r.full_time_hours_per_week * 60 * d / 7) for _, _, d in self.periods],
+            overtime_cap=[round(r.max_overtime_hours_per_4_weeks * 60 * d / 28)
+                          for _, _, d in self.periods],
+            presence_cap=[round(r.max_average_hours_per_week * 60 * d / 7)
+                          for _, _, d in self.periods],
+            on_call_cap=[round(r.max_on_call_hours_per_4_weeks * 60 * d / 28)
+                         for _, _, d in self.periods],
+            overtime_year_left=max(
+                0, round((r.max_overtime_hours_per_year - staff.overtime_hours_this_year) * 60)
+            ),
+        )
+
+    # --- the sweep ------------------------------------------------------------------------------
+
+    def run(self) -> list[GreedyShift]:
+        # Hardest clients first at equal times (fewest eligible assistants), as planners do.
+        order = {cid: (len(c.data.eligible_staff), i)
+                 for i, (cid, c) in enumerate(self.clients.items())}
+        heap = [(0, order[cid], cid) for cid in self.clients]
+        heapq.heapify(heap)
+        while heap:
+            t, _, cid = heapq.heappop(heap)
+            client = self.clients[cid]
+            nxt = self._step(client, t)
+            if nxt is not None:
+                heapq.heappush(heap, (nxt, order[cid], cid))
+        return self.assigned
+
+    def _next_room(self, client: _ClientState, t: int) -> int | None:
+        room = np.flatnonzero(client.count[t:] > client.staffed[t:])
+        return None if room.size == 0 else t + int(room[0])
+
+    def _step(self, client: _ClientState, t: int) -> int | None:
+        """Staff (or give up) one piece of the client's need starting at or after ``t``; returns
+        where to look next."""
+        t = self._next_room(client, t)
+        if t is None:
+            return None
+        if not client.boundary[t]:  # no shift may start here: skip to the next grid point
+            nb = t + 1
+            while nb < self.n and not client.boundary[nb]:
+                nb += 1
+            self._give_up(client, t, nb, client.reason.get(t - 1, REASON_SHORT))
+            return nb
+        room_end = t
+        while room_end < self.n and client.count[room_end] > client.staffed[room_end]:
+            room_end += 1
+        ends = [e for e in range(t + self.min_len, min(t + self.max_len, room_end) + 1)
+                if client.boundary[e]]
+        choice, reason = self._choose(client, t, room_end, ends) if ends else (None, REASON_SHORT)
+        if choice is None:
+            nb = t + 1
+            while nb < self.n and not client.boundary[nb]:
+                nb += 1
+            self._give_up(client, t, nb, reason)
+            return nb if nb < self.n else None
+        self._assign(client, t, *choice)
+        return t
+
+    def _give_up(self, client: _ClientState, a: int, b: int, reason: str) -> None:
+        for t in range(a, b):
+            if client.count[t] > client.staffed[t]:
+                client.reason[t] = reason
+
+    def _preferred_ends(self, client: _ClientState, t: int, room_end: int,
+                        ends: list[int]) -> dict[int, int]:
+        """Rank of each possible end: the piece of need (awake or jour) taken whole when it fits a
+        shift, else cut into near-equal shifts of typical length; never leave a scrap too short
+        to staff."""
+        on_call = client.data.demand.on_call
+        v = t
+        while v < room_end and on_call[v] == on_call[t]:
+            v += 1
+        piece_end = v if v - t >= self.min_len else room_end
+        if 0 < room_end - piece_end < self.min_len and room_end - t <= self.max_len:
+            piece_end = room_end  # take the scrap along (e.g. the horizon's last hours of jour)
+        length = piece_end - t
+        if length <= self.max_len:
+            target = piece_end
+        else:
+            target = t + round(length / math.ceil(length / self.typical_len))
+        ranks = {}
+        for e in ends:
+            rank = abs(e - target) * 2 + (0 if e >= target else 1)  # ties: the longer shift
+            if e > piece_end:
+                rank += 1000  # spans awake time and jour: only if nothing else fits
+            elif 0 < piece_end - e < self.min_len:
+                rank += 500  # leaves a scrap nobody can take
+            ranks[e] = rank
+        return ranks
+
+    def _choose(self, client: _ClientState, t: int, room_end: int, ends: list[int]
+                ) -> tuple[tuple[str, int], str] | tuple[None, str]:
+        eligible = client.data.eligible_staff
+        if not eligible:
+            return None, REASON_NOT_ELIGIBLE
+        budget_ok = [e for e in ends if self._charge(client, t, e) is not None]
+        if not budget_ok:
+            used = ", ".join(b.decision_id for b in client.data.budgets
+                             if b.first_slot <= t < b.end_slot) or "-"
+            return None, f"granted hours used up in the settlement period ({used})"
+        ranks = self._preferred_ends(client, t, room_end, budget_ok)
+        any_available = False
+        options = []
+        for sid in eligible:
+            staff = self.staff[sid]
+            for e in budget_ok:
+                if staff.available_prefix[e] - staff.available_prefix[t] != e - t:
+                    continue
+                any_available = True
+                key = self._key(sid, client, t, e)
+                if key is not None:
+                    options.append(((key[0], ranks[e], *key[1:]), sid, e))
+        if not options:
+            return None, REASON_BUSY if any_available else REASON_ABSENT
+        options.sort()
+        for _, sid, e in options:  # the expensive weekly-rest check only for the best ones
+            if self._weekly_rest_ok(sid, t, e):
+                return (sid, e), ""
+        return None, REASON_BUSY
+
+    def _shape(self, client: _ClientState, t: int, e: int) -> tuple[int, int, int]:
+        """(minutes, on-call minutes, work minutes) of the shift [t, e)."""
+        minutes = (e - t) * self.slot
+        on_call = int(client.call_prefix[e] - client.call_prefix[t]) * self.slot
+        work = round(minutes - on_call * (1 - self.rules.on_call_work_fraction))
+        return minutes, on_call, work
+
+    def _rest_after(self, minutes: int) -> int:
+        rest = self.rules.daily_rest_hours * 60
+        if minutes > self.rules.long_shift_hours * 60:
+            rest = max(rest, minutes)
+        return math.ceil(int(rest) / self.slot)
+
+    def _key(self, sid: str, client: _ClientState, t: int, e: int) -> tuple | None:
+        """None when the shift breaks a hard rule for ``sid`` (except weekly rest); else the
+        sort key: contract first, then additional hours, then overtime; not on a planned day
+        off; weekly rest already had; fair share of nights and weekends; least loaded; an
+        assistant the client already knows."""
+        staff, limits = self.staff[sid], self.limits[sid]
+        minutes, on_call, work = self._shape(client, t, e)
+        end_rest = e + self._rest_after(minutes)
+        i = bisect_left(staff.busy, (t, -1))
+        if i > 0 and staff.busy[i - 1][1] > t:
+            return None  # still working or resting after the previous shift
+        if i < len(staff.busy) and staff.busy[i][0] < end_rest:
+            return None  # its rest would run into the next shift
+        p = int(self.period_of[t])
+        if staff.presence[p] + minutes > limits.presence_cap[p]:
+            return None
+        if on_call and staff.on_call[p] + on_call > limits.on_call_cap[p]:
+            return None
+        worked = staff.work[p] + work
+        if worked > limits.full[p] + limits.overtime_cap[p]:
+            return None
+        overtime_before = sum(max(0, w - f) for w, f in zip(staff.work, limits.full, strict=True))
+        overtime_after = overtime_before - max(0, staff.work[p] - limits.full[p]) + max(
+            0, worked - limits.full[p])
+        if overtime_after > overtime_before and overtime_after > limits.overtime_year_left:
+            return None
+        regular = staff.data.is_regular
+        if regular and worked <= limits.contract[p]:
+            tier, load = 0, staff.work[p] / max(limits.contract[p], 1)
+        elif worked <= limits.full[p]:
+            tier, load = 1, staff.work[p] / max(limits.full[p], 1)
+        else:
+            tier, load = 2, staff.work[p] / max(limits.full[p], 1)
+        night = self._is_night(t, e)
+        weekend = bool(self.problem.weekend[t])
+        factor = self.rate_factor.get(sid, 0)
+        fair = factor * ((staff.nights if night else 0) + (staff.weekends if weekend else 0))
+        off = self.off_prefix.get(sid)
+        day_off = off is not None and bool(off[e] - off[t])
+        rested = self._rested(sid, t)
+        return (tier, day_off, not rested, fair, round(load, 3), client.id not in staff.clients,
+                sid)
+
+    def _is_night(self, t: int, e: int) -> bool:
+        return int(self.night_prefix[e] - self.night_prefix[t]) >= self.night_min_slots
+
+    def _gaps(self, sid: str, extra: tuple[int, int] | None = None) -> list[tuple[int, int]]:
+        """Free stretches of ``sid`` in the horizon (outside shifts and, by default, their
+        daily rest), optionally with one more shift [t, e) added."""
+        staff = self.staff[sid]
+        excludes = self.rules.weekly_rest_excludes_daily_rest
+        intervals = list(staff.busy if excludes else staff.work_busy)
+        if extra is not None:
+            t, e = extra
+            end = e + self._rest_after((e - t) * self.slot) if excludes else e
+            intervals = sorted([*intervals, (t, end)])
+        gaps, free_from = [], 0
+        for a, b in intervals:
+            if a > free_from:
+                gaps.append((free_from, min(a, self.n)))
+            free_from = max(free_from, b)
+        if free_from < self.n:
+            gaps.append((free_from, self.n))
+        return gaps
+
+    def _weekly_rest_ok(self, sid: str, t: int, e: int) -> bool:
+        """36 h of weekly rest still fit in every 7-day period from the horizon's start (as the
+        engine and the validator read the rule), and with ``rolling_weekly_rest`` also in every
+        7-day window of the horizon (a stricter reading), with the shift [t, e) added."""
+        if self.weekly_rest == 0:
+            return True
+        gaps = self._gaps(sid, (t, e))
+        length = self.weekly_rest
+        for a, b in self.rest_weeks:
+            if a < e + self._rest_after((e - t) * self.slot) and t < b and not any(
+                min(g1, b) - max(g0, a) >= length for g0, g1 in gaps
+            ):
+                return False
+        if not self.rolling_weekly_rest:
+            return True
+        # Rolling windows [x, x + week): x is covered by a gap [g0, g1) when the window holds
+        # 36 h of it, i.e. g0 + 36 h − week ≤ x ≤ g1 − 36 h.
+        last = self.n - self.week_slots
+        if last < 0:
+            return True
+        covered = sorted((g0 + length - self.week_slots, g1 - length)
+                         for g0, g1 in gaps if g1 - g0 >= length)
+        reach = 0  # every x < reach is covered
+        for lo, hi in covered:
+            if lo > reach:
+                break
+            reach = max(reach, hi + 1)
+        return reach > last
+
+    def _rested(self, sid: str, t: int) -> bool:
+        """Has ``sid`` already had this 7-day period's weekly rest before ``t``? Those who have
+        not are asked last, so rests get staggered instead of all falling due at the weekend."""
+        week = next(((a, b) for a, b in self.rest_weeks if a <= t < b), None)
+        if week is None or self.weekly_rest == 0:
+            return True
+        a = week[0]
+        staff = self.staff[sid]
+        intervals = staff.busy if self.rules.weekly_rest_excludes_daily_rest else staff.work_busy
+        cursor = a
+        for s0, s1 in intervals:
+            if s0 >= t:
+                break
+            if s1 <= a:
+                continue
+            if s0 - cursor >= self.weekly_rest:
+                return True
+            cursor = max(cursor, s1)
+        return t - cursor >= self.weekly_rest
+
+    def _charge(self, client: _ClientState, t: int, e: int) -> dict[str, int] | None:
+        """Minutes charged to each decision for [t, e), or None if granted hours do not allow it.
+        Where periods overlap, the decision whose period ends first pays first."""
+        charge: dict[str, int] = defaultdict(int)
+        cuts = client.cuts
+        for a, b in pairwise(cuts):
+            lo, hi = max(a, t), min(b, e)
+            if lo >= hi:
+                continue
+            need = (hi - lo) * self.slot
+            active = sorted((d for d in client.data.budgets
+                             if d.first_slot <= a and b <= d.end_slot),
+                            key=lambda d: (d.end_slot, d.decision_id))
+            for d in active:
+                take = min(need, client.remaining[d.decision_id] - charge[d.decision_id])
+                if take > 0:
+                    charge[d.decision_id] += take
+                    need -= take
+            if need > 0:
+                return None
+        return dict(charge)
+
+    def _assign(self, client: _ClientState, t: int, sid: str, e: int) -> None:
+        staff = self.staff[sid]
+        minutes, on_call, work = self._shape(client, t, e)
+        for did, minutes_charged in (self._charge(client, t, e) or {}).items():
+            client.remaining[did] -= minutes_charged
+        client.staffed[t:e] += 1
+        insort(staff.busy, (t, e + self._rest_after(minutes)))
+        insort(staff.work_busy, (t, e))
+        p = int(self.period_of[t])
+        staff.work[p] += work
+        staff.presence[p] += minutes
+        staff.on_call[p] += on_call
+        night, weekend = self._is_night(t, e), bool(self.problem.weekend[t])
+        staff.nights += night
+        staff.weekends += weekend
+        staff.clients.add(client.id)
+        self.assigned.append(GreedyShift(
+            staff_id=sid, client_id=client.id, unit_id=client.data.client.unit, start=t, end=e,
+            minutes=minutes, on_call_minutes=on_call, work_minutes=work, is_night=night,
+            is_weekend=weekend,
+        ))
+
+    # --- output ---------------------------------------------------------------------------------
+
+    def uncovered(self) -> list[UncoveredInterval]:
+        grid, out = self.grid, []
+        for cid, client in self.clients.items():
+            missing = client.data.demand.count - client.staffed
+            decided = client.data.decided
+            t = 0
+            while t < self.n:
+                if missing[t] <= 0:
+                    t += 1
+                    continue
+                start, reason = t, self._reason(client, decided, t)
+                while (t < self.n and missing[t] == missing[start]
+                       and self._reason(client, decided, t) == reason):
+                    t += 1
+                out.append(UncoveredInterval(
+                    client=cid, unit=client.data.client.unit, start=grid.local_time(start),
+                    end=grid.local_time(t), missing=int(missing[start]), reason=reason,
+                ))
+        return out
+
+    @staticmethod
+    def _reason(client: _ClientState, decided: np.ndarray, t: int) -> str:
+        if not decided[t]:
+            return REASON_NO_DECISION
+        return client.reason.get(t, REASON_BUSY)
+
+
+# --- penalties (the engine's definitions) -------------------------------------------------------
+
+
+def _rate_factor(full_time: float, contract: float, days: int, available_days: float) -> int:
+    """Fairness weight of one shift: scales a member's count to full time, present all horizon
+    (``scheduler.solver.rules.fairness.rate_factor``)."""
+    return round(RATE_SCALE * full_time / contract * days / available_days)
+
+
+def _components(problem: Problem) -> list[tuple[list[str], list[str]]]:
+    """Clients and staff linked by eligibility (the engine solves and scores these apart)."""
+    parent: dict[str, str] = {}
+
+    def find(node: str) -> str:
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for cid, data in problem.clients.items():
+        find("c:" + cid)
+        for sid in data.eligible_staff:
+            parent[find("s:" + sid)] = find("c:" + cid)
+    groups: dict[str, tuple[list[str], list[str]]] = {}
+    for cid in problem.clients:
+        groups.setdefault(find("c:" + cid), ([], []))[0].append(cid)
+    for sid in problem.staff:
+        root = find("s:" + sid)
+        if root in groups:
+            groups[root][1].append(sid)
+    return list(groups.values())
+
+
+def penalty_terms(problem: Problem, assigned: list[GreedyShift]) -> list[PenaltyTerm]:
+    """The engine's soft-rule terms for a set of shifts: raw value, weight, contribution."""
+    rules, scenario = problem.scenario.rules, problem.scenario
+    slot = problem.slot_minutes
+    raw: dict[str, float] = defaultdict(float)
+
+    need = sum(int(c.demand.count.sum()) for c in problem.clients.values()) * slot
+    raw["uncovered_need"] = (need - sum(s.minutes for s in assigned)) / 60
+
+    periods = problem.limiting_periods()
+    work: dict[tuple[str, int], int] = defaultdict(int)
+    for s in assigned:
+        index = next(i for i, (a, b, _) in enumerate(periods) if a <= s.start < b)
+        work[s.staff_id, index] += s.work_minutes
+    for sid, data in problem.staff.items():
+        for index, (_, _, days) in enumerate(periods):
+            contract = round(data.staff.contract_hours_per_week * 60 * days / 7)
+            full = round(rules.full_time_hours_per_week * 60 * days / 7)
+            w = work[sid, index]
+            raw["unused_contract"] += max(0, contract - w) / 60
+            raw["additional_hours"] += max(0, min(w, full) - contract) / 60
+            raw["overtime"] += max(0, w - full) / 60
+
+    nights: dict[str, int] = defaultdict(int)
+    weekends: dict[str, int] = defaultdict(int)
+    for s in assigned:
+        nights[s.staff_id] += s.is_night
+        weekends[s.staff_id] += s.is_weekend
+    for clients, staff_ids in _components(problem):
+        for term, mask, counts in (("fair_nights", problem.night, nights),
+                                   ("fair_weekends", problem.weekend, weekends)):
+            raw[term] += _spread(problem, clients, staff_ids, mask, counts) / RATE_SCALE
+
+    raw["continuity"] = len({(s.client_id, s.staff_id) for s in assigned})
+
+    weights = scenario.weights.model_dump()
+    out = []
+    for term, unit, weight_field in PENALTY_TERMS:
+        value = round(raw[term], 4)
+        weight = int(weights[weight_field])
+        out.append(PenaltyTerm(rule=term, raw=value, unit=unit, weight=weight,
+                               contribution=round(value * weight, 4)))
+    return out
+
+
+def _spread(problem: Problem, clients: list[str], staff_ids: list[str], mask: np.ndarray,
+            counts: dict[str, int]) -> int:
+    """max − min rate among the regular staff approved for a client who needs someone in
+    ``mask`` (nights or weekends), in hundredths; 0 with fewer than two such members."""
+    needing = [c for c in clients if (problem.clients[c].demand.count[mask] > 0).any()]
+    in_component = set(staff_ids)
+    group = sorted({
+        sid for c in needing for sid in problem.clients[c].eligible_staff
+        if sid in in_component and problem.staff[sid].is_regular
+        and problem.staff[sid].available_days > 0
+    })
+    if len(group) < 2:
+        return 0
+    full_time = problem.scenario.rules.full_time_hours_per_week
+    rates = []
+    for sid in group:
+        data = problem.staff[sid]
+        factor = _rate_factor(full_time, data.staff.contract_hours_per_week, problem.grid.days,
+                              data.available_days)
+        rates.append(factor * counts.get(sid, 0))
+    return max(rates) - min(rates)
+
+
