@@ -23,6 +23,7 @@ from pydantic import (
     model_validator,
 )
 
+from scheduler.domain.costs import CostSettings
 from scheduler.domain.placement import PlacementSettings, Vacancy, vacancy_reference_errors
 
 FORMAT_VERSION = "1"
@@ -280,6 +281,14 @@ class Staff(Frozen):
     home_area: str | None = Field(
         default=None, description="Where they live (matched to a vacancy's area)."
     )
+    # Cost comparisons (scheduler.costing): the wage is looked up own → role → employment form.
+    hourly_wage: float | None = Field(
+        default=None, gt=0, le=10_000, description="Own hourly wage (kr/h); overrides the role's."
+    )
+    role: str | None = Field(default=None, description="Wage group in cost.wages.roles.")
+    family_caregiver: bool = Field(
+        default=False, description="PAN family caregiver (anhörigvårdare): no OB, no jour pay."
+    )
 
 
 class WorkingTimeRules(Frozen):
@@ -364,6 +373,7 @@ class Scenario(Frozen):
     solver: SolverSettings = SolverSettings()
     vacancies: list[Vacancy] = Field(default_factory=list, description="Open positions.")
     placement: PlacementSettings = PlacementSettings()
+    cost: CostSettings = CostSettings()
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:
