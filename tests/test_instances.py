@@ -127,6 +127,12 @@ def test_department_shape(scenarios: dict[str, Scenario]) -> None:
         for sid in c.approved_staff:
             approvals[sid] = approvals.get(sid, 0) + 1
     assert sum(n == 2 for n in approvals.values()) >= 10
+    team = [s for s in scenario.staff if s.overstaffing_team]
+    assert 5 <= len(team) <= 7
+    assert all(s.preferred_units and s.preferred_units[0] == s.home_unit for s in team)
+    assert len(scenario.vacancies) > len(team)
+    clients = scenario.client_by_id()
+    assert all(clients[v.client].unit == v.unit for v in scenario.vacancies if v.client)
     figures = summary(scenario)
     balance = figures["contract_hours_per_week"] / figures["need_work_hours_per_week"]
     assert 0.85 <= balance <= 1.25

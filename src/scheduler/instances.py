@@ -13,7 +13,8 @@ scenario (and the same YAML) on every machine. Sizes:
 
 Staff capacity is set per unit from the need (some units a little over, some under), granted
 hours from the need (some a few per cent short, so the engine must leave need uncovered), and
-settlement periods start on different months so budgets are at different stages.
+settlement periods start on different months so budgets are at different stages. ``L`` and
+``XL`` also hold the overstaffing team (``overstaffing_team: true``) and vacancies to place it in.
 
 Not generated yet: short-term stay homes (KTV), after-school supervision (korttidstillsyn) and
 resource-unit visits. They need unit-level (group) demand, which the scenario model does not have;
@@ -34,6 +35,7 @@ from typing import Any, Literal
 import numpy as np
 import yaml
 
+from scheduler.domain.placement import Vacancy
 from scheduler.domain.scenario import (
     WEEKDAYS,
     ApprovedException,
@@ -70,6 +72,7 @@ WORKDAYS = ["mon", "tue", "wed", "thu", "fri"]
 # often part-time).
 _DEGREES = (100, 90, 85, 80, 75, 70, 60, 50)
 _DEGREE_WEIGHTS = (28, 8, 6, 12, 16, 6, 8, 16)
+_AREAS = ("Norr", "Söder", "Öster", "Väster", "Centrum")  # unit i lies in _AREAS[(i - 1) % 5]
 _COMPETENCES = ("lift", "epilepsy", "tube_feeding", "delegated_medication", "sign_language",
                 "respiratory_care", "driving_licence")
 
@@ -122,8 +125,11 @@ class _Person:
     contract: float
     employment: EmploymentForm
     nights: bool = True  # may work nights (some monthly staff work days only)
+    team: bool = False  # the overstaffing team
     competences: set[str] = field(default_factory=set)
     clients: list[str] = field(default_factory=list)
+    preferred_units: list[str] = field(default_factory=list)
+    home_area: str | None = None
 
 
 class _Ids:
@@ -250,7 +256,9 @@ def _department(rng: random.Random, horizon: Horizon, size: str, seed: int, n_un
             unit_groups.append(group)
         people.extend(_staff_unit(rng, ids, unit.id, unit_groups))
         groups.extend(unit_groups)
-    people.extend(_overstaffing_team(rng, ids, units, size))
+    team = _overstaffing_team(rng, ids, units, groups, size)
+    people.extend(team)
+    vacancies = _vacancies(rng, units, groups, horizon, len(team))
     clients = [
         Client(
             id=g.client_id,
@@ -276,6 +284,7 @@ def _department(rng: random.Random, horizon: Horizon, size: str, seed: int, n_un
         clients=clients,
         staff=staff,
         solver=SolverSettings(time_limit_seconds=time_limit),
+        vacancies=vacancies,
     )
 
 
@@ -551,19 +560,56 @@ def _approve(rng: random.Random, person: _Person, group: _Group, certain: bool =
         person.competences.update(group.required[1:])
 
 
-def _overstaffing_team(rng: random.Random, ids: _Ids, units: list[Unit],
+def _overstaffing_team(rng: random.Random, ids: _Ids, units: list[Unit], groups: list[_Group],
                        size: str) -> list[_Person]:
-    """The overstaffing team (5–7 surplus employees, twice that in XL): approved for nobody yet,
-    so their contracts show up as unused hours (the overcapacity the department wants to see)."""
+    """The overstaffing team (5–7 surplus employees, twice that in XL), to be placed in
+    vacancies. Until then they are a pool: each is approved for one or two clients of their
+    home unit (so units stay separate components), and their spare contract hours show up as
+    unused hours, the overcapacity the department wants to see."""
     if size == "M":
         return []
     count = rng.randint(5, 7) * (2 if size == "XL" else 1)
     team = []
     for _ in range(count):
-        person = _Person(ids.next("A"), rng.choice(units).id, FULL_TIME, EmploymentForm.MONTHLY)
+        unit = rng.choice(units)
+        person = _Person(ids.next("A"), unit.id, rng.choice((100, 100, 75)) * FULL_TIME / 100,
+                         EmploymentForm.MONTHLY, team=True)
         person.competences.update(rng.sample(_COMPETENCES, rng.randint(0, 2)))
+        others = [u.id for u in units if u.id != unit.id]
+        person.preferred_units = [unit.id, *rng.sample(others, rng.randint(0, min(2, len(others))))]
+        person.home_area = rng.choice(_AREAS)
+        own = [g for g in groups if g.unit_id == unit.id and len(g.members) < 12]
+        for g in rng.sample(own, min(len(own), rng.randint(1, 2))):
+            _approve(rng, person, g, certain=True)
         team.append(person)
     return team
+
+
+def _vacancies(rng: random.Random, units: list[Unit], groups: list[_Group], horizon: Horizon,
+               team_size: int) -> list[Vacancy]:
+    """Open positions for the team (a few more than members, some in a client's group)."""
+    if not team_size:
+        return []
+    out = []
+    for i in range(team_size + rng.randint(1, 3)):
+        unit = rng.choice(units)
+        own = [g for g in groups if g.unit_id == unit.id]
+        client = rng.choice(own) if own and rng.random() < 0.5 else None
+        required = list(client.required) if client else []
+        if rng.random() < 0.3:
+            required = sorted({*required, rng.choice(_COMPETENCES[:6])})
+        out.append(Vacancy(
+            id=f"V{i + 1:03d}",
+            unit=unit.id,
+            hours_per_week=rng.choice((30.0, 32.0, 36.0, 40.0)),
+            required_competences=required,
+            desired_competences=sorted(rng.sample(_COMPETENCES, rng.randint(0, 2))),
+            start=horizon.start + timedelta(days=rng.randrange(0, 61)),
+            client=client.client_id if client else None,
+            area=_AREAS[(int(unit.id[1:]) - 1) % len(_AREAS)],
+            title="Personlig assistent",
+        ))
+    return out
 
 
 def _degree(rng: random.Random) -> int:
@@ -590,6 +636,9 @@ def _staff(rng: random.Random, person: _Person, horizon: Horizon, *, absences: b
         availability=availability,
         absences=_absences(rng, horizon) if absences else [],
         overtime_hours_this_year=round(overtime, 1) if person.contract else 0.0,
+        overstaffing_team=person.team,
+        preferred_units=person.preferred_units,
+        home_area=person.home_area,
     )
 
 
