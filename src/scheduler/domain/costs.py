@@ -15,7 +15,12 @@ OB windows (local wall-clock time; the first matching class wins):
 5. no OB.
 
 Public holidays come from the ``holidays`` library (Sweden, public category); the major holidays
-are picked from its public and de-facto calendars by name (``major_holidays``).
+are picked by name (``major_holidays``) from its public, de-facto and optional calendars
+(Christmas Eve, New Year's Eve and Midsummer Eve are de facto, Holy Saturday is optional).
+With the defaults the major-holiday windows are: Christmas Eve 07:00 – 27 December 07:00;
+New Year's Eve 07:00 – 2 January 07:00; Good Friday 07:00 – the Tuesday after Easter 07:00;
+Midsummer Eve 07:00 – Sunday 07:00 (then weekend OB to Monday 07:00); National Day 07:00 –
+7 June 07:00.
 """
 
 from __future__ import annotations
@@ -183,14 +188,14 @@ class CostSettings(_Settings):
 
 @lru_cache(maxsize=1)
 def swedish_holiday_names() -> frozenset[str]:
-    """Every holiday name in the library's Swedish public and de-facto calendars (two years cover
-    all movable ones)."""
+    """Every holiday name in the library's Swedish public, de-facto and optional calendars (two
+    years cover all movable ones)."""
     import holidays
 
     names: set[str] = set()
     for year in (2024, 2025):
         cal = holidays.country_holidays(
-            "SE", years=year, categories=("public", "de_facto"), language="en_US"
+            "SE", years=year, categories=("public", "de_facto", "optional"), language="en_US"
         )
         names.update(cal.values())
     return frozenset(names)
