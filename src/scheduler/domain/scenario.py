@@ -334,8 +334,10 @@ class WorkingTimeRules(Frozen):
 class ShiftGeneration(Frozen):
     """Which shifts the engine may propose: starts and lengths on a coarse grid keep it fast."""
 
-    start_step_minutes: int = Field(default=60, ge=5, le=720)
-    length_step_minutes: int = Field(default=60, ge=5, le=720)
+    start_step_minutes: int = Field(
+        default=120, ge=5, le=720,
+        description="Shifts start and end on this local-clock grid or where the need changes.",
+    )
 
 
 class Weights(Frozen):

@@ -51,7 +51,9 @@ class ModelContext:
 
     @classmethod
     def build(cls, problem: Problem, shifts: list[CandidateShift], client_ids: list[str],
-              staff_ids: list[str]) -> ModelContext:
+              staff_ids: list[str], only: set[tuple[str, int]] | None = None) -> ModelContext:
+        """``only`` restricts the assignments to these (staff, shift) pairs: a model of one
+        given schedule, used to evaluate it exactly and to complete hints."""
         ctx = cls(problem, cp_model.CpModel(), shifts, client_ids, staff_ids)
         staff_set = set(staff_ids)
         prefix = {
@@ -60,7 +62,7 @@ class ModelContext:
         for shift in shifts:
             data = problem.clients[shift.client_id]
             for sid in data.eligible_staff:
-                if sid not in staff_set:
+                if sid not in staff_set or (only is not None and (sid, shift.index) not in only):
                     continue
                 p = prefix[sid]
                 if p[shift.end] - p[shift.start] != shift.end - shift.start:

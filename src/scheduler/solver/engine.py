@@ -11,6 +11,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Literal
 from datetime import UTC, datetime
 
 import numpy as np
@@ -92,10 +93,11 @@ class _Outcome:
     objective: float
     bound: float
     values: dict[str, float]  # penalty rule → raw value
-    assigned: list[tuple[str, CandidateShift]]
+    assigned: set[tuple[str, int]] | None  # (staff, candidate index); None: nothing found
     first_solution_seconds: float | None
     variables: int
-    fallback: bool = False  # no schedule found in time: this part assigns nobody
+    shifts: dict[int, CandidateShift]
+    fallback: bool = False  # no schedule found in time: the hint, or nobody assigned
 
 
 class _Monitor(cp_model.CpSolverSolutionCallback):
@@ -137,9 +139,11 @@ def solve(
     seed: int | None = None,
     progress: ProgressCallback | None = None,
     log: bool = False,
-    hint: Schedule | None = None,
+    hint: Schedule | None | Literal["greedy"] = "greedy",
 ) -> Schedule:
-    """Solve ``scenario``; ``hint`` (e.g. the greedy baseline's schedule) seeds the search."""
+    """Solve ``scenario``. ``hint`` seeds the search: by default the greedy baseline's schedule
+    (a coordinator's way of planning, found in well under a second), so the engine starts from
+    a complete, valid schedule and only ever improves on it."""
     settings = scenario.solver
     time_limit = settings.time_limit_seconds if time_limit is None else time_limit
     workers = settings.workers if workers is None else workers
@@ -149,21 +153,37 @@ def solve(
     problem = compile_problem(scenario)
     shifts = generate_shifts(problem)
     parts = components(problem, shifts)
-    hinted = _hinted_pairs(problem, shifts, hint) if hint is not None else None
+    if hint == "greedy":
+        from scheduler.baseline import plan_greedy  # the baseline builds on the solver's shifts
+
+        hint = plan_greedy(scenario)
+    hinted = _hinted_pairs(problem, shifts, hint) if isinstance(hint, Schedule) else None
     outcomes: list[_Outcome] = []
     done_objective = 0.0
     for index, part in enumerate(parts):
         built = build_model(problem, part.shifts, part.clients, part.staff)
+        fallback: set[tuple[str, int]] = set()  # nobody assigned is always feasible
         if hinted is not None:
-            for key, var in built.ctx.x.items():
-                built.model.add_hint(var, key in hinted)
+            pairs = hinted & set(built.ctx.x)
+            hint_values = _evaluate(problem, part, pairs, workers, seed)
+            if hint_values is not None:
+                _add_complete_hint(built, hint_values[0])
+                fallback = pairs
         elapsed = time.perf_counter() - started
         remaining_size = sum(p.size for p in parts[index:])
         share = max(0.1, (time_limit - elapsed) * part.size / max(remaining_size, 1))
-        outcome = _solve_part(built, share, workers, seed, log,
-                              _Monitor(done_objective, index, len(parts), started, progress))
-        if outcome.objective != outcome.objective:  # NaN: no schedule found in time
-            outcome = _empty_outcome(problem, part, workers, seed, outcome)
+        monitor = _Monitor(done_objective, index, len(parts), started, progress)
+        outcome = _solve_part(built, share, workers, seed, log, monitor)
+        if outcome.assigned is None:  # no schedule found in time
+            outcome.assigned, outcome.fallback = fallback, True
+        # Report the schedule's exact penalties (the incumbent's slack variables need not be
+        # at their minimum when the search stops early).
+        exact = _evaluate(problem, part, outcome.assigned, workers, seed)
+        if exact is None:
+            raise RuntimeError(f"component {index}: the chosen schedule does not re-evaluate")
+        _, outcome.values, outcome.objective = exact
+        if outcome.status == "optimal":
+            outcome.bound = outcome.objective
         outcomes.append(outcome)
         done_objective += outcome.objective
     return _schedule(problem, outcomes, time.perf_counter() - started, time_limit, workers, seed,
@@ -183,16 +203,55 @@ def _hinted_pairs(problem: Problem, shifts: list[CandidateShift], hint: Schedule
     return pairs
 
 
-def _empty_outcome(problem: Problem, part: Component, workers: int, seed: int,
-                   failed: _Outcome) -> _Outcome:
-    """Nobody assigned is always feasible: report that schedule's true penalties, flagged."""
-    built = build_model(problem, [], part.clients, part.staff)
-    outcome = _solve_part(built, 10.0, workers, seed, False, _Monitor(0, 0, 1, 0, None))
-    outcome.status = "unknown"
-    outcome.variables = failed.variables
-    outcome.bound = failed.bound if failed.bound == failed.bound else 0.0
-    outcome.fallback = True
-    return outcome
+def _evaluate(problem: Problem, part: Component, pairs: set[tuple[str, int]], workers: int,
+              seed: int) -> tuple[dict[str, int], dict[str, float], float] | None:
+    """The exact penalties of one given assignment: the same rules on a model whose only
+    assignment variables are these pairs, all fixed to 1. Returns every variable's value by
+    name (to complete a hint), the penalty values and the objective; None if infeasible."""
+    used = {i for _, i in pairs}
+    built = build_model(problem, [s for s in part.shifts if s.index in used], part.clients,
+                        part.staff, only=pairs)
+    for var in built.ctx.x.values():
+        built.model.add(var == 1)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 30
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    if solver.solve(built.model) != cp_model.OPTIMAL:
+        return None
+    solution = solver.response_proto.solution
+    by_name = {v.name: solution[i] for i, v in enumerate(built.model.proto.variables) if v.name}
+    values: dict[str, float] = defaultdict(float)
+    for p in built.penalties:
+        values[p.rule] += solver.value(p.expr) / p.scale
+    return by_name, dict(values), solver.objective_value / OBJECTIVE_SCALE
+
+
+def _add_complete_hint(built: BuiltModel, by_name: dict[str, int]) -> None:
+    """Hint every variable: CP-SAT takes a complete, feasible hint as its first solution at
+    once, while a hint on the assignments alone may be lost in search."""
+    model = built.model
+    missing: list[str] = []
+    for i, proto in enumerate(model.proto.variables):
+        if not proto.name:
+            continue
+        value = by_name.get(proto.name)
+        if value is None:
+            # Not in the evaluated model: nothing assigned there, so these are at rest.
+            prefix = proto.name.split("__", 1)[0]
+            if prefix in _ZERO_WHEN_UNASSIGNED:
+                value = 0
+            elif prefix == "weekly_rest_start":
+                value = proto.domain[0]  # a week with no hinted shift: rest anywhere
+            else:
+                missing.append(proto.name)
+                continue
+        model.add_hint(model.get_int_var_from_proto_index(i), value)
+    if missing:
+        raise RuntimeError(f"hint incomplete, e.g. {missing[:3]}")
+
+
+_ZERO_WHEN_UNASSIGNED = {"assign", "staffed", "works_for", "ot", "charge"}
 
 
 def _solve_part(built: BuiltModel, seconds: float, workers: int, seed: int, log: bool,
@@ -207,23 +266,17 @@ def _solve_part(built: BuiltModel, seconds: float, workers: int, seed: int, log:
     code = solver.solve(built.model, monitor)
     status = _STATUS.get(code, "unknown")
     ctx = built.ctx
-    variables = len(ctx.model.proto.variables)
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        # Assigning nobody is always feasible; say so rather than pretend.
-        return _Outcome(status, float("nan"), float("nan"), {}, [], None, variables)
-    values: dict[str, float] = defaultdict(float)
-    for p in built.penalties:
-        values[p.rule] += solver.value(p.expr) / p.scale
-    shifts = ctx.shifts_by_index
-    assigned = [(sid, shifts[i]) for (sid, i), var in ctx.x.items() if solver.boolean_value(var)]
+    found = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     return _Outcome(
         status=status,
-        objective=solver.objective_value / OBJECTIVE_SCALE,
-        bound=solver.best_objective_bound / OBJECTIVE_SCALE,
-        values=dict(values),
-        assigned=assigned,
+        objective=float("nan"),
+        bound=solver.best_objective_bound / OBJECTIVE_SCALE if found else 0.0,
+        values={},
+        assigned={key for key, var in ctx.x.items() if solver.boolean_value(var)}
+        if found else None,
         first_solution_seconds=monitor.first,
-        variables=variables,
+        variables=len(ctx.model.proto.variables),
+        shifts=ctx.shifts_by_index,
     )
 
 
@@ -256,7 +309,7 @@ def _schedule(problem: Problem, outcomes: list[_Outcome], wall: float, time_limi
             penalties.append(PenaltyTerm(rule=term, raw=round(raw, 4), unit=_UNITS[term],
                                          weight=weight, contribution=round(raw * weight, 4)))
 
-    assigned = sorted((a for o in solved for a in o.assigned),
+    assigned = sorted(((sid, o.shifts[i]) for o in solved for sid, i in o.assigned or ()),
                       key=lambda a: (a[1].start, a[0]))
     shifts = [
         Shift(

@@ -25,9 +25,13 @@ class BuiltModel:
 
 
 def build_model(
-    problem: Problem, shifts: list[CandidateShift], client_ids: list[str], staff_ids: list[str]
+    problem: Problem,
+    shifts: list[CandidateShift],
+    client_ids: list[str],
+    staff_ids: list[str],
+    only: set[tuple[str, int]] | None = None,
 ) -> BuiltModel:
-    ctx = ModelContext.build(problem, shifts, client_ids, staff_ids)
+    ctx = ModelContext.build(problem, shifts, client_ids, staff_ids, only)
     penalties: list[Penalty] = []
     for rule in REGISTRY:
         produced = rule.add(ctx)
