@@ -51,7 +51,15 @@ def parse_document(text: str, source: str, *, json_only: bool = False) -> dict[s
 
 
 def load_scenario(path: Path | str) -> Scenario:
-    return parse_model(Scenario, read_document(path), str(path))
+    """A scenario file, or a variant file (``base:`` + ``changes:``, see ``domain.variants``)."""
+    data = read_document(path)
+    if "base" in data:
+        # Imported here: variants builds on this module.
+        from scheduler.domain.variants import resolve_variant
+
+        data = resolve_variant(path, data)
+        return parse_model(Scenario, data, f"{path} (after applying its changes)")
+    return parse_model(Scenario, data, str(path))
 
 
 def load_schedule(path: Path | str) -> Schedule:
