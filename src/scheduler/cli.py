@@ -1,4 +1,4 @@
-"""The ``scheduler`` command line: validate, solve, check, schema.
+"""The ``scheduler`` command line: validate, solve, check, schema, place, capacity.
 
 Exit codes scripts can rely on:
   0  ok (input valid / schedule written / schedule clean)
@@ -270,6 +270,76 @@ def schema(
     """Print the JSON Schema of the scenario (or schedule) format."""
     model = Schedule if schedule else Scenario
     typer.echo(json.dumps(model.model_json_schema(), indent=2, ensure_ascii=False))
+
+
+OutOption = Annotated[Path | None, typer.Option(
+    "--out", "-o", show_default=False,
+    help="JSON file to write; the CSV files go beside it with the same stem.")]
+
+
+@app.command()
+def place(
+    scenario_path: ScenarioArg,
+    out: OutOption = None,
+    time_limit: Annotated[float | None, typer.Option(
+        "--time-limit", "-t", min=0.1, help="Seconds (default: the scenario's placement settings)."
+    )] = None,
+) -> None:
+    """Place the overstaffing team in the vacancies (CP-SAT): a table, and JSON + CSV with --out.
+
+    Writes <out>.json, <stem>.csv (one row per member) and <stem>.vacancies.csv. Exit 0 ok,
+    2 bad input.
+    """
+    from scheduler.placement import place as run_placement
+    from scheduler.placement import print_placement, write_placement
+    from scheduler.results.summary import wide_console
+
+    if out is not None and out.suffix.lower() == ".csv":
+        raise _fail(f"--out {out}: give the JSON file name; the CSV files are written beside it")
+    scenario = _load_scenario(scenario_path)
+    result = run_placement(scenario, time_limit=time_limit)
+    console = wide_console()
+    print_placement(scenario, result, console)
+    if out is not None:
+        with _bad_input(out):
+            written = write_placement(scenario, result, out)
+        console.print()
+        console.print("Wrote " + ", ".join(map(str, written)))
+
+
+@app.command()
+def capacity(
+    scenario_path: ScenarioArg,
+    schedule_path: Annotated[Path | None, typer.Argument(
+        metavar="[SCHEDULE]", show_default=False,
+        help="A schedule JSON of the scenario: adds scheduled hours and the team's pool use.",
+    )] = None,
+    out: OutOption = None,
+) -> None:
+    """Overcapacity per unit and week: contracted, needed and scheduled hours, and the change
+    the placement of the overstaffing team makes.
+
+    Writes <out>.json, <stem>.csv and, with a schedule, <stem>.team.csv. Exit 0 ok, 2 bad input.
+    """
+    from scheduler.capacity import capacity_report, print_report, write_report
+    from scheduler.placement import place as run_placement
+    from scheduler.results.summary import wide_console
+
+    if out is not None and out.suffix.lower() == ".csv":
+        raise _fail(f"--out {out}: give the JSON file name; the CSV files are written beside it")
+    scenario = _load_scenario(scenario_path)
+    schedule = None if schedule_path is None else _load_schedule(schedule_path)
+    placement = run_placement(scenario)
+    with _bad_input(schedule_path or scenario_path):
+        report = capacity_report(scenario, schedule, placement,
+                                 schedule_source=str(schedule_path))
+    console = wide_console()
+    print_report(report, console)
+    if out is not None:
+        with _bad_input(out):
+            written = write_report(report, out)
+        console.print()
+        console.print("Wrote " + ", ".join(map(str, written)))
 
 
 def main() -> None:

@@ -1,0 +1,388 @@
+"""The overcapacity report: contracted hours against needed (and scheduled) hours, per unit and
+for the department, per week of the horizon; how the placement of the overstaffing team changes
+it; and how much of the team's time a schedule used while they are a flexible pool.
+
+All figures are *work time* in hours, so they compare with contract hours:
+
+- contracted: the contract hours per week of the staff whose home unit it is, pro rata to the
+  days of the week in the horizon. Hourly staff add nothing (no contract). Absences are not
+  deducted: an absent employee is still paid and still counts as capacity.
+- needed: the need person-hours of the unit's clients (``expand_need`` on the scenario's time
+  grid), only where a decision's settlement period covers the time (nothing pays for the rest).
+  Jour (sleeping on-call) counts at ``rules.on_call_work_fraction`` (Bilaga J: ½ by default),
+  the same fraction that counts it towards contract hours, so a night of jour needs the same
+  contract time as it uses. Group activities are clients with needs like any other.
+- scheduled: work time of the schedule's shifts in the unit (by anyone, pool staff included),
+  jour at the same fraction, split at week boundaries on the time grid.
+- difference = contracted − needed; overcapacity = max(0, difference), shortage = max(0, −it);
+  not-needed share = overcapacity / contracted.
+- The department's overcapacity and shortage are the sums over units (a surplus in one unit
+  does not staff another), so its difference can be near zero while both are large.
+- After placement: each placed member's whole contract moves from their home unit to the
+  vacancy's unit for the whole horizon (the steady state once placed; start dates are in the
+  placement output).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict
+from rich.console import Console
+from rich.table import Table
+
+from scheduler.domain.budget import decision_budgets
+from scheduler.domain.demand import expand_need
+from scheduler.domain.loader import InputError
+from scheduler.domain.scenario import Scenario
+from scheduler.domain.schedule import Schedule
+from scheduler.domain.timegrid import TimeGrid
+from scheduler.placement import PlacementResult, team_members
+from scheduler.results.kpi import compute_kpis
+
+DEPARTMENT = "department"
+TOTAL = "total"
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CapacityRow(_Out):
+    scope: str  # a unit id, or "department"
+    week: str  # ISO week of the first day ("2027-W09"), or "total" for the whole horizon
+    week_start: date
+    days: int
+    contracted_hours: float
+    needed_hours: float
+    scheduled_hours: float | None  # only with a schedule
+    difference_hours: float
+    overcapacity_hours: float
+    shortage_hours: float
+    not_needed_share: float | None  # overcapacity / contracted; None without contract hours
+    contracted_after_hours: float
+    difference_after_hours: float
+    overcapacity_after_hours: float
+    shortage_after_hours: float
+    not_needed_share_after: float | None
+
+
+class Move(_Out):
+    member: str
+    from_unit: str
+    to_unit: str
+    vacancy: str
+    contract_hours_per_week: float
+    status: str
+
+
+class TeamUsage(_Out):
+    member: str
+    contract_hours: float  # in the horizon: the pool time available
+    work_hours: float  # scheduled work time (jour at its fraction)
+    used_share: float | None
+
+
+class CapacityReport(_Out):
+    scenario: str
+    horizon_start: date
+    horizon_days: int
+    on_call_work_fraction: float
+    with_schedule: bool
+    rows: list[CapacityRow]
+    moves: list[Move]
+    team_usage: list[TeamUsage]
+    team_contract_hours: float
+    team_work_hours: float | None
+    team_used_share: float | None
+
+
+@dataclass(frozen=True)
+class _Week:
+    label: str
+    start: date
+    days: int
+    first_slot: int
+    end_slot: int
+
+
+def _weeks(grid: TimeGrid) -> list[_Week]:
+    """7-day blocks from the horizon start (the last may be shorter)."""
+    starts = grid.day_starts()
+    out = []
+    for first in range(0, grid.days, 7):
+        last = min(first + 7, grid.days)
+        day = grid.start_date + timedelta(days=first)
+        year, week, _ = day.isocalendar()
+        out.append(_Week(f"{year}-W{week:02d}", day, last - first, starts[first], starts[last]))
+    return out
+
+
+def needed_work_slots(scenario: Scenario, grid: TimeGrid) -> dict[str, np.ndarray]:
+    """Per unit: needed work time per slot, in slots (jour at its work fraction)."""
+    fraction = scenario.rules.on_call_work_fraction
+    decided: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(grid.n_slots, dtype=bool))
+    for b in decision_budgets(scenario, grid):
+        decided[b.client_id][b.first_slot : b.end_slot] = True
+    out = {u.id: np.zeros(grid.n_slots) for u in scenario.units}
+    for client in scenario.clients:
+        demand = expand_need(client, grid)
+        weight = np.where(demand.on_call, fraction, 1.0)
+        out[client.unit] += demand.count * weight * decided[client.id]
+    return out
+
+
+def scheduled_work_slots(scenario: Scenario, schedule: Schedule, grid: TimeGrid,
+                         source: str = "schedule") -> dict[str, np.ndarray]:
+    """Per unit: scheduled work time per slot, in slots (jour at its work fraction)."""
+    fraction = scenario.rules.on_call_work_fraction
+    clients = scenario.client_by_id()
+    on_call = {c.id: expand_need(c, grid).on_call for c in scenario.clients}
+    out = {u.id: np.zeros(grid.n_slots) for u in scenario.units}
+    for s in schedule.shifts:
+        if s.unit not in out:
+            raise InputError(source, [f"shifts: staff {s.staff!r} works in unknown unit "
+                                          f"{s.unit!r}"])
+        if s.client is not None and s.client not in clients:
+            raise InputError(source, [f"shifts: staff {s.staff!r} works for unknown client "
+                                          f"{s.client!r}"])
+        first = max(grid.slot_floor(s.start), 0)
+        end = min(grid.slot_floor(s.end), grid.n_slots)
+        if first >= end:
+            continue
+        weight = np.ones(end - first)
+        if s.client is not None:
+            weight[on_call[s.client][first:end]] = fraction
+        out[s.unit][first:end] += weight
+    return out
+
+
+def check_schedule_matches(scenario: Scenario, schedule: Schedule, source: str) -> None:
+    horizon = scenario.horizon
+    if (schedule.horizon_start, schedule.horizon_days, schedule.timezone) != (
+        horizon.start.isoformat(), horizon.days, horizon.timezone
+    ):
+        raise InputError(source, [
+            f"made for the horizon {schedule.horizon_start} + {schedule.horizon_days} days "
+            f"({schedule.timezone}), but the scenario has {horizon.start} + {horizon.days} days "
+            f"({horizon.timezone})"
+        ])
+
+
+def capacity_report(scenario: Scenario, schedule: Schedule | None = None,
+                    placement: PlacementResult | None = None, *,
+                    schedule_source: str = "schedule") -> CapacityReport:
+    """The report; ``placement`` (from ``scheduler.placement.place``) gives the after-columns.
+    Without it, the after-columns equal the before-columns."""
+    if schedule is not None:
+        check_schedule_matches(scenario, schedule, schedule_source)
+    grid = TimeGrid.from_horizon(scenario.horizon)
+    hours_per_slot = grid.slot_minutes / 60
+    weeks = _weeks(grid)
+    staff = scenario.staff_by_id()
+    vacancies = {v.id: v for v in scenario.vacancies}
+    moves = [
+        Move(member=p.member, from_unit=staff[p.member].home_unit,
+             to_unit=vacancies[p.vacancy].unit, vacancy=p.vacancy,
+             contract_hours_per_week=staff[p.member].contract_hours_per_week, status=p.status)
+        for p in (placement.placements if placement else [])
+    ]
+    weekly_before: dict[str, float] = defaultdict(float)
+    for s in scenario.staff:
+        weekly_before[s.home_unit] += s.contract_hours_per_week
+    weekly_after = dict(weekly_before)
+    for m in moves:
+        weekly_after[m.from_unit] -= m.contract_hours_per_week
+        weekly_after[m.to_unit] += m.contract_hours_per_week
+
+    needed = needed_work_slots(scenario, grid)
+    scheduled = (None if schedule is None
+                 else scheduled_work_slots(scenario, schedule, grid, schedule_source))
+    rows: list[CapacityRow] = []
+    per_week_units: dict[str, list[CapacityRow]] = defaultdict(list)
+    for unit in scenario.units:
+        unit_rows = []
+        for w in weeks:
+            row = _row(
+                unit.id, w.label, w.start, w.days,
+                contracted=weekly_before.get(unit.id, 0.0) * w.days / 7,
+                contracted_after=weekly_after.get(unit.id, 0.0) * w.days / 7,
+                needed=float(needed[unit.id][w.first_slot : w.end_slot].sum()) * hours_per_slot,
+                scheduled=None if scheduled is None else
+                float(scheduled[unit.id][w.first_slot : w.end_slot].sum()) * hours_per_slot,
+            )
+            unit_rows.append(row)
+            per_week_units[w.label].append(row)
+        rows += [*unit_rows, _sum_rows(unit.id, unit_rows, grid)]
+    department = [_sum_rows(DEPARTMENT, per_week_units[w.label], grid, w) for w in weeks]
+    rows += [*department, _sum_rows(DEPARTMENT, department, grid)]
+
+    usage = [] if schedule is None else team_usage(scenario, schedule)
+    team_contract = sum(m.contract_hours_per_week for m in team_members(scenario)) * grid.days / 7
+    team_work = None if schedule is None else sum(u.work_hours for u in usage)
+    return CapacityReport(
+        scenario=scenario.name,
+        horizon_start=scenario.horizon.start,
+        horizon_days=scenario.horizon.days,
+        on_call_work_fraction=scenario.rules.on_call_work_fraction,
+        with_schedule=schedule is not None,
+        rows=rows,
+        moves=moves,
+        team_usage=usage,
+        team_contract_hours=_r(team_contract),
+        team_work_hours=None if team_work is None else _r(team_work),
+        team_used_share=None if team_work is None or team_contract == 0
+        else _r(team_work / team_contract),
+    )
+
+
+def team_usage(scenario: Scenario, schedule: Schedule) -> list[TeamUsage]:
+    """How much of each team member's contract time the schedule used (the pool's use)."""
+    frame = compute_kpis(scenario, schedule).staff.set_index("staff")
+    out = []
+    for m in team_members(scenario):
+        contract = float(frame.at[m.id, "contract_hours"])
+        work = float(frame.at[m.id, "work_hours"])
+        out.append(TeamUsage(member=m.id, contract_hours=_r(contract), work_hours=_r(work),
+                             used_share=_r(work / contract) if contract > 0 else None))
+    return out
+
+
+def _r(value: float) -> float:
+    return round(value, 4)
+
+
+def _share(over: float, contracted: float) -> float | None:
+    return _r(over / contracted) if contracted > 1e-9 else None
+
+
+def _row(scope: str, week: str, start: date, days: int, *, contracted: float,
+         contracted_after: float, needed: float, scheduled: float | None) -> CapacityRow:
+    diff, diff_after = contracted - needed, contracted_after - needed
+    return CapacityRow(
+        scope=scope, week=week, week_start=start, days=days,
+        contracted_hours=_r(contracted), needed_hours=_r(needed),
+        scheduled_hours=None if scheduled is None else _r(scheduled),
+        difference_hours=_r(diff), overcapacity_hours=_r(max(0.0, diff)),
+        shortage_hours=_r(max(0.0, -diff)), not_needed_share=_share(max(0.0, diff), contracted),
+        contracted_after_hours=_r(contracted_after), difference_after_hours=_r(diff_after),
+        overcapacity_after_hours=_r(max(0.0, diff_after)),
+        shortage_after_hours=_r(max(0.0, -diff_after)),
+        not_needed_share_after=_share(max(0.0, diff_after), contracted_after),
+    )
+
+
+def _sum_rows(scope: str, parts: list[CapacityRow], grid: TimeGrid, week: _Week | None = None
+              ) -> CapacityRow:
+    """Sums of ``parts``; overcapacity and shortage are summed too, never netted."""
+    def total(name: str) -> float:
+        return sum(getattr(p, name) for p in parts)
+
+    contracted, contracted_after = total("contracted_hours"), total("contracted_after_hours")
+    over, over_after = total("overcapacity_hours"), total("overcapacity_after_hours")
+    has_schedule = bool(parts) and parts[0].scheduled_hours is not None
+    return CapacityRow(
+        scope=scope,
+        week=week.label if week else TOTAL,
+        week_start=week.start if week else grid.start_date,
+        days=week.days if week else grid.days,
+        contracted_hours=_r(contracted), needed_hours=_r(total("needed_hours")),
+        scheduled_hours=_r(total("scheduled_hours")) if has_schedule else None,
+        difference_hours=_r(total("difference_hours")), overcapacity_hours=_r(over),
+        shortage_hours=_r(total("shortage_hours")), not_needed_share=_share(over, contracted),
+        contracted_after_hours=_r(contracted_after),
+        difference_after_hours=_r(total("difference_after_hours")),
+        overcapacity_after_hours=_r(over_after),
+        shortage_after_hours=_r(total("shortage_after_hours")),
+        not_needed_share_after=_share(over_after, contracted_after),
+    )
+
+
+# --- output ------------------------------------------------------------------------------------
+
+
+def rows_frame(report: CapacityReport) -> pd.DataFrame:
+    return pd.DataFrame([r.model_dump(mode="json") for r in report.rows],
+                        columns=list(CapacityRow.model_fields))
+
+
+def write_report(report: CapacityReport, path: Path | str) -> list[Path]:
+    """``path`` (JSON), ``<stem>.csv`` (one row per unit or department and week) and, with a
+    schedule, ``<stem>.team.csv`` (the team's pool use)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(report.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    csv_path = path.with_suffix(".csv")
+    rows_frame(report).to_csv(csv_path, index=False)
+    written = [path, csv_path]
+    if report.with_schedule:
+        team_path = path.with_name(f"{path.stem}.team.csv")
+        pd.DataFrame([u.model_dump() for u in report.team_usage],
+                     columns=list(TeamUsage.model_fields)).to_csv(team_path, index=False)
+        written.append(team_path)
+    return written
+
+
+def _h(value: float | None) -> str:
+    return "–" if value is None else f"{value:,.1f}"
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:.0f} %"
+
+
+def print_report(report: CapacityReport, console: Console) -> None:
+    console.print(
+        f"[bold]Capacity – {report.scenario}[/bold]: {report.horizon_days} days from "
+        f"{report.horizon_start}; work hours, jour counted × {report.on_call_work_fraction:g}"
+    )
+    table = Table(title="Contracted vs needed hours (after: placed members moved to their "
+                  "vacancy's unit)", title_justify="left", show_edge=False, pad_edge=False)
+    headers = ["unit", "week", "contracted", "needed"]
+    if report.with_schedule:
+        headers.append("scheduled")
+    headers += ["difference", "over", "short", "not needed", "contr. after", "over after",
+                "short after", "not n. after"]
+    for i, header in enumerate(headers):
+        table.add_column(header, justify="left" if i < 2 else "right")
+    previous = None
+    for r in report.rows:
+        if previous is not None and r.scope != previous:
+            table.add_section()
+        previous = r.scope
+        cells = [r.scope, r.week, _h(r.contracted_hours), _h(r.needed_hours)]
+        if report.with_schedule:
+            cells.append(_h(r.scheduled_hours))
+        cells += [_h(r.difference_hours), _h(r.overcapacity_hours), _h(r.shortage_hours),
+                  _pct(r.not_needed_share), _h(r.contracted_after_hours),
+                  _h(r.overcapacity_after_hours), _h(r.shortage_after_hours),
+                  _pct(r.not_needed_share_after)]
+        style = "bold" if r.week == TOTAL else None
+        table.add_row(*cells, style=style)
+    console.print()
+    console.print(table)
+    if report.moves:
+        console.print()
+        console.print("Placement moves: " + "; ".join(
+            f"{m.member} {m.from_unit} → {m.to_unit} ({m.vacancy}, "
+            f"{m.contract_hours_per_week:g} h/week"
+            + ("" if m.status == "placed" else f", {m.status}") + ")"
+            for m in report.moves))
+    if report.with_schedule:
+        table = Table(title="Team pool use (hours)",
+                      title_justify="left", show_edge=False, pad_edge=False)
+        for header, justify in (("member", "left"), ("contract", "right"), ("worked", "right"),
+                                ("used", "right")):
+            table.add_column(header, justify=justify)
+        for u in report.team_usage:
+            table.add_row(u.member, _h(u.contract_hours), _h(u.work_hours), _pct(u.used_share))
+        table.add_section()
+        table.add_row("team", _h(report.team_contract_hours), _h(report.team_work_hours),
+                      _pct(report.team_used_share), style="bold")
+        console.print()
+        console.print(table)

@@ -1,0 +1,424 @@
+"""Placing the overstaffing team in vacancies: an assignment model in CP-SAT.
+
+Each team member goes to at most one vacancy and each vacancy gets at most one member. Hours are
+not split: a vacancy is one position (one employment, one unit manager); a member whose contract
+is larger than the vacancy keeps the rest as pool time, which the capacity report shows.
+
+A pair is *allowed* when the member has every required competence (the vacancy's and, for a
+vacancy in a client's group, the client's), the hours differ by at most ``max_hours_gap`` and
+the member is not absent on the start date. An allowed pair's *fit* is a sum of points (see
+``PlacementWeights``); the model maximises the total fit. ``PlacementSettings`` guarantees every
+allowed pair scores above zero, so no member is left out while a vacancy they fit stays empty.
+A placement in a client's group without the client's approval is kept, marked
+"needs introduction" (the client decides after meeting the assistant).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+from ortools.sat.python import cp_model
+from pydantic import BaseModel, ConfigDict, Field
+from rich.console import Console
+from rich.table import Table
+
+from scheduler.domain.placement import Vacancy
+from scheduler.domain.scenario import Scenario, Staff
+
+PLACED = "placed"
+NEEDS_INTRODUCTION = "needs introduction"
+
+
+# --- fit ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fit:
+    member: str
+    vacancy: str
+    parts: dict[str, int]  # criterion → points (the hours gap is negative)
+    needs_introduction: bool
+
+    @property
+    def total(self) -> int:
+        return sum(self.parts.values())
+
+
+def team_members(scenario: Scenario) -> list[Staff]:
+    return [s for s in scenario.staff if s.overstaffing_team]
+
+
+def required_competences(scenario: Scenario, vacancy: Vacancy) -> list[str]:
+    """The vacancy's own, plus the client's: a member who cannot work for the client is no use."""
+    needed = list(vacancy.required_competences)
+    if vacancy.client is not None:
+        client = scenario.client_by_id()[vacancy.client]
+        needed += [c for c in client.required_competences if c not in needed]
+    return needed
+
+
+def blockers(scenario: Scenario, member: Staff, vacancy: Vacancy) -> list[str]:
+    """Why ``member`` cannot take ``vacancy`` (empty: the pair is allowed)."""
+    out = []
+    missing = [c for c in required_competences(scenario, vacancy) if c not in member.competences]
+    if missing:
+        out.append(f"lacks {', '.join(missing)}")
+    gap = vacancy.hours_per_week - member.contract_hours_per_week
+    allowed = scenario.placement.max_hours_gap
+    if abs(gap) > allowed + 1e-9:
+        short = "the vacancy" if gap < 0 else "their contract"
+        out.append(
+            f"{short} has too few hours ({vacancy.hours_per_week:g} h/week vacancy, "
+            f"{member.contract_hours_per_week:g} h/week contract; at most {allowed:g} h apart)"
+        )
+    if _absent_on(member, vacancy.start):
+        out.append(f"absent on the start date {vacancy.start}")
+    return out
+
+
+def _absent_on(member: Staff, day: date) -> bool:
+    midday = datetime.combine(day, datetime.min.time()).replace(hour=12)
+    return any(a.start.replace(tzinfo=None) <= midday < a.end.replace(tzinfo=None)
+               for a in member.absences)
+
+
+def fit(scenario: Scenario, member: Staff, vacancy: Vacancy) -> Fit:
+    """Points for placing ``member`` in ``vacancy`` (whether allowed or not: see ``blockers``)."""
+    w = scenario.placement.weights
+    parts = {
+        "placed": w.placed,
+        "hours_gap": -round(w.hours_gap * abs(vacancy.hours_per_week
+                                              - member.contract_hours_per_week)),
+        "desired_competences": w.desired_competence
+        * sum(c in member.competences for c in vacancy.desired_competences),
+        "preference": 0,
+        "home_area": w.home_area if vacancy.area and vacancy.area == member.home_area else 0,
+        "approved_by_client": 0,
+        "same_unit": w.same_unit
+        if vacancy.unit == member.home_unit or vacancy.unit in member.also_units else 0,
+    }
+    prefs = member.preferred_units
+    if vacancy.unit in prefs:
+        # First choice full points, later choices proportionally less.
+        parts["preference"] = round(w.preference * (len(prefs) - prefs.index(vacancy.unit))
+                                    / len(prefs))
+    introduction = False
+    if vacancy.client is not None:
+        approved = member.id in scenario.client_by_id()[vacancy.client].approved_staff
+        parts["approved_by_client"] = w.approved_by_client if approved else 0
+        introduction = not approved
+    return Fit(member.id, vacancy.id, parts, introduction)
+
+
+def allowed_fits(scenario: Scenario) -> dict[tuple[str, str], Fit]:
+    """(member, vacancy) → fit, for the allowed pairs only."""
+    return {
+        (m.id, v.id): fit(scenario, m, v)
+        for m in team_members(scenario)
+        for v in scenario.vacancies
+        if not blockers(scenario, m, v)
+    }
+
+
+# --- the result (JSON contract) ----------------------------------------------------------------
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Placement(_Out):
+    member: str
+    vacancy: str
+    unit: str
+    client: str | None
+    start: date
+    vacancy_hours_per_week: float
+    contract_hours_per_week: float
+    fit: int
+    fit_parts: dict[str, int] = Field(description="Points per criterion; they sum to fit.")
+    status: Literal["placed", "needs introduction"]
+
+
+class NotPlaced(_Out):
+    member: str
+    contract_hours_per_week: float
+    reason: str
+
+
+class Unfilled(_Out):
+    vacancy: str
+    unit: str
+    client: str | None
+    hours_per_week: float
+    reason: str
+
+
+class PlacementSolve(_Out):
+    status: Literal["optimal", "feasible", "infeasible", "model_invalid", "unknown"]
+    objective: int
+    best_bound: float
+    wall_seconds: float
+    time_limit_seconds: float
+    allowed_pairs: int
+
+
+class PlacementResult(_Out):
+    scenario: str
+    placements: list[Placement]
+    not_placed: list[NotPlaced]
+    unfilled: list[Unfilled]
+    solve: PlacementSolve
+
+    def vacancy_of(self) -> dict[str, str]:
+        """member → vacancy for every placement (also those needing an introduction)."""
+        return {p.member: p.vacancy for p in self.placements}
+
+
+# --- the model ---------------------------------------------------------------------------------
+
+_STATUS = {
+    cp_model.OPTIMAL: "optimal",
+    cp_model.FEASIBLE: "feasible",
+    cp_model.INFEASIBLE: "infeasible",
+    cp_model.MODEL_INVALID: "model_invalid",
+    cp_model.UNKNOWN: "unknown",
+}
+
+
+@dataclass
+class _Model:
+    model: cp_model.CpModel
+    x: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
+
+
+def build_model(scenario: Scenario, fits: dict[tuple[str, str], Fit]) -> _Model:
+    built = _Model(cp_model.CpModel())
+    model = built.model
+    for m, v in fits:
+        built.x[m, v] = model.new_bool_var(f"place__{m}__{v}")
+    for member in team_members(scenario):
+        own = [var for (m, _), var in built.x.items() if m == member.id]
+        if own:
+            model.add_at_most_one(own).with_name(f"one_vacancy__{member.id}")
+    for vacancy in scenario.vacancies:
+        own = [var for (_, v), var in built.x.items() if v == vacancy.id]
+        if own:
+            model.add_at_most_one(own).with_name(f"one_member__{vacancy.id}")
+    model.maximize(sum(fits[key].total * var for key, var in built.x.items()))
+    return built
+
+
+def place(scenario: Scenario, *, time_limit: float | None = None, seed: int = 0
+          ) -> PlacementResult:
+    """The best placement of the team in the vacancies, with a reason for everyone left out."""
+    started = time.perf_counter()
+    limit = scenario.placement.time_limit_seconds if time_limit is None else time_limit
+    fits = allowed_fits(scenario)
+    built = build_model(scenario, fits)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = limit
+    solver.parameters.num_workers = 1  # deterministic; the assignment model is tiny
+    solver.parameters.random_seed = seed
+    code = solver.solve(built.model)
+    chosen: dict[str, str] = {}
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        chosen = {m: v for (m, v), var in built.x.items() if solver.boolean_value(var)}
+    objective = sum(fits[m, v].total for m, v in chosen.items())
+    info = PlacementSolve(
+        status=_STATUS.get(code, "unknown"),
+        objective=objective,
+        best_bound=float(solver.best_objective_bound),
+        wall_seconds=round(time.perf_counter() - started, 3),
+        time_limit_seconds=limit,
+        allowed_pairs=len(fits),
+    )
+    return _result(scenario, fits, chosen, info)
+
+
+def _result(scenario: Scenario, fits: dict[tuple[str, str], Fit], chosen: dict[str, str],
+            info: PlacementSolve) -> PlacementResult:
+    vacancies = {v.id: v for v in scenario.vacancies}
+    staff = scenario.staff_by_id()
+    placements = []
+    for m, v in sorted(chosen.items(), key=lambda mv: (vacancies[mv[1]].start, mv[1])):
+        f, vac = fits[m, v], vacancies[v]
+        placements.append(Placement(
+            member=m, vacancy=v, unit=vac.unit, client=vac.client, start=vac.start,
+            vacancy_hours_per_week=vac.hours_per_week,
+            contract_hours_per_week=staff[m].contract_hours_per_week,
+            fit=f.total, fit_parts=f.parts,
+            status=NEEDS_INTRODUCTION if f.needs_introduction else PLACED,
+        ))
+    holder = {v: m for m, v in chosen.items()}
+    not_placed = [
+        NotPlaced(member=m.id, contract_hours_per_week=m.contract_hours_per_week,
+                  reason=_member_reason(scenario, m, fits, holder, info.status))
+        for m in team_members(scenario) if m.id not in chosen
+    ]
+    unfilled = [
+        Unfilled(vacancy=v.id, unit=v.unit, client=v.client, hours_per_week=v.hours_per_week,
+                 reason=_vacancy_reason(scenario, v, fits, chosen))
+        for v in scenario.vacancies if v.id not in holder
+    ]
+    return PlacementResult(scenario=scenario.name, placements=placements, not_placed=not_placed,
+                           unfilled=unfilled, solve=info)
+
+
+def _member_reason(scenario: Scenario, member: Staff, fits: dict[tuple[str, str], Fit],
+                   holder: dict[str, str], status: str) -> str:
+    if not scenario.vacancies:
+        return "no vacancies in the scenario"
+    matching = [v for v in scenario.vacancies if (member.id, v.id) in fits]
+    if not matching:
+        why = {v.id: blockers(scenario, member, v) for v in scenario.vacancies}
+        if all(b[0].startswith("lacks") for b in why.values()):
+            detail = "; ".join(f"{vid} needs {b[0].removeprefix('lacks ')}"
+                               for vid, b in why.items())
+            return f"no vacancy matches their competences ({detail})"
+        # Competent somewhere: name what stops it there (hours, absence).
+        detail = "; ".join(f"{vid}: {', '.join(b)}" for vid, b in why.items()
+                           if not b[0].startswith("lacks"))
+        headline = "hours do not match" if "hours" in detail else "not available"
+        return f"{headline} in the vacancies they are competent for ({detail})"
+    free = [v.id for v in matching if v.id not in holder]
+    if free:  # only when the solver stopped before optimality
+        return f"not placed within the time limit (status {status}) though {', '.join(free)} " \
+               "is free"
+    own = {v.id: fits[member.id, v.id].total for v in matching}
+    detail = "; ".join(f"{vid} → {holder[vid]} (fit {fits[holder[vid], vid].total} vs "
+                       f"{own[vid]})" for vid in own)
+    return f"all matching vacancies are taken by members who fit better overall: {detail}"
+
+
+def _vacancy_reason(scenario: Scenario, vacancy: Vacancy, fits: dict[tuple[str, str], Fit],
+                    chosen: dict[str, str]) -> str:
+    members = team_members(scenario)
+    if not members:
+        return "no overstaffing-team members in the scenario"
+    candidates = [m.id for m in members if (m.id, vacancy.id) in fits]
+    if candidates:
+        detail = ", ".join(f"{m} → {chosen[m]}" for m in candidates if m in chosen)
+        return f"every member who fits is placed where the total fit is higher ({detail})"
+    needed = required_competences(scenario, vacancy)
+    competent = [m for m in members if set(needed) <= set(m.competences)]
+    if not competent:
+        return f"no team member has {', '.join(needed)}"
+    return "the competent members do not match: " + "; ".join(
+        f"{m.id}: {', '.join(blockers(scenario, m, vacancy))}" for m in competent
+    )
+
+
+# --- output ------------------------------------------------------------------------------------
+
+MEMBER_COLUMNS = [
+    "member", "status", "vacancy", "unit", "client", "start", "vacancy_hours_per_week",
+    "contract_hours_per_week", "fit", "reason",
+]
+VACANCY_COLUMNS = [
+    "vacancy", "unit", "client", "hours_per_week", "start", "member", "status", "reason",
+]
+
+
+def members_frame(scenario: Scenario, result: PlacementResult) -> pd.DataFrame:
+    """One row per team member: where they go, or why not."""
+    placed = {p.member: p for p in result.placements}
+    reasons = {n.member: n.reason for n in result.not_placed}
+    rows = []
+    for m in team_members(scenario):
+        p = placed.get(m.id)
+        rows.append({
+            "member": m.id,
+            "status": p.status if p else "not placed",
+            "vacancy": p.vacancy if p else "",
+            "unit": p.unit if p else "",
+            "client": (p.client or "") if p else "",
+            "start": p.start.isoformat() if p else "",
+            "vacancy_hours_per_week": p.vacancy_hours_per_week if p else None,
+            "contract_hours_per_week": m.contract_hours_per_week,
+            "fit": p.fit if p else None,
+            "reason": reasons.get(m.id, ""),
+        })
+    return pd.DataFrame(rows, columns=MEMBER_COLUMNS).astype({"fit": "Int64"})
+
+
+def vacancies_frame(scenario: Scenario, result: PlacementResult) -> pd.DataFrame:
+    by_vacancy = {p.vacancy: p for p in result.placements}
+    reasons = {u.vacancy: u.reason for u in result.unfilled}
+    rows = [{
+        "vacancy": v.id, "unit": v.unit, "client": v.client or "",
+        "hours_per_week": v.hours_per_week, "start": v.start.isoformat(),
+        "member": by_vacancy[v.id].member if v.id in by_vacancy else "",
+        "status": by_vacancy[v.id].status if v.id in by_vacancy else "unfilled",
+        "reason": reasons.get(v.id, ""),
+    } for v in scenario.vacancies]
+    return pd.DataFrame(rows, columns=VACANCY_COLUMNS)
+
+
+def write_placement(scenario: Scenario, result: PlacementResult, path: Path | str
+                    ) -> list[Path]:
+    """``path`` (JSON), ``<stem>.csv`` (one row per member), ``<stem>.vacancies.csv``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(result.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    members_csv = path.with_suffix(".csv")
+    vacancies_csv = path.with_name(f"{path.stem}.vacancies.csv")
+    members_frame(scenario, result).to_csv(members_csv, index=False)
+    vacancies_frame(scenario, result).to_csv(vacancies_csv, index=False)
+    return [path, members_csv, vacancies_csv]
+
+
+_PART_LABELS = {
+    "placed": "base", "hours_gap": "hours", "desired_competences": "merits",
+    "preference": "wish", "home_area": "area", "approved_by_client": "approved",
+    "same_unit": "unit",
+}
+
+
+def _parts_text(parts: dict[str, int]) -> str:
+    return " ".join(f"{_PART_LABELS.get(k, k)} {v:+d}" for k, v in parts.items()
+                    if v and k != "placed")
+
+
+def print_placement(scenario: Scenario, result: PlacementResult, console: Console) -> None:
+    info = result.solve
+    console.print(
+        f"[bold]Placement of the overstaffing team – {result.scenario}[/bold]: "
+        f"{len(team_members(scenario))} members, {len(scenario.vacancies)} vacancies, "
+        f"{info.allowed_pairs} allowed pairs; status [bold]{info.status}[/bold], total fit "
+        f"{info.objective} (bound {info.best_bound:g}), {info.wall_seconds:.2f} s"
+    )
+    table = _table("Placements", ["member", "vacancy", "unit", "client", "start",
+                                  "h/week (vac./contract)", "fit", "fit parts", "status"])
+    for p in result.placements:
+        status = f"[yellow]{p.status}[/yellow]" if p.status == NEEDS_INTRODUCTION else p.status
+        table.add_row(p.member, p.vacancy, p.unit, p.client or "–", p.start.isoformat(),
+                      f"{p.vacancy_hours_per_week:g} / {p.contract_hours_per_week:g}",
+                      str(p.fit), _parts_text(p.fit_parts), status)
+    console.print()
+    console.print(table if result.placements else "No placements.")
+    if result.not_placed:
+        table = _table("Not placed", ["member", "contract h/week", "reason"])
+        for n in result.not_placed:
+            table.add_row(n.member, f"{n.contract_hours_per_week:g}", n.reason)
+        console.print()
+        console.print(table)
+    if result.unfilled:
+        table = _table("Vacancies left open", ["vacancy", "unit", "client", "h/week", "reason"])
+        for u in result.unfilled:
+            table.add_row(u.vacancy, u.unit, u.client or "–", f"{u.hours_per_week:g}", u.reason)
+        console.print()
+        console.print(table)
+
+
+def _table(title: str, headers: Sequence[str]) -> Table:
+    table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
+    for header in headers:
+        table.add_column(header, overflow="fold")
+    return table
