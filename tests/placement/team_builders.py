@@ -60,7 +60,7 @@ def random_instance(seed: int) -> Scenario:
         }
         if rng.random() < 0.15:  # absent over the 1 March start dates
             extra["absences"] = [{"start": "2027-02-20T00:00", "end": "2027-03-10T00:00"}]
-        members.append(member(f"T{i + 1}", rng.choice(HOURS), some(COMPETENCES, 3), **extra))
+        members.append(member(f"T{i + 1}", rng.choice(HOURS), some(COMPETENCES, 4), **extra))
     vacancies = []
     for j in range(n_vacancies):
         unit = rng.choice(UNITS)
@@ -73,7 +73,7 @@ def random_instance(seed: int) -> Scenario:
             extra["client"] = "C1"
         vacancies.append(vacancy(f"V{j + 1}", unit, rng.choice(HOURS), **extra))
     data = base(staff=members, vacancies=vacancies,
-                placement={"max_hours_gap": rng.choice([5, 10, 15])})
+                placement={"max_hours_gap": rng.choice([5, 10, 20])})
     data["clients"][0]["required_competences"] = some(COMPETENCES, 1)
     data["clients"][0]["approved_staff"] = [m["id"] for m in members if rng.random() < 0.5]
     return Scenario.model_validate(data)

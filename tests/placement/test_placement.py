@@ -67,7 +67,7 @@ def brute_force(s: Scenario) -> int:
     return best
 
 
-@pytest.mark.parametrize("seed", range(40))
+@pytest.mark.parametrize("seed", range(60))
 def test_placement_equals_brute_force(seed: int) -> None:
     s = random_instance(seed)
     result = place(s)
@@ -94,7 +94,7 @@ def test_placement_equals_brute_force(seed: int) -> None:
 
 def test_random_instances_are_not_trivial() -> None:
     """The brute-force comparison means something only if the instances have real choices."""
-    results = [place(random_instance(seed)) for seed in range(40)]
+    results = [place(random_instance(seed)) for seed in range(60)]
     assert sum(len(r.placements) >= 2 for r in results) >= 10
     assert any("taken" in n.reason for r in results for n in r.not_placed)
     assert any("competences" in n.reason for r in results for n in r.not_placed)
