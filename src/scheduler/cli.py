@@ -167,8 +167,12 @@ def solve(
     kpi_csv: Annotated[bool, typer.Option("--kpi-csv", help="Also write <stem>.decisions.csv "
                                           "and <stem>.staff.csv.")] = False,
     log: Annotated[bool, typer.Option("--log", help="Show CP-SAT's search log.")] = False,
+    report: Annotated[bool, typer.Option("--report", help="Also write <stem>.html: key figures, "
+                                         "cost and each unit's timeline (opens offline).")
+                      ] = False,
 ) -> None:
-    """Solve a scenario, write the schedule (JSON + CSV), print a summary, validate it."""
+    """Solve a scenario (or a variant), write the schedule (JSON + CSV), print a summary,
+    validate it."""
     # Imported here so validate/schema stay quick and do not load OR-tools.
     from scheduler.results.export import write_kpi_csvs, write_schedule
     from scheduler.results.kpi import compute_kpis, kpis_to_dict
@@ -190,6 +194,13 @@ def solve(
         written = list(write_schedule(schedule, out))
         if kpi_csv:
             written += write_kpi_csvs(kpis, out)
+        if report:
+            from scheduler.compare import make_run
+            from scheduler.reports import write_html_report
+
+            run = make_run(scenario, schedule, source=str(scenario_path))
+            written.append(write_html_report([run], out.with_suffix(".html"),
+                                             title=f"Schedule for {scenario.name}"))
 
     if quiet:
         info = schedule.solve
@@ -340,6 +351,56 @@ def capacity(
             written = write_report(report, out)
         console.print()
         console.print("Wrote " + ", ".join(map(str, written)))
+
+
+@app.command()
+def compare(
+    base: Annotated[Path, typer.Argument(metavar="BASE", show_default=False,
+                                         help="The base scenario (or variant) file.")],
+    variants: Annotated[list[Path], typer.Argument(
+        metavar="VARIANT...", show_default=False,
+        help="Scenario or variant files to compare with the base.")],
+    out_dir: Annotated[Path, typer.Option("--out-dir", "-o", help="Where the report, the "
+                                          "workbook and the schedules go.")
+                       ] = Path("out/compare"),
+    time_limit: Annotated[float | None, typer.Option(
+        "--time-limit", "-t", min=0.1, help="Seconds per scenario (default: each scenario's "
+        "solver settings).")] = None,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", "-w", min=1, max=64, help="CP-SAT threads in total, shared out over "
+        "parallel solves (default: the number of cores).")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Random seed.")] = None,
+) -> None:
+    """Solve the base and each variant (in parallel), print the key figures side by side, and
+    write an HTML report, an Excel workbook and every schedule to --out-dir.
+
+    Exit 0 ok, 1 rule violations in a schedule, 2 bad input.
+    """
+    from scheduler.compare import comparison_table, print_table, run_comparison, write_outputs
+    from scheduler.results.summary import wide_console
+
+    paths = [base, *variants]
+    scenarios = [_load_scenario(p) for p in paths]
+    console = wide_console()
+    with console.status(f"solving {len(scenarios)} scenarios…"):
+        runs = run_comparison(scenarios, [str(p) for p in paths], time_limit=time_limit,
+                              workers=workers, seed=seed)
+    table = comparison_table(runs)
+    print_table(table, [r.label for r in runs], console)
+    with _bad_input(out_dir):
+        written = write_outputs(runs, table, out_dir,
+                                title=f"{runs[0].label} and {len(runs) - 1} variant(s)")
+    console.print()
+    console.print("Wrote " + ", ".join(str(p) for p in written if p.suffix != ".csv"))
+    incomplete = [r.label for r in runs if r.schedule.solve.status not in ("optimal", "feasible")]
+    if incomplete:
+        typer.echo(f"warning: no complete solution within the time limit for: "
+                   f"{', '.join(incomplete)} – try a longer --time-limit", err=True)
+    broken = [f"{r.label} ({r.violations})" for r in runs if r.violations]
+    if broken:
+        typer.echo(f"validator: rule violations in {', '.join(broken)} (an engine bug); run "
+                   "`scheduler check` on the schedule for details", err=True)
+        raise typer.Exit(EXIT_VIOLATIONS)
 
 
 def main() -> None:

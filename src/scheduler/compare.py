@@ -1,0 +1,286 @@
+"""Scenarios side by side: solve each (in parallel processes), then hours, cost and risk.
+
+Every figure in the table is recomputed from the schedules and the scenarios (``results.kpi``,
+``scheduler.costing``), never read from the solver, so a test can re-derive each one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from scheduler.costing import CostReport, compute_costs
+from scheduler.domain.scenario import Scenario
+from scheduler.domain.schedule import Schedule
+from scheduler.results.kpi import Kpis, compute_kpis, hours_between, kpis_to_dict
+
+
+@dataclass
+class ScenarioRun:
+    label: str  # the column header: the scenario's name, made unique
+    source: str  # the file it came from (or "")
+    scenario: Scenario
+    schedule: Schedule
+    kpis: Kpis
+    costs: CostReport
+    violations: int | None = None  # hard-rule violations the validator found; None: not checked
+
+
+# --- solving -----------------------------------------------------------------------------------
+
+
+def _solve_job(scenario_json: str, time_limit: float | None, threads: int, seed: int | None,
+               check: bool) -> tuple[str, int | None]:
+    """Runs in a worker process: plain JSON in and out keeps the pickling trivial."""
+    from scheduler.solver.engine import solve
+
+    scenario = Scenario.model_validate_json(scenario_json)
+    schedule = solve(scenario, time_limit=time_limit, workers=threads, seed=seed)
+    violations = None
+    if check:
+        try:
+            from scheduler.validator import check_schedule
+        except ModuleNotFoundError:
+            check_schedule = None
+        if check_schedule is not None:
+            violations = len(check_schedule(scenario, schedule).violations)
+    return schedule.model_dump_json(), violations
+
+
+def plan_workers(n_scenarios: int, workers: int | None) -> tuple[int, int]:
+    """(processes, CP-SAT threads each) so that processes × threads ≤ the ``workers`` total."""
+    total = workers if workers is not None else (os.cpu_count() or 2)
+    total = max(1, total)
+    processes = max(1, min(n_scenarios, total))
+    return processes, max(1, total // processes)
+
+
+def solve_all(scenarios: Sequence[Scenario], *, time_limit: float | None = None,
+              workers: int | None = None, seed: int | None = None, check: bool = True
+              ) -> list[tuple[Schedule, int | None]]:
+    """Solve every scenario; several at once in separate processes when ``workers`` allows."""
+    processes, threads = plan_workers(len(scenarios), workers)
+    jobs = [(s.model_dump_json(), time_limit, threads, seed, check) for s in scenarios]
+    if processes == 1:
+        results = [_solve_job(*job) for job in jobs]
+    else:
+        # spawn: OR-tools runs threads, and forking a process with threads is unsafe.
+        with ProcessPoolExecutor(max_workers=processes, mp_context=get_context("spawn")) as pool:
+            results = list(pool.map(_solve_job, *zip(*jobs, strict=True)))
+    return [(Schedule.model_validate_json(text), violations) for text, violations in results]
+
+
+def make_run(scenario: Scenario, schedule: Schedule, *, label: str | None = None,
+             source: str = "", violations: int | None = None) -> ScenarioRun:
+    kpis = compute_kpis(scenario, schedule)
+    if not schedule.kpis:
+        schedule = schedule.model_copy(update={"kpis": kpis_to_dict(kpis)})
+    return ScenarioRun(
+        label=label or scenario.name,
+        source=source,
+        scenario=scenario,
+        schedule=schedule,
+        kpis=kpis,
+        costs=compute_costs(scenario, schedule, kpis),
+        violations=violations,
+    )
+
+
+def run_comparison(scenarios: Sequence[Scenario], sources: Sequence[str] | None = None, *,
+                   time_limit: float | None = None, workers: int | None = None,
+                   seed: int | None = None, check: bool = True) -> list[ScenarioRun]:
+    sources = list(sources) if sources is not None else [""] * len(scenarios)
+    solved = solve_all(scenarios, time_limit=time_limit, workers=workers, seed=seed, check=check)
+    labels = unique_labels([s.name for s in scenarios])
+    return [
+        make_run(scenario, schedule, label=label, source=source, violations=violations)
+        for scenario, (schedule, violations), label, source
+        in zip(scenarios, solved, labels, sources, strict=True)
+    ]
+
+
+def unique_labels(names: Sequence[str]) -> list[str]:
+    out: list[str] = []
+    for name in names:
+        label, n = name, 2
+        while label in out:
+            label, n = f"{name} ({n})", n + 1
+        out.append(label)
+    return out
+
+
+# --- the table ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: str
+    unit: str  # "h", "kr", "%", "" (text)
+    group: str
+
+
+COST_LABELS = {
+    "base_pay": "base pay",
+    "ob": "OB supplements",
+    "jour": "jour supplement",
+    "overtime_premium": "overtime premium",
+    "additional_premium": "additional-hours premium",
+    "employer_contributions": "employer's contributions",
+    "total_cost": "total cost",
+}
+
+
+def unit_ids(runs: Sequence[ScenarioRun]) -> list[str]:
+    """Every unit of every scenario, in order of first appearance."""
+    seen: list[str] = []
+    for run in runs:
+        for unit in run.scenario.units:
+            if unit.id not in seen:
+                seen.append(unit.id)
+    return seen
+
+
+def metrics(runs: Sequence[ScenarioRun]) -> list[Metric]:
+    units = unit_ids(runs)
+    out = [
+        Metric("status", "solver status", "", "solve"),
+        Metric("need_hours", "need (person-hours)", "h", "hours"),
+        Metric("granted_hours", "granted hours left for the horizon", "h", "hours"),
+        Metric("scheduled_decision_hours", "scheduled on decisions", "h", "hours"),
+        Metric("hours_above_granted", "hours above granted", "h", "hours"),
+        Metric("uncovered_hours", "uncovered need (person-hours)", "h", "hours"),
+        Metric("coverage_pct", "need covered", "%", "hours"),
+        Metric("staff_hours", "staff hours scheduled (incl. jour)", "h", "hours"),
+        Metric("jour_hours", "of which jour", "h", "hours"),
+        Metric("work_hours", "work time (jour counted in part)", "h", "hours"),
+        Metric("overtime_hours", "overtime", "h", "hours"),
+        Metric("additional_hours", "additional hours (mertid)", "h", "hours"),
+        Metric("unused_contract_hours", "unused contract hours", "h", "hours"),
+    ]
+    out += [Metric(k, v, "kr", "cost") for k, v in COST_LABELS.items()]
+    out += [
+        Metric("revenue", "revenue (FK hourly amount)", "kr", "cost"),
+        Metric("net", "net (revenue − cost)", "kr", "cost"),
+    ]
+    out += [Metric(f"unit_hours:{u}", f"staff hours in {u}", "h", "units") for u in units]
+    out += [Metric(f"unit_cost:{u}", f"total cost of {u}", "kr", "units") for u in units]
+    return out
+
+
+def figures(run: ScenarioRun) -> dict[str, Any]:
+    """Every figure of one scenario's column, keyed like ``metrics``."""
+    d = run.kpis.decisions
+    t = run.kpis.totals
+    granted = d["available_without_exception_hours"].clip(lower=0)
+    above = (d["scheduled_hours"] - granted).clip(lower=0)
+    out: dict[str, Any] = {
+        "status": run.schedule.solve.status,
+        "need_hours": t["need_person_hours"],
+        "granted_hours": float(granted.sum()),
+        "scheduled_decision_hours": float(d["scheduled_hours"].sum()),
+        "hours_above_granted": float(above.sum()),
+        "uncovered_hours": t["uncovered_person_hours"],
+        "coverage_pct": t["coverage_pct"],
+        "staff_hours": t["scheduled_hours"],
+        "jour_hours": t["on_call_hours"],
+        "work_hours": t["work_hours"],
+        "overtime_hours": t["overtime_hours"],
+        "additional_hours": t["additional_hours"],
+        "unused_contract_hours": t["unused_contract_hours"],
+    }
+    per_unit: dict[str, float] = {}
+    for s in run.schedule.shifts:
+        per_unit[s.unit] = per_unit.get(s.unit, 0.0) + hours_between(s.start, s.end)
+    for unit in run.scenario.units:
+        out[f"unit_hours:{unit.id}"] = per_unit.get(unit.id, 0.0)
+        out[f"unit_cost:{unit.id}"] = run.costs.by_unit.get(unit.id, {}).get("total_cost", 0.0)
+    for key in COST_LABELS:
+        out[key] = run.costs.total[key]
+    out["revenue"] = run.costs.total["revenue"]
+    out["net"] = run.costs.total["net"]
+    return out
+
+
+def comparison_table(runs: Sequence[ScenarioRun]) -> pd.DataFrame:
+    """One row per metric: key, metric, unit, then one column per scenario (None: not in it)."""
+    columns = {run.label: figures(run) for run in runs}
+    rows = []
+    for m in metrics(runs):
+        row: dict[str, Any] = {"key": m.key, "metric": m.label, "unit": m.unit, "group": m.group}
+        for label, values in columns.items():
+            row[label] = values.get(m.key)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def format_value(value: Any, unit: str) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return "–"
+    if unit == "":
+        return str(value)
+    if unit == "kr":
+        return f"{value:,.0f}".replace(",", " ")
+    return f"{value:,.1f}".replace(",", " ")
+
+
+def print_table(table: pd.DataFrame, labels: Sequence[str], console: Any = None) -> None:
+    from rich.table import Table
+
+    from scheduler.results.summary import wide_console
+
+    console = console or wide_console()
+    out = Table(title="Scenarios side by side", title_justify="left", show_edge=False,
+                pad_edge=False)
+    out.add_column("metric")
+    out.add_column("unit")
+    for label in labels:
+        out.add_column(label, justify="right")
+    group = None
+    for row in table.to_dict(orient="records"):
+        if group is not None and row["group"] != group:
+            out.add_section()
+        group = row["group"]
+        out.add_row(row["metric"], row["unit"],
+                    *[format_value(row[label], row["unit"]) for label in labels])
+    console.print(out)
+
+
+# --- files -------------------------------------------------------------------------------------
+
+
+def slug(label: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", label).strip("-") or "scenario"
+
+
+def write_outputs(runs: Sequence[ScenarioRun], table: pd.DataFrame, out_dir: Path | str,
+                  title: str = "Scenarios side by side") -> list[Path]:
+    """Per scenario its schedule (JSON + CSV); the table (CSV); the HTML report; the workbook."""
+    from scheduler.reports import write_excel, write_html_report
+    from scheduler.results.export import write_schedule
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    used: set[str] = set()
+    for run in runs:
+        name = slug(run.label)
+        while name in used:
+            name += "_"
+        used.add(name)
+        written += write_schedule(run.schedule, out_dir / f"{name}.json")
+    csv_path = out_dir / "comparison.csv"
+    table.to_csv(csv_path, index=False)
+    written.append(csv_path)
+    written.append(write_html_report(runs, out_dir / "comparison.html", title=title,
+                                     table=table))
+    written.append(write_excel(runs, table, out_dir / "comparison.xlsx"))
+    return written
