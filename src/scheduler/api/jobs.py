@@ -1,0 +1,337 @@
+"""Solve jobs: a queue in the database, a pool of worker processes, one dispatcher thread.
+
+The database is the queue: a job is ``queued`` until the dispatcher claims it for an idle
+worker (a conditional UPDATE, so it is claimed once), ``running`` while a worker solves it, and
+then ``succeeded``, ``failed`` or ``cancelled``. Progress, results and errors come back over
+the worker's pipe and are written by the dispatcher thread only.
+
+A job is never lost: at start-up a job still marked ``running`` was interrupted by a stop of
+the server (a crash or a kill), and is marked ``failed`` with that reason; ``queued`` jobs
+simply run after the restart. One server process per database: a second one would take the
+first one's running jobs for interrupted ones.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+import threading
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+from multiprocessing.synchronize import Event
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from scheduler.api.db import JobRow, JobState, ResultRow, utcnow
+from scheduler.api.settings import Settings
+from scheduler.api.worker import worker_main
+
+log = logging.getLogger("scheduler.api.jobs")
+
+TICK_SECONDS = 0.2
+INTERRUPTED_AT_START = (
+    "the server stopped while this job was running (found at start-up {at}); submit it again"
+)
+STOPPED_AT_SHUTDOWN = "the server shut down while this job was running; submit it again"
+
+
+class QueueFull(Exception):
+    """More jobs are waiting than the settings allow: the caller should retry later."""
+
+
+@dataclass
+class _Worker:
+    process: BaseProcess
+    conn: Connection
+    cancel: Event
+    job_id: str | None = None
+    started: float = 0.0
+    deadline: float = 0.0
+    cancel_since: float | None = None
+
+
+class JobRunner:
+    """Owns the worker processes and the dispatcher thread of one server process."""
+
+    def __init__(self, settings: Settings, sessions: sessionmaker[Session]):
+        self.settings = settings
+        self.sessions = sessions
+        self._ctx = multiprocessing.get_context("spawn")  # never fork a threaded server
+        self._workers: list[_Worker] = []
+        self._wake_r, self._wake_w = self._ctx.Pipe(duplex=False)
+        self._wake_lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.submit_lock = threading.Lock()  # counting and inserting queued jobs is one step
+
+    # -- life cycle ---------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.recover()
+        self._workers = [self._spawn() for _ in range(self.settings.max_concurrent_solves)]
+        self._thread = threading.Thread(target=self._loop, name="job-dispatcher", daemon=True)
+        self._thread.start()
+
+    def recover(self) -> int:
+        """Mark jobs left ``running`` by an earlier server process as failed, with the reason."""
+        with self.sessions() as session:
+            result = session.execute(
+                update(JobRow)
+                .where(JobRow.state == JobState.RUNNING)
+                .values(state=JobState.FAILED, finished_at=utcnow(),
+                        error=INTERRUPTED_AT_START.format(at=f"{utcnow():%Y-%m-%d %H:%M:%S}Z"))
+            )
+            session.commit()
+            count = result.rowcount or 0  # type: ignore[attr-defined]
+        if count:
+            log.warning("%d job(s) were running when the server stopped; marked failed", count)
+        return count
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self.wake()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        for worker in self._workers:
+            if worker.job_id is not None:
+                self._finish(worker.job_id, JobState.FAILED, error=STOPPED_AT_SHUTDOWN)
+            with contextlib.suppress(OSError):
+                worker.conn.send(None)
+        deadline = time.monotonic() + 2
+        for worker in self._workers:
+            worker.process.join(timeout=max(0.0, deadline - time.monotonic()))
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join(timeout=5)
+            worker.conn.close()
+        self._workers = []
+
+    def wake(self) -> None:
+        with self._wake_lock, contextlib.suppress(OSError):
+            self._wake_w.send_bytes(b"")
+
+    def free_workers(self) -> int:
+        return sum(1 for w in self._workers if w.job_id is None)
+
+    # -- submitting ---------------------------------------------------------------------
+
+    def check_capacity(self, session: Session) -> None:
+        """Raise QueueFull if another job would make the queue longer than allowed."""
+        queued = session.scalar(
+            select(func.count()).select_from(JobRow).where(JobRow.state == JobState.QUEUED)
+        ) or 0
+        if queued >= self.settings.max_queued_jobs + self.free_workers():
+            raise QueueFull
+
+    # -- the dispatcher -----------------------------------------------------------------
+
+    def _spawn(self) -> _Worker:
+        parent, child = self._ctx.Pipe()
+        cancel = self._ctx.Event()
+        process = self._ctx.Process(target=worker_main, args=(child, cancel),
+                                    name="scheduler-solve-worker", daemon=True)
+        process.start()
+        child.close()
+        return _Worker(process, parent, cancel)
+
+    def _loop(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                self._tick()
+            except Exception:  # a bad tick must not stop the dispatcher for good
+                log.exception("job dispatcher tick failed")
+                time.sleep(TICK_SECONDS)
+
+    def _tick(self) -> None:
+        waitables: list[Any] = [self._wake_r]
+        for worker in self._workers:
+            waitables += [worker.conn, worker.process.sentinel]
+        for ready in wait(waitables, timeout=TICK_SECONDS):
+            if ready is self._wake_r:
+                while self._wake_r.poll():
+                    self._wake_r.recv_bytes()
+        for index, worker in enumerate(list(self._workers)):
+            self._drain(index, worker)
+        if self._stopping.is_set():
+            return
+        self._check_running()
+        self._assign()
+
+    def _drain(self, index: int, worker: _Worker) -> None:
+        try:
+            while worker.conn.poll():
+                self._handle(worker, worker.conn.recv())
+        except (EOFError, OSError):
+            pass
+        if not worker.process.is_alive() and not self._stopping.is_set():
+            code = worker.process.exitcode
+            if worker.job_id is not None:
+                self._worker_lost(worker, f"the solve worker process stopped (exit code {code})")
+            worker.conn.close()
+            self._workers[index] = self._spawn()
+
+    def _handle(self, worker: _Worker, message: tuple[Any, ...]) -> None:
+        kind, job_id = message[0], message[1]
+        if job_id != worker.job_id:
+            return  # a late message for a job already given up on
+        if kind == "progress":
+            self._progress(job_id, message[2])
+        elif kind == "done":
+            _, _, schedule, validation, interrupted = message
+            self._store_result(job_id, schedule, validation, interrupted)
+            self._release(worker)
+        elif kind == "error":
+            cancelled = worker.cancel_since is not None
+            self._finish(job_id, JobState.CANCELLED if cancelled else JobState.FAILED,
+                         error=message[2])
+            self._release(worker)
+
+    def _release(self, worker: _Worker) -> None:
+        worker.job_id = None
+        worker.cancel_since = None
+        worker.cancel.clear()
+
+    def _progress(self, job_id: str, p: dict[str, Any]) -> None:
+        with self.sessions() as session:
+            session.execute(
+                update(JobRow).where(JobRow.id == job_id, JobRow.state == JobState.RUNNING)
+                .values(objective=p["objective"], bound=p["bound"], solutions=p["solutions"],
+                        progress_seconds=p["seconds"], component=p["component"],
+                        components=p["components"])
+            )
+            session.commit()
+
+    def _store_result(self, job_id: str, schedule: dict[str, Any], validation: dict[str, Any],
+                      interrupted: bool) -> None:
+        info = schedule.get("solve", {})
+        with self.sessions() as session:
+            job = session.get(JobRow, job_id)
+            if job is None or job.state != JobState.RUNNING:
+                return
+            session.merge(ResultRow(job_id=job_id, schedule=schedule, validation=validation))
+            job.state = (JobState.CANCELLED if interrupted and job.cancel_requested
+                         else JobState.SUCCEEDED)
+            job.interrupted = bool(interrupted)
+            job.finished_at = utcnow()
+            job.solver_status = info.get("status")
+            job.objective = info.get("objective")
+            job.bound = info.get("best_bound")
+            job.progress_seconds = info.get("wall_seconds")
+            session.commit()
+
+    def _finish(self, job_id: str, state: JobState, *, error: str | None = None) -> None:
+        with self.sessions() as session:
+            session.execute(
+                update(JobRow)
+                .where(JobRow.id == job_id,
+                       JobRow.state.in_([JobState.RUNNING, JobState.QUEUED]))
+                .values(state=state, finished_at=utcnow(), error=error)
+            )
+            session.commit()
+
+    def _worker_lost(self, worker: _Worker, reason: str) -> None:
+        assert worker.job_id is not None
+        if worker.cancel_since is not None:
+            self._finish(worker.job_id, JobState.CANCELLED,
+                         error=f"cancelled; the solve had to be stopped by force, so there is "
+                               f"no schedule ({reason})")
+        else:
+            self._finish(worker.job_id, JobState.FAILED, error=reason)
+        self._release(worker)
+
+    def _kill(self, index: int, worker: _Worker, reason: str) -> None:
+        worker.process.kill()
+        worker.process.join(timeout=5)
+        self._worker_lost(worker, reason)
+        worker.conn.close()
+        self._workers[index] = self._spawn()
+
+    def _check_running(self) -> None:
+        busy = {w.job_id: w for w in self._workers if w.job_id is not None}
+        if not busy:
+            return
+        with self.sessions() as session:
+            wanted = set(session.scalars(
+                select(JobRow.id).where(JobRow.id.in_(busy), JobRow.cancel_requested)
+            ))
+        now = time.monotonic()
+        for index, worker in enumerate(list(self._workers)):
+            if worker.job_id is None:
+                continue
+            if worker.job_id in wanted and worker.cancel_since is None:
+                worker.cancel_since = now
+                worker.cancel.set()  # the worker interrupts CP-SAT: best schedule so far
+            if (worker.cancel_since is not None
+                    and now - worker.cancel_since > self.settings.cancel_grace_seconds):
+                self._kill(index, worker, "it did not stop within "
+                           f"{self.settings.cancel_grace_seconds:g} s")
+            elif now > worker.deadline:
+                self._kill(index, worker, "the solve ran more than "
+                           f"{self.settings.job_timeout_slack_seconds:g} s past its time limit "
+                           "and was stopped")
+
+    def _assign(self) -> None:
+        for worker in self._workers:
+            if worker.job_id is not None:
+                continue
+            claimed = self._claim()
+            if claimed is None:
+                return
+            job_id, document, options = claimed
+            worker.job_id = job_id
+            worker.started = time.monotonic()
+            worker.deadline = (worker.started + options["time_limit_seconds"]
+                               + self.settings.job_timeout_slack_seconds)
+            worker.cancel.clear()
+            # A dead worker is noticed on the next tick and its job marked failed.
+            with contextlib.suppress(OSError):
+                worker.conn.send(("run", job_id, document, options))
+
+    def _claim(self) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
+        with self.sessions() as session:
+            while True:
+                job = session.scalars(
+                    select(JobRow).where(JobRow.state == JobState.QUEUED)
+                    .order_by(JobRow.created_at, JobRow.id).limit(1)
+                ).first()
+                if job is None:
+                    return None
+                claimed = session.execute(
+                    update(JobRow).where(JobRow.id == job.id, JobRow.state == JobState.QUEUED)
+                    .values(state=JobState.RUNNING, started_at=utcnow())
+                )
+                session.commit()
+                if claimed.rowcount == 1:  # type: ignore[attr-defined]
+                    options = {"time_limit_seconds": job.time_limit_seconds,
+                               "workers": job.workers, "seed": job.seed}
+                    return job.id, job.scenario.document, options
+
+
+def queue_position(session: Session, job: JobRow) -> int | None:
+    """1 for the next job to run; None unless queued."""
+    if job.state != JobState.QUEUED:
+        return None
+    ahead = session.scalar(
+        select(func.count()).select_from(JobRow).where(
+            JobRow.state == JobState.QUEUED,
+            (JobRow.created_at < job.created_at)
+            | ((JobRow.created_at == job.created_at) & (JobRow.id < job.id)),
+        )
+    ) or 0
+    return ahead + 1
+
+
+def wait_until_finished(sessions: sessionmaker[Session], job_id: str, seconds: float) -> None:
+    """Poll until the job is finished or ``seconds`` have passed (bounded)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with sessions() as session:
+            state = session.scalar(select(JobRow.state).where(JobRow.id == job_id))
+        if state is None or state in (JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED):
+            return
+        time.sleep(0.05)

@@ -1,0 +1,224 @@
+"""Solve jobs: submit (202), list, status with progress, result, cancel.
+
+The request handlers only write rows; the solve runs in a worker process (see ``jobs``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, HTTPException, Query, Response, status
+from fastapi.responses import JSONResponse
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from scheduler.api.db import FINISHED, JobRow, JobState, ResultRow, utcnow
+from scheduler.api.deps import (
+    NoPersonalNumbers,
+    PrincipalDep,
+    RunnerDep,
+    SessionDep,
+    SettingsDep,
+    ensure_visible,
+)
+from scheduler.api.examples import JOB_EXAMPLES
+from scheduler.api.jobs import QueueFull, queue_position, wait_until_finished
+from scheduler.api.routers.scenarios import get_visible, store_scenario, visible_clause
+from scheduler.api.schemas import (
+    MAX_SEED,
+    CancelResult,
+    JobCreate,
+    JobLinks,
+    JobProgress,
+    JobPublic,
+    JobStatePublic,
+    Problem,
+    ResultPublic,
+    ValidationSummary,
+)
+from scheduler.api.security import Principal
+from scheduler.domain.scenario import Scenario
+from scheduler.domain.schedule import Schedule
+
+router = APIRouter(prefix="/jobs", tags=["jobs"],
+                   responses={401: {"model": Problem}, 403: {"model": Problem}})
+
+
+def _gap(objective: float | None, bound: float | None) -> float | None:
+    if objective is None or bound is None:
+        return None
+    return round(max(0.0, objective - bound) / max(abs(objective), 1e-9), 6)
+
+
+def _state(job: JobRow) -> JobStatePublic:
+    if job.state == JobState.RUNNING and job.cancel_requested:
+        return JobStatePublic.CANCELLING
+    return JobStatePublic(job.state)
+
+
+def job_public(session: Session, job: JobRow) -> JobPublic:
+    has_result = job.state in FINISHED and session.get(ResultRow, job.id) is not None
+    return JobPublic(
+        id=job.id,
+        scenario_id=job.scenario_id,
+        scenario_name=job.scenario.name,
+        units=job.scenario.unit_ids,
+        state=_state(job),
+        created_at=job.created_at,
+        started_at=job.started_at,
+        finished_at=job.finished_at,
+        time_limit_seconds=job.time_limit_seconds,
+        workers=job.workers,
+        seed=job.seed,
+        queue_position=queue_position(session, job),
+        progress=JobProgress(
+            objective=job.objective, bound=job.bound, gap=_gap(job.objective, job.bound),
+            solutions=job.solutions, seconds=job.progress_seconds,
+            component=job.component, components=job.components,
+        ),
+        solver_status=job.solver_status,
+        interrupted=job.interrupted,
+        result_available=has_result,
+        error=job.error,
+        links=JobLinks(self=f"/jobs/{job.id}", result=f"/jobs/{job.id}/result",
+                       cancel=f"/jobs/{job.id}/cancel"),
+    )
+
+
+def _visible_job(session: Session, principal: Principal, job_id: str) -> JobRow:
+    job = session.get(JobRow, job_id)
+    if job is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such job")
+    ensure_visible(principal, job.scenario.unit_ids)
+    return job
+
+
+def _result_public(job: JobRow, row: ResultRow) -> ResultPublic:
+    schedule = Schedule.model_validate(row.schedule)
+    return ResultPublic(
+        job_id=job.id, scenario_id=job.scenario_id, state=_state(job),
+        interrupted=job.interrupted, solve=schedule.solve, penalties=schedule.penalties,
+        kpis=schedule.kpis, validation=ValidationSummary.model_validate(row.validation),
+        schedule=schedule,
+    )
+
+
+@router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=JobPublic,
+             dependencies=[NoPersonalNumbers],
+             responses={404: {"model": Problem}, 422: {"model": Problem},
+                        429: {"model": Problem, "description": "The queue is full; see "
+                              "Retry-After."}},
+             summary="Submit a solve job (runs in a worker process)")
+def submit(body: Annotated[JobCreate, Body(openapi_examples=JOB_EXAMPLES)],
+           principal: PrincipalDep, session: SessionDep, settings: SettingsDep,
+           runner: RunnerDep, response: Response) -> Any:
+    if body.scenario is not None:
+        scenario = body.scenario
+        ensure_visible(principal, [u.id for u in scenario.units])
+        scenario_row = None
+    else:
+        assert body.scenario_id is not None
+        scenario_row = get_visible(session, principal, body.scenario_id)
+        scenario = Scenario.model_validate(scenario_row.document)
+    solver = scenario.solver
+    seed = solver.seed if body.seed is None else body.seed
+    if seed > MAX_SEED:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                            f"solver.seed must be at most {MAX_SEED}")
+    time_limit = min(body.time_limit_seconds or solver.time_limit_seconds,
+                     settings.max_time_limit_seconds)
+    workers = min(body.workers or solver.workers, settings.max_solver_workers)
+    with runner.submit_lock:
+        try:
+            runner.check_capacity(session)
+        except QueueFull:
+            return JSONResponse(
+                {"detail": f"the job queue is full ({settings.max_queued_jobs} waiting); "
+                           "try again later"},
+                status_code=status.HTTP_429_TOO_MANY_REQUESTS,
+                headers={"Retry-After": str(settings.retry_after_seconds)},
+            )
+        if scenario_row is None:
+            scenario_row = store_scenario(session, scenario, principal)
+        job = JobRow(id=uuid.uuid4().hex, scenario=scenario_row, state=JobState.QUEUED,
+                     created_by=principal.key_id, time_limit_seconds=time_limit,
+                     workers=workers, seed=seed, cancel_requested=False, interrupted=False,
+                     solutions=0)
+        session.add(job)
+        session.commit()
+    runner.wake()
+    response.headers["Location"] = f"/jobs/{job.id}"
+    return job_public(session, job)
+
+
+@router.get("", response_model=list[JobPublic], summary="Jobs the key may see, newest first")
+def list_jobs(principal: PrincipalDep, session: SessionDep,
+              state: Annotated[JobStatePublic | None, Query()] = None,
+              scenario_id: Annotated[str | None, Query(max_length=64)] = None,
+              limit: Annotated[int, Query(ge=1, le=500)] = 100,
+              offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> list[JobPublic]:
+    query = select(JobRow).order_by(JobRow.created_at.desc(), JobRow.id)
+    clause = visible_clause(principal, JobRow.scenario_id)
+    if clause is not None:
+        query = query.where(clause)
+    if state == JobStatePublic.CANCELLING:
+        query = query.where(JobRow.state == JobState.RUNNING, JobRow.cancel_requested)
+    elif state is not None:
+        query = query.where(JobRow.state == state.value)
+    if scenario_id is not None:
+        query = query.where(JobRow.scenario_id == scenario_id)
+    jobs = session.scalars(query.limit(limit).offset(offset)).all()
+    return [job_public(session, job) for job in jobs]
+
+
+@router.get("/{job_id}", response_model=JobPublic, responses={404: {"model": Problem}},
+            summary="A job's state and progress (best objective, bound, gap so far)")
+def read(job_id: str, principal: PrincipalDep, session: SessionDep) -> JobPublic:
+    return job_public(session, _visible_job(session, principal, job_id))
+
+
+@router.get("/{job_id}/result", response_model=ResultPublic,
+            responses={404: {"model": Problem},
+                       409: {"model": Problem, "description": "No schedule (yet)."}},
+            summary="The schedule, its KPIs, penalty breakdown and the validator's verdict")
+def result(job_id: str, principal: PrincipalDep, session: SessionDep) -> ResultPublic:
+    job = _visible_job(session, principal, job_id)
+    row = session.get(ResultRow, job.id) if job.state in FINISHED else None
+    if row is None:
+        reason = f": {job.error}" if job.error else ""
+        raise HTTPException(status.HTTP_409_CONFLICT,
+                            f"the job is {_state(job).value} and has no schedule{reason}")
+    return _result_public(job, row)
+
+
+@router.post("/{job_id}/cancel", response_model=CancelResult,
+             responses={202: {"model": CancelResult, "description": "Still stopping; poll."},
+                        404: {"model": Problem}, 409: {"model": Problem}},
+             summary="Cancel a job; a running solve stops and keeps its best schedule so far")
+def cancel(job_id: str, principal: PrincipalDep, session: SessionDep, settings: SettingsDep,
+           runner: RunnerDep) -> Any:
+    job = _visible_job(session, principal, job_id)
+    if job.state in FINISHED:
+        raise HTTPException(status.HTTP_409_CONFLICT, f"the job has already {job.state}")
+    # Conditional updates: the dispatcher may claim the job between our read and our write.
+    dropped = session.execute(
+        update(JobRow).where(JobRow.id == job.id, JobRow.state == JobState.QUEUED)
+        .values(state=JobState.CANCELLED, cancel_requested=True, finished_at=utcnow(),
+                error="cancelled before it started")
+    ).rowcount  # type: ignore[attr-defined]
+    if not dropped:
+        session.execute(update(JobRow).where(JobRow.id == job.id,
+                                             JobRow.state == JobState.RUNNING)
+                        .values(cancel_requested=True))
+    session.commit()
+    runner.wake()
+    wait_until_finished(runner.sessions, job.id, settings.cancel_wait_seconds)
+    session.expire_all()
+    job = _visible_job(session, principal, job_id)
+    row = session.get(ResultRow, job.id) if job.state in FINISHED else None
+    body = CancelResult(job=job_public(session, job),
+                        result=_result_public(job, row) if row is not None else None)
+    code = status.HTTP_200_OK if job.state in FINISHED else status.HTTP_202_ACCEPTED
+    return JSONResponse(body.model_dump(mode="json"), status_code=code)
+

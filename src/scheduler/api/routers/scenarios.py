@@ -1,0 +1,143 @@
+"""Scenarios: validate one, store one, list and read the ones the key may see, delete."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, HTTPException, Query, Response, status
+from sqlalchemy import exists, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from scheduler.api.db import FINISHED, JobRow, Role, ScenarioRow, ScenarioUnit
+from scheduler.api.deps import (
+    NoPersonalNumbers,
+    PrincipalDep,
+    SessionDep,
+    ensure_visible,
+    require,
+)
+from scheduler.api.examples import SCENARIO_EXAMPLES
+from scheduler.api.schemas import (
+    Problem,
+    ScenarioDetail,
+    ScenarioPublic,
+    ScenarioSummary,
+    ValidationResult,
+)
+from scheduler.api.security import Principal
+from scheduler.domain.demand import expand_need
+from scheduler.domain.scenario import Scenario
+from scheduler.domain.timegrid import TimeGrid
+
+router = APIRouter(prefix="/scenarios", tags=["scenarios"],
+                   responses={401: {"model": Problem}, 403: {"model": Problem}})
+
+ScenarioBody = Annotated[Scenario, Body(openapi_examples=SCENARIO_EXAMPLES)]
+
+
+def summarize(scenario: Scenario) -> ScenarioSummary:
+    grid = TimeGrid.from_horizon(scenario.horizon)
+    slots = sum(expand_need(c, grid).person_slots for c in scenario.clients)
+    return ScenarioSummary(
+        name=scenario.name,
+        units=sorted(u.id for u in scenario.units),
+        clients=len(scenario.clients),
+        staff=len(scenario.staff),
+        decisions=sum(len(c.decisions) for c in scenario.clients),
+        need_person_hours=round(slots * grid.slot_minutes / 60, 2),
+        horizon_start=scenario.horizon.start,
+        horizon_days=scenario.horizon.days,
+    )
+
+
+def visible_clause(principal: Principal, scenario_id: Any) -> ColumnElement[bool] | None:
+    """SQL for "every unit of this scenario is one the key may see" (None: no filter)."""
+    if principal.units is None:
+        return None
+    return ~exists().where(ScenarioUnit.scenario_id == scenario_id,
+                           ScenarioUnit.unit_id.not_in(principal.units))
+
+
+def store_scenario(session: Any, scenario: Scenario, principal: Principal) -> ScenarioRow:
+    """Add (not commit) a scenario row with its units."""
+    row = ScenarioRow(
+        id=uuid.uuid4().hex,
+        name=scenario.name,
+        document=scenario.model_dump(mode="json"),
+        created_by=principal.key_id,
+        units=[ScenarioUnit(unit_id=u) for u in sorted({u.id for u in scenario.units})],
+    )
+    session.add(row)
+    return row
+
+
+def public(row: ScenarioRow) -> ScenarioPublic:
+    return ScenarioPublic(id=row.id, name=row.name, units=row.unit_ids,
+                          created_at=row.created_at, created_by=row.created_by)
+
+
+def get_visible(session: Any, principal: Principal, scenario_id: str) -> ScenarioRow:
+    row = session.get(ScenarioRow, scenario_id)
+    if row is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such scenario")
+    ensure_visible(principal, row.unit_ids)
+    return row
+
+
+@router.post("/validate", response_model=ValidationResult,
+             dependencies=[NoPersonalNumbers], responses={422: {"model": Problem}},
+             summary="Check a scenario without storing it")
+def validate(scenario: ScenarioBody, principal: PrincipalDep) -> ValidationResult:
+    ensure_visible(principal, [u.id for u in scenario.units])
+    return ValidationResult(summary=summarize(scenario))
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=ScenarioPublic,
+             dependencies=[NoPersonalNumbers], responses={422: {"model": Problem}},
+             summary="Store a scenario")
+def create(scenario: ScenarioBody, principal: PrincipalDep, session: SessionDep,
+           response: Response) -> ScenarioPublic:
+    ensure_visible(principal, [u.id for u in scenario.units])
+    row = store_scenario(session, scenario, principal)
+    session.commit()
+    response.headers["Location"] = f"/scenarios/{row.id}"
+    return public(row)
+
+
+@router.get("", response_model=list[ScenarioPublic], summary="Scenarios the key may see")
+def list_scenarios(principal: PrincipalDep, session: SessionDep,
+                   limit: Annotated[int, Query(ge=1, le=500)] = 100,
+                   offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> list[ScenarioPublic]:
+    query = select(ScenarioRow).order_by(ScenarioRow.created_at.desc(), ScenarioRow.id)
+    clause = visible_clause(principal, ScenarioRow.id)
+    if clause is not None:
+        query = query.where(clause)
+    rows = session.scalars(query.limit(limit).offset(offset))
+    return [public(row) for row in rows]
+
+
+@router.get("/{scenario_id}", response_model=ScenarioDetail, responses={404: {"model": Problem}},
+            summary="One scenario, with its document")
+def read(scenario_id: str, principal: PrincipalDep, session: SessionDep) -> ScenarioDetail:
+    row = get_visible(session, principal, scenario_id)
+    scenario = Scenario.model_validate(row.document)
+    return ScenarioDetail(**public(row).model_dump(), summary=summarize(scenario),
+                          scenario=row.document)
+
+
+@router.delete("/{scenario_id}", status_code=status.HTTP_204_NO_CONTENT,
+               responses={404: {"model": Problem}, 409: {"model": Problem}},
+               summary="Delete a scenario and its finished jobs (not the system role)")
+def delete(scenario_id: str, session: SessionDep,
+           principal: Annotated[Principal, Depends(require(Role.COORDINATOR,
+                                                           Role.UNIT_MANAGER))]) -> Response:
+    row = get_visible(session, principal, scenario_id)
+    active = session.scalar(select(exists().where(JobRow.scenario_id == row.id,
+                                                  JobRow.state.not_in(FINISHED))))
+    if active:
+        raise HTTPException(status.HTTP_409_CONFLICT,
+                            "the scenario has queued or running jobs; cancel them first")
+    session.delete(row)
+    session.commit()
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
