@@ -25,6 +25,7 @@ from pydantic import ValidationError
 from rich.text import Text
 
 from scheduler import __version__
+from scheduler.api.cli import keys_app, serve  # API modules load only when run
 from scheduler.domain.demand import expand_need
 from scheduler.domain.loader import InputError, describe_errors, load_scenario, load_schedule
 from scheduler.domain.scenario import Scenario
@@ -401,6 +402,11 @@ def compare(
         typer.echo(f"validator: rule violations in {', '.join(broken)} (an engine bug); run "
                    "`scheduler check` on the schedule for details", err=True)
         raise typer.Exit(EXIT_VIOLATIONS)
+
+
+# The HTTP API: `scheduler serve`, `scheduler keys create|list|revoke`.
+app.command()(serve)
+app.add_typer(keys_app, name="keys")
 
 
 def main() -> None:
