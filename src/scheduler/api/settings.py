@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     max_time_limit_seconds: float = Field(
         default=300, gt=0, description="Cap on a job's solver time limit (longer ones are cut)."
     )
+    max_placement_seconds: float = Field(
+        default=10, gt=0, description="Cap on a placement's time limit (it runs in the request)."
+    )
     max_solver_workers: int = Field(default=2, ge=1, le=64, description="Cap on CP-SAT threads.")
     cancel_wait_seconds: float = Field(
         default=5, ge=0, description="How long POST /jobs/{id}/cancel waits for the best schedule."

@@ -48,12 +48,16 @@ class _SigintDisposition:
 
 
 def _watch_cancel(cancel: Event, interrupted: threading.Event) -> None:
-    """Interrupt each CP-SAT search once while ``cancel`` is set; runs for the process' life."""
+    """Interrupt each CP-SAT search once while ``cancel`` is set; end the process if the server
+    is gone. Runs for the process' life."""
     disposition = _SigintDisposition()
     main = threading.main_thread().ident
+    parent = os.getppid()
     armed = True
     while True:
         if not cancel.wait(0.5):
+            if os.getppid() != parent:
+                os._exit(0)  # the server died (e.g. killed): its solve is of no use to anyone
             armed = True
             continue
         handler = disposition.current()
