@@ -1,0 +1,144 @@
+"""Jobs survive the server: a real `scheduler serve` is killed and started again on the same
+SQLite file; the job it was running is there, failed with the reason, and the job waiting in
+the queue runs after the restart. Also the graceful stop and the in-process recovery."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+from apihelpers import bearer, heavy, make_settings, tiny
+from fastapi.testclient import TestClient
+
+from scheduler.api import create_app
+from scheduler.api.db import JobRow, JobState, Role, make_engine, make_sessionmaker, migrate
+from scheduler.api.security import create_key
+
+SCHEDULER = [sys.executable, "-m", "scheduler"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _env(db: Path) -> dict[str, str]:
+    return {**os.environ, "SCHEDULER_DB_PATH": str(db), "SCHEDULER_MAX_CONCURRENT_SOLVES": "1",
+            "SCHEDULER_MAX_TIME_LIMIT_SECONDS": "30", "SCHEDULER_MAX_SOLVER_WORKERS": "1"}
+
+
+@contextmanager
+def server(db: Path, port: int) -> Iterator[subprocess.Popen[bytes]]:
+    process = subprocess.Popen(
+        [*SCHEDULER, "serve", "--port", str(port), "--log-level", "warning"],
+        env=_env(db), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert process.poll() is None, "the server exited at start-up"
+            assert time.monotonic() < deadline, "the server did not start within 60 s"
+            time.sleep(0.1)
+        yield process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def _job(base: str, headers: dict[str, str], job_id: str) -> dict[str, Any]:
+    return httpx.get(f"{base}/jobs/{job_id}", headers=headers, timeout=10).json()
+
+
+def _wait(base: str, headers: dict[str, str], job_id: str, states: set[str],
+          timeout: float = 30) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        job = _job(base, headers, job_id)
+        if job["state"] in states or time.monotonic() > deadline:
+            return job
+        time.sleep(0.1)
+
+
+def test_a_killed_server_leaves_no_job_behind(tmp_path: Path) -> None:
+    db, port = tmp_path / "served.db", _free_port()
+    base = f"http://127.0.0.1:{port}"
+    created = subprocess.run([*SCHEDULER, "keys", "create", "--role", "system"], env=_env(db),
+                             capture_output=True, text=True, check=True)
+    headers = bearer(created.stdout.strip())
+    with server(db, port) as process:
+        running = httpx.post(f"{base}/jobs", json={"scenario": heavy(), "time_limit_seconds": 30},
+                             headers=headers, timeout=10).json()["id"]
+        waiting = httpx.post(f"{base}/jobs", json={"scenario": tiny()}, headers=headers,
+                             timeout=10).json()["id"]
+        assert _wait(base, headers, running, {"running"})["state"] == "running"
+        assert _job(base, headers, waiting)["state"] == "queued"
+        process.send_signal(signal.SIGKILL)  # no chance to tidy up
+        process.wait(timeout=10)
+    with server(db, port):
+        after = _job(base, headers, running)
+        assert after["state"] == "failed"
+        assert "server stopped while this job was running" in after["error"]
+        assert _wait(base, headers, waiting, {"succeeded", "failed"})["state"] == "succeeded"
+
+
+def test_a_graceful_stop_fails_the_running_job_with_the_reason(tmp_path: Path) -> None:
+    app = create_app(make_settings(tmp_path, max_time_limit_seconds=30))
+    with TestClient(app) as client:
+        with app.state.sessions() as session:
+            headers = bearer(create_key(session, Role.SYSTEM, []).token)
+        job_id = client.post("/jobs", json={"scenario": heavy(), "time_limit_seconds": 30},
+                             headers=headers).json()["id"]
+        deadline = time.monotonic() + 30
+        while client.get(f"/jobs/{job_id}", headers=headers).json()["state"] != "running":
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    app = create_app(make_settings(tmp_path))
+    with TestClient(app) as client:
+        job = client.get(f"/jobs/{job_id}", headers=headers).json()
+        assert job["state"] == "failed" and "shut down" in job["error"]
+
+
+def test_recovery_marks_a_job_left_running(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    app = create_app(settings)
+    with TestClient(app) as client:
+        with app.state.sessions() as session:
+            headers = bearer(create_key(session, Role.SYSTEM, []).token)
+        job_id = client.post("/jobs", json={"scenario": tiny()}, headers=headers).json()["id"]
+        deadline = time.monotonic() + 30
+        while client.get(f"/jobs/{job_id}", headers=headers).json()["state"] != "succeeded":
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    # As if the process had died mid-solve: the row still says running.
+    sessions = make_sessionmaker(make_engine(settings.sqlalchemy_url))
+    with sessions() as session:
+        session.get(JobRow, job_id).state = JobState.RUNNING  # type: ignore[union-attr]
+        session.commit()
+    app = create_app(settings)
+    with TestClient(app) as client:
+        job = client.get(f"/jobs/{job_id}", headers=headers).json()
+        assert job["state"] == "failed" and "found at start-up" in job["error"]
+
+
+def test_migrations_create_a_fresh_database_and_are_idempotent(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'deep' / 'folder' / 'new.db'}")
+    migrate(engine)
+    migrate(engine)
+    with make_sessionmaker(engine)() as session:
+        assert create_key(session, Role.SYSTEM, []).token.startswith("sk_")
