@@ -60,8 +60,11 @@ BASE: dict[str, Any] = {
     ],
     "staff": [
         {"id": "A01", "home_unit": "U1", "contract_hours_per_week": 30},
+        # A family caregiver on weekday days only, so the jour night goes to someone paid for it.
         {"id": "A02", "home_unit": "U1", "contract_hours_per_week": 10, "employment": "pan",
-         "family_caregiver": True},
+         "family_caregiver": True,
+         "availability": [{"days": ["mon", "tue", "wed", "thu", "fri"], "start": "07:00",
+                           "end": "18:00"}]},
         {"id": "A03", "home_unit": "U1", "contract_hours_per_week": 0, "employment": "hourly",
          "hourly_wage": 180},
         {"id": "B01", "home_unit": "U2", "contract_hours_per_week": 20, "role": "senior"},
