@@ -145,8 +145,9 @@ class _ProgressLine:
         p = self.latest
         if p is None:
             return Text(f"solving… {elapsed:5.1f} s  (no solution yet)")
+        bound = "—" if p.bound is None else f"{p.bound:,.2f}"  # none during neighbourhood search
         return Text(
-            f"solving… {elapsed:5.1f} s  best {p.objective:,.2f}  bound {p.bound:,.2f}  "
+            f"solving… {elapsed:5.1f} s  best {p.objective:,.2f}  bound {bound}  "
             f"component {p.component + 1}/{p.components}"
         )
 

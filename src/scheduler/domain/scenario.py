@@ -357,6 +357,11 @@ class SolverSettings(Frozen):
     time_limit_seconds: float = Field(default=30, gt=0, le=24 * 3600)
     workers: int = Field(default=2, ge=1, le=64)
     seed: int = Field(default=0, ge=0)
+    full_model_max_assignments: int = Field(
+        default=3_000, ge=0,
+        description="Parts with more possible assignments are improved by large-neighbourhood "
+        "search from the greedy schedule instead of one CP-SAT model (no proven bound).",
+    )
 
 
 class Scenario(Frozen):

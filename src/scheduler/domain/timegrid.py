@@ -77,6 +77,10 @@ class TimeGrid:
 
     def day_starts(self) -> list[int]:
         """Slot index of each local midnight in the horizon (plus the end)."""
+        return self._day_starts
+
+    @cached_property
+    def _day_starts(self) -> list[int]:
         return [
             self.slot_floor(self.local(self.start_date + timedelta(days=d), 0))
             for d in range(self.days + 1)

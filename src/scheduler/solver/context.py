@@ -56,9 +56,7 @@ class ModelContext:
         given schedule, used to evaluate it exactly and to complete hints."""
         ctx = cls(problem, cp_model.CpModel(), shifts, client_ids, staff_ids)
         staff_set = set(staff_ids)
-        prefix = {
-            sid: _prefix(problem.staff[sid].available) for sid in staff_ids
-        }
+        prefix = {sid: problem.staff[sid].available_prefix for sid in staff_ids}
         for shift in shifts:
             data = problem.clients[shift.client_id]
             for sid in data.eligible_staff:
@@ -90,9 +88,3 @@ class ModelContext:
         """Shifts someone could take."""
         return [s for s in self.shifts if s.index in self.staffed]
 
-
-def _prefix(mask) -> list[int]:
-    out = [0]
-    for value in mask:
-        out.append(out[-1] + int(value))
-    return out

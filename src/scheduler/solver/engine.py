@@ -11,8 +11,8 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
 from datetime import UTC, datetime
+from typing import Literal
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -26,6 +26,7 @@ from scheduler.domain.schedule import (
     UncoveredInterval,
 )
 from scheduler.solver.context import OBJECTIVE_SCALE
+from scheduler.solver.lns import improve
 from scheduler.solver.model import BuiltModel, build_model
 from scheduler.solver.problem import Problem, compile_problem
 from scheduler.solver.rules import REGISTRY
@@ -37,7 +38,7 @@ class Progress:
     component: int
     components: int
     objective: float  # best total so far (finished components + this one's incumbent)
-    bound: float
+    bound: float | None  # None while a part is improved by neighbourhood search
     seconds: float
 
 
@@ -91,7 +92,7 @@ def components(problem: Problem, shifts: list[CandidateShift]) -> list[Component
 class _Outcome:
     status: str
     objective: float
-    bound: float
+    bound: float | None  # None: no proven bound (neighbourhood search)
     values: dict[str, float]  # penalty rule → raw value
     assigned: set[tuple[str, int]] | None  # (staff, candidate index); None: nothing found
     first_solution_seconds: float | None
@@ -139,7 +140,7 @@ def solve(
     seed: int | None = None,
     progress: ProgressCallback | None = None,
     log: bool = False,
-    hint: Schedule | None | Literal["greedy"] = "greedy",
+    hint: Schedule | Literal["greedy"] | None = "greedy",
 ) -> Schedule:
     """Solve ``scenario``. ``hint`` seeds the search: by default the greedy baseline's schedule
     (a coordinator's way of planning, found in well under a second), so the engine starts from
@@ -161,6 +162,15 @@ def solve(
     outcomes: list[_Outcome] = []
     done_objective = 0.0
     for index, part in enumerate(parts):
+        elapsed = time.perf_counter() - started
+        remaining_size = sum(p.size for p in parts[index:])
+        share = max(0.1, (time_limit - elapsed) * part.size / max(remaining_size, 1))
+        monitor = _Monitor(done_objective, index, len(parts), started, progress)
+        if part.size > settings.full_model_max_assignments:
+            outcome = _search_part(problem, part, hinted or set(), share, workers, seed, monitor)
+            outcomes.append(outcome)
+            done_objective += outcome.objective
+            continue
         built = build_model(problem, part.shifts, part.clients, part.staff)
         fallback: set[tuple[str, int]] = set()  # nobody assigned is always feasible
         if hinted is not None:
@@ -169,10 +179,7 @@ def solve(
             if hint_values is not None:
                 _add_complete_hint(built, hint_values[0])
                 fallback = pairs
-        elapsed = time.perf_counter() - started
-        remaining_size = sum(p.size for p in parts[index:])
-        share = max(0.1, (time_limit - elapsed) * part.size / max(remaining_size, 1))
-        monitor = _Monitor(done_objective, index, len(parts), started, progress)
+        share = max(0.1, share - (time.perf_counter() - started - elapsed))
         outcome = _solve_part(built, share, workers, seed, log, monitor)
         if outcome.assigned is None:  # no schedule found in time
             outcome.assigned, outcome.fallback = fallback, True
@@ -188,6 +195,40 @@ def solve(
         done_objective += outcome.objective
     return _schedule(problem, outcomes, time.perf_counter() - started, time_limit, workers, seed,
                      len(parts))
+
+
+def _search_part(problem: Problem, part: Component, start: set[tuple[str, int]],
+                 seconds: float, workers: int, seed: int, monitor: _Monitor) -> _Outcome:
+    """A large part: large-neighbourhood search from the hint (no proven bound)."""
+    began = time.perf_counter()
+    eligible = {
+        (sid, s.index) for s in part.shifts for sid in problem.clients[s.client_id].eligible_staff
+    }
+    start = start & eligible
+
+    def objective(pairs: set[tuple[str, int]]) -> float | None:
+        exact = _evaluate(problem, part, pairs, workers, seed)
+        return None if exact is None else exact[2]
+
+    def report(best: float) -> None:
+        now = time.perf_counter() - monitor.started
+        if monitor.first is None:
+            monitor.first = now
+        if monitor.callback is not None:
+            monitor.callback(Progress(monitor.index, monitor.total, monitor.offset + best,
+                                      None, now))
+
+    pairs, _ = improve(problem, part.clients, part.staff, part.shifts, start, objective,
+                       began + seconds, seed=seed, workers=workers, on_improvement=report)
+    exact = _evaluate(problem, part, pairs, workers, seed)
+    assert exact is not None  # every accepted move was evaluated feasible
+    if monitor.first is None:
+        monitor.first = time.perf_counter() - monitor.started
+    return _Outcome(
+        status="feasible", objective=exact[2], bound=None, values=exact[1], assigned=pairs,
+        first_solution_seconds=monitor.first, variables=0,
+        shifts={s.index: s for s in part.shifts},
+    )
 
 
 def _hinted_pairs(problem: Problem, shifts: list[CandidateShift], hint: Schedule
@@ -292,7 +333,8 @@ def _schedule(problem: Problem, outcomes: list[_Outcome], wall: float, time_limi
     else:
         status = "feasible"
     objective = sum(o.objective for o in solved) if solved else None
-    bound = sum(o.bound for o in solved) if solved else None
+    bounds = [o.bound for o in solved]
+    bound = sum(bounds) if solved and None not in bounds else None
     gap = None
     if objective is not None and bound is not None:
         gap = max(0.0, objective - bound) / max(abs(objective), 1e-9)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cached_property
 
 import numpy as np
 
@@ -37,6 +38,11 @@ class StaffData:
     staff: Staff
     available: np.ndarray  # bool per slot
     available_days: float  # days in the horizon not absent (for fair shares)
+
+    @cached_property
+    def available_prefix(self) -> np.ndarray:
+        """Available slots before each slot: a shift fits iff its range is all available."""
+        return np.concatenate([[0], np.cumsum(self.available)])
 
     @property
     def id(self) -> str:

@@ -27,7 +27,7 @@ def _spread(ctx: ModelContext, kind: str, slot_mask: np.ndarray) -> LinearExprT:
     problem = ctx.problem
     needing = [
         c for c in ctx.client_ids
-        if (problem.clients[c].demand.count[slot_mask] > 0).any()
+        if ((problem.clients[c].demand.count > 0) & problem.clients[c].decided)[slot_mask].any()
     ]
     group = sorted({
         sid for c in needing for sid in problem.clients[c].eligible_staff
