@@ -129,22 +129,23 @@ def submit(body: Annotated[JobCreate, Body(openapi_examples=JOB_EXAMPLES)],
     time_limit = min(body.time_limit_seconds or solver.time_limit_seconds,
                      settings.max_time_limit_seconds)
     workers = min(body.workers or solver.workers, settings.max_solver_workers)
-    with runner.submit_lock:
+    if scenario_row is None:
+        scenario_row = store_scenario(session, scenario, principal)
+    job = JobRow(id=uuid.uuid4().hex, scenario=scenario_row, state=JobState.QUEUED,
+                 created_by=principal.key_id, time_limit_seconds=time_limit,
+                 workers=workers, seed=seed, cancel_requested=False, interrupted=False,
+                 solutions=0)
+    with runner.submit_lock:  # count and insert as one step: the cap holds under load
         try:
             runner.check_capacity(session)
         except QueueFull:
+            session.rollback()
             return JSONResponse(
                 {"detail": f"the job queue is full ({settings.max_queued_jobs} waiting); "
                            "try again later"},
                 status_code=status.HTTP_429_TOO_MANY_REQUESTS,
                 headers={"Retry-After": str(settings.retry_after_seconds)},
             )
-        if scenario_row is None:
-            scenario_row = store_scenario(session, scenario, principal)
-        job = JobRow(id=uuid.uuid4().hex, scenario=scenario_row, state=JobState.QUEUED,
-                     created_by=principal.key_id, time_limit_seconds=time_limit,
-                     workers=workers, seed=seed, cancel_requested=False, interrupted=False,
-                     solutions=0)
         session.add(job)
         session.commit()
     runner.wake()
