@@ -39,7 +39,6 @@ table.kpi tr.group td { background: #f3f3f3; font-weight: 600; }
 table.kpi .delta { color: #666; font-size: 0.8rem; margin-left: 0.3rem; }
 table.kpi th { text-align: right; } table.kpi th:first-child { text-align: left; }
 .note { color: #555; font-size: 0.85rem; }
-.chart { min-height: 300px; }
 """
 
 _GROUP_TITLES = {"solve": "Solve", "hours": "Hours", "units": "Per unit", "cost": "Cost (kr)"}
@@ -150,9 +149,11 @@ def _gantt(run: ScenarioRun, unit: str) -> go.Figure | None:
     costs = {id(c.shift): c for c in run.costs.shifts}
     shifts = [s for s in run.schedule.shifts if s.unit == unit]
     uncovered = [u for u in run.schedule.uncovered if u.unit == unit]
-    if not shifts and not uncovered:
+    # Everyone at home in the unit gets a row, also those without a shift (unused hours show).
+    home = {m.id for m in run.scenario.staff if m.home_unit == unit}
+    if not shifts and not uncovered and not home:
         return None
-    staff = sorted({s.staff for s in shifts})
+    staff = sorted(home | {s.staff for s in shifts})
     by_client: dict[str, list[Any]] = {}
     for s in shifts:
         by_client.setdefault(s.client or "(unit)", []).append(s)
@@ -186,12 +187,19 @@ def _gantt(run: ScenarioRun, unit: str) -> go.Figure | None:
             hoverinfo="text",
         )
     rows = staff + (["uncovered"] if uncovered else [])
+    horizon = run.scenario.horizon
+    # An invisible point per row: plotly drops categories without data, but a staff member
+    # without shifts is exactly what a manager should see.
+    fig.add_scatter(x=[horizon.start.isoformat()] * len(rows), y=rows, mode="markers",
+                    marker={"opacity": 0}, showlegend=False, hoverinfo="skip")
     fig.update_layout(
         barmode="overlay", title=f"{run.label}: unit {unit}",
-        height=120 + 26 * len(rows), showlegend=True,
-        xaxis={"type": "date", "title": f"local time ({run.scenario.horizon.timezone})"},
-        yaxis={"categoryorder": "array", "categoryarray": list(reversed(rows)),
-               "title": "staff"},
+        height=130 + 26 * len(rows), showlegend=True,
+        # The whole horizon on every timeline, so units and scenarios line up.
+        xaxis={"type": "date", "title": f"local time ({horizon.timezone})",
+               "range": [horizon.start.isoformat(), horizon.end.isoformat()]},
+        yaxis={"type": "category", "categoryorder": "array",
+               "categoryarray": list(reversed(rows)), "title": "staff"},
     )
     return fig
 
