@@ -25,6 +25,7 @@ from scheduler.domain.schedule import (
     SolveInfo,
     UncoveredInterval,
 )
+from scheduler.solver.bounds import lower_bound
 from scheduler.solver.context import OBJECTIVE_SCALE
 from scheduler.solver.lns import improve
 from scheduler.solver.model import BuiltModel, build_model
@@ -166,8 +167,10 @@ def solve(
         remaining_size = sum(p.size for p in parts[index:])
         share = max(0.1, (time_limit - elapsed) * part.size / max(remaining_size, 1))
         monitor = _Monitor(done_objective, index, len(parts), started, progress)
+        floor = lower_bound(problem, part.clients, part.staff, part.shifts).total
         if part.size > settings.full_model_max_assignments:
             outcome = _search_part(problem, part, hinted or set(), share, workers, seed, monitor)
+            outcome.bound = min(floor, outcome.objective)
             outcomes.append(outcome)
             done_objective += outcome.objective
             continue
@@ -191,6 +194,8 @@ def solve(
         _, outcome.values, outcome.objective = exact
         if outcome.status == "optimal":
             outcome.bound = outcome.objective
+        else:
+            outcome.bound = min(max(outcome.bound or 0.0, floor), outcome.objective)
         outcomes.append(outcome)
         done_objective += outcome.objective
     return _schedule(problem, outcomes, time.perf_counter() - started, time_limit, workers, seed,
