@@ -54,7 +54,12 @@ class SolveInfo(_Out):
     best_bound: float | None
     gap: float | None = Field(description="(objective − bound) / objective; 0 when optimal.")
     wall_seconds: float
-    time_to_first_solution_seconds: float | None = None
+    time_to_first_solution_seconds: float | None = Field(
+        default=None, description="When a complete valid schedule first existed."
+    )
+    time_to_best_seconds: float | None = Field(
+        default=None, description="When the schedule returned was found."
+    )
     time_limit_seconds: float
     workers: int
     seed: int

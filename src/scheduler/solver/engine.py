@@ -99,6 +99,7 @@ class _Outcome:
     first_solution_seconds: float | None
     variables: int
     shifts: dict[int, CandidateShift]
+    best_solution_seconds: float | None = None
     fallback: bool = False  # no schedule found in time: the hint, or nobody assigned
 
 
@@ -109,9 +110,11 @@ class _Monitor(cp_model.CpSolverSolutionCallback):
         self.offset, self.index, self.total = offset, index, total
         self.started, self.callback = started, callback
         self.first: float | None = None
+        self.last: float | None = None  # when this part's best schedule was found
 
     def on_solution_callback(self) -> None:
         now = time.perf_counter() - self.started
+        self.last = now
         if self.first is None:
             self.first = now
         if self.callback is not None:
@@ -160,6 +163,8 @@ def solve(
 
         hint = plan_greedy(scenario)
     hinted = _hinted_pairs(problem, shifts, hint) if isinstance(hint, Schedule) else None
+    # With a hint, a complete valid schedule exists from here on; search only improves it.
+    hint_ready = time.perf_counter() - started if hinted is not None else None
     outcomes: list[_Outcome] = []
     done_objective = 0.0
     for index, part in enumerate(parts):
@@ -199,7 +204,7 @@ def solve(
         outcomes.append(outcome)
         done_objective += outcome.objective
     return _schedule(problem, outcomes, time.perf_counter() - started, time_limit, workers, seed,
-                     len(parts))
+                     len(parts), hint_ready)
 
 
 def _search_part(problem: Problem, part: Component, start: set[tuple[str, int]],
@@ -217,6 +222,7 @@ def _search_part(problem: Problem, part: Component, start: set[tuple[str, int]],
 
     def report(best: float) -> None:
         now = time.perf_counter() - monitor.started
+        monitor.last = now
         if monitor.first is None:
             monitor.first = now
         if monitor.callback is not None:
@@ -232,7 +238,7 @@ def _search_part(problem: Problem, part: Component, start: set[tuple[str, int]],
     return _Outcome(
         status="feasible", objective=exact[2], bound=None, values=exact[1], assigned=pairs,
         first_solution_seconds=monitor.first, variables=0,
-        shifts={s.index: s for s in part.shifts},
+        shifts={s.index: s for s in part.shifts}, best_solution_seconds=monitor.last,
     )
 
 
@@ -323,11 +329,13 @@ def _solve_part(built: BuiltModel, seconds: float, workers: int, seed: int, log:
         first_solution_seconds=monitor.first,
         variables=len(ctx.model.proto.variables),
         shifts=ctx.shifts_by_index,
+        best_solution_seconds=monitor.last,
     )
 
 
 def _schedule(problem: Problem, outcomes: list[_Outcome], wall: float, time_limit: float,
-              workers: int, seed: int, n_components: int) -> Schedule:
+              workers: int, seed: int, n_components: int, hint_ready: float | None
+              ) -> Schedule:
     grid = problem.grid
     scenario = problem.scenario
     solved = outcomes  # failed parts carry the (valid) empty assignment
@@ -346,6 +354,9 @@ def _schedule(problem: Problem, outcomes: list[_Outcome], wall: float, time_limi
         if status == "optimal":
             gap = 0.0
     firsts = [o.first_solution_seconds for o in outcomes if o.first_solution_seconds is not None]
+    if hint_ready is not None:
+        firsts = [hint_ready]
+    bests = [o.best_solution_seconds for o in outcomes if o.best_solution_seconds is not None]
 
     penalties = []
     weights = scenario.weights.model_dump()
@@ -383,6 +394,7 @@ def _schedule(problem: Problem, outcomes: list[_Outcome], wall: float, time_limi
             gap=None if gap is None else round(gap, 6),
             wall_seconds=round(wall, 3),
             time_to_first_solution_seconds=round(max(firsts), 3) if firsts else None,
+            time_to_best_seconds=round(max(bests + firsts), 3) if bests or firsts else None,
             time_limit_seconds=time_limit,
             workers=workers,
             seed=seed,

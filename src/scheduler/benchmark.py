@@ -1,0 +1,123 @@
+"""Benchmark runs: one planner on one instance in a fresh process, and the figures reported.
+
+Used by ``bench/run.py``; the worker lives in the package so ``spawn`` can import it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import resource
+import time
+from typing import Any
+
+from scheduler.baseline import plan_greedy
+from scheduler.domain.scenario import Scenario
+from scheduler.domain.schedule import Schedule
+from scheduler.results.kpi import compute_kpis
+from scheduler.solver.engine import solve
+from scheduler.validator import check_schedule
+
+
+def metrics(scenario: Scenario, schedule: Schedule) -> dict[str, Any]:
+    """The figures the table reports, from the schedule (never from solver internals)."""
+    report = check_schedule(scenario, schedule)
+    kpis = compute_kpis(scenario, schedule)
+    raw = {p.rule: p.raw for p in schedule.penalties}
+    decisions = kpis.decisions
+    # Hours above granted: per decision, scheduled beyond the weekly grant × weeks of the
+    # horizon inside its period (what "performed beyond granted" means week to week).
+    days_inside = {}
+    horizon_end = scenario.horizon.end
+    for client in scenario.clients:
+        for d in client.decisions:
+            start = max(d.settlement_period.start, scenario.horizon.start)
+            end = min(d.settlement_period.end, horizon_end)
+            days_inside[d.id] = max(0, (end - start).days + 1 if end < horizon_end else
+                                    (horizon_end - start).days)
+    grant = {d.id: d.granted_hours_per_week for c in scenario.clients for d in c.decisions}
+    above = 0.0
+    for row in decisions.itertuples():
+        allowed = grant[row.decision] * days_inside[row.decision] / 7
+        above += max(0.0, row.scheduled_hours - allowed)
+    return {
+        "objective": schedule.solve.objective,
+        "bound": schedule.solve.best_bound,
+        "gap": schedule.solve.gap,
+        "status": schedule.solve.status,
+        "uncovered_hours": raw.get("uncovered_need"),
+        "hours_above_granted": round(above, 2),
+        "overtime_hours": raw.get("overtime"),
+        "additional_hours": raw.get("additional_hours"),
+        "unused_contract_hours": raw.get("unused_contract"),
+        "shifts": len(schedule.shifts),
+        "valid": report.ok and not report.penalty_mismatches,
+        "violations": len(report.violations),
+    }
+
+
+def _run(planner: str, scenario_json: str, limit: float, workers: int, seed: int,
+         queue) -> None:
+    scenario = Scenario.model_validate_json(scenario_json)
+    started = time.perf_counter()
+    if planner == "greedy":
+        schedule = plan_greedy(scenario)
+    else:
+        schedule = solve(scenario, time_limit=limit, workers=workers, seed=seed)
+    wall = time.perf_counter() - started
+    result = metrics(scenario, schedule)
+    result.update(
+        wall_seconds=round(wall, 2),
+        first_feasible_seconds=schedule.solve.time_to_first_solution_seconds,
+        best_found_seconds=schedule.solve.time_to_best_seconds,
+        peak_memory_mib=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    )
+    queue.put(result)
+
+
+def run(planner: str, scenario: Scenario, limit: float, workers: int, seed: int
+        ) -> dict[str, Any]:
+    """One planner on one instance in a fresh process (its own peak memory)."""
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    process = context.Process(
+        target=_run, args=(planner, scenario.model_dump_json(), limit, workers, seed, queue)
+    )
+    process.start()
+    result = queue.get()
+    process.join()
+    if planner == "greedy":
+        result["first_feasible_seconds"] = result["best_found_seconds"] = result["wall_seconds"]
+    return result
+
+
+def size_of(scenario: Scenario) -> dict[str, Any]:
+    return {"clients": len(scenario.clients), "staff": len(scenario.staff),
+            "units": len(scenario.units), "days": scenario.horizon.days}
+
+
+COLUMNS = [
+    ("instance", "instance"), ("planner", "planner"), ("limit_s", "limit s"),
+    ("first_feasible_seconds", "first s"), ("best_found_seconds", "best s"),
+    ("objective", "objective"), ("bound", "bound"), ("gap", "gap"),
+    ("uncovered_hours", "uncovered h"), ("hours_above_granted", "above granted h"),
+    ("overtime_hours", "overtime h"), ("unused_contract_hours", "unused h"),
+    ("peak_memory_mib", "peak MiB"), ("valid", "check"),
+]
+
+
+def render(rows: list[dict[str, Any]]) -> str:
+    def cell(value: Any, key: str) -> str:
+        if value is None:
+            return "—"
+        if key == "gap":
+            return f"{100 * value:.1f} %"
+        if key == "valid":
+            return "pass" if value else "FAIL"
+        if isinstance(value, float):
+            return f"{value:,.1f}"
+        return str(value)
+
+    header = "| " + " | ".join(label for _, label in COLUMNS) + " |"
+    rule = "|" + "|".join("---" for _ in COLUMNS) + "|"
+    body = ["| " + " | ".join(cell(r.get(k), k) for k, _ in COLUMNS) + " |" for r in rows]
+    return "\n".join([header, rule, *body])

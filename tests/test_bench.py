@@ -1,0 +1,25 @@
+"""The benchmark script runs end to end on the tiny instance (the full run is not a test)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[1] / "bench" / "run.py"
+
+
+def test_benchmark_smoke_run_passes_the_validator(tmp_path):
+    spec = importlib.util.spec_from_file_location("bench_run", BENCH)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    out = tmp_path / "smoke.json"
+    assert module.main(["--smoke", "--out", str(out)]) == 0
+    data = json.loads(out.read_text())
+    planners = [r["planner"] for r in data["rows"]]
+    assert planners == ["greedy", "engine"]
+    assert all(r["valid"] for r in data["rows"])
+    engine = data["rows"][1]
+    # The engine starts from the greedy schedule and never returns anything worse.
+    assert engine["objective"] <= data["rows"][0]["objective"] + 1e-6
+    assert engine["peak_memory_mib"] > 0
