@@ -26,6 +26,9 @@ def rest_after_minutes(ctx: ModelContext, shift_minutes: int) -> int:
 
 
 def add_no_overlap(ctx: ModelContext) -> list[Penalty]:
+    rules = ctx.problem.scenario.rules
+    if rules.daily_rest_hours > 0 and rules.weekly_rest_excludes_daily_rest:
+        return []  # each shift's rest interval contains it: the rest timeline forbids overlap
     for sid in ctx.staff_ids:
         for shift, var in ctx.by_staff.get(sid, []):
             ctx.timelines[sid, WORK].append(
@@ -68,13 +71,8 @@ def add_weekly_rest(ctx: ModelContext) -> list[Penalty]:
 
 
 def post_timelines(ctx: ModelContext) -> None:
-    """One NoOverlap per timeline; the work timeline is implied by the rest one when it has
-    only bare shifts and every shift also sits (longer) on the rest timeline."""
+    """One NoOverlap per timeline of each staff member."""
     for (sid, name), intervals in ctx.timelines.items():
-        if name == WORK and (sid, REST) in ctx.timelines:
-            bare = len(intervals) == len(ctx.by_staff.get(sid, []))
-            if bare:
-                continue
         if len(intervals) > 1:
             ctx.model.add_no_overlap(intervals).with_name(f"{name}_no_overlap__{sid}")
 
