@@ -5,6 +5,10 @@ worker (a conditional UPDATE, so it is claimed once), ``running`` while a worker
 then ``succeeded``, ``failed`` or ``cancelled``. Progress, results and errors come back over
 the worker's pipe and are written by the dispatcher thread only.
 
+Cancelling a running job kills its worker process (the engine has no stop hook yet, see
+``worker``) and has a fresh worker plan the scenario greedily, so the job still ends with a
+complete, valid schedule (status ``greedy``) in a second or two.
+
 A job is never lost: at start-up a job still marked ``running`` was interrupted by a stop of
 the server (a crash or a kill), and is marked ``failed`` with that reason; ``queued`` jobs
 simply run after the restart. One server process per database: a second one would take the
@@ -21,7 +25,6 @@ import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
-from multiprocessing.synchronize import Event
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -48,11 +51,10 @@ class QueueFull(Exception):
 class _Worker:
     process: BaseProcess
     conn: Connection
-    cancel: Event
     job_id: str | None = None
     started: float = 0.0
     deadline: float = 0.0
-    cancel_since: float | None = None
+    cancel_since: float | None = None  # set when the solve was killed for a cancel
 
 
 class JobRunner:
@@ -132,12 +134,11 @@ class JobRunner:
 
     def _spawn(self) -> _Worker:
         parent, child = self._ctx.Pipe()
-        cancel = self._ctx.Event()
-        process = self._ctx.Process(target=worker_main, args=(child, cancel),
+        process = self._ctx.Process(target=worker_main, args=(child,),
                                     name="scheduler-solve-worker", daemon=True)
         process.start()
         child.close()
-        return _Worker(process, parent, cancel)
+        return _Worker(process, parent)
 
     def _loop(self) -> None:
         while not self._stopping.is_set():
@@ -182,8 +183,8 @@ class JobRunner:
         if kind == "progress":
             self._progress(job_id, message[2])
         elif kind == "done":
-            _, _, schedule, validation, interrupted = message
-            self._store_result(job_id, schedule, validation, interrupted)
+            _, _, schedule, validation = message
+            self._store_result(job_id, schedule, validation, worker.cancel_since is not None)
             self._release(worker)
         elif kind == "error":
             cancelled = worker.cancel_since is not None
@@ -194,7 +195,6 @@ class JobRunner:
     def _release(self, worker: _Worker) -> None:
         worker.job_id = None
         worker.cancel_since = None
-        worker.cancel.clear()
 
     def _progress(self, job_id: str, p: dict[str, Any]) -> None:
         with self.sessions() as session:
@@ -214,14 +214,14 @@ class JobRunner:
             if job is None or job.state != JobState.RUNNING:
                 return
             session.merge(ResultRow(job_id=job_id, schedule=schedule, validation=validation))
-            job.state = (JobState.CANCELLED if interrupted and job.cancel_requested
-                         else JobState.SUCCEEDED)
-            job.interrupted = bool(interrupted)
+            job.state = JobState.CANCELLED if interrupted else JobState.SUCCEEDED
+            job.interrupted = interrupted
             job.finished_at = utcnow()
             job.solver_status = info.get("status")
-            job.objective = info.get("objective")
-            job.bound = info.get("best_bound")
-            job.progress_seconds = info.get("wall_seconds")
+            if not interrupted:  # a cancelled job keeps the search's last progress figures
+                job.objective = info.get("objective")
+                job.bound = info.get("best_bound")
+                job.progress_seconds = info.get("wall_seconds")
             session.commit()
 
     def _finish(self, job_id: str, state: JobState, *, error: str | None = None) -> None:
@@ -238,18 +238,38 @@ class JobRunner:
         assert worker.job_id is not None
         if worker.cancel_since is not None:
             self._finish(worker.job_id, JobState.CANCELLED,
-                         error=f"cancelled; the solve had to be stopped by force, so there is "
-                               f"no schedule ({reason})")
+                         error=f"cancelled, without a schedule: {reason}")
         else:
             self._finish(worker.job_id, JobState.FAILED, error=reason)
         self._release(worker)
 
-    def _kill(self, index: int, worker: _Worker, reason: str) -> None:
+    def _replace(self, index: int, worker: _Worker) -> _Worker:
+        """Kill ``worker``'s process and put a fresh one in its place (job bookkeeping kept)."""
         worker.process.kill()
         worker.process.join(timeout=5)
-        self._worker_lost(worker, reason)
         worker.conn.close()
-        self._workers[index] = self._spawn()
+        fresh = self._spawn()
+        fresh.job_id, fresh.deadline = worker.job_id, worker.deadline
+        fresh.cancel_since = worker.cancel_since
+        self._workers[index] = fresh
+        return fresh
+
+    def _kill(self, index: int, worker: _Worker, reason: str) -> None:
+        self._worker_lost(self._replace(index, worker), reason)
+
+    def _cancel_running(self, index: int, worker: _Worker) -> None:
+        """Stop the solve now; a fresh worker plans greedily so the job keeps a schedule."""
+        with self.sessions() as session:
+            job = session.get(JobRow, worker.job_id)
+            document = job.scenario.document if job is not None else None
+        worker.cancel_since = time.monotonic()
+        worker.deadline = worker.cancel_since + self.settings.cancel_grace_seconds
+        fresh = self._replace(index, worker)
+        if document is None:
+            self._release(fresh)
+            return
+        with contextlib.suppress(OSError):  # a dead worker is noticed on the next tick
+            fresh.conn.send(("greedy", fresh.job_id, document, {}))
 
     def _check_running(self) -> None:
         busy = {w.job_id: w for w in self._workers if w.job_id is not None}
@@ -264,16 +284,14 @@ class JobRunner:
             if worker.job_id is None:
                 continue
             if worker.job_id in wanted and worker.cancel_since is None:
-                worker.cancel_since = now
-                worker.cancel.set()  # the worker interrupts CP-SAT: best schedule so far
-            if (worker.cancel_since is not None
-                    and now - worker.cancel_since > self.settings.cancel_grace_seconds):
-                self._kill(index, worker, "it did not stop within "
-                           f"{self.settings.cancel_grace_seconds:g} s")
+                self._cancel_running(index, worker)
             elif now > worker.deadline:
-                self._kill(index, worker, "the solve ran more than "
-                           f"{self.settings.job_timeout_slack_seconds:g} s past its time limit "
-                           "and was stopped")
+                reason = ("planning the greedy schedule after the cancel took longer than "
+                          f"{self.settings.cancel_grace_seconds:g} s"
+                          if worker.cancel_since is not None else
+                          f"the solve ran more than {self.settings.job_timeout_slack_seconds:g} s "
+                          "past its time limit and was stopped")
+                self._kill(index, worker, reason)
 
     def _assign(self) -> None:
         for worker in self._workers:
@@ -287,10 +305,9 @@ class JobRunner:
             worker.started = time.monotonic()
             worker.deadline = (worker.started + options["time_limit_seconds"]
                                + self.settings.job_timeout_slack_seconds)
-            worker.cancel.clear()
             # A dead worker is noticed on the next tick and its job marked failed.
             with contextlib.suppress(OSError):
-                worker.conn.send(("run", job_id, document, options))
+                worker.conn.send(("solve", job_id, document, options))
 
     def _claim(self) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
         with self.sessions() as session:

@@ -80,7 +80,7 @@ class JobCreate(_Model):
 class JobStatePublic(StrEnum):
     QUEUED = "queued"
     RUNNING = "running"
-    CANCELLING = "cancelling"  # running, cancel requested, the best schedule on its way
+    CANCELLING = "cancelling"  # running, cancel requested, the greedy schedule on its way
     SUCCEEDED = "succeeded"
     FAILED = "failed"
     CANCELLED = "cancelled"
@@ -117,7 +117,9 @@ class JobPublic(_Model):
     queue_position: int | None = Field(description="1 = next to run; only while queued.")
     progress: JobProgress
     solver_status: str | None
-    interrupted: bool = Field(description="The search was stopped early by a cancel.")
+    interrupted: bool = Field(
+        description="The search was stopped by a cancel; the result is the greedy schedule."
+    )
     result_available: bool
     error: str | None
     links: JobLinks
@@ -153,7 +155,8 @@ class ResultPublic(_Model):
 class CancelResult(_Model):
     job: JobPublic
     result: ResultPublic | None = Field(
-        description="The best schedule found before the stop, if the solver had one."
+        description="For a solve stopped while running: the greedy baseline's schedule "
+        "(solve.status 'greedy'); none for a job cancelled before it started."
     )
 
 

@@ -38,11 +38,12 @@ class Settings(BaseSettings):
     )
     max_solver_workers: int = Field(default=2, ge=1, le=64, description="Cap on CP-SAT threads.")
     cancel_wait_seconds: float = Field(
-        default=5, ge=0, description="How long POST /jobs/{id}/cancel waits for the best schedule."
+        default=5, ge=0, description="How long POST /jobs/{id}/cancel waits for the job to end."
     )
     cancel_grace_seconds: float = Field(
         default=15, gt=0,
-        description="After this long a cancelled solve that has not stopped is killed (no result).",
+        description="How long the greedy schedule a cancelled job keeps may take; after that "
+        "the job is cancelled without a schedule.",
     )
     job_timeout_slack_seconds: float = Field(
         default=120, gt=0,
