@@ -1,0 +1,30 @@
+"""The rule registry is complete: every rule module is registered, every hard rule has an
+independent audit in the validator, and every penalty term is recomputed there."""
+
+from __future__ import annotations
+
+import pkgutil
+
+import scheduler.solver.rules as rules_package
+from scheduler.solver.rules import HARD_RULES, MODULES, PENALTY_TERMS, REGISTRY
+from scheduler.validator import AUDITS, PENALTY_AUDITS
+
+
+def test_every_rule_module_is_registered():
+    on_disk = {m.name for m in pkgutil.iter_modules(rules_package.__path__)} - {"base"}
+    registered = {m.__name__.rsplit(".", 1)[1] for m in MODULES}
+    assert on_disk == registered
+
+
+def test_every_hard_rule_has_an_audit_twin_and_no_audit_is_orphaned():
+    assert set(HARD_RULES) == set(AUDITS)
+
+
+def test_every_penalty_term_is_recomputed_by_the_validator():
+    assert set(PENALTY_TERMS) == set(PENALTY_AUDITS)
+
+
+def test_rules_are_documented():
+    for rule in REGISTRY:
+        assert rule.title and rule.source, rule.id
+        assert (rule.kind == "soft") == bool(rule.penalties), rule.id
