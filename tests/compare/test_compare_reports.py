@@ -137,3 +137,17 @@ def test_cli_solve_a_variant_with_report(variant_files: tuple[Path, Path],
     assert result.exit_code == 0, result.output
     html = out.with_suffix(".html").read_text(encoding="utf-8")
     assert 'id="kpi-table"' in html and "pooled" in html
+
+
+@pytest.mark.parametrize(("scenarios", "workers", "expected"), [
+    (4, 2, (2, 1)),  # two solves at a time, one thread each
+    (1, 4, (1, 4)),  # one solve gets every thread
+    (3, 8, (3, 2)),
+    (2, 1, (1, 1)),  # one thread in all: one after the other, in this process
+])
+def test_workers_are_a_total(scenarios: int, workers: int, expected: tuple[int, int]) -> None:
+    from scheduler.compare import plan_workers
+
+    processes, threads = plan_workers(scenarios, workers)
+    assert (processes, threads) == expected
+    assert processes * threads <= workers
