@@ -141,14 +141,21 @@ def test_bad_base(tmp_path: Path) -> None:
         load_scenario(path)
 
 
-def test_change_density_needs_group_units(tmp_path: Path) -> None:
+def test_change_density(tmp_path: Path) -> None:
     from scheduler.domain import scenario as model
 
-    changes = [{"kind": "change_density", "unit": "U1", "density": {"per_present": 2}}]
-    if any("density" in name for name in model.Unit.model_fields):
-        pytest.skip("the scenario model has density rules now; see their own tests")
-    message = _error(tmp_path, changes)
-    assert "changes[0] (change_density): not supported until group units exist" in message
+    if not any("density" in name for name in model.Unit.model_fields):
+        message = _error(tmp_path, [{"kind": "change_density", "unit": "U1", "density": {}}])
+        assert "changes[0] (change_density): not supported until group units exist" in message
+        return
+    # Group units exist: the change merges into the unit's density rules, and the scenario's
+    # own validation judges the result.
+    assert _load(tmp_path, [{"kind": "change_density", "unit": "U1", "density": {}}])
+    message = _error(tmp_path, [{"kind": "change_density", "unit": "U9", "density": {}}])
+    assert "changes[0] (change_density).unit: unknown unit 'U9'" in message
+    message = _error(tmp_path, [{"kind": "change_density", "unit": "U1",
+                                 "density": {"no_such_rule": 1}}])
+    assert "no_such_rule" in message and "after applying its changes" in message
 
 
 def _placement_result(member: str, unit: str, client: str | None, status: str) -> dict:
