@@ -71,7 +71,12 @@ class UnitKind(StrEnum):
     ASSISTANCE_GROUP = "assistance_group"
     SHORT_TERM_STAY = "short_term_stay"  # korttidsvistelse (KTV)
     AFTER_SCHOOL = "after_school_supervision"  # korttidstillsyn
+    LEISURE = "leisure"  # fritidsverksamhet: leisure activities in groups
     RESOURCE_UNIT = "resource_unit"
+
+
+# Units whose demand comes from bookings and a staffing-density rule set, not from a client's need.
+GROUP_KINDS = frozenset({UnitKind.SHORT_TERM_STAY, UnitKind.AFTER_SCHOOL, UnitKind.LEISURE})
 
 
 class DecisionKind(StrEnum):
@@ -148,10 +153,170 @@ class TimePeriod(Frozen):
         return self
 
 
+class OpeningWindow(Frozen):
+    """A weekly window in which a group unit is open. ``applies`` restricts it to school days
+    (Monday–Friday, not a Swedish public holiday, not in ``school_holidays``) or to the other
+    days (holidays and school holidays, for after-school supervision)."""
+
+    days: list[Weekday] = Field(default_factory=lambda: list(WEEKDAYS), min_length=1)
+    start: str = "00:00"
+    end: str = Field(default="24:00", description="At or before start: ends the next day.")
+    applies: Literal["always", "school_days", "holidays"] = "always"
+
+    @field_validator("start")
+    @classmethod
+    def _start_clock(cls, value: str) -> str:
+        parse_clock(value, allow_24=False)
+        return value
+
+    @field_validator("end")
+    @classmethod
+    def _end_clock(cls, value: str) -> str:
+        parse_clock(value, allow_24=True)
+        return value
+
+    @property
+    def start_minute(self) -> int:
+        return parse_clock(self.start, allow_24=False)
+
+    @property
+    def length_minutes(self) -> int:
+        end = parse_clock(self.end, allow_24=True)
+        start = self.start_minute
+        return end - start if end > start else end + 1440 - start
+
+
+class NightMode(Frozen):
+    """At night a group unit needs ``staff`` (awake, or sleeping jour) while anyone is present;
+    jour counts towards work time at ``rules.on_call_work_fraction``."""
+
+    start: str = "22:00"
+    end: str = "07:00"
+    mode: Literal["awake", "jour"] = "jour"
+    staff: int = Field(default=1, ge=1, le=10)
+
+    @field_validator("start")
+    @classmethod
+    def _start_clock(cls, value: str) -> str:
+        parse_clock(value, allow_24=False)
+        return value
+
+    @field_validator("end")
+    @classmethod
+    def _end_clock(cls, value: str) -> str:
+        parse_clock(value, allow_24=True)
+        return value
+
+
+class DensityRules(Frozen):
+    """Staffing density (bemanningstäthet) of a group unit, per time slot while open:
+    max(minimum, ⌈present clients not 1:1 / clients_per_staff⌉ + one_to_one_staff × 1:1 clients);
+    at night (``night``) the night staffing instead."""
+
+    clients_per_staff: float = Field(
+        default=3, gt=0, le=50, description="One staff per this many present clients (not 1:1)."
+    )
+    one_to_one_staff: int = Field(
+        default=1, ge=1, le=3, description="Staff per present client booked 1:1 (on top)."
+    )
+    min_staff: int = Field(
+        default=1, ge=0, le=20, description="At least this many while open and someone is present."
+    )
+    min_staff_when_empty: int = Field(
+        default=0, ge=0, le=20, description="While open and nobody is booked."
+    )
+    night: NightMode | None = Field(default=None, description="None: day rules all night.")
+
+
+class BreakRules(Frozen):
+    """Breaks (rast): nobody works more than ``after_hours`` in a row without one. Where the unit
+    allows it the break is unpaid time away from work, staggered so the unit keeps ``min_staff``;
+    elsewhere (personal assistance) a paid meal pause on duty is recorded instead."""
+
+    allowed: bool | None = Field(
+        default=None,
+        description="Unpaid breaks away from work; none given: yes in short-term stays and "
+        "leisure activities, no elsewhere (paid meal pauses).",
+    )
+    after_hours: float = Field(default=5, gt=0, le=24)
+    length_minutes: int = Field(default=30, ge=5, le=240)
+    min_staff: int | None = Field(
+        default=None, ge=0, le=20,
+        description="Staff who stay while others take breaks (or all there are, if the demand "
+        "is lower); none given: the density's min_staff.",
+    )
+
+    @model_validator(mode="after")
+    def _shorter_than_work(self) -> BreakRules:
+        if self.length_minutes >= self.after_hours * 60:
+            raise ValueError(
+                f"length_minutes: a {self.length_minutes}-minute break is not shorter than the "
+                f"{self.after_hours:g} h of work after which it is due"
+            )
+        return self
+
+
 class Unit(Frozen):
     id: Id
     name: str = ""
     kind: UnitKind = UnitKind.ASSISTANCE_GROUP
+    opening_hours: list[OpeningWindow] = Field(
+        default_factory=list, description="Group units: none given means open around the clock."
+    )
+    density: DensityRules = DensityRules()
+    breaks: BreakRules = BreakRules()
+    required_competences: list[str] = Field(
+        default_factory=list, description="Competences every staff member working here needs."
+    )
+
+    @property
+    def is_group(self) -> bool:
+        return self.kind in GROUP_KINDS
+
+    @property
+    def unpaid_breaks(self) -> bool:
+        if self.breaks.allowed is not None:
+            return self.breaks.allowed
+        return self.kind in (UnitKind.SHORT_TERM_STAY, UnitKind.LEISURE)
+
+    @property
+    def break_min_staff(self) -> int:
+        if self.breaks.min_staff is not None:
+            return self.breaks.min_staff
+        return self.density.min_staff
+
+
+class Booking(Frozen):
+    """A client booked into a group unit (a short-term stay, supervision, an activity).
+    Naive datetimes are local wall-clock time; end exclusive."""
+
+    client: Id
+    unit: Id
+    start: datetime
+    end: datetime
+    one_to_one: bool = Field(default=False, description="The client needs a staff member 1:1.")
+    assistance_needed: bool = Field(
+        default=False,
+        description="The client's personal assistance is staffed during the stay too; by "
+        "default it is not (a double decision is not staffed twice).",
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Booking:
+        if self.end <= self.start:
+            raise ValueError(f"booking ends ({self.end}) before or when it starts ({self.start})")
+        return self
+
+
+class Pool(Frozen):
+    """Units whose staff are shared: staff of any of them may work in all of them."""
+
+    units: list[Id] = Field(min_length=2)
+    clients_accept_pool: bool = Field(
+        default=False,
+        description="Clients of these units accept every assistant of the pool (their required "
+        "competences still apply); otherwise only their approved assistants serve them.",
+    )
 
 
 class ApprovedException(Frozen):
@@ -378,6 +543,16 @@ class Scenario(Frozen):
     shifts: ShiftGeneration = ShiftGeneration()
     weights: Weights = Weights()
     solver: SolverSettings = SolverSettings()
+    bookings: list[Booking] = Field(default_factory=list, description="Group-unit bookings.")
+    school_holidays: list[DatePeriod] = Field(
+        default_factory=list, description="School holidays (after-school supervision hours)."
+    )
+    pooling: list[Pool] = Field(default_factory=list, description="Units sharing staff.")
+    co_location: list[list[Id]] = Field(
+        default_factory=list,
+        description="Group units sharing staff and premises: their demand is computed jointly "
+        "and their shifts are recorded on the first unit listed.",
+    )
     vacancies: list[Vacancy] = Field(default_factory=list, description="Open positions.")
     placement: PlacementSettings = PlacementSettings()
     cost: CostSettings = CostSettings()
@@ -451,9 +626,102 @@ class Scenario(Frozen):
         errors += vacancy_reference_errors(
             self.vacancies, unit_ids, {c.id: c.unit for c in self.clients}
         )
+        errors += self._group_errors(unit_ids)
         if errors:
             raise ValueError("; ".join(errors))
         return self
+
+    def _group_errors(self, unit_ids: set[str]) -> list[str]:
+        """Group units, bookings, pooling and co-location: every error names field and id."""
+        from scheduler.domain.opening import closed_parts  # needs this module's classes
+
+        errors: list[str] = []
+        units = {u.id: u for u in self.units}
+        clients = {c.id for c in self.clients}
+        slot = self.horizon.slot_minutes
+        for u in self.units:
+            where = f"units[{u.id}]"
+            if u.breaks.length_minutes % slot:
+                errors.append(
+                    f"{where}.breaks.length_minutes: {u.breaks.length_minutes} is not a multiple "
+                    f"of the {slot}-minute slot"
+                )
+            if u.breaks.length_minutes >= self.rules.min_shift_hours * 60:
+                errors.append(
+                    f"{where}.breaks.length_minutes: a {u.breaks.length_minutes}-minute break is "
+                    f"not shorter than the shortest shift ({self.rules.min_shift_hours:g} h)"
+                )
+            if u.opening_hours and not u.is_group:
+                errors.append(f"{where}.opening_hours: only group units (short-term stay, "
+                              "after-school supervision, leisure) have opening hours")
+            # Demand changes on the slot grid only, so every checker sees the same slots.
+            clocks = [(f"opening_hours[{k}].{edge}", getattr(w, edge))
+                      for k, w in enumerate(u.opening_hours) for edge in ("start", "end")]
+            if u.density.night is not None:
+                clocks += [("density.night.start", u.density.night.start),
+                           ("density.night.end", u.density.night.end)]
+            for label, value in clocks:
+                if parse_clock(value, allow_24=True) % slot:
+                    errors.append(f"{where}.{label}: {value} is off the {slot}-minute slot grid")
+        for i, b in enumerate(self.bookings):
+            where = f"bookings[{i}] ({b.client} in {b.unit})"
+            if b.client not in clients:
+                errors.append(f"{where}.client: unknown client {b.client!r}")
+            unit = units.get(b.unit)
+            if unit is None:
+                errors.append(f"{where}.unit: unknown unit {b.unit!r}")
+                continue
+            if not unit.is_group:
+                errors.append(
+                    f"{where}.unit: {b.unit!r} is a {unit.kind.value} unit; bookings are for "
+                    "short-term stays, after-school supervision and leisure activities"
+                )
+                continue
+            for label, value in (("start", b.start), ("end", b.end)):
+                if (value.hour * 60 + value.minute) % slot or value.second or value.microsecond:
+                    errors.append(f"{where}.{label}: {value:%H:%M:%S} is off the {slot}-minute "
+                                  "slot grid")
+            closed = closed_parts(unit.opening_hours, self.school_holidays, b.start, b.end)
+            if closed:
+                a, z = closed[0]
+                errors.append(
+                    f"{where}: {b.start:%Y-%m-%d %H:%M}–{b.end:%Y-%m-%d %H:%M} is outside the "
+                    f"unit's opening hours (closed {a:%Y-%m-%d %H:%M}–{z:%Y-%m-%d %H:%M})"
+                )
+        by_client: dict[str, list[tuple[int, Booking]]] = {}
+        for i, b in enumerate(self.bookings):
+            by_client.setdefault(b.client, []).append((i, b))
+        for cid, own in by_client.items():
+            own.sort(key=lambda ib: ib[1].start)
+            for (i, a), (j, b) in itertools.pairwise(own):
+                if b.start < a.end:
+                    errors.append(f"bookings[{i}] and bookings[{j}]: client {cid!r} is booked "
+                                  f"twice at once ({b.start:%Y-%m-%d %H:%M})")
+        pooled: set[str] = set()
+        for i, pool in enumerate(self.pooling):
+            for uid in pool.units:
+                if uid not in unit_ids:
+                    errors.append(f"pooling[{i}].units: unknown unit {uid!r}")
+            if len(set(pool.units)) != len(pool.units):
+                errors.append(f"pooling[{i}].units: a unit is listed twice")
+            for uid in set(pool.units) & pooled:
+                errors.append(f"pooling[{i}].units: unit {uid!r} is already in another pool")
+            pooled |= set(pool.units)
+        located: set[str] = set()
+        for i, group in enumerate(self.co_location):
+            if len(set(group)) < 2:
+                errors.append(f"co_location[{i}]: name at least two different units")
+            for uid in group:
+                unit = units.get(uid)
+                if unit is None:
+                    errors.append(f"co_location[{i}]: unknown unit {uid!r}")
+                elif not unit.is_group:
+                    errors.append(f"co_location[{i}]: unit {uid!r} is a {unit.kind.value} "
+                                  "unit; only group units share premises")
+                elif uid in located:
+                    errors.append(f"co_location[{i}]: unit {uid!r} is already co-located")
+            located |= set(group)
+        return errors
 
     # Look-ups used everywhere; cheap enough to rebuild (scenarios are small).
     def staff_by_id(self) -> dict[str, Staff]:
