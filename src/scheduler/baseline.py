@@ -1,12 +1,15 @@
 """A greedy "manual planning" baseline: what a coordinator does by hand, for comparison.
 
-It walks through the need in time order. For each piece not yet staffed it cuts a shift of
-typical length (a whole short stretch, an 8-hour day, a jour night) and gives it to the
-least-loaded approved, competent assistant who is available, not already working, rested (daily
+It walks through the need in time order, the clients' and the group units' alike. For each piece
+not yet staffed it cuts a shift of typical length (a whole short stretch, an 8-hour day, a jour
+night) and gives it to the least-loaded approved (or, in a group unit, the unit's), competent
+assistant who is available, not already working, rested (daily
 rest after every shift, weekly rest in every 7-day period; those who have not had this week's
 rest yet are asked last) and within the hour caps and the decision's granted hours. Assistants
 within their contract come first, then additional hours (mertid, hourly staff), then overtime.
-What nobody can take stays uncovered, with the reason.
+What nobody can take stays uncovered, with the reason. A group-unit shift long enough to need
+an unpaid break gets the first break position (middle first) at which the others on shift keep
+the unit's floor; if none does, a shorter shift is cut. Other long shifts get paid meal pauses.
 
 Shifts are the engine's candidate shifts (same boundaries, lengths and stretches of need, see
 ``scheduler.solver.shifts``), so a greedy schedule can seed the engine as hints. Penalties use
@@ -28,13 +31,15 @@ import numpy as np
 
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import (
+    Break,
     PenaltyTerm,
     Schedule,
     Shift,
     SolveInfo,
     UncoveredInterval,
 )
-from scheduler.solver.problem import ClientData, Problem, StaffData, compile_problem
+from scheduler.solver.problem import DemandData, Problem, StaffData, compile_problem
+from scheduler.solver.shifts import BREAK_STEP_MINUTES, Plan, break_plans
 
 TYPICAL_SHIFT_HOURS = 8.0  # a day or evening shift when a stretch of need is too long for one
 
@@ -55,6 +60,9 @@ REASON_NOT_ELIGIBLE = "no approved assistant with the required competences"
 REASON_ABSENT = "no approved assistant is available (absence or availability)"
 REASON_SHORT = "too short for a shift (below the minimum shift length or off the shift grid)"
 REASON_BUSY = "approved assistants are working, resting or at their hour caps"
+REASON_NO_UNIT_STAFF = ("nobody may work in the unit (home unit, also_units, pooling, "
+                        "co-location) with the required competences")
+REASON_BREAKS = "no break position keeps the unit's minimum staffing, and no shorter shift fits"
 
 
 @dataclass(frozen=True)
@@ -62,31 +70,37 @@ class GreedyShift:
     """A shift the greedy planner gave to one assistant (slots on the problem's grid)."""
 
     staff_id: str
-    client_id: str
+    owner: str  # the demand owner's key (a client id, or 'unit:…')
+    client_id: str | None  # None for a group unit's shift
     unit_id: str
     start: int
     end: int  # exclusive
     minutes: int
     on_call_minutes: int
-    work_minutes: int  # active + jour × on_call_work_fraction, as the engine counts it
+    work_minutes: int  # active − unpaid breaks + jour × on_call_work_fraction, as the engine
     is_night: bool
     is_weekend: bool
+    breaks: tuple[tuple[int, int, bool], ...] = ()  # (start, end, paid)
 
 
 @dataclass
 class _ClientState:
-    data: ClientData
-    count: np.ndarray  # need where a decision covers it (what shifts may staff)
+    """One demand owner's progress: a client, or a group unit (``data.client`` None)."""
+
+    data: DemandData
+    count: np.ndarray  # need where a decision covers it / the unit is open (what shifts staff)
     boundary: np.ndarray  # n + 1: where a shift may start or end
     call_prefix: np.ndarray
     staffed: np.ndarray
+    away: np.ndarray  # staff on an unpaid break, per slot
     reason: dict[int, str] = field(default_factory=dict)  # slot → why left uncovered
     remaining: dict[str, int] = field(default_factory=dict)  # decision → minutes left
     cuts: list[int] = field(default_factory=list)
+    plans: dict[tuple[int, int], list[Plan] | None] = field(default_factory=dict)  # by (t, e)
 
     @property
     def id(self) -> str:
-        return self.data.client.id
+        return self.data.key
 
 
 @dataclass
@@ -136,6 +150,8 @@ def plan_greedy(scenario: Scenario, *, rolling_weekly_rest: bool = False) -> Sch
             end=grid.local_time(s.end),
             hours=s.minutes / 60,
             on_call_hours=s.on_call_minutes / 60,
+            breaks=[Break(start=grid.local_time(a), end=grid.local_time(b), paid=paid)
+                    for a, b, paid in s.breaks],
         )
         for s in sorted(assigned, key=lambda s: (s.start, s.staff_id))
     ]
@@ -191,7 +207,9 @@ class _Planner:
         for t in range(self.n):
             local = self.grid.local_time(t)
             self.clock_boundary[t] = (local.hour * 60 + local.minute) % step == 0
-        self.clients = {cid: self._client_state(d) for cid, d in problem.clients.items()}
+        step = max(BREAK_STEP_MINUTES, slot)
+        self.break_grid = np.append(problem.minute_of_day % step == 0, True)
+        self.clients = {key: self._client_state(d) for key, d in problem.demands.items()}
         self.staff = {sid: self._staff_state(d) for sid, d in problem.staff.items()}
         self.limits = {sid: self._limits(d) for sid, d in problem.staff.items()}
         full_time = self.rules.full_time_hours_per_week
@@ -211,7 +229,7 @@ class _Planner:
         weekly rests are spread out instead of all falling due at the weekend."""
         starts = self.grid.day_starts()
         out: dict[str, np.ndarray] = {}
-        for data in self.problem.clients.values():
+        for data in self.problem.demands.values():
             group = [sid for sid in data.eligible_staff if sid not in out]
             size = len(data.eligible_staff)
             for rank, sid in enumerate(data.eligible_staff):
@@ -227,7 +245,7 @@ class _Planner:
         return out
 
 
-    def _client_state(self, data: ClientData) -> _ClientState:
+    def _client_state(self, data: DemandData) -> _ClientState:
         count = np.where(data.decided, data.demand.count, 0).astype(np.int16)
         on_call = data.demand.on_call
         boundary = self.clock_boundary.copy()
@@ -239,6 +257,7 @@ class _Planner:
             boundary=boundary,
             call_prefix=np.concatenate([[0], np.cumsum(on_call & (count > 0))]),
             staffed=np.zeros(self.n, dtype=np.int16),
+            away=np.zeros(self.n, dtype=np.int16),
         )
         for b in data.budgets:
             state.remaining[b.decision_id] = int(b.available_hours * 60 + 1e-6)
@@ -356,12 +375,15 @@ class _Planner:
                 ) -> tuple[tuple[str, int], str] | tuple[None, str]:
         eligible = client.data.eligible_staff
         if not eligible:
-            return None, REASON_NOT_ELIGIBLE
+            return None, REASON_NO_UNIT_STAFF if client.data.is_unit else REASON_NOT_ELIGIBLE
         budget_ok = [e for e in ends if self._charge(client, t, e) is not None]
         if not budget_ok:
             used = ", ".join(b.decision_id for b in client.data.budgets
                              if b.first_slot <= t < b.end_slot) or "-"
             return None, f"granted hours used up in the settlement period ({used})"
+        budget_ok = [e for e in budget_ok if self._break_choice(client, t, e) is not None]
+        if not budget_ok:
+            return None, REASON_BREAKS
         ranks = self._preferred_ends(client, t, room_end, budget_ok)
         any_available = False
         options = []
@@ -386,8 +408,44 @@ class _Planner:
         """(minutes, on-call minutes, work minutes) of the shift [t, e)."""
         minutes = (e - t) * self.slot
         on_call = int(client.call_prefix[e] - client.call_prefix[t]) * self.slot
-        work = round(minutes - on_call * (1 - self.rules.on_call_work_fraction))
+        plans = self._plans(client, t, e)
+        unpaid = (len(plans[0]) * client.data.breaks.length_slots * self.slot
+                  if plans and client.data.breaks.unpaid else 0)
+        work = round(minutes - unpaid - on_call * (1 - self.rules.on_call_work_fraction))
         return minutes, on_call, work
+
+    def _plans(self, client: _ClientState, t: int, e: int) -> list[Plan] | None:
+        """The shift's break plans, as the engine's candidate shift has them."""
+        key = (t, e)
+        if key not in client.plans:
+            active = ~(client.data.demand.on_call[t:e] & (client.count[t:e] > 0))
+            client.plans[key] = break_plans(active, t, client.data.breaks, self.break_grid)
+        return client.plans[key]
+
+    def _break_choice(self, client: _ClientState, t: int, e: int
+                      ) -> tuple[tuple[int, int, bool], ...] | None:
+        """The breaks of a new shift [t, e): paid meal pauses (the middle plan), or the first
+        unpaid plan (middle first) at which those already on shift keep the unit's floor.
+        None: no plan fits."""
+        plans = self._plans(client, t, e)
+        if plans is None:
+            return None
+        if not plans:
+            return ()
+        length = client.data.breaks.length_slots
+        middle = len(plans) // 2
+        if not client.data.breaks.unpaid:
+            return tuple((a, a + length, True) for a in plans[middle])
+        floor = client.data.break_floor
+        order = sorted(range(len(plans)), key=lambda k: abs(k - middle))
+        for k in order:
+            if floor is None or all(
+                (client.staffed[a : a + length] - client.away[a : a + length]
+                 >= floor[a : a + length]).all()
+                for a in plans[k]
+            ):
+                return tuple((a, a + length, False) for a in plans[k])
+        return None
 
     def _rest_after(self, minutes: int) -> int:
         rest = self.rules.daily_rest_hours * 60
@@ -536,7 +594,11 @@ class _Planner:
         minutes, on_call, work = self._shape(client, t, e)
         for did, minutes_charged in (self._charge(client, t, e) or {}).items():
             client.remaining[did] -= minutes_charged
+        breaks = self._break_choice(client, t, e) or ()
         client.staffed[t:e] += 1
+        for a, b, paid in breaks:
+            if not paid:
+                client.away[a:b] += 1
         insort(staff.busy, (t, e + self._rest_after(minutes)))
         insort(staff.work_busy, (t, e))
         p = int(self.period_of[t])
@@ -548,16 +610,16 @@ class _Planner:
         staff.weekends += weekend
         staff.clients.add(client.id)
         self.assigned.append(GreedyShift(
-            staff_id=sid, client_id=client.id, unit_id=client.data.client.unit, start=t, end=e,
-            minutes=minutes, on_call_minutes=on_call, work_minutes=work, is_night=night,
-            is_weekend=weekend,
+            staff_id=sid, owner=client.id, client_id=client.data.client_id,
+            unit_id=client.data.unit, start=t, end=e, minutes=minutes, on_call_minutes=on_call,
+            work_minutes=work, is_night=night, is_weekend=weekend, breaks=breaks,
         ))
 
     # --- output ---------------------------------------------------------------------------------
 
     def uncovered(self) -> list[UncoveredInterval]:
         grid, out = self.grid, []
-        for cid, client in self.clients.items():
+        for client in self.clients.values():
             missing = client.data.demand.count - client.staffed
             decided = client.data.decided
             t = 0
@@ -570,7 +632,8 @@ class _Planner:
                        and self._reason(client, decided, t) == reason):
                     t += 1
                 out.append(UncoveredInterval(
-                    client=cid, unit=client.data.client.unit, start=grid.local_time(start),
+                    client=client.data.client_id, unit=client.data.unit,
+                    start=grid.local_time(start),
                     end=grid.local_time(t), missing=int(missing[start]), reason=reason,
                 ))
         return out
@@ -601,12 +664,12 @@ def _components(problem: Problem) -> list[tuple[list[str], list[str]]]:
             node = parent[node]
         return node
 
-    for cid, data in problem.clients.items():
+    for cid, data in problem.demands.items():
         find("c:" + cid)
         for sid in data.eligible_staff:
             parent[find("s:" + sid)] = find("c:" + cid)
     groups: dict[str, tuple[list[str], list[str]]] = {}
-    for cid in problem.clients:
+    for cid in problem.demands:
         groups.setdefault(find("c:" + cid), ([], []))[0].append(cid)
     for sid in problem.staff:
         root = find("s:" + sid)
@@ -621,7 +684,7 @@ def penalty_terms(problem: Problem, assigned: list[GreedyShift]) -> list[Penalty
     slot = problem.slot_minutes
     raw: dict[str, float] = defaultdict(float)
 
-    need = sum(int(c.demand.count.sum()) for c in problem.clients.values()) * slot
+    need = sum(int(c.demand.count.sum()) for c in problem.demands.values()) * slot
     raw["uncovered_need"] = (need - sum(s.minutes for s in assigned)) / 60
 
     periods = problem.limiting_periods()
@@ -648,7 +711,8 @@ def penalty_terms(problem: Problem, assigned: list[GreedyShift]) -> list[Penalty
                                    ("fair_weekends", problem.weekend, weekends)):
             raw[term] += _spread(problem, clients, staff_ids, mask, counts) / RATE_SCALE
 
-    raw["continuity"] = len({(s.client_id, s.staff_id) for s in assigned})
+    raw["continuity"] = len({(s.client_id, s.staff_id) for s in assigned
+                             if s.client_id is not None})
 
     weights = scenario.weights.model_dump()
     out = []
@@ -664,10 +728,10 @@ def _spread(problem: Problem, clients: list[str], staff_ids: list[str], mask: np
             counts: dict[str, int]) -> int:
     """max − min rate among the regular staff approved for a client who needs someone in
     ``mask`` (nights or weekends), in hundredths; 0 with fewer than two such members."""
-    needing = [c for c in clients if (problem.clients[c].demand.count[mask] > 0).any()]
+    needing = [c for c in clients if (problem.demands[c].demand.count[mask] > 0).any()]
     in_component = set(staff_ids)
     group = sorted({
-        sid for c in needing for sid in problem.clients[c].eligible_staff
+        sid for c in needing for sid in problem.demands[c].eligible_staff
         if sid in in_component and problem.staff[sid].is_regular
         and problem.staff[sid].available_days > 0
     })

@@ -30,7 +30,7 @@ CASES = {
 def bound_of(sc) -> float:
     problem = compile_problem(sc)
     shifts = generate_shifts(problem)
-    return sum(lower_bound(problem, p.clients, p.staff, p.shifts).total
+    return sum(lower_bound(problem, p.owners, p.staff, p.shifts).total
                for p in components(problem, shifts))
 
 

@@ -105,6 +105,39 @@ def hour_caps(kit: SimpleNamespace) -> Case:
     ]
 
 
+def with_stay_home(kit: SimpleNamespace) -> Scenario:
+    """base plus a short-term stay home K (KTV, staff B1 and B2) where C1 stays Tuesday
+    08:00–20:00: C1's own assistance is not staffed then, and K needs one staff."""
+    data = base(kit).model_dump()
+    data["units"].append({"id": "K", "kind": "short_term_stay"})
+    data["staff"] += [s.model_copy(update={"home_unit": "K"}).model_dump()
+                      for s in kit.team("B1", "B2")]
+    data["bookings"] = [{"client": "C1", "unit": "K", "start": "2027-01-05T08:00",
+                         "end": "2027-01-05T20:00"}]
+    return Scenario.model_validate(data)
+
+
+def unit_eligibility(kit: SimpleNamespace) -> Case:
+    # A1 belongs to U1 only: K is neither home, also_units nor pooled.
+    return with_stay_home(kit), [
+        kit.shift("A1", None, "2027-01-05T08:00", "2027-01-05T12:00", unit="K"),
+    ]
+
+
+def double_staffing(kit: SimpleNamespace) -> Case:
+    # C1 is at K: an assistant for C1 then staffs the same hours twice.
+    return with_stay_home(kit), [
+        kit.shift("A1", "C1", "2027-01-05T07:00", "2027-01-05T11:00"),
+    ]
+
+
+def breaks(kit: SimpleNamespace) -> Case:
+    # 8 h in the stay home without the unpaid break the unit requires after 5 h.
+    return with_stay_home(kit), [
+        kit.shift("B1", None, "2027-01-05T08:00", "2027-01-05T16:00", unit="K"),
+    ]
+
+
 BROKEN: dict[str, Callable[[SimpleNamespace], Case]] = {
     "approved_assistant": approved_assistant,
     "availability": availability,
@@ -115,13 +148,17 @@ BROKEN: dict[str, Callable[[SimpleNamespace], Case]] = {
     "daily_rest": daily_rest,
     "weekly_rest": weekly_rest,
     "hour_caps": hour_caps,
+    "unit_eligibility": unit_eligibility,
+    "double_staffing": double_staffing,
+    "breaks": breaks,
 }
 
 
 def test_public_registries() -> None:
     assert set(AUDITS) == {
         "approved_assistant", "availability", "shift_length", "staffing_cap", "decision_budget",
-        "no_overlap", "daily_rest", "weekly_rest", "hour_caps",
+        "no_overlap", "daily_rest", "weekly_rest", "hour_caps", "unit_eligibility",
+        "double_staffing", "breaks",
     }
     assert set(PENALTY_AUDITS) == {
         "uncovered_need", "overtime", "additional_hours", "unused_contract", "fair_nights",

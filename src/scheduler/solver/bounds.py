@@ -32,7 +32,7 @@ class LowerBound:
     terms: dict[str, float]  # the raw values in the cheapest mix the bound found (informative)
 
 
-def lower_bound(problem: Problem, clients: list[str], staff: list[str],
+def lower_bound(problem: Problem, owners: list[str], staff: list[str],
                 shifts: list[CandidateShift]) -> LowerBound:
     weights = problem.scenario.weights
     rules = problem.scenario.rules
@@ -41,15 +41,15 @@ def lower_bound(problem: Problem, clients: list[str], staff: list[str],
     staff_set = set(staff)
     by_client: dict[str, list[CandidateShift]] = defaultdict(list)
     for s in shifts:
-        by_client[s.client_id].append(s)
+        by_client[s.owner].append(s)
 
     uncovered_total = 0.0
     continuity_total = 0.0
     combined = 0.0  # uncovered and continuity weighted, per client
     coverable_work = np.zeros(n)  # work minutes per slot that staff could possibly do
     max_presence_h = rules.max_average_hours_per_week * problem.grid.days / 7
-    for cid in clients:
-        data = problem.clients[cid]
+    for cid in owners:  # clients and group units (no budgets, no continuity term)
+        data = problem.demands[cid]
         need = data.demand.count.astype(np.int64)
         cap = np.zeros(n, dtype=np.int64)
         eligible = [sid for sid in data.eligible_staff if sid in staff_set]
@@ -62,11 +62,16 @@ def lower_bound(problem: Problem, clients: list[str], staff: list[str],
                     can[s.end] -= 1
             cap += np.cumsum(can[:n]) > 0
         reachable = np.minimum(need, cap)
-        budget_h = sum(b.available_hours for b in data.budgets)
         need_h = float(need.sum()) * slot_h
-        most_h = min(float(reachable.sum()) * slot_h, budget_h)
+        most_h = float(reachable.sum()) * slot_h
+        if not data.is_unit:
+            most_h = min(most_h, sum(b.available_hours for b in data.budgets))
         fraction = np.where(data.demand.on_call, rules.on_call_work_fraction, 1.0)
         coverable_work += reachable * fraction
+        if data.is_unit:  # no granted hours, and continuity counts clients only
+            uncovered_total += need_h - most_h
+            combined += weights.uncovered * (need_h - most_h)
+            continue
         # Cheapest mix of staffing σ ≤ most_h and assistants ⌈σ/H⌉ (piecewise: check corners).
         options = [(need_h, 0)]
         k = 1

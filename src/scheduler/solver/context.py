@@ -34,7 +34,7 @@ class ModelContext:
     problem: Problem
     model: cp_model.CpModel
     shifts: list[CandidateShift]
-    client_ids: list[str]
+    owners: list[str]  # demand owner keys (clients and group units)
     staff_ids: list[str]
     x: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
     by_staff: dict[str, list[tuple[CandidateShift, cp_model.IntVar]]] = field(
@@ -50,22 +50,22 @@ class ModelContext:
     )
 
     @classmethod
-    def build(cls, problem: Problem, shifts: list[CandidateShift], client_ids: list[str],
+    def build(cls, problem: Problem, shifts: list[CandidateShift], owners: list[str],
               staff_ids: list[str], only: set[tuple[str, int]] | None = None) -> ModelContext:
         """``only`` restricts the assignments to these (staff, shift) pairs: a model of one
         given schedule, used to evaluate it exactly and to complete hints."""
-        ctx = cls(problem, cp_model.CpModel(), shifts, client_ids, staff_ids)
+        ctx = cls(problem, cp_model.CpModel(), shifts, owners, staff_ids)
         staff_set = set(staff_ids)
         prefix = {sid: problem.staff[sid].available_prefix for sid in staff_ids}
         for shift in shifts:
-            data = problem.clients[shift.client_id]
+            data = problem.demands[shift.owner]
             for sid in data.eligible_staff:
                 if sid not in staff_set or (only is not None and (sid, shift.index) not in only):
                     continue
                 p = prefix[sid]
                 if p[shift.end] - p[shift.start] != shift.end - shift.start:
                     continue  # absent or outside availability for part of the shift
-                var = ctx.model.new_bool_var(f"assign__{sid}__{shift.client_id}__{shift.index}")
+                var = ctx.model.new_bool_var(f"assign__{sid}__{data.label}__{shift.index}")
                 ctx.x[sid, shift.index] = var
                 ctx.by_staff[sid].append((shift, var))
                 ctx.by_shift[shift.index].append((sid, var))
@@ -73,7 +73,7 @@ class ModelContext:
             takers = ctx.by_shift.get(shift.index, [])
             if not takers:
                 continue
-            top = int(problem.clients[shift.client_id].demand.count[shift.start : shift.end].min())
+            top = int(problem.demands[shift.owner].demand.count[shift.start : shift.end].min())
             y = ctx.model.new_int_var(0, min(top, len(takers)), f"staffed__{shift.index}")
             ctx.model.add(sum(v for _, v in takers) == y).with_name(f"staffed_def__{shift.index}")
             ctx.staffed[shift.index] = y

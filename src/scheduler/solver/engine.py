@@ -1,8 +1,9 @@
 """Solving a scenario: split it in independent parts, solve each with CP-SAT, extract the schedule.
 
-Clients and staff that can never share work (no approval links them) form separate components;
-every rule is per client or per staff member, so solving components apart is exact and much
-faster. The time limit is shared out by model size; time a component leaves unused passes on.
+Demand owners (clients, group units) and staff that can never share work (no approval or unit
+membership links them) form separate components; every rule is per owner or per staff member,
+so solving components apart is exact and much faster. The time limit is shared out by model
+size; time a component leaves unused passes on.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import (
+    Break,
     PenaltyTerm,
     Schedule,
     Shift,
@@ -29,9 +31,10 @@ from scheduler.solver.bounds import lower_bound
 from scheduler.solver.context import OBJECTIVE_SCALE
 from scheduler.solver.lns import improve
 from scheduler.solver.model import BuiltModel, build_model
-from scheduler.solver.problem import Problem, compile_problem
+from scheduler.solver.problem import DemandData, Problem, compile_problem
 from scheduler.solver.rules import REGISTRY
-from scheduler.solver.shifts import CandidateShift, generate_shifts
+from scheduler.solver.rules.breaks import plan_var_name
+from scheduler.solver.shifts import CandidateShift, break_slots, generate_shifts
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,7 @@ ProgressCallback = Callable[[Progress], None]
 
 @dataclass
 class Component:
-    clients: list[str]
+    owners: list[str]  # demand owner keys (clients and group units)
     staff: list[str]
     shifts: list[CandidateShift] = field(default_factory=list)
 
@@ -67,23 +70,23 @@ def components(problem: Problem, shifts: list[CandidateShift]) -> list[Component
             node = parent[node]
         return node
 
-    for cid, data in problem.clients.items():
-        find("c:" + cid)
+    for key, data in problem.demands.items():
+        find("o:" + key)
         for sid in data.eligible_staff:
-            parent[find("s:" + sid)] = find("c:" + cid)
+            parent[find("s:" + sid)] = find("o:" + key)
     for sid in problem.staff:
         find("s:" + sid)
     groups: dict[str, Component] = {}
     for node in parent:
         kind, ident = node.split(":", 1)
         comp = groups.setdefault(find(node), Component([], []))
-        (comp.clients if kind == "c" else comp.staff).append(ident)
-    by_client = {cid: comp for comp in groups.values() for cid in comp.clients}
+        (comp.owners if kind == "o" else comp.staff).append(ident)
+    by_owner = {key: comp for comp in groups.values() for key in comp.owners}
     for shift in shifts:
-        by_client[shift.client_id].shifts.append(shift)
+        by_owner[shift.owner].shifts.append(shift)
     # Staff nobody approved share one trivial model: only their unused hours count.
-    idle = Component([], [s for comp in groups.values() if not comp.clients for s in comp.staff])
-    out = sorted((c for c in groups.values() if c.clients), key=lambda c: -c.size)
+    idle = Component([], [s for comp in groups.values() if not comp.owners for s in comp.staff])
+    out = sorted((c for c in groups.values() if c.owners), key=lambda c: -c.size)
     if idle.staff:
         out.append(idle)
     return out
@@ -100,19 +103,22 @@ class _Outcome:
     variables: int
     shifts: dict[int, CandidateShift]
     best_solution_seconds: float | None = None
+    plan_counts: dict[int, list[int]] = field(default_factory=dict)  # unpaid-break plans
     fallback: bool = False  # no schedule found in time: the hint, or nobody assigned
 
 
 class _Monitor(cp_model.CpSolverSolutionCallback):
     def __init__(self, offset: float, index: int, total: int, started: float,
-                 callback: ProgressCallback | None):
+                 callback: ProgressCallback | None, stop: Callable[[], bool] | None = None):
         super().__init__()
         self.offset, self.index, self.total = offset, index, total
-        self.started, self.callback = started, callback
+        self.started, self.callback, self.stop = started, callback, stop
         self.first: float | None = None
         self.last: float | None = None  # when this part's best schedule was found
 
     def on_solution_callback(self) -> None:
+        if self.stop is not None and self.stop():
+            self.stop_search()
         now = time.perf_counter() - self.started
         self.last = now
         if self.first is None:
@@ -145,10 +151,12 @@ def solve(
     progress: ProgressCallback | None = None,
     log: bool = False,
     hint: Schedule | Literal["greedy"] | None = "greedy",
+    stop: Callable[[], bool] | None = None,
 ) -> Schedule:
     """Solve ``scenario``. ``hint`` seeds the search: by default the greedy baseline's schedule
     (a coordinator's way of planning, found in well under a second), so the engine starts from
-    a complete, valid schedule and only ever improves on it."""
+    a complete, valid schedule and only ever improves on it. ``stop`` is polled between moves
+    and at each new solution: once it answers True the best schedule so far is returned."""
     settings = scenario.solver
     time_limit = settings.time_limit_seconds if time_limit is None else time_limit
     workers = settings.workers if workers is None else workers
@@ -168,18 +176,20 @@ def solve(
     outcomes: list[_Outcome] = []
     done_objective = 0.0
     for index, part in enumerate(parts):
+        if stop is not None and stop():
+            time_limit = 0.0  # what is left gets its start schedule, unimproved
         elapsed = time.perf_counter() - started
         remaining_size = sum(p.size for p in parts[index:])
         share = max(0.1, (time_limit - elapsed) * part.size / max(remaining_size, 1))
-        monitor = _Monitor(done_objective, index, len(parts), started, progress)
-        floor = lower_bound(problem, part.clients, part.staff, part.shifts).total
+        monitor = _Monitor(done_objective, index, len(parts), started, progress, stop)
+        floor = lower_bound(problem, part.owners, part.staff, part.shifts).total
         if part.size > settings.full_model_max_assignments:
             outcome = _search_part(problem, part, hinted or set(), share, workers, seed, monitor)
             outcome.bound = min(floor, outcome.objective)
             outcomes.append(outcome)
             done_objective += outcome.objective
             continue
-        built = build_model(problem, part.shifts, part.clients, part.staff)
+        built = build_model(problem, part.shifts, part.owners, part.staff)
         fallback: set[tuple[str, int]] = set()  # nobody assigned is always feasible
         if hinted is not None:
             pairs = hinted & set(built.ctx.x)
@@ -196,7 +206,8 @@ def solve(
         exact = _evaluate(problem, part, outcome.assigned, workers, seed)
         if exact is None:
             raise RuntimeError(f"component {index}: the chosen schedule does not re-evaluate")
-        _, outcome.values, outcome.objective = exact
+        by_name, outcome.values, outcome.objective = exact
+        outcome.plan_counts = _plan_counts(outcome.shifts, outcome.assigned, by_name)
         if outcome.status == "optimal":
             outcome.bound = outcome.objective
         else:
@@ -212,7 +223,7 @@ def _search_part(problem: Problem, part: Component, start: set[tuple[str, int]],
     """A large part: large-neighbourhood search from the hint (no proven bound)."""
     began = time.perf_counter()
     eligible = {
-        (sid, s.index) for s in part.shifts for sid in problem.clients[s.client_id].eligible_staff
+        (sid, s.index) for s in part.shifts for sid in problem.demands[s.owner].eligible_staff
     }
     start = start & eligible
 
@@ -229,27 +240,47 @@ def _search_part(problem: Problem, part: Component, start: set[tuple[str, int]],
             monitor.callback(Progress(monitor.index, monitor.total, monitor.offset + best,
                                       None, now))
 
-    pairs, _ = improve(problem, part.clients, part.staff, part.shifts, start, objective,
-                       began + seconds, seed=seed, workers=workers, on_improvement=report)
+    pairs, _ = improve(problem, part.owners, part.staff, part.shifts, start, objective,
+                       began + seconds, seed=seed, workers=workers, on_improvement=report,
+                       stop=monitor.stop)
     exact = _evaluate(problem, part, pairs, workers, seed)
     assert exact is not None  # every accepted move was evaluated feasible
     if monitor.first is None:
         monitor.first = time.perf_counter() - monitor.started
+    by_index = {s.index: s for s in part.shifts}
     return _Outcome(
         status="feasible", objective=exact[2], bound=None, values=exact[1], assigned=pairs,
         first_solution_seconds=monitor.first, variables=0,
-        shifts={s.index: s for s in part.shifts}, best_solution_seconds=monitor.last,
+        shifts=by_index, best_solution_seconds=monitor.last,
+        plan_counts=_plan_counts(by_index, pairs, exact[0]),
     )
+
+
+def _plan_counts(shifts: dict[int, CandidateShift], pairs: set[tuple[str, int]] | None,
+                 by_name: dict[str, int]) -> dict[int, list[int]]:
+    """How many of each used shift's staff take each unpaid-break plan (rules.breaks)."""
+    staffed: dict[int, int] = defaultdict(int)
+    for _, i in pairs or ():
+        staffed[i] += 1
+    out: dict[int, list[int]] = {}
+    for i, n in staffed.items():
+        plans = shifts[i].break_plans
+        if len(plans) > 1:
+            out[i] = [int(by_name.get(plan_var_name(i, k), 0)) for k in range(len(plans))]
+        elif plans:
+            out[i] = [n]
+    return out
 
 
 def _hinted_pairs(problem: Problem, shifts: list[CandidateShift], hint: Schedule
                   ) -> set[tuple[str, int]]:
     """(staff, candidate index) for each hinted shift that is one of the candidates."""
     grid = problem.grid
-    by_key = {(s.client_id, s.start, s.end): s.index for s in shifts}
+    by_key = {(s.owner, s.start, s.end): s.index for s in shifts}
     pairs = set()
     for shift in hint.shifts:
-        key = (shift.client, grid.slot_floor(shift.start), grid.slot_floor(shift.end))
+        owner = shift.client if shift.client is not None else problem.unit_owner.get(shift.unit)
+        key = (owner, grid.slot_floor(shift.start), grid.slot_floor(shift.end))
         if key in by_key:
             pairs.add((shift.staff, by_key[key]))
     return pairs
@@ -261,7 +292,7 @@ def _evaluate(problem: Problem, part: Component, pairs: set[tuple[str, int]], wo
     assignment variables are these pairs, all fixed to 1. Returns every variable's value by
     name (to complete a hint), the penalty values and the objective; None if infeasible."""
     used = {i for _, i in pairs}
-    built = build_model(problem, [s for s in part.shifts if s.index in used], part.clients,
+    built = build_model(problem, [s for s in part.shifts if s.index in used], part.owners,
                         part.staff, only=pairs)
     for var in built.ctx.x.values():
         built.model.add(var == 1)
@@ -303,7 +334,8 @@ def _add_complete_hint(built: BuiltModel, by_name: dict[str, int]) -> None:
         raise RuntimeError(f"hint incomplete, e.g. {missing[:3]}")
 
 
-_ZERO_WHEN_UNASSIGNED = {"assign", "staffed", "works_for", "ot", "charge"}
+_ZERO_WHEN_UNASSIGNED = {"assign", "staffed", "works_for", "ot", "charge", "break_plan",
+                         "break_on"}
 
 
 def _solve_part(built: BuiltModel, seconds: float, workers: int, seed: int, log: bool,
@@ -369,8 +401,16 @@ def _schedule(problem: Problem, outcomes: list[_Outcome], wall: float, time_limi
 
     assigned = sorted(((sid, o.shifts[i]) for o in solved for sid, i in o.assigned or ()),
                       key=lambda a: (a[1].start, a[0]))
-    shifts = [
-        Shift(
+    # Hand out each shift's unpaid-break plans to its staff (interchangeable for the unit).
+    plans_left: dict[int, list[int]] = {}
+    for o in solved:
+        for i, counts in o.plan_counts.items():
+            plans_left[i] = [k for k, c in enumerate(counts) for _ in range(c)]
+    shifts = []
+    for sid, s in assigned:
+        left = plans_left.get(s.index)
+        plan = left.pop(0) if left else None
+        shifts.append(Shift(
             staff=sid,
             client=s.client_id,
             unit=s.unit_id,
@@ -378,9 +418,9 @@ def _schedule(problem: Problem, outcomes: list[_Outcome], wall: float, time_limi
             end=grid.local_time(s.end),
             hours=s.minutes / 60,
             on_call_hours=s.on_call_minutes / 60,
-        )
-        for sid, s in assigned
-    ]
+            breaks=[Break(start=grid.local_time(a), end=grid.local_time(b), paid=paid)
+                    for a, b, paid in break_slots(s, plan, problem.demands[s.owner].breaks)],
+        ))
     return Schedule(
         scenario=scenario.name,
         horizon_start=scenario.horizon.start.isoformat(),
@@ -433,36 +473,38 @@ def uncovered_intervals(problem: Problem, assigned: list[tuple[str, CandidateShi
                         ) -> list[UncoveredInterval]:
     grid = problem.grid
     staffed: dict[str, np.ndarray] = {
-        cid: np.zeros(grid.n_slots, dtype=np.int16) for cid in problem.clients
+        key: np.zeros(grid.n_slots, dtype=np.int16) for key in problem.demands
     }
     for _, s in assigned:
-        staffed[s.client_id][s.start : s.end] += 1
+        staffed[s.owner][s.start : s.end] += 1
     out = []
-    for cid, data in problem.clients.items():
-        missing = data.demand.count - staffed[cid]
-        available_now = np.zeros(grid.n_slots, dtype=bool)
+    for key, data in problem.demands.items():
+        missing = data.demand.count - staffed[key]
+        available_now = np.zeros(grid.n_slots, dtype=np.int16)
         for sid in data.eligible_staff:
-            available_now |= problem.staff[sid].available
+            available_now += problem.staff[sid].available
         t = 0
         while t < grid.n_slots:
             if missing[t] <= 0:
                 t += 1
                 continue
             start = t
-            reason = _reason(problem, data, available_now, staffed[cid], t)
+            reason = _reason(problem, data, available_now, staffed[key], t)
             while (t < grid.n_slots and missing[t] == missing[start]
-                   and _reason(problem, data, available_now, staffed[cid], t) == reason):
+                   and _reason(problem, data, available_now, staffed[key], t) == reason):
                 t += 1
             out.append(UncoveredInterval(
-                client=cid, unit=data.client.unit,
+                client=data.client_id, unit=data.unit,
                 start=grid.local_time(start), end=grid.local_time(t),
                 missing=int(missing[start]), reason=reason,
             ))
     return out
 
 
-def _reason(problem: Problem, data, available_now: np.ndarray, staffed: np.ndarray,
+def _reason(problem: Problem, data: DemandData, available_now: np.ndarray, staffed: np.ndarray,
             t: int) -> str:
+    if data.is_unit:
+        return _unit_reason(data, available_now, t)
     if not data.decided[t]:
         return "no decision covers this time"
     if not data.eligible_staff:
@@ -474,6 +516,21 @@ def _reason(problem: Problem, data, available_now: np.ndarray, staffed: np.ndarr
             used = int(staffed[budget.first_slot:budget.end_slot].sum()) * grid_hours(problem)
             if used >= budget.available_hours - problem.scenario.rules.min_shift_hours:
                 return f"granted hours used up in the settlement period ({budget.decision_id})"
+    return "not covered: working-time rules or cost outweigh it (see penalties)"
+
+
+def _unit_reason(data: DemandData, available_now: np.ndarray, t: int) -> str:
+    units = "+".join(data.units)
+    if not data.eligible_staff:
+        return (f"nobody may work in {units} (home unit, also_units, pooling, co-location) "
+                "with the required competences")
+    need = int(data.demand.count[t])
+    if need > len(data.eligible_staff):
+        return (f"the density rules need {need} staff at once; only "
+                f"{len(data.eligible_staff)} may work in {units}")
+    if available_now[t] < need:
+        return (f"the density rules need {need} staff at once; {int(available_now[t])} of "
+                f"those who may work in {units} are available (absence or availability)")
     return "not covered: working-time rules or cost outweigh it (see penalties)"
 
 

@@ -1,10 +1,10 @@
 """Large-neighbourhood search for components too big to solve as one model in the time given.
 
 Start from a complete, valid schedule (the greedy baseline's). Repeatedly free the shifts of one
-or two clients that share staff within a window of days, keep every other shift of the staff
-involved fixed, and let CP-SAT re-plan that neighbourhood with the same registered rules (so the
-sub-model can never break a hard rule). A move is kept only if the whole component's exact
-objective improves, so the schedule never gets worse.
+or two demand owners (clients, group units) that share staff within a window of days, keep every
+other shift of the staff involved fixed, and let CP-SAT re-plan that neighbourhood with the same
+registered rules (so the sub-model can never break a hard rule). A move is kept only if the
+whole component's exact objective improves, so the schedule never gets worse.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ class LnsStats:
 
 def improve(
     problem: Problem,
-    clients: list[str],
+    owners: list[str],
     staff: list[str],
     shifts: list[CandidateShift],
     start: Pairs,
@@ -45,14 +45,15 @@ def improve(
     seed: int,
     workers: int,
     on_improvement: Callable[[float], None] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> tuple[Pairs, LnsStats]:
     rng = random.Random(seed)
     by_index = {s.index: s for s in shifts}
-    by_client: dict[str, list[CandidateShift]] = {c: [] for c in clients}
+    by_owner: dict[str, list[CandidateShift]] = {o: [] for o in owners}
     for s in shifts:
-        by_client[s.client_id].append(s)
+        by_owner[s.owner].append(s)
     staff_set = set(staff)
-    neighbours = _neighbours(problem, clients, staff_set)
+    neighbours = _neighbours(problem, owners, staff_set)
     day_starts = problem.grid.day_starts()
     days = problem.grid.days
     current = set(start)
@@ -60,32 +61,33 @@ def improve(
     if best is None:
         raise RuntimeError("the starting schedule breaks a hard rule")
     stats = LnsStats(first_objective=best, objective=best)
-    while time.perf_counter() < deadline - 0.2:
+    while time.perf_counter() < deadline - 0.2 and not (stop is not None and stop()):
         stats.iterations += 1
-        chosen, movers, window_days = _neighbourhood(problem, rng, clients, staff_set,
+        chosen, movers, window_days = _neighbourhood(problem, rng, owners, staff_set,
                                                      neighbours, days)
         first_day = rng.randrange(0, days - window_days + 1)
         lo, hi = day_starts[first_day], day_starts[first_day + window_days]
-        free = [s for c in chosen for s in by_client[c] if lo <= s.start < hi]
+        free = [s for c in chosen for s in by_owner[c] if lo <= s.start < hi]
         free_index = {s.index for s in free}
         # Fixed: the movers' other work (their rest and hours depend on it), and the chosen
-        # clients' shifts worked by others (their staffing cap and granted hours depend on it).
+        # owners' shifts worked by others (their staffing cap, granted hours and break floor
+        # depend on it).
         chosen_set = set(chosen)
         fixed = {
             (sid, i) for sid, i in current
             if (sid in movers and i not in free_index)
-            or (sid not in movers and by_index[i].client_id in chosen_set)
+            or (sid not in movers and by_index[i].owner in chosen_set)
         }
         free_pairs = {
             (sid, s.index)
             for s in free
-            for sid in problem.clients[s.client_id].eligible_staff
+            for sid in problem.demands[s.owner].eligible_staff
             if sid in movers
         }
         sub_shifts = free + [by_index[i] for i in {i for _, i in fixed} - free_index]
-        sub_clients = sorted({s.client_id for s in sub_shifts} | chosen_set)
+        sub_owners = sorted({s.owner for s in sub_shifts} | chosen_set)
         sub_staff = sorted(movers | {sid for sid, _ in fixed})
-        built = build_model(problem, sub_shifts, sub_clients, sub_staff,
+        built = build_model(problem, sub_shifts, sub_owners, sub_staff,
                             only=free_pairs | fixed)
         for key, var in built.ctx.x.items():
             if key in fixed:
@@ -138,37 +140,37 @@ def _hint_current(model: cp_model.CpModel, x: dict, current: Pairs, workers: int
     return True
 
 
-def _neighbourhood(problem: Problem, rng: random.Random, clients: list[str], staff: set[str],
+def _neighbourhood(problem: Problem, rng: random.Random, owners: list[str], staff: set[str],
                    neighbours: dict[str, list[str]], days: int
                    ) -> tuple[list[str], set[str], int]:
-    """(clients whose shifts are re-planned, staff who may take them, window in days)."""
+    """(owners whose shifts are re-planned, staff who may take them, window in days)."""
     kind = rng.random()
-    first = rng.choice(clients)
-    eligible = [s for s in problem.clients[first].eligible_staff if s in staff]
+    first = rng.choice(owners)
+    eligible = [s for s in problem.demands[first].eligible_staff if s in staff]
     if kind < 0.5 or not eligible:
         # One or two clients sharing staff, all their assistants, for up to a week.
         chosen = [first]
         if neighbours[first] and rng.random() < 0.5:
             chosen.append(rng.choice(neighbours[first]))
-        movers = {s for c in chosen for s in problem.clients[c].eligible_staff if s in staff}
+        movers = {s for c in chosen for s in problem.demands[c].eligible_staff if s in staff}
         return chosen, movers, min(days, rng.choice((3, 5, 7)))
     # A few assistants of one client and every client they may work for, for two weeks:
     # moves work between clients and weeks, where contract hours and weekly rest bind.
     movers = set(rng.sample(eligible, min(len(eligible), rng.choice((2, 3, 4)))))
-    chosen = sorted({c for c in clients for s in movers
-                     if s in problem.clients[c].eligible_staff})
+    chosen = sorted({c for c in owners for s in movers
+                     if s in problem.demands[c].eligible_staff})
     return chosen, movers, min(days, 14)
 
 
-def _neighbours(problem: Problem, clients: list[str], staff: set[str]) -> dict[str, list[str]]:
-    """Clients sharing at least one eligible assistant with each client."""
+def _neighbours(problem: Problem, owners: list[str], staff: set[str]) -> dict[str, list[str]]:
+    """Owners sharing at least one eligible staff member with each owner."""
     serving: dict[str, set[str]] = {}
-    for c in clients:
-        for sid in problem.clients[c].eligible_staff:
+    for c in owners:
+        for sid in problem.demands[c].eligible_staff:
             if sid in staff:
                 serving.setdefault(sid, set()).add(c)
     out: dict[str, list[str]] = {}
-    for c in clients:
-        near = set().union(*(serving.get(s, set()) for s in problem.clients[c].eligible_staff))
+    for c in owners:
+        near = set().union(*(serving.get(s, set()) for s in problem.demands[c].eligible_staff))
         out[c] = sorted(near - {c})
     return out

@@ -27,11 +27,11 @@ class BuiltModel:
 def build_model(
     problem: Problem,
     shifts: list[CandidateShift],
-    client_ids: list[str],
+    owners: list[str],
     staff_ids: list[str],
     only: set[tuple[str, int]] | None = None,
 ) -> BuiltModel:
-    ctx = ModelContext.build(problem, shifts, client_ids, staff_ids, only)
+    ctx = ModelContext.build(problem, shifts, owners, staff_ids, only)
     penalties: list[Penalty] = []
     for rule in REGISTRY:
         produced = rule.add(ctx)

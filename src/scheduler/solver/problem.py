@@ -1,6 +1,9 @@
-"""The scenario compiled onto the time grid: demand per client, budgets, staff availability.
+"""The scenario compiled onto the time grid: demand per owner, budgets, staff availability.
 
-Everything the rules need as plain arrays and integers (minutes, slots), computed once.
+A demand owner is a client (personal assistance: need from weekly windows, granted hours from
+decisions) or a group unit (short-term stay, supervision, leisure: demand from bookings and the
+density rules; co-located units are one owner). Everything the rules need as plain arrays and
+integers (minutes, slots), computed once.
 """
 
 from __future__ import annotations
@@ -12,25 +15,65 @@ from functools import cached_property
 import numpy as np
 
 from scheduler.domain.budget import DecisionBudget, decision_budgets
-from scheduler.domain.demand import Demand, expand_need
+from scheduler.domain.demand import Demand
+from scheduler.domain.groups import (
+    client_demand,
+    demand_groups,
+    expand_unit_demand,
+    may_serve_client,
+    may_work_in_units,
+    unit_key,
+)
 from scheduler.domain.scenario import (
     WEEKDAYS,
     Client,
     EmploymentForm,
     Scenario,
     Staff,
+    Unit,
     parse_clock,
 )
 from scheduler.domain.timegrid import TimeGrid
 
 
+@dataclass(frozen=True)
+class BreakPolicy:
+    """How long shifts of an owner are interrupted: unpaid breaks away from work (group units
+    that allow them) or paid meal pauses on duty (personal assistance and the rest)."""
+
+    unpaid: bool
+    after_slots: int  # the longest stretch of active work without a break
+    length_slots: int
+
+
 @dataclass
-class ClientData:
-    client: Client
+class DemandData:
+    """One demand owner: a client, or one group unit (or co-located units) with ``client`` None."""
+
+    key: str  # the client id, or 'unit:U3' / 'unit:U3+U4' (see domain.groups.unit_key)
+    unit: str  # the unit its shifts are recorded on
+    units: tuple[str, ...]  # the units whose demand it is (several when co-located)
     demand: Demand
-    budgets: list[DecisionBudget]
-    decided: np.ndarray  # bool per slot: some decision's period covers it
+    budgets: list[DecisionBudget]  # decisions' granted hours; none for units
+    decided: np.ndarray  # bool per slot: a decision's period covers it / the unit is open
+    breaks: BreakPolicy
+    # Staff who stay while others take unpaid breaks, per slot (None: no unpaid breaks).
+    break_floor: np.ndarray | None = None
+    client: Client | None = None
     eligible_staff: list[str] = field(default_factory=list)
+
+    @property
+    def is_unit(self) -> bool:
+        return self.client is None
+
+    @property
+    def client_id(self) -> str | None:
+        return None if self.client is None else self.client.id
+
+    @property
+    def label(self) -> str:
+        """For names and messages: the client id, or the unit ids."""
+        return self.client.id if self.client is not None else "+".join(self.units)
 
 
 @dataclass
@@ -60,14 +103,27 @@ class StaffData:
 class Problem:
     scenario: Scenario
     grid: TimeGrid
-    clients: dict[str, ClientData]
+    demands: dict[str, DemandData]  # by owner key: clients first, then group units
     staff: dict[str, StaffData]
     night: np.ndarray  # bool per slot: inside the night window (22–06 by default)
     weekend: np.ndarray  # bool per slot: Saturday or Sunday, local time
+    unit_owner: dict[str, str] = field(default_factory=dict)  # group unit id → owner key
 
     @property
     def slot_minutes(self) -> int:
         return self.grid.slot_minutes
+
+    @cached_property
+    def minute_of_day(self) -> np.ndarray:
+        """Local wall-clock minute of each slot's start."""
+        return np.array([lt.hour * 60 + lt.minute
+                         for lt in map(self.grid.local_time, range(self.grid.n_slots))],
+                        dtype=np.int32)
+
+    @property
+    def clients(self) -> dict[str, DemandData]:
+        """The client owners only, by client id."""
+        return {k: d for k, d in self.demands.items() if d.client is not None}
 
     def limiting_periods(self) -> list[tuple[int, int, float]]:
         """(first slot, end slot, length in days) of each limiting period, from the start."""
@@ -87,32 +143,68 @@ class Problem:
 
 
 def eligible(client: Client, staff: Staff) -> bool:
+    """Approved and competent, pooling aside (see domain.groups.may_serve_client)."""
     return staff.id in client.approved_staff and set(client.required_competences) <= set(
         staff.competences
+    )
+
+
+def break_policy(unit: Unit, grid: TimeGrid, *, unpaid: bool) -> BreakPolicy:
+    slot = grid.slot_minutes
+    return BreakPolicy(
+        unpaid=unpaid,
+        after_slots=int(unit.breaks.after_hours * 60 // slot),
+        length_slots=unit.breaks.length_minutes // slot,
     )
 
 
 def compile_problem(scenario: Scenario) -> Problem:
     grid = TimeGrid.from_horizon(scenario.horizon)
     budgets = decision_budgets(scenario, grid)
-    clients: dict[str, ClientData] = {}
+    units = scenario.unit_by_id()
+    demands: dict[str, DemandData] = {}
     for client in scenario.clients:
         own = [b for b in budgets if b.client_id == client.id]
         decided = np.zeros(grid.n_slots, dtype=bool)
         for b in own:
             decided[b.first_slot : b.end_slot] = True
-        clients[client.id] = ClientData(
+        demands[client.id] = DemandData(
+            key=client.id,
+            unit=client.unit,
+            units=(client.unit,),
             client=client,
-            demand=expand_need(client, grid),
+            demand=client_demand(client, scenario, grid),
             budgets=own,
             decided=decided,
-            eligible_staff=[s.id for s in scenario.staff if eligible(client, s)],
+            # Personal assistance: the assistant cannot leave, so a paid meal pause.
+            breaks=break_policy(units[client.unit], grid, unpaid=False),
+            eligible_staff=[s.id for s in scenario.staff
+                            if may_serve_client(client, s, scenario)],
         )
+    unit_owner: dict[str, str] = {}
+    for group in demand_groups(scenario):
+        key = unit_key(group)
+        expanded = expand_unit_demand(group, scenario, grid)
+        unpaid = all(u.unpaid_breaks for u in group)
+        demands[key] = DemandData(
+            key=key,
+            unit=group[0].id,
+            units=tuple(u.id for u in group),
+            demand=expanded.demand,
+            budgets=[],
+            decided=expanded.open,
+            breaks=break_policy(group[0], grid, unpaid=unpaid),
+            break_floor=expanded.floor if unpaid else None,
+            eligible_staff=[s.id for s in scenario.staff
+                            if may_work_in_units(group, s, scenario)],
+        )
+        unit_owner.update({u.id: key for u in group})
     staff = {s.id: _staff_data(s, grid) for s in scenario.staff}
     return Problem(
         scenario=scenario,
         grid=grid,
-        clients=clients,
+        demands=demands,
+        unit_owner=unit_owner,
         staff=staff,
         night=_clock_mask(grid, scenario.rules.night_start, scenario.rules.night_end),
         weekend=np.array(

@@ -1,9 +1,16 @@
 """Candidate shifts: the columns the model chooses from.
 
-A shift for a client lies inside one stretch of need (no paid waiting while the client needs no
-one), starts and ends on the local-clock shift grid or where the need changes, and is between
-the minimum and maximum shift length. Keeping the grid coarse (60 min by default) keeps the
-model small; need changes stay exact because they are always allowed as boundaries.
+A shift for a demand owner (a client or a group unit) lies inside one stretch of demand (no paid
+waiting while nobody is needed), starts and ends on the local-clock shift grid or where the
+demand changes, and is between the minimum and maximum shift length. Keeping the grid coarse
+(120 min by default) keeps the model small; demand changes stay exact because they are always
+allowed as boundaries.
+
+Breaks: a stretch of active work (jour interrupts it) longer than the owner's ``after`` limit
+needs breaks. Where they are unpaid (group units that allow them) each shift carries a few
+break plans, all with the fewest breaks that keep every stretch within the limit, and the model
+chooses among them so the unit keeps its staffing (``rules.breaks``); the unpaid minutes do not
+count as work. Elsewhere the middle plan is recorded as paid meal pauses.
 """
 
 from __future__ import annotations
@@ -12,22 +19,31 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scheduler.solver.problem import ClientData, Problem
+from scheduler.solver.problem import BreakPolicy, DemandData, Problem
+
+BREAK_STEP_MINUTES = 30  # breaks start on the half hour (or the slot, if coarser)
+MAX_BREAK_PLANS = 5  # break positions offered per shift: enough to stagger, few variables
+
+Plan = tuple[int, ...]  # start slots of one shift's breaks
 
 
 @dataclass(frozen=True)
 class CandidateShift:
     index: int
-    client_id: str
+    owner: str  # the demand owner's key (problem.demands)
+    client_id: str | None  # None for a group unit's shift
     unit_id: str
     start: int  # slot, inclusive
     end: int  # slot, exclusive
     minutes: int  # elapsed
     on_call_minutes: int
-    work_minutes: int  # towards contract hours: active + jour × on_call_work_fraction
+    work_minutes: int  # towards contract hours: active − unpaid breaks + jour × fraction
     night_minutes: int
     is_night: bool
     is_weekend: bool
+    break_minutes: int = 0  # unpaid, the same in every plan
+    break_plans: tuple[Plan, ...] = ()  # unpaid breaks: the model picks one plan per person
+    pauses: Plan = ()  # paid meal pauses (recorded, no gap)
 
     @property
     def active_minutes(self) -> int:
@@ -36,13 +52,69 @@ class CandidateShift:
 
 def generate_shifts(problem: Problem) -> list[CandidateShift]:
     shifts: list[CandidateShift] = []
-    for data in problem.clients.values():
+    for data in problem.demands.values():
         if data.eligible_staff:
-            shifts.extend(_client_shifts(problem, data, first_index=len(shifts)))
+            shifts.extend(_owner_shifts(problem, data, first_index=len(shifts)))
     return shifts
 
 
-def _client_shifts(problem: Problem, data: ClientData, first_index: int) -> list[CandidateShift]:
+def break_plans(active: np.ndarray, start: int, policy: BreakPolicy, aligned: np.ndarray
+                ) -> list[Plan] | None:
+    """Break plans for the shift [start, start + len(active)): for every run of active work
+    longer than the limit, the fewest breaks that cut it into stretches within the limit (each
+    stretch at least one slot); plans of several runs are combined. ``aligned`` marks slots
+    where a break may start. [] when no break is due; None when none fits."""
+    limit, length = policy.after_slots, policy.length_slots
+    if len(active) <= limit:
+        return []
+    per_run: list[list[Plan]] = []
+    for a, b in _stretches(active):
+        run = b - a
+        if run <= limit:
+            continue
+        k = 1
+        while (k + 1) * limit + k * length < run:
+            k += 1
+        found: list[Plan] = []
+        _place(found, (), a, b, k, limit, length, start, aligned)
+        if not found:
+            _place(found, (), a, b, k, limit, length, start, np.ones_like(aligned))
+        if not found:
+            return None
+        per_run.append(_spread(found, MAX_BREAK_PLANS))
+    if not per_run:
+        return []  # long, but jour cuts the work into short stretches
+    plans: list[Plan] = [()]
+    for options in per_run:
+        plans = [p + q for p in plans for q in options]
+    return _spread(plans, MAX_BREAK_PLANS)
+
+
+def _place(out: list[Plan], chosen: Plan, cursor: int, end: int, k: int, limit: int,
+           length: int, offset: int, aligned: np.ndarray) -> None:
+    """Depth-first: breaks left ``k``, work resumes at ``cursor`` (relative), run ends at end."""
+    if k == 0:
+        if 1 <= end - cursor <= limit:
+            out.append(chosen)
+        return
+    for r in range(cursor + 1, min(cursor + limit, end - length - 1) + 1):
+        rest = end - (r + length)
+        if rest > k * limit + (k - 1) * length:
+            continue  # too early: what is left cannot be cut small enough
+        if aligned[offset + r]:
+            _place(out, (*chosen, offset + r), r + length, end, k - 1, limit, length, offset,
+                   aligned)
+
+
+def _spread(items: list[Plan], most: int) -> list[Plan]:
+    """At most ``most`` items, evenly spread over the list (first and last kept)."""
+    if len(items) <= most:
+        return items
+    picks = sorted({round(i * (len(items) - 1) / (most - 1)) for i in range(most)})
+    return [items[i] for i in picks]
+
+
+def _owner_shifts(problem: Problem, data: DemandData, first_index: int) -> list[CandidateShift]:
     grid, rules = problem.grid, problem.scenario.rules
     slot = grid.slot_minutes
     min_len = int(np.ceil(rules.min_shift_hours * 60 / slot))
@@ -54,9 +126,7 @@ def _client_shifts(problem: Problem, data: ClientData, first_index: int) -> list
 
     # Boundaries: local clock on the shift grid, or a change of need.
     boundary = np.zeros(n + 1, dtype=bool)
-    for t in range(n):
-        local = grid.local_time(t)
-        boundary[t] = (local.hour * 60 + local.minute) % step == 0
+    boundary[:n] = problem.minute_of_day % step == 0
     boundary[n] = True
     boundary[1:n] |= (count[1:] != count[:-1]) | (on_call[1:] != on_call[:-1])
     boundary[0] = True
@@ -65,6 +135,9 @@ def _client_shifts(problem: Problem, data: ClientData, first_index: int) -> list
     call_prefix = np.concatenate([[0], np.cumsum(on_call & (count > 0))])
     fraction = rules.on_call_work_fraction
     night_min_slots = rules.night_shift_min_hours * 60 / slot
+    policy = data.breaks
+    aligned = _aligned(problem)
+    active_all = ~(on_call & (count > 0))
 
     out: list[CandidateShift] = []
     for a, b in _stretches(count > 0):
@@ -76,22 +149,39 @@ def _client_shifts(problem: Problem, data: ClientData, first_index: int) -> list
                 on_call_minutes = int(call_prefix[e] - call_prefix[s]) * slot
                 minutes = (e - s) * slot
                 night_slots = int(night_prefix[e] - night_prefix[s])
+                plans = break_plans(active_all[s:e], s, policy, aligned)
+                if plans is None:
+                    continue  # no break fits: the shift would break the 5-hour rule
+                unpaid = policy.unpaid and bool(plans)
+                break_minutes = len(plans[0]) * policy.length_slots * slot if unpaid else 0
                 out.append(
                     CandidateShift(
                         index=first_index + len(out),
-                        client_id=data.client.id,
-                        unit_id=data.client.unit,
+                        owner=data.key,
+                        client_id=data.client_id,
+                        unit_id=data.unit,
                         start=s,
                         end=e,
                         minutes=minutes,
                         on_call_minutes=on_call_minutes,
-                        work_minutes=round(minutes - on_call_minutes * (1 - fraction)),
+                        work_minutes=round(
+                            minutes - break_minutes - on_call_minutes * (1 - fraction)
+                        ),
                         night_minutes=night_slots * slot,
                         is_night=night_slots >= night_min_slots,
                         is_weekend=bool(problem.weekend[s]),
+                        break_minutes=break_minutes,
+                        break_plans=tuple(plans) if unpaid else (),
+                        pauses=() if unpaid or not plans else plans[len(plans) // 2],
                     )
                 )
     return out
+
+
+def _aligned(problem: Problem) -> np.ndarray:
+    """Slots (and the end) on the local break grid: the half hour, or every slot if longer."""
+    step = max(BREAK_STEP_MINUTES, problem.grid.slot_minutes)
+    return np.append(problem.minute_of_day % step == 0, True)
 
 
 def _stretches(mask: np.ndarray) -> list[tuple[int, int]]:
@@ -99,3 +189,13 @@ def _stretches(mask: np.ndarray) -> list[tuple[int, int]]:
     padded = np.concatenate([[False], mask, [False]]).astype(np.int8)
     edges = np.flatnonzero(np.diff(padded))
     return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
+
+
+def break_slots(shift: CandidateShift, plan: int | None, policy: BreakPolicy
+                ) -> list[tuple[int, int, bool]]:
+    """(start, end, paid) of the breaks of one person on ``shift`` taking unpaid-break plan
+    ``plan`` (paid meal pauses when the shift has no unpaid plans)."""
+    length = policy.length_slots
+    if shift.break_plans:
+        return [(p, p + length, False) for p in shift.break_plans[plan or 0]]
+    return [(p, p + length, True) for p in shift.pauses]

@@ -12,6 +12,7 @@ import numpy as np
 
 from scheduler.domain.scenario import Client, Decision, Scenario, Staff
 from scheduler.domain.schedule import Schedule, Shift
+from scheduler.validator.groups import UnitProfile, stay_masks, unit_profiles
 from scheduler.validator.timeline import (
     Grid,
     clock,
@@ -84,7 +85,17 @@ class Context:
             for p in s.absences:
                 minutes += [p.start.hour * 60 + p.start.minute, p.end.hour * 60 + p.end.minute]
         minutes += [clock(self.rules.night_start), clock(self.rules.night_end)]
-        for start, end in self.spans:
+        for u in self.scenario.units:
+            for w in u.opening_hours:
+                minutes += [clock(w.start), clock(w.end)]
+            if u.density.night is not None:
+                minutes += [clock(u.density.night.start), clock(u.density.night.end)]
+        for b in self.scenario.bookings:
+            minutes += [b.start.hour * 60 + b.start.minute, b.end.hour * 60 + b.end.minute]
+        edges = list(self.spans)
+        edges += [(to_utc(b.start, self.tz), to_utc(b.end, self.tz))
+                  for s in self.shifts for b in s.breaks]
+        for start, end in edges:
             for t in (start, end):
                 minutes.append(int((t - self.h0).total_seconds() // 60))
         return max(1, reduce(gcd, (abs(m) for m in minutes)))
@@ -161,6 +172,26 @@ class Context:
         return out
 
     @cached_property
+    def units(self) -> dict[str, UnitProfile]:
+        """Group-unit demand owners by key ('unit:U3', 'unit:U3+U4' when co-located)."""
+        return unit_profiles(self.scenario, self.grid, self.tz)
+
+    @cached_property
+    def unit_owner(self) -> dict[str, str]:
+        """Group unit id → its demand owner's key."""
+        return {u.id: key for key, p in self.units.items() for u in p.units}
+
+    @cached_property
+    def stays(self) -> dict[str, np.ndarray]:
+        """Per client: samples of stays during which their assistance is not staffed."""
+        return stay_masks(self.scenario, self.grid, self.tz)
+
+    def owner_of(self, index: int) -> str | None:
+        """The demand owner a shift staffs: its client, or its group unit's owner key."""
+        s = self.shifts[index]
+        return s.client if s.client is not None else self.unit_owner.get(s.unit)
+
+    @cached_property
     def night(self) -> np.ndarray:
         return daily_mask(self.grid, self.rules.night_start, self.rules.night_end)
 
@@ -172,20 +203,55 @@ class Context:
 
     @cached_property
     def cover(self) -> dict[str, np.ndarray]:
-        """Per client: how many of its shifts cover each sample (double assistance counts 2)."""
+        """Per owner (client id, unit key): how many of its shifts cover each sample (double
+        assistance counts 2; staff on a break count: they are on shift)."""
         out = {c.id: np.zeros(self.grid.n, dtype=np.int16) for c in self.scenario.clients}
+        out.update({key: np.zeros(self.grid.n, dtype=np.int16) for key in self.units})
+        for i in range(len(self.shifts)):
+            owner = self.owner_of(i)
+            if owner in out:
+                out[owner][self.samples(i)] += 1
+        return out
+
+    @cached_property
+    def away(self) -> dict[str, np.ndarray]:
+        """Per unit owner: staff on an unpaid break at each sample."""
+        out = {key: np.zeros(self.grid.n, dtype=np.int16) for key in self.units}
         for i, s in enumerate(self.shifts):
-            if s.client in out:
-                out[s.client][self.samples(i)] += 1
+            owner = self.owner_of(i)
+            if owner not in out:
+                continue
+            for b in s.breaks:
+                if not b.paid:
+                    out[owner][self.grid.span(self.instant(b.start), self.instant(b.end))] += 1
+        return out
+
+    @cached_property
+    def unpaid_hours(self) -> list[float]:
+        """Per shift: hours of unpaid breaks inside it (they do not count as work)."""
+        out: list[float] = []
+        for i, s in enumerate(self.shifts):
+            start, end = self.spans[i]
+            total = 0.0
+            for b in s.breaks:
+                if not b.paid:
+                    a, z = max(start, self.instant(b.start)), min(end, self.instant(b.end))
+                    total += max(0.0, (z - a).total_seconds() / 3600)
+            out.append(total)
         return out
 
     @cached_property
     def jour_hours(self) -> list[float]:
-        """Per shift: the hours in which its client's need is sleeping jour."""
+        """Per shift: the hours in which its client's (or unit's) need is sleeping jour."""
         out: list[float] = []
         for i, s in enumerate(self.shifts):
-            profile = self.need.get(s.client) if s.client is not None else None
-            out.append(0.0 if profile is None else self.hours(profile.jour[self.samples(i)].sum()))
+            if s.client is not None:
+                profile = self.need.get(s.client)
+                jour = None if profile is None else profile.jour
+            else:
+                unit = self.units.get(self.unit_owner.get(s.unit, ""))
+                jour = None if unit is None else unit.jour
+            out.append(0.0 if jour is None else self.hours(jour[self.samples(i)].sum()))
         return out
 
     def elapsed_hours(self, index: int) -> float:

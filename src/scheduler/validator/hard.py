@@ -13,6 +13,7 @@ import numpy as np
 from scheduler.domain.scenario import Client, Decision, ReserveRule, Scenario
 from scheduler.domain.schedule import Schedule
 from scheduler.validator.context import Context
+from scheduler.validator.groups import accepted, units_of, works_in
 from scheduler.validator.report import Violation
 from scheduler.validator.timeline import (
     Grid,
@@ -58,28 +59,23 @@ def _shift_when(ctx: Context, i: int) -> str:
 @_audit
 def approved_assistant(ctx: Context) -> list[Violation]:
     out: list[Violation] = []
-    units = ctx.scenario.unit_by_id()
 
     def bad(i: int, detail: str) -> None:
         out.append(Violation("approved_assistant", _shift_who(ctx, i), _shift_when(ctx, i), detail))
 
     for i, s in enumerate(ctx.shifts):
+        if s.client is None:
+            continue  # a unit shift: unit_eligibility's business
         staff = ctx.staff.get(s.staff)
         if staff is None:
             bad(i, f"unknown staff id {s.staff!r}")
-        if s.client is None:
-            # A unit shift: no client to approve it, so at least the unit must be the staff's.
-            if s.unit not in units:
-                bad(i, f"unknown unit {s.unit!r}")
-            elif staff is not None and s.unit not in (staff.home_unit, *staff.also_units):
-                bad(i, f"{s.staff} does not belong to unit {s.unit}")
-            continue
         client = ctx.clients.get(s.client)
         if client is None:
             bad(i, f"unknown client id {s.client!r}")
             continue
-        if s.staff not in client.approved_staff:
-            bad(i, f"{s.staff} is not among {client.id}'s approved assistants")
+        if staff is not None and not accepted(client, staff, ctx.scenario):
+            bad(i, f"{s.staff} is not among {client.id}'s approved assistants (nor in a pool "
+                   "the client accepts)")
         if staff is not None:
             missing = sorted(set(client.required_competences) - set(staff.competences))
             if missing:
@@ -179,13 +175,26 @@ def shift_length(ctx: Context) -> list[Violation]:
 def staffing_cap(ctx: Context) -> list[Violation]:
     out: list[Violation] = []
     for i, s in enumerate(ctx.shifts):
-        if s.client is None:
+        if s.client is None and s.unit not in ctx.unit_owner:
             out.append(
                 Violation(
                     "staffing_cap",
                     _shift_who(ctx, i),
                     _shift_when(ctx, i),
-                    "a shift without a client: the scenario states no unit-level need to staff",
+                    "a shift without a client in a unit that is not a group unit: the scenario "
+                    "states no unit-level need to staff",
+                )
+            )
+    for key, unit in ctx.units.items():
+        cover = ctx.cover[key]
+        for a, b in runs(cover > unit.count, cover, unit.count):
+            out.append(
+                Violation(
+                    "staffing_cap",
+                    key.removeprefix("unit:"),
+                    fmt_interval(ctx.grid.instant(a), ctx.grid.instant(b), ctx.tz),
+                    f"{int(cover[a])} staff scheduled, the density rules ask for "
+                    f"{int(unit.count[a])}",
                 )
             )
     for c in ctx.scenario.clients:
@@ -406,14 +415,16 @@ def hour_caps(ctx: Context) -> list[Violation]:
             continue  # reported by approved_assistant; no contract to measure against
         presence = [0.0] * len(ctx.blocks)
         jour = [0.0] * len(ctx.blocks)
+        unpaid = [0.0] * len(ctx.blocks)
         for i in indices:
             b = ctx.block_of(i).index
             presence[b] += ctx.elapsed_hours(i)
             jour[b] += ctx.jour_hours[i]
+            unpaid[b] += ctx.unpaid_hours[i]
         overtime_total = 0.0
         for block in ctx.blocks:
             b, days = block.index, block.days
-            work = presence[b] - jour[b] + rules.on_call_work_fraction * jour[b]
+            work = presence[b] - unpaid[b] - jour[b] + rules.on_call_work_fraction * jour[b]
             full = rules.full_time_hours_per_week * days / 7
             overtime_total += max(0.0, work - full)
             when = fmt_interval(block.start, block.end, ctx.tz)
@@ -446,6 +457,127 @@ def hour_caps(ctx: Context) -> list[Violation]:
     return out
 
 
+# --- group units -------------------------------------------------------------------------------
+
+
+@_audit
+def unit_eligibility(ctx: Context) -> list[Violation]:
+    """A unit shift: known staff, allowed in the unit (home, also_units, pooled, co-located),
+    with the unit's required competences."""
+    out: list[Violation] = []
+    units = ctx.scenario.unit_by_id()
+    for i, s in enumerate(ctx.shifts):
+        if s.client is not None:
+            continue
+
+        def bad(detail: str, i: int = i) -> None:
+            out.append(Violation("unit_eligibility", _shift_who(ctx, i), _shift_when(ctx, i),
+                                 detail))
+
+        staff = ctx.staff.get(s.staff)
+        if s.unit not in units:
+            bad(f"unknown unit {s.unit!r}")
+            continue
+        if staff is None:
+            bad(f"unknown staff id {s.staff!r}")
+            continue
+        owner = ctx.units.get(ctx.unit_owner.get(s.unit, ""))
+        if s.unit not in units_of(staff, ctx.scenario) and (
+            owner is None or not works_in(owner, staff, ctx.scenario)
+        ):
+            bad(f"{s.staff} does not belong to unit {s.unit} (home {staff.home_unit}, "
+                "also_units, pooling, co-location)")
+            continue
+        group = owner.units if owner is not None else (units[s.unit],)
+        needed = {c for u in group for c in u.required_competences}
+        missing = sorted(needed - set(staff.competences))
+        if missing:
+            bad(f"{s.staff} lacks the unit's required competence(s): {', '.join(missing)}")
+    return out
+
+
+@_audit
+def double_staffing(ctx: Context) -> list[Violation]:
+    """No personal assistance for a client during a stay that does not mark it as needed."""
+    out: list[Violation] = []
+    for i, s in enumerate(ctx.shifts):
+        stays = ctx.stays.get(s.client) if s.client is not None else None
+        if stays is None:
+            continue
+        inside = stays[ctx.samples(i)]
+        if not inside.any():
+            continue
+        first = ctx.samples(i).start
+        for a, b in runs(inside):
+            out.append(Violation(
+                "double_staffing", _shift_who(ctx, i),
+                fmt_interval(ctx.grid.instant(first + a), ctx.grid.instant(first + b), ctx.tz),
+                f"{s.client} is booked into a group unit then (a double decision): the stay's "
+                "staff care for them, and the booking does not mark assistance as needed",
+            ))
+    return out
+
+
+@_audit
+def breaks(ctx: Context) -> list[Violation]:
+    """Breaks lie inside their shift and do not overlap; unpaid ones only where the unit allows
+    them (never in personal assistance: a paid meal pause there), each at least the configured
+    length; in units with unpaid breaks nobody works longer than ``after_hours`` in a row
+    (jour interrupts work); and while staff are on unpaid breaks the unit keeps its floor."""
+    out: list[Violation] = []
+    units = ctx.scenario.unit_by_id()
+    for i, s in enumerate(ctx.shifts):
+        start, end = ctx.spans[i]
+        owner = None if s.client is not None else ctx.units.get(ctx.unit_owner.get(s.unit, ""))
+        unit = units.get(s.unit) if owner is None else owner.units[0]
+        if s.client is not None:
+            client = ctx.clients.get(s.client)
+            unit = units.get(client.unit) if client is not None else None
+
+        def bad(detail: str, i: int = i) -> None:
+            out.append(Violation("breaks", _shift_who(ctx, i), _shift_when(ctx, i), detail))
+
+        spans = sorted((ctx.instant(b.start), ctx.instant(b.end), b.paid) for b in s.breaks)
+        for a, z, paid in spans:
+            if not (start <= a < z <= end):
+                bad(f"break {fmt_interval(a, z, ctx.tz)} is not inside the shift")
+            elif not paid:
+                if owner is None or not owner.unpaid:
+                    bad(f"unpaid break {fmt_interval(a, z, ctx.tz)} where staff cannot leave "
+                        "(personal assistance or a unit without breaks: a paid meal pause)")
+                elif unit is not None and (z - a).total_seconds() < (
+                        unit.breaks.length_minutes * 60 - 1e-6):
+                    bad(f"break {fmt_interval(a, z, ctx.tz)} is shorter than "
+                        f"{unit.breaks.length_minutes} min")
+        for (_, z0, _), (a1, _, _) in pairwise(spans):
+            if a1 < z0:
+                bad(f"breaks overlap at {fmt_instant(a1, ctx.tz)}")
+        if owner is None or not owner.unpaid or unit is None or end <= start:
+            continue
+        limit = unit.breaks.after_hours
+        work = ~owner.jour[ctx.samples(i)]
+        first = ctx.samples(i).start
+        for a, z, _ in spans:
+            part = ctx.grid.span(a, z)
+            work[max(part.start - first, 0): max(part.stop - first, 0)] = False
+        for a, b in runs(work):
+            if ctx.hours(b - a) > limit + EPS:
+                bad(f"{ctx.hours(b - a):.2f} h of work in a row from "
+                    f"{fmt_instant(ctx.grid.instant(first + a), ctx.tz)} without a break "
+                    f"(at most {limit:g} h)")
+    for key, unit in ctx.units.items():
+        present = ctx.cover[key] - ctx.away[key]
+        short = (ctx.away[key] > 0) & (present < unit.floor)
+        for a, b in runs(short, present, unit.floor):
+            out.append(Violation(
+                "breaks", key.removeprefix("unit:"),
+                fmt_interval(ctx.grid.instant(a), ctx.grid.instant(b), ctx.tz),
+                f"{int(present[a])} staff present while {int(ctx.away[key][a])} on a break; "
+                f"the unit keeps at least {int(unit.floor[a])} (staggered breaks)",
+            ))
+    return out
+
+
 AUDITS: dict[str, Audit] = {
     "approved_assistant": approved_assistant,
     "availability": availability,
@@ -456,4 +588,7 @@ AUDITS: dict[str, Audit] = {
     "daily_rest": daily_rest,
     "weekly_rest": weekly_rest,
     "hour_caps": hour_caps,
+    "unit_eligibility": unit_eligibility,
+    "double_staffing": double_staffing,
+    "breaks": breaks,
 }

@@ -11,6 +11,7 @@ import numpy as np
 from scheduler.domain.scenario import Client, EmploymentForm, Scenario, Staff
 from scheduler.domain.schedule import Schedule
 from scheduler.validator.context import Context
+from scheduler.validator.groups import serves, works_in
 from scheduler.validator.timeline import Grid, daily_mask, weekly_mask
 
 
@@ -30,11 +31,17 @@ def _penalty(fn: Callable[[Context], float]) -> PenaltyAudit:
 
 @_penalty
 def uncovered_need(ctx: Context) -> float:
-    """Person-hours of need (decisions or not) without an assistant."""
+    """Person-hours of need (decisions or not; not during a stay that suspends assistance) and
+    of group units' density demand without staff (staff on a break count as covering)."""
     total = 0
     for c in ctx.scenario.clients:
-        missing = ctx.need[c.id].count.astype(np.int32) - ctx.cover[c.id]
-        total += int(np.clip(missing, 0, None).sum())
+        count = ctx.need[c.id].count.astype(np.int32)
+        stays = ctx.stays.get(c.id)
+        if stays is not None:
+            count = np.where(stays, 0, count)
+        total += int(np.clip(count - ctx.cover[c.id], 0, None).sum())
+    for key, unit in ctx.units.items():
+        total += int(np.clip(unit.count - ctx.cover[key], 0, None).sum())
     return ctx.hours(total)
 
 
@@ -42,8 +49,9 @@ def uncovered_need(ctx: Context) -> float:
 
 
 def _work_minutes(ctx: Context, index: int) -> int:
-    """Active minutes plus the counted share of jour, rounded per shift to whole minutes."""
-    elapsed = ctx.elapsed_hours(index) * 60
+    """Active minutes (unpaid breaks off) plus the counted share of jour, rounded per shift to
+    whole minutes."""
+    elapsed = ctx.elapsed_hours(index) * 60 - ctx.unpaid_hours[index] * 60
     jour = ctx.jour_hours[index] * 60
     return round(elapsed - jour + ctx.rules.on_call_work_fraction * jour)
 
@@ -97,14 +105,23 @@ def continuity(ctx: Context) -> float:
 # --- fairness ---------------------------------------------------------------------------------
 
 
-def _eligible(client: Client, staff: Staff) -> bool:
-    return staff.id in client.approved_staff and set(client.required_competences) <= set(
-        staff.competences
-    )
+def _eligible(client: Client, scenario: Scenario, staff: Staff) -> bool:
+    return serves(client, staff, scenario)
+
+
+def _owners(ctx: Context) -> list[tuple[str, np.ndarray, Callable[[Staff], bool]]]:
+    """Every demand owner: (key, schedulable need per sample, who may staff it)."""
+    out: list[tuple[str, np.ndarray, Callable[[Staff], bool]]] = [
+        (c.id, ctx.need[c.id].schedulable, functools.partial(_eligible, c, ctx.scenario))
+        for c in ctx.scenario.clients
+    ]
+    out += [(key, unit.count, functools.partial(works_in, unit, scenario=ctx.scenario))
+            for key, unit in ctx.units.items()]
+    return out
 
 
 def _components(ctx: Context) -> dict[str, int]:
-    """Staff id → connected component of the client–eligible-staff graph (union–find)."""
+    """Staff id → connected component of the owner–eligible-staff graph (union–find)."""
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -114,11 +131,11 @@ def _components(ctx: Context) -> dict[str, int]:
             x = parent[x]
         return x
 
-    for c in ctx.scenario.clients:
-        find("c:" + c.id)
+    for key, _, may in _owners(ctx):
+        find("c:" + key)
         for s in ctx.scenario.staff:
-            if _eligible(c, s):
-                parent[find("s:" + s.id)] = find("c:" + c.id)
+            if may(s):
+                parent[find("s:" + s.id)] = find("c:" + key)
     roots: dict[str, int] = {}
     return {s.id: roots.setdefault(find("s:" + s.id), len(roots)) for s in ctx.scenario.staff}
 
@@ -156,12 +173,13 @@ def _spread(
     component = _components(ctx)
     days = ctx.scenario.horizon.days
     full = ctx.rules.full_time_hours_per_week
+    owners = _owners(ctx)
     rates: dict[int, list[int]] = {}
     for s in ctx.scenario.staff:
         regular = s.employment in (EmploymentForm.MONTHLY, EmploymentForm.PAN)
         if not regular or s.contract_hours_per_week <= 0:
             continue
-        if not any(client_has(c.id) and _eligible(c, s) for c in ctx.scenario.clients):
+        if not any(client_has(key) and may(s) for key, _, may in owners):
             continue
         available = _available_days(ctx, s)
         if available <= 0:
@@ -174,16 +192,14 @@ def _spread(
 
 @_penalty
 def fair_nights(ctx: Context) -> float:
-    has = {c.id: bool(np.any((ctx.need[c.id].schedulable > 0) & ctx.night))
-           for c in ctx.scenario.clients}
+    has = {key: bool(np.any((need > 0) & ctx.night)) for key, need, _ in _owners(ctx)}
     return _spread(ctx, has.__getitem__, functools.partial(_is_night_shift, ctx))
 
 
 @_penalty
 def fair_weekends(ctx: Context) -> float:
     weekend = ctx.grid.weekday >= 5
-    has = {c.id: bool(np.any((ctx.need[c.id].schedulable > 0) & weekend))
-           for c in ctx.scenario.clients}
+    has = {key: bool(np.any((need > 0) & weekend)) for key, need, _ in _owners(ctx)}
     return _spread(ctx, has.__getitem__, functools.partial(_is_weekend_shift, ctx))
 
 

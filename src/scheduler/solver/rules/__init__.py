@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from scheduler.solver.rules import (
+    breaks,
     budget,
     continuity,
     coverage,
@@ -13,7 +14,7 @@ from scheduler.solver.rules import (
 )
 from scheduler.solver.rules.base import Rule
 
-MODULES = (eligibility, coverage, budget, rest, working_hours, fairness, continuity)
+MODULES = (eligibility, coverage, breaks, budget, rest, working_hours, fairness, continuity)
 
 REGISTRY: tuple[Rule, ...] = tuple(rule for module in MODULES for rule in module.RULES)
 

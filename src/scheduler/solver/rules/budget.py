@@ -18,9 +18,10 @@ def add_decision_budget(ctx: ModelContext) -> list[Penalty]:
     slot = ctx.problem.slot_minutes
     by_client = defaultdict(list)
     for shift in ctx.live_shifts:
-        by_client[shift.client_id].append(shift)
+        if shift.client_id is not None:  # group units have no granted hours
+            by_client[shift.client_id].append(shift)
     for client_id, shifts in by_client.items():
-        budgets = ctx.problem.clients[client_id].budgets
+        budgets = ctx.problem.demands[client_id].budgets
         cuts = sorted({b.first_slot for b in budgets} | {b.end_slot for b in budgets})
         charged = defaultdict(list)  # decision id → expressions of minutes charged to it
         for a, b in itertools.pairwise(cuts):

@@ -1,5 +1,6 @@
 """Continuity: few different assistants per client (the client chooses who comes, and fewer
-faces mean better care). The raw penalty is the number of (client, assistant) pairs used."""
+faces mean better care). The raw penalty is the number of (client, assistant) pairs used; group
+units' shifts do not count (no one client is served)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ def add_continuity(ctx: ModelContext) -> list[Penalty]:
     pairs = defaultdict(list)
     shifts = ctx.shifts_by_index
     for (sid, index), var in ctx.x.items():
-        pairs[shifts[index].client_id, sid].append(var)
+        client_id = shifts[index].client_id
+        if client_id is not None:
+            pairs[client_id, sid].append(var)
     used = []
     for (cid, sid), variables in pairs.items():
         works_for = ctx.model.new_bool_var(f"works_for__{cid}__{sid}")

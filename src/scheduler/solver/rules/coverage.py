@@ -1,4 +1,6 @@
-"""Coverage: never more assistants than the client needs; uncovered need is a soft penalty.
+"""Coverage: never more staff than the owner needs (a client's need, a group unit's density);
+uncovered need is a soft penalty. Staff on an unpaid break still count as on shift here (the
+unit keeps its floor during breaks: ``rules.breaks``).
 
 Because staffing may never exceed need, uncovered need is exactly need − staffed time, a linear
 expression with no extra variables. The cap is checked at every shift start and every point where
@@ -15,11 +17,12 @@ from scheduler.solver.rules.base import Rule
 
 
 def add_staffing_cap(ctx: ModelContext) -> list[Penalty]:
-    by_client = defaultdict(list)
+    by_owner = defaultdict(list)
     for shift in ctx.live_shifts:
-        by_client[shift.client_id].append(shift)
-    for client_id, shifts in by_client.items():
-        count = ctx.problem.clients[client_id].demand.count
+        by_owner[shift.owner].append(shift)
+    for owner, shifts in by_owner.items():
+        data = ctx.problem.demands[owner]
+        count = data.demand.count
         shifts = sorted(shifts, key=lambda s: s.start)
         starts = [s.start for s in shifts]
         longest = max(s.end - s.start for s in shifts)
@@ -32,7 +35,7 @@ def add_staffing_cap(ctx: ModelContext) -> list[Penalty]:
             covering = [ctx.staffed[s.index] for s in shifts[lo:hi] if t < s.end]
             if len(covering) > 1 or (covering and count[t] < 1):
                 ctx.model.add(sum(covering) <= int(count[t])).with_name(
-                    f"staffing_cap__{client_id}__{t}"
+                    f"staffing_cap__{data.label}__{t}"
                 )
     return []
 
@@ -40,7 +43,7 @@ def add_staffing_cap(ctx: ModelContext) -> list[Penalty]:
 def add_uncovered(ctx: ModelContext) -> list[Penalty]:
     slot = ctx.problem.slot_minutes
     need_minutes = sum(
-        int(ctx.problem.clients[c].demand.count.sum()) * slot for c in ctx.client_ids
+        int(ctx.problem.demands[o].demand.count.sum()) * slot for o in ctx.owners
     )
     staffed = sum(ctx.staffed[s.index] * s.minutes for s in ctx.live_shifts)
     weight = ctx.problem.scenario.weights.uncovered
@@ -51,8 +54,9 @@ RULES = [
     Rule(
         id="staffing_cap",
         kind="hard",
-        title="No more assistants at once than the client needs",
-        source="Decisions (bemanna efter beslut); action plan: no time beyond granted",
+        title="No more staff at once than the client needs or the unit's density rules ask",
+        source="Decisions (bemanna efter beslut); action plan: no time beyond granted; "
+        "the units' staffing density",
         add=add_staffing_cap,
     ),
     Rule(

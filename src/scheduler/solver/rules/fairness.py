@@ -3,8 +3,8 @@
 Each member's count is scaled to a full-time, present-all-horizon equivalent:
     rate = shifts × (full-time hours / contract hours) × (horizon days / days not absent),
 stored as hundredths. The penalty is the spread (max − min rate) among the regular staff
-(monthly or PAN, with a contract) approved for a client who needs someone at night (resp. at
-weekends), per group of staff and clients that share work. The validator recomputes it.
+(monthly or PAN, with a contract) eligible for a client or group unit that needs someone at night
+(resp. at weekends), per group of staff and owners that share work. The validator recomputes it.
 """
 
 from __future__ import annotations
@@ -26,11 +26,11 @@ def rate_factor(full_time_hours: float, contract_hours: float, days: int,
 def _spread(ctx: ModelContext, kind: str, slot_mask: np.ndarray) -> LinearExprT:
     problem = ctx.problem
     needing = [
-        c for c in ctx.client_ids
-        if ((problem.clients[c].demand.count > 0) & problem.clients[c].decided)[slot_mask].any()
+        o for o in ctx.owners
+        if ((problem.demands[o].demand.count > 0) & problem.demands[o].decided)[slot_mask].any()
     ]
     group = sorted({
-        sid for c in needing for sid in problem.clients[c].eligible_staff
+        sid for o in needing for sid in problem.demands[o].eligible_staff
         if sid in ctx.staff_ids and problem.staff[sid].is_regular
         and problem.staff[sid].available_days > 0
     })
