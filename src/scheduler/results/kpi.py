@@ -19,7 +19,12 @@ from typing import Any
 import pandas as pd
 
 from scheduler.domain.budget import DecisionBudget, decision_budgets
-from scheduler.domain.demand import expand_need
+from scheduler.domain.groups import (
+    client_demand,
+    demand_groups,
+    double_decision_overlaps,
+    expand_unit_demand,
+)
 from scheduler.domain.scenario import Scenario, parse_clock
 from scheduler.domain.schedule import Schedule, Shift
 from scheduler.domain.timegrid import TimeGrid
@@ -55,6 +60,12 @@ STAFF_COLUMNS = [
     "shifts",
     "night_shifts",
     "weekend_shifts",
+    "unpaid_break_hours",
+    "outside_home_unit_hours",
+]
+
+DOUBLE_DECISION_COLUMNS = [
+    "client", "unit", "start", "end", "overlap_hours", "person_hours", "staffed",
 ]
 
 
@@ -63,6 +74,10 @@ class Kpis:
     decisions: pd.DataFrame  # one row per decision whose settlement period meets the horizon
     staff: pd.DataFrame  # one row per staff member (scenario order, then unknown ids)
     totals: dict[str, float] = field(default_factory=dict)
+    # One row per stay that overlaps the client's assistance need (double decisions).
+    double_decisions: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=DOUBLE_DECISION_COLUMNS)
+    )
 
 
 def hours_between(start: datetime, end: datetime) -> float:
@@ -84,10 +99,22 @@ def compute_kpis(scenario: Scenario, schedule: Schedule) -> Kpis:
     grid = TimeGrid.from_horizon(scenario.horizon)
     decisions = _decision_rows(scenario, schedule, grid)
     staff = _staff_rows(scenario, schedule, grid)
-    need = sum(expand_need(c, grid).person_slots for c in scenario.clients) * grid.slot_minutes / 60
+    # Need: clients' assistance (not during stays that suspend it) and group units' density.
+    slots = sum(client_demand(c, scenario, grid).person_slots for c in scenario.clients)
+    slots += sum(expand_unit_demand(g, scenario, grid).demand.person_slots
+                 for g in demand_groups(scenario))
+    need = slots * grid.slot_minutes / 60
     uncovered = float(sum(hours_between(u.start, u.end) * u.missing for u in schedule.uncovered))
     charged = float(decisions["scheduled_hours"].sum())
     client_hours = sum(hours_between(s.start, s.end) for s in schedule.shifts if s.client)
+    overlaps = pd.DataFrame(
+        [{"client": o.client, "unit": o.unit, "start": o.start.isoformat(),
+          "end": o.end.isoformat(), "overlap_hours": o.overlap_hours,
+          "person_hours": o.person_hours, "staffed": o.staffed}
+         for o in double_decision_overlaps(scenario)],
+        columns=DOUBLE_DECISION_COLUMNS,
+    )
+    pauses = sum(_break_hours(s, paid=True) for s in schedule.shifts)
     totals: dict[str, float] = {
         "need_person_hours": need,
         "scheduled_hours": float(staff["scheduled_hours"].sum()),
@@ -108,8 +135,27 @@ def compute_kpis(scenario: Scenario, schedule: Schedule) -> Kpis:
         "shifts": len(schedule.shifts),
         "night_shifts": int(staff["night_shifts"].sum()),
         "weekend_shifts": int(staff["weekend_shifts"].sum()),
+        # Group units, breaks, pooling and double decisions (issue 4).
+        "unit_shift_hours": sum(hours_between(s.start, s.end) for s in schedule.shifts
+                                if s.client is None),
+        "paid_hours": float(staff["scheduled_hours"].sum() - staff["unpaid_break_hours"].sum()),
+        # Unpaid breaks in group units: paid hours saved against paid pauses on duty.
+        "unpaid_break_hours": float(staff["unpaid_break_hours"].sum()),
+        "paid_meal_pause_hours": pauses,
+        "hours_outside_home_unit": float(staff["outside_home_unit_hours"].sum()),
+        "double_decision_overlap_hours": float(
+            overlaps.loc[~overlaps["staffed"].astype(bool), "overlap_hours"].sum()),
+        "double_decision_staffed_hours": float(
+            overlaps.loc[overlaps["staffed"].astype(bool), "overlap_hours"].sum()),
     }
-    return Kpis(decisions=decisions, staff=staff, totals=totals)
+    return Kpis(decisions=decisions, staff=staff, totals=totals, double_decisions=overlaps)
+
+
+def _break_hours(shift: Shift, *, paid: bool) -> float:
+    """Hours of the shift's breaks of one kind, clipped to the shift."""
+    start, end = _utc(shift.start), _utc(shift.end)
+    return sum(_overlap_hours(start, end, _utc(b.start), _utc(b.end))
+               for b in shift.breaks if b.paid == paid)
 
 
 # --- decisions ---------------------------------------------------------------------------------
@@ -201,13 +247,17 @@ def _staff_rows(scenario: Scenario, schedule: Schedule, grid: TimeGrid) -> pd.Da
         weekly = member.contract_hours_per_week if member else 0.0
         own = by_staff.get(sid, [])
         work_per_block = [0.0] * n_blocks
-        presence = on_call = 0.0
+        presence = on_call = unpaid_total = outside = 0.0
         nights = weekends = 0
         for s in own:
             hours = hours_between(s.start, s.end)
-            work = hours - s.on_call_hours * (1 - rules.on_call_work_fraction)
+            unpaid = _break_hours(s, paid=False)
+            work = hours - unpaid - s.on_call_hours * (1 - rules.on_call_work_fraction)
             presence += hours
             on_call += s.on_call_hours
+            unpaid_total += unpaid
+            if member is not None and s.unit != member.home_unit:
+                outside += hours
             local_start = s.start.astimezone(grid.zone)
             block = (local_start.date() - grid.start_date).days // block_days
             work_per_block[min(max(block, 0), n_blocks - 1)] += work
@@ -235,6 +285,8 @@ def _staff_rows(scenario: Scenario, schedule: Schedule, grid: TimeGrid) -> pd.Da
             "shifts": len(own),
             "night_shifts": nights,
             "weekend_shifts": weekends,
+            "unpaid_break_hours": unpaid_total,
+            "outside_home_unit_hours": outside,
         })
     return pd.DataFrame(rows, columns=STAFF_COLUMNS)
 
@@ -279,4 +331,5 @@ def kpis_to_dict(kpis: Kpis) -> dict[str, Any]:
         "decisions": _records(kpis.decisions),
         "staff": _records(kpis.staff),
         "totals": {k: _plain(v) for k, v in kpis.totals.items()},
+        "double_decisions": _records(kpis.double_decisions),
     }
