@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from scheduler.domain.demand import expand_need
-from scheduler.domain.scenario import Client, Decision, ReserveRule, Scenario
+from scheduler.domain.scenario import Client, Decision, DecisionKind, ReserveRule, Scenario
 from scheduler.domain.timegrid import TimeGrid
 
 
@@ -46,10 +46,15 @@ class DecisionBudget:
 
 
 def decision_budgets(scenario: Scenario, grid: TimeGrid) -> list[DecisionBudget]:
-    """One budget per decision whose settlement period meets the horizon."""
+    """One budget per decision whose settlement period meets the horizon. A short-term-stay
+    decision of a client whose stays are booked into a group unit pays for those stays, not for
+    the client's personal assistance, so it is no budget here (double decisions)."""
+    booked = {b.client for b in scenario.bookings}
     budgets = []
     for client in scenario.clients:
         for decision in client.decisions:
+            if decision.kind is DecisionKind.SHORT_TERM_STAY and client.id in booked:
+                continue
             budget = _budget(client, decision, grid)
             if budget is not None:
                 budgets.append(budget)

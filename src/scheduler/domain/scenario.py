@@ -673,7 +673,7 @@ class Scenario(Frozen):
                 continue
             if not unit.is_group:
                 errors.append(
-                    f"{where}.unit: {b.unit!r} is a {unit.kind.value} unit; bookings are for "
+                    f"{where}.unit: {b.unit!r} is of kind {unit.kind.value}; bookings are for "
                     "short-term stays, after-school supervision and leisure activities"
                 )
                 continue
@@ -716,8 +716,8 @@ class Scenario(Frozen):
                 if unit is None:
                     errors.append(f"co_location[{i}]: unknown unit {uid!r}")
                 elif not unit.is_group:
-                    errors.append(f"co_location[{i}]: unit {uid!r} is a {unit.kind.value} "
-                                  "unit; only group units share premises")
+                    errors.append(f"co_location[{i}]: unit {uid!r} is of kind "
+                                  f"{unit.kind.value}; only group units share premises")
                 elif uid in located:
                     errors.append(f"co_location[{i}]: unit {uid!r} is already co-located")
             located |= set(group)

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from scheduler.domain.scenario import Client, Decision, Scenario, Staff
+from scheduler.domain.scenario import Client, Decision, DecisionKind, Scenario, Staff
 from scheduler.domain.schedule import Schedule, Shift
 from scheduler.validator.groups import UnitProfile, stay_masks, unit_profiles
 from scheduler.validator.timeline import (
@@ -155,6 +155,13 @@ class Context:
             on_call = np.where(hit, ex_on_call > ex_awake, on_call)
         return count, on_call
 
+    def assistance_decisions(self, client: Client) -> list[Decision]:
+        """The decisions that pay for the client's assistance: a short-term-stay decision of a
+        client with booked stays pays for the stays (a double decision), not for assistance."""
+        booked = any(b.client == client.id for b in self.scenario.bookings)
+        return [d for d in client.decisions
+                if not (booked and d.kind == DecisionKind.SHORT_TERM_STAY)]
+
     def period_mask(self, decision: Decision, grid: Grid) -> np.ndarray:
         period = decision.settlement_period
         return (grid.ordinal >= period.start.toordinal()) & (grid.ordinal <= period.end.toordinal())
@@ -164,7 +171,7 @@ class Context:
         out: dict[str, NeedProfile] = {}
         for c in self.scenario.clients:
             count, on_call = self.need_on(c, self.grid)
-            active = {d.id: self.period_mask(d, self.grid) for d in c.decisions}
+            active = {d.id: self.period_mask(d, self.grid) for d in self.assistance_decisions(c)}
             in_decision = np.zeros(self.grid.n, dtype=bool)
             for mask in active.values():
                 in_decision |= mask

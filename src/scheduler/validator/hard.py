@@ -251,7 +251,7 @@ def available_hours(ctx: Context, client: Client, d: Decision) -> tuple[float, f
 def decision_budget(ctx: Context) -> list[Violation]:
     out: list[Violation] = []
     for c in ctx.scenario.clients:
-        decisions = [d for d in c.decisions if _meets_horizon(ctx, d)]
+        decisions = [d for d in ctx.assistance_decisions(c) if _meets_horizon(ctx, d)]
         if not decisions:
             continue
         profile = ctx.need[c.id]
