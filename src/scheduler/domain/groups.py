@@ -118,7 +118,8 @@ class UnitDemand:
     demand: Demand
     open: np.ndarray  # bool per slot: some unit of the group is open
     present: np.ndarray  # int per slot: clients present in the group's units
-    floor: np.ndarray  # int per slot: staff who stay while others take unpaid breaks
+    floor: np.ndarray  # int per slot: staff who stay while others take unpaid breaks (the
+    # break minimum, and every 1:1 client's own staff; never more than the demand)
 
 
 def expand_unit_demand(units: tuple[Unit, ...], scenario: Scenario, grid: TimeGrid
@@ -170,7 +171,8 @@ def expand_unit_demand(units: tuple[Unit, ...], scenario: Scenario, grid: TimeGr
         demand=Demand(count=count, on_call=on_call),
         open=is_open,
         present=present_all,
-        floor=np.minimum(break_min, count).astype(np.int16),
+        # 1:1 clients keep their own staff during others' breaks, and the minimum stays.
+        floor=np.minimum(np.maximum(break_min, one_to_one), count).astype(np.int16),
     )
 
 

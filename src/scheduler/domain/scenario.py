@@ -230,8 +230,9 @@ class DensityRules(Frozen):
 
 class BreakRules(Frozen):
     """Breaks (rast): nobody works more than ``after_hours`` in a row without one. Where the unit
-    allows it the break is unpaid time away from work, staggered so the unit keeps ``min_staff``;
-    elsewhere (personal assistance) a paid meal pause on duty is recorded instead."""
+    allows it the break is unpaid time away from work, staggered so the unit keeps ``min_staff``
+    and every 1:1 client's own staff (or all its demand, if lower); elsewhere (personal
+    assistance) a paid meal pause on duty is recorded instead."""
 
     allowed: bool | None = Field(
         default=None,

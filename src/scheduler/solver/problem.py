@@ -35,6 +35,8 @@ from scheduler.domain.scenario import (
 )
 from scheduler.domain.timegrid import TimeGrid
 
+MIN_STRETCH_MINUTES = 60  # a break neither right after arriving nor right before leaving
+
 
 @dataclass(frozen=True)
 class BreakPolicy:
@@ -44,6 +46,7 @@ class BreakPolicy:
     unpaid: bool
     after_slots: int  # the longest stretch of active work without a break
     length_slots: int
+    min_stretch_slots: int = 1  # the shortest stretch of work before or after a break
 
 
 @dataclass
@@ -155,6 +158,7 @@ def break_policy(unit: Unit, grid: TimeGrid, *, unpaid: bool) -> BreakPolicy:
         unpaid=unpaid,
         after_slots=int(unit.breaks.after_hours * 60 // slot),
         length_slots=unit.breaks.length_minutes // slot,
+        min_stretch_slots=max(1, -(-MIN_STRETCH_MINUTES // slot)),
     )
 
 

@@ -61,8 +61,9 @@ def generate_shifts(problem: Problem) -> list[CandidateShift]:
 def break_plans(active: np.ndarray, start: int, policy: BreakPolicy, aligned: np.ndarray
                 ) -> list[Plan] | None:
     """Break plans for the shift [start, start + len(active)): for every run of active work
-    longer than the limit, the fewest breaks that cut it into stretches within the limit (each
-    stretch at least one slot); plans of several runs are combined. ``aligned`` marks slots
+    longer than the limit, the fewest breaks that cut it into stretches within the limit, each
+    stretch at least ``policy.min_stretch_slots`` (no break just after arriving or just before
+    leaving) where that fits; plans of several runs are combined. ``aligned`` marks slots
     where a break may start. [] when no break is due; None when none fits."""
     limit, length = policy.after_slots, policy.length_slots
     if len(active) <= limit:
@@ -76,9 +77,11 @@ def break_plans(active: np.ndarray, start: int, policy: BreakPolicy, aligned: np
         while (k + 1) * limit + k * length < run:
             k += 1
         found: list[Plan] = []
-        _place(found, (), a, b, k, limit, length, start, aligned)
-        if not found:
-            _place(found, (), a, b, k, limit, length, start, np.ones_like(aligned))
+        tries = ((aligned, policy.min_stretch_slots), (aligned, 1), (np.ones_like(aligned), 1))
+        for where, least in tries:
+            _place(found, (), a, b, k, (least, limit), length, start, where)
+            if found:
+                break
         if not found:
             return None
         per_run.append(_spread(found, MAX_BREAK_PLANS))
@@ -90,19 +93,21 @@ def break_plans(active: np.ndarray, start: int, policy: BreakPolicy, aligned: np
     return _spread(plans, MAX_BREAK_PLANS)
 
 
-def _place(out: list[Plan], chosen: Plan, cursor: int, end: int, k: int, limit: int,
-           length: int, offset: int, aligned: np.ndarray) -> None:
-    """Depth-first: breaks left ``k``, work resumes at ``cursor`` (relative), run ends at end."""
+def _place(out: list[Plan], chosen: Plan, cursor: int, end: int, k: int,
+           stretch: tuple[int, int], length: int, offset: int, aligned: np.ndarray) -> None:
+    """Depth-first: breaks left ``k``, work resumes at ``cursor`` (relative), run ends at end;
+    every stretch of work between ``stretch`` = (least, limit) slots."""
+    least, limit = stretch
     if k == 0:
-        if 1 <= end - cursor <= limit:
+        if least <= end - cursor <= limit:
             out.append(chosen)
         return
-    for r in range(cursor + 1, min(cursor + limit, end - length - 1) + 1):
+    for r in range(cursor + least, min(cursor + limit, end - length - least) + 1):
         rest = end - (r + length)
         if rest > k * limit + (k - 1) * length:
             continue  # too early: what is left cannot be cut small enough
         if aligned[offset + r]:
-            _place(out, (*chosen, offset + r), r + length, end, k - 1, limit, length, offset,
+            _place(out, (*chosen, offset + r), r + length, end, k - 1, stretch, length, offset,
                    aligned)
 
 

@@ -152,7 +152,7 @@ def unit_profiles(scenario: Scenario, grid: Grid, tz: ZoneInfo) -> dict[str, Uni
             units=group,
             count=count,
             on_call=(day_need == 0) & (night_need > 0) & ~awake_at_night,
-            floor=np.minimum(stay_floor, count),
+            floor=np.minimum(np.maximum(stay_floor, ones), count),
             unpaid=all(unpaid_breaks(u) for u in group),
         )
     return out
