@@ -26,7 +26,7 @@ from rich.text import Text
 
 from scheduler import __version__
 from scheduler.api.cli import keys_app, serve  # API modules load only when run
-from scheduler.domain.demand import expand_need
+from scheduler.domain.groups import client_demand, demand_groups, expand_unit_demand
 from scheduler.domain.loader import InputError, describe_errors, load_scenario, load_schedule
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule
@@ -90,8 +90,11 @@ def _validator() -> tuple[Callable[..., Any], Callable[[Any], str]] | None:
 
 
 def _need_hours(scenario: Scenario) -> float:
+    """Clients' assistance need (not during stays that suspend it) and group units' density."""
     grid = TimeGrid.from_horizon(scenario.horizon)
-    slots = sum(expand_need(c, grid).person_slots for c in scenario.clients)
+    slots = sum(client_demand(c, scenario, grid).person_slots for c in scenario.clients)
+    slots += sum(expand_unit_demand(g, scenario, grid).demand.person_slots
+                 for g in demand_groups(scenario))
     return slots * grid.slot_minutes / 60
 
 

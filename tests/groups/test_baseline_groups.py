@@ -36,6 +36,6 @@ def test_greedy_plans_the_unit_with_breaks_and_jour(greedy_checked):
 def test_neighbourhood_search_improves_the_greedy_unit_schedule(solve_checked, greedy_checked):
     sc = scenario(full_model_max_assignments=0)  # force large-neighbourhood search
     greedy = greedy_checked(sc)
-    schedule = solve_checked(sc, time_limit=3)
+    schedule = solve_checked(sc, time_limit=2)
     assert schedule.solve.best_bound is not None
     assert schedule.solve.objective <= greedy.solve.objective + 1e-6

@@ -59,7 +59,7 @@ def test_overlap_is_reported_per_client():
 
 def test_the_stay_is_not_staffed_twice(solve_checked):
     scenario = build(double_decision())
-    schedule = solve_checked(scenario)
+    schedule = solve_checked(scenario, time_limit=2)
     start, end = local(STAY[0]), local(STAY[1])
     assistance = [s for s in schedule.shifts if s.client == "C1"]
     assert assistance and all(s.end <= start or s.start >= end for s in assistance)
@@ -74,15 +74,15 @@ def test_the_stay_is_not_staffed_twice(solve_checked):
 
 def test_marked_as_needed_both_are_staffed(solve_checked):
     scenario = build(double_decision(needed=True))
-    schedule = solve_checked(scenario)
+    schedule = solve_checked(scenario, time_limit=2)
     start, end = local(STAY[0]), local(STAY[1])
     assert any(s.client == "C1" and s.start < end and start < s.end for s in schedule.shifts)
     assert compute_kpis(scenario, schedule).totals["double_decision_staffed_hours"] == 19
 
 
-def test_an_assistant_sent_during_the_stay_is_double_staffing(solve_checked):
+def test_an_assistant_sent_during_the_stay_is_double_staffing(greedy_checked):
     scenario = build(double_decision())
-    schedule = solve_checked(scenario)
+    schedule = greedy_checked(scenario)
     sent = schedule.shifts[0].model_copy(update={
         "staff": "A1", "client": "C1", "unit": "G", "start": local("2027-03-02T16:00"),
         "end": local("2027-03-02T20:00"), "hours": 4.0, "on_call_hours": 0.0, "breaks": []})

@@ -4,17 +4,13 @@ client within its own staff's contract and overtime caps, group 2 has 80 h to sp
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 from group_builders import build, staff
 
-from scheduler.domain.loader import load_scenario
 from scheduler.results.kpi import compute_kpis
 from scheduler.solver.problem import compile_problem
-
-SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
 
 def groups(*, pooled: bool) -> dict[str, Any]:
@@ -65,10 +61,3 @@ def test_pooled_groups_need_less_overtime_than_apart(solve_checked):
     assert pooled["hours_outside_home_unit"] > 0
     assert pooled["overtime_hours"] < apart["overtime_hours"]
 
-
-def test_example_files_are_twins_apart_from_pooling():
-    pooled = load_scenario(SCENARIOS / "pooled_groups.yaml")
-    apart = load_scenario(SCENARIOS / "pooled_groups_apart.yaml")
-    assert pooled.pooling and not apart.pooling
-    strip = {"pooling", "name", "description"}
-    assert pooled.model_dump(exclude=strip) == apart.model_dump(exclude=strip)
