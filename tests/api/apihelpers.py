@@ -4,13 +4,15 @@ settings for a test server, and a client wrapper with a key per role."""
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
 
-from scheduler.api import Settings
+from scheduler.api import Settings, create_app
 from scheduler.api.db import Role
 from scheduler.api.examples import example_scenario
 from scheduler.api.security import create_key
@@ -82,3 +84,19 @@ def make_settings(tmp: Path, **overrides: Any) -> Settings:
     }
     values.update(overrides)
     return Settings(**values)
+
+
+@contextmanager
+def running_api(settings: Settings) -> Iterator[Api]:
+    """A running app (worker processes included) and a key per role."""
+    app = create_app(settings)
+    with TestClient(app) as client:
+        with app.state.sessions() as session:
+            keys = {
+                "coordinator": create_key(session, Role.COORDINATOR, []),
+                "system": create_key(session, Role.SYSTEM, []),
+                "u1": create_key(session, Role.UNIT_MANAGER, ["U1"]),
+                "u2": create_key(session, Role.UNIT_MANAGER, ["U2"]),
+            }
+        yield Api(client, app, bearer(keys["coordinator"].token), bearer(keys["system"].token),
+                  bearer(keys["u1"].token), bearer(keys["u2"].token))

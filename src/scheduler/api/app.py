@@ -23,7 +23,7 @@ DESCRIPTION = """\
 Proposes staff schedules for LSS personal assistance. Solves run as **jobs** in worker
 processes: submit (202 + job id), poll the status (best objective, bound and gap so far),
 fetch the result (schedule, KPIs, penalty breakdown, independent validation), or cancel
-(the solve stops; the job keeps the greedy baseline's schedule).
+(the solve stops; the job keeps the best schedule found so far).
 
 Every endpoint except `/health` needs `Authorization: Bearer <key>`; keys come from
 `scheduler keys create --role coordinator|unit_manager|system --units U1,U2`. A unit

@@ -5,9 +5,15 @@ worker (a conditional UPDATE, so it is claimed once), ``running`` while a worker
 then ``succeeded``, ``failed`` or ``cancelled``. Progress, results and errors come back over
 the worker's pipe and are written by the dispatcher thread only.
 
-Cancelling a running job kills its worker process (the engine has no stop hook yet, see
-``worker``) and has a fresh worker plan the scenario greedily, so the job still ends with a
-complete, valid schedule (status ``greedy``) in a second or two.
+Cancelling a running job sets its worker's cancel event (see ``worker``): the engine stops
+at its next poll and the worker replies as for any solve, with the best schedule found so far,
+KPIs and the validator's verdict; the job is ``cancelled`` and ``interrupted`` and keeps that
+schedule (status as the engine reports it, e.g. ``feasible``). If the solve ended on its own
+before it saw the signal, the job simply ``succeeded``. If no reply comes within
+``cancel_grace_seconds`` (a CP-SAT part that finds no new solution only polls the signal when
+its time share ends), the worker is killed and a fresh one plans the scenario greedily, so the
+job still ends with a complete, valid schedule (status ``greedy``); should that also take
+longer than the grace period, the job is cancelled without a schedule, with the reason.
 
 A job is never lost: at start-up a job still marked ``running`` was interrupted by a stop of
 the server (a crash or a kill), and is marked ``failed`` with that reason; ``queued`` jobs
@@ -25,6 +31,7 @@ import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
+from multiprocessing.synchronize import Event
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -51,10 +58,12 @@ class QueueFull(Exception):
 class _Worker:
     process: BaseProcess
     conn: Connection
+    cancel: Event  # set: the running solve stops and replies with its best schedule so far
     job_id: str | None = None
     started: float = 0.0
     deadline: float = 0.0
-    cancel_since: float | None = None  # set when the solve was killed for a cancel
+    cancel_since: float | None = None  # set when the job's cancel was signalled
+    greedy_fallback: bool = False  # the solve did not stop in time: a fresh worker plans greedily
 
 
 class JobRunner:
@@ -102,6 +111,7 @@ class JobRunner:
         for worker in self._workers:
             if worker.job_id is not None:
                 self._finish(worker.job_id, JobState.FAILED, error=STOPPED_AT_SHUTDOWN)
+                worker.cancel.set()  # end the solve early, so the process can exit in order
             with contextlib.suppress(OSError):
                 worker.conn.send(None)
         deadline = time.monotonic() + 2
@@ -134,11 +144,12 @@ class JobRunner:
 
     def _spawn(self) -> _Worker:
         parent, child = self._ctx.Pipe()
-        process = self._ctx.Process(target=worker_main, args=(child,),
+        cancel = self._ctx.Event()
+        process = self._ctx.Process(target=worker_main, args=(child, cancel),
                                     name="scheduler-solve-worker", daemon=True)
         process.start()
         child.close()
-        return _Worker(process, parent)
+        return _Worker(process, parent, cancel)
 
     def _loop(self) -> None:
         while not self._stopping.is_set():
@@ -183,8 +194,12 @@ class JobRunner:
         if kind == "progress":
             self._progress(job_id, message[2])
         elif kind == "done":
-            _, _, schedule, validation = message
-            self._store_result(job_id, schedule, validation, worker.cancel_since is not None)
+            _, _, schedule, validation, stopped = message
+            # ``stopped``: the engine saw the cancel and returned its best schedule so far;
+            # the greedy fallback's schedule stands in for a solve that did not stop in time.
+            self._store_result(job_id, schedule, validation,
+                               interrupted=bool(stopped) or worker.greedy_fallback,
+                               from_search=not worker.greedy_fallback)
             self._release(worker)
         elif kind == "error":
             cancelled = worker.cancel_since is not None
@@ -195,6 +210,7 @@ class JobRunner:
     def _release(self, worker: _Worker) -> None:
         worker.job_id = None
         worker.cancel_since = None
+        worker.greedy_fallback = False
 
     def _progress(self, job_id: str, p: dict[str, Any]) -> None:
         with self.sessions() as session:
@@ -207,7 +223,7 @@ class JobRunner:
             session.commit()
 
     def _store_result(self, job_id: str, schedule: dict[str, Any], validation: dict[str, Any],
-                      interrupted: bool) -> None:
+                      *, interrupted: bool, from_search: bool) -> None:
         info = schedule.get("solve", {})
         with self.sessions() as session:
             job = session.get(JobRow, job_id)
@@ -218,7 +234,7 @@ class JobRunner:
             job.interrupted = interrupted
             job.finished_at = utcnow()
             job.solver_status = info.get("status")
-            if not interrupted:  # a cancelled job keeps the search's last progress figures
+            if from_search:  # after a greedy fallback, the search's last figures stay
                 job.objective = info.get("objective")
                 job.bound = info.get("best_bound")
                 job.progress_seconds = info.get("wall_seconds")
@@ -250,20 +266,27 @@ class JobRunner:
         worker.conn.close()
         fresh = self._spawn()
         fresh.job_id, fresh.deadline = worker.job_id, worker.deadline
-        fresh.cancel_since = worker.cancel_since
+        fresh.cancel_since, fresh.greedy_fallback = worker.cancel_since, worker.greedy_fallback
         self._workers[index] = fresh
         return fresh
 
     def _kill(self, index: int, worker: _Worker, reason: str) -> None:
         self._worker_lost(self._replace(index, worker), reason)
 
-    def _cancel_running(self, index: int, worker: _Worker) -> None:
-        """Stop the solve now; a fresh worker plans greedily so the job keeps a schedule."""
+    def _cancel_running(self, worker: _Worker) -> None:
+        """Signal the solve to stop; its reply (the best schedule so far) is awaited as usual."""
+        worker.cancel_since = time.monotonic()
+        worker.deadline = worker.cancel_since + self.settings.cancel_grace_seconds
+        worker.cancel.set()
+
+    def _fall_back_to_greedy(self, index: int, worker: _Worker) -> None:
+        """The solve did not stop in time: kill it; a fresh worker plans greedily so the job
+        keeps a complete, valid schedule."""
         with self.sessions() as session:
             job = session.get(JobRow, worker.job_id)
             document = job.scenario.document if job is not None else None
-        worker.cancel_since = time.monotonic()
-        worker.deadline = worker.cancel_since + self.settings.cancel_grace_seconds
+        worker.greedy_fallback = True
+        worker.deadline = time.monotonic() + self.settings.cancel_grace_seconds
         fresh = self._replace(index, worker)
         if document is None:
             self._release(fresh)
@@ -283,11 +306,18 @@ class JobRunner:
         for index, worker in enumerate(list(self._workers)):
             if worker.job_id is None:
                 continue
+            grace = self.settings.cancel_grace_seconds
             if worker.job_id in wanted and worker.cancel_since is None:
-                self._cancel_running(index, worker)
-            elif now > worker.deadline:
-                reason = ("planning the greedy schedule after the cancel took longer than "
-                          f"{self.settings.cancel_grace_seconds:g} s"
+                self._cancel_running(worker)
+            elif now <= worker.deadline:
+                continue
+            elif worker.cancel_since is not None and not worker.greedy_fallback:
+                log.warning("job %s did not stop within %g s of its cancel; planning it "
+                            "greedily instead", worker.job_id, grace)
+                self._fall_back_to_greedy(index, worker)
+            else:
+                reason = (f"the solve did not stop within {grace:g} s of the cancel, and the "
+                          f"greedy schedule in its place took longer than {grace:g} s too"
                           if worker.cancel_since is not None else
                           f"the solve ran more than {self.settings.job_timeout_slack_seconds:g} s "
                           "past its time limit and was stopped")
@@ -301,6 +331,7 @@ class JobRunner:
             if claimed is None:
                 return
             job_id, document, options = claimed
+            worker.cancel.clear()  # a cancel of the worker's previous job must not stop this one
             worker.job_id = job_id
             worker.started = time.monotonic()
             worker.deadline = (worker.started + options["time_limit_seconds"]

@@ -80,7 +80,7 @@ class JobCreate(_Model):
 class JobStatePublic(StrEnum):
     QUEUED = "queued"
     RUNNING = "running"
-    CANCELLING = "cancelling"  # running, cancel requested, the greedy schedule on its way
+    CANCELLING = "cancelling"  # running, cancel requested, the search is stopping
     SUCCEEDED = "succeeded"
     FAILED = "failed"
     CANCELLED = "cancelled"
@@ -118,7 +118,8 @@ class JobPublic(_Model):
     progress: JobProgress
     solver_status: str | None
     interrupted: bool = Field(
-        description="The search was stopped by a cancel; the result is the greedy schedule."
+        description="The search was stopped by a cancel; the result is the best schedule "
+        "it had found (or, if it did not stop in time, the greedy baseline's)."
     )
     result_available: bool
     error: str | None
@@ -155,8 +156,10 @@ class ResultPublic(_Model):
 class CancelResult(_Model):
     job: JobPublic
     result: ResultPublic | None = Field(
-        description="For a solve stopped while running: the greedy baseline's schedule "
-        "(solve.status 'greedy'); none for a job cancelled before it started."
+        description="For a solve stopped while running: the best schedule found so far "
+        "(complete and validated; only if the search did not stop within the grace period, "
+        "the greedy baseline's, solve.status 'greedy'); none for a job cancelled before it "
+        "started."
     )
 
 

@@ -42,8 +42,9 @@ class Settings(BaseSettings):
     )
     cancel_grace_seconds: float = Field(
         default=15, gt=0,
-        description="How long the greedy schedule a cancelled job keeps may take; after that "
-        "the job is cancelled without a schedule.",
+        description="How long a cancelled solve may take to stop and reply with its best "
+        "schedule so far; after that its worker is killed and the job gets the greedy "
+        "schedule, which may take as long again before the job is cancelled without one.",
     )
     job_timeout_slack_seconds: float = Field(
         default=120, gt=0,

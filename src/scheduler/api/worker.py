@@ -2,13 +2,18 @@
 
 Messages from the server: ``("solve" | "greedy", job_id, scenario_json, options)`` or ``None``
 (stop). Messages to the server: ``("progress", job_id, {...})``, ``("done", job_id,
-schedule_json, validation_json)`` and ``("error", job_id, message)``.
+schedule_json, validation_json, stopped)`` and ``("error", job_id, message)``.
 
-Cancelling: the engine has no stop hook yet, and interrupting CP-SAT from outside (SIGINT) is
-not safe since the engine runs several solves per job whose results it relies on (hint and
-exact re-evaluation, neighbourhood moves). So the server kills the process that is solving and
-asks a fresh one for the greedy baseline (``"greedy"``: a complete, valid schedule in well
-under a second), which the cancelled job keeps; its status says ``greedy``.
+Cancelling: each worker is given a ``multiprocessing.Event`` by the server when it is spawned.
+The server sets it to cancel the running solve (and clears it before it hands out the next
+job); the engine polls it (``solve(..., stop=...)``) between neighbourhood-search moves, at each
+CP-SAT solution and before each part, and then returns the best schedule found so far: complete
+and valid, since the search starts from the greedy schedule and only improves on it. The worker
+adds KPIs and the validator's verdict as for any solve and replies ``"done"`` with ``stopped``
+true when the engine saw the signal (false: the solve ended on its own before the cancel
+reached it). Only if no reply comes within the server's grace period (a CP-SAT part that finds
+no new solution polls the signal only when its time share ends) is the process killed and a
+fresh one asked for the greedy baseline (``"greedy"``).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import threading
 import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
+from multiprocessing.synchronize import Event
 from typing import Any
 
 PROGRESS_EVERY_SECONDS = 0.25
@@ -48,8 +54,10 @@ def _validation_summary(report: Any) -> dict[str, Any]:
 
 
 def run_job(kind: str, scenario_json: dict[str, Any], options: dict[str, Any],
-            send_progress: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Solve (or plan greedily), add KPIs, check independently; JSON-ready results."""
+            send_progress: Any, stop: Callable[[], bool] | None = None
+            ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Solve (or plan greedily), add KPIs, check independently; JSON-ready results. ``stop``
+    goes to the engine: once it answers True the solve returns its best schedule so far."""
     from scheduler.domain.scenario import Scenario
     from scheduler.results.kpi import compute_kpis, kpis_to_dict
     from scheduler.validator import check_schedule
@@ -64,7 +72,7 @@ def run_job(kind: str, scenario_json: dict[str, Any], options: dict[str, Any],
 
         schedule = solve(scenario, time_limit=options["time_limit_seconds"],
                          workers=options["workers"], seed=options["seed"],
-                         progress=send_progress)
+                         progress=send_progress, stop=stop)
     schedule = schedule.model_copy(update={"kpis": kpis_to_dict(compute_kpis(scenario, schedule))})
     report = check_schedule(scenario, schedule)
     return schedule.model_dump(mode="json"), _validation_summary(report)
@@ -92,8 +100,23 @@ class _ProgressSender:
             }))
 
 
-def worker_main(conn: Connection) -> None:
-    """Process entry point: serve jobs until told to stop or the server goes away."""
+class _StopSignal:
+    """The engine's ``stop`` hook for one job: the worker's cancel event, and whether the
+    engine has seen it set (then the schedule it returns is the best found so far)."""
+
+    def __init__(self, cancel: Event):
+        self.cancel = cancel
+        self.seen = False
+
+    def __call__(self) -> bool:
+        if self.cancel.is_set():
+            self.seen = True
+        return self.seen
+
+
+def worker_main(conn: Connection, cancel: Event) -> None:
+    """Process entry point: serve jobs until told to stop or the server goes away. ``cancel``
+    is set by the server to stop the running solve early (cleared by it between jobs)."""
     # Own process group: a ^C in the server's terminal reaches the server, which then stops
     # the workers in order, instead of killing solves mid-write.
     if hasattr(os, "setpgrp"):
@@ -117,10 +140,11 @@ def worker_main(conn: Connection) -> None:
         if message is None:
             return
         kind, job_id, scenario_json, options = message
+        stop = _StopSignal(cancel)
         try:
             schedule, validation = run_job(kind, scenario_json, options,
-                                           _ProgressSender(job_id, send))
-            reply: tuple[Any, ...] = ("done", job_id, schedule, validation)
+                                           _ProgressSender(job_id, send), stop)
+            reply: tuple[Any, ...] = ("done", job_id, schedule, validation, stop.seen)
         except Exception as exc:  # the job's failure, with its reason; the worker lives on
             reply = ("error", job_id, f"{type(exc).__name__}: {exc}"[:2000])
         try:

@@ -196,7 +196,7 @@ def result(job_id: str, principal: PrincipalDep, session: SessionDep) -> ResultP
 @router.post("/{job_id}/cancel", response_model=CancelResult,
              responses={202: {"model": CancelResult, "description": "Still stopping; poll."},
                         404: {"model": Problem}, 409: {"model": Problem}},
-             summary="Cancel a job; a running solve stops and the job keeps a greedy schedule")
+             summary="Cancel a job; a running solve stops and keeps its best schedule so far")
 def cancel(job_id: str, principal: PrincipalDep, session: SessionDep, settings: SettingsDep,
            runner: RunnerDep) -> Any:
     job = _visible_job(session, principal, job_id)
