@@ -8,6 +8,7 @@ size; time a component leaves unused passes on.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -347,7 +348,20 @@ def _solve_part(built: BuiltModel, seconds: float, workers: int, seed: int, log:
     solver.parameters.log_search_progress = log
     # Probing in presolve costs tens of seconds on month-long models and finds little here.
     solver.parameters.cp_model_probing_level = 0
-    code = solver.solve(built.model, monitor)
+    done = threading.Event()
+    if monitor.stop is not None:
+        # A model that finds no new solution never calls back: watch the stop signal apart.
+        def watch() -> None:
+            while not done.wait(0.2):
+                if monitor.stop():
+                    solver.stop_search()
+                    return
+
+        threading.Thread(target=watch, daemon=True).start()
+    try:
+        code = solver.solve(built.model, monitor)
+    finally:
+        done.set()
     status = _STATUS.get(code, "unknown")
     ctx = built.ctx
     found = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
