@@ -65,7 +65,8 @@ class SolveInfo(_Out):
     seed: int
     components: int = 1
     components_without_solution: int = Field(
-        default=0, description="Parts where no schedule was found in time: nobody is assigned."
+        default=0, description="Parts with no schedule in time and no start schedule: nobody "
+        "is assigned there."
     )
     variables: int = 0
     engine: str = "cp-sat"

@@ -105,7 +105,7 @@ class _Outcome:
     shifts: dict[int, CandidateShift]
     best_solution_seconds: float | None = None
     plan_counts: dict[int, list[int]] = field(default_factory=dict)  # unpaid-break plans
-    fallback: bool = False  # no schedule found in time: the hint, or nobody assigned
+    fallback: bool = False  # no schedule at all in time: nobody assigned in this part
 
 
 class _Monitor(cp_model.CpSolverSolutionCallback):
@@ -201,7 +201,9 @@ def solve(
         share = max(0.1, share - (time.perf_counter() - started - elapsed))
         outcome = _solve_part(built, share, workers, seed, log, monitor)
         if outcome.assigned is None:  # no schedule found in time
-            outcome.assigned, outcome.fallback = fallback, True
+            # The start schedule (valid, evaluated above) stands; without one, nobody works.
+            outcome.assigned, outcome.fallback = fallback, not fallback
+            outcome.status = "feasible" if fallback else "unknown"
         # Report the schedule's exact penalties (the incumbent's slack variables need not be
         # at their minimum when the search stops early).
         exact = _evaluate(problem, part, outcome.assigned, workers, seed)
