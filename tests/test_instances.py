@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from scheduler.domain.groups import double_decision_overlaps
 from scheduler.domain.loader import load_scenario
-from scheduler.domain.scenario import DecisionKind, EmploymentForm, Scenario
+from scheduler.domain.scenario import DecisionKind, EmploymentForm, Scenario, UnitKind
 from scheduler.instances import SIZES, generate, scenario_yaml, summary, week_hours, write_scenario
 
 
@@ -17,13 +18,20 @@ def scenarios() -> dict[str, Scenario]:
     return {size: generate(size, seed=0) for size in SIZES}
 
 
+def _assistance(scenario: Scenario) -> list:
+    """The assistance cases (not the children and pupils booked into group units)."""
+    return [c for c in scenario.clients if c.need.weekly]
+
+
 def _granted_per_case(scenario: Scenario) -> list[float]:
-    """Granted hours per week of each case at the horizon's start (decisions side by side add)."""
+    """Granted hours per week of each assistance case at the horizon's start (decisions side by
+    side add; a stay decision beside assistance grants no assistance hours)."""
     start = scenario.horizon.start
     return [
         sum(d.granted_hours_per_week for d in c.decisions
-            if d.settlement_period.start <= start <= d.settlement_period.end)
-        for c in scenario.clients
+            if d.settlement_period.start <= start <= d.settlement_period.end
+            and d.kind is not DecisionKind.SHORT_TERM_STAY)
+        for c in _assistance(scenario)
     ]
 
 
@@ -62,22 +70,43 @@ def test_committed_unit_example_is_current() -> None:
 
 
 @pytest.mark.parametrize(
-    ("size", "clients", "staff", "units"),
+    ("size", "clients", "staff", "units", "group_units"),
     [
-        ("tiny", (1, 1), (4, 4), 1),
-        ("S", (1, 1), (7, 9), 1),
-        ("M", (10, 14), (40, 60), 1),
-        ("L", (60, 70), (210, 290), 8),
-        ("XL", (120, 140), (420, 580), 16),
+        ("tiny", (1, 1), (4, 4), 1, 0),
+        ("S", (1, 1), (7, 9), 1, 0),
+        ("M", (10, 14), (40, 60), 1, 0),
+        ("L", (60, 70), (230, 330), 8, 4),
+        ("XL", (120, 140), (460, 660), 16, 8),
     ],
 )
 def test_sizes(size: str, clients: tuple[int, int], staff: tuple[int, int], units: int,
-               scenarios: dict[str, Scenario]) -> None:
+               group_units: int, scenarios: dict[str, Scenario]) -> None:
     for seed in (0, 1):
         scenario = scenarios[size] if seed == 0 else generate(size, seed=seed)
-        assert len(scenario.units) == units
-        assert clients[0] <= len(scenario.clients) <= clients[1]
+        assert len(scenario.units) == units + group_units
+        assert sum(u.is_group for u in scenario.units) == group_units
+        assert clients[0] <= len(_assistance(scenario)) <= clients[1]
         assert staff[0] <= len(scenario.staff) <= staff[1]
+
+
+@pytest.mark.parametrize(("size", "copies"), [("L", 1), ("XL", 2)])
+def test_group_units_and_double_decisions(size: str, copies: int,
+                                          scenarios: dict[str, Scenario]) -> None:
+    """Three KTV homes and an after-school supervision per department, with bookings and their
+    own staff; five clients with a double decision (a stay beside personal assistance)."""
+    scenario = scenarios[size]
+    kinds = [u.kind for u in scenario.units]
+    assert kinds.count(UnitKind.SHORT_TERM_STAY) == 3 * copies
+    assert kinds.count(UnitKind.AFTER_SCHOOL) == copies
+    booked_units = {b.unit for b in scenario.bookings}
+    assert {u.id for u in scenario.units if u.is_group} == booked_units
+    assert any(b.one_to_one for b in scenario.bookings)
+    assert len(double_decision_overlaps(scenario)) == 5 * copies
+    assert len({b.client for b in scenario.bookings
+                if scenario.client_by_id()[b.client].need.weekly}) == 5 * copies
+    homes = {s.home_unit for s in scenario.staff}
+    assert booked_units <= homes
+    assert scenario.school_holidays
 
 
 @pytest.mark.parametrize("size", ["M", "L", "XL"])
@@ -97,7 +126,7 @@ def test_horizons(scenarios: dict[str, Scenario]) -> None:
 
 def test_pseudonymous_ids(scenarios: dict[str, Scenario]) -> None:
     scenario = scenarios["L"]
-    assert [u.id for u in scenario.units] == [f"U{i}" for i in range(1, 9)]
+    assert [u.id for u in scenario.units] == [f"U{i}" for i in range(1, 13)]
     assert all(c.id.startswith("C") and len(c.id) == 4 for c in scenario.clients)
     assert all(s.id.startswith("A") and len(s.id) == 4 for s in scenario.staff)
     assert all(d.id.startswith("D") for c in scenario.clients for d in c.decisions)
@@ -122,7 +151,7 @@ def test_department_shape(scenarios: dict[str, Scenario]) -> None:
     assert 1 <= forms.count(EmploymentForm.PAN) <= 20
     assert sum(bool(s.absences) for s in scenario.staff) >= 20
     approvals: dict[str, int] = {}
-    for c in scenario.clients:
+    for c in _assistance(scenario):
         assert 4 <= len(c.approved_staff) <= 12
         for sid in c.approved_staff:
             approvals[sid] = approvals.get(sid, 0) + 1
@@ -140,7 +169,7 @@ def test_department_shape(scenarios: dict[str, Scenario]) -> None:
 
 def test_some_decisions_grant_less_than_the_need(scenarios: dict[str, Scenario]) -> None:
     scenario = scenarios["L"]
-    needs = [week_hours(c.need.weekly)[0] for c in scenario.clients]
+    needs = [week_hours(c.need.weekly)[0] for c in _assistance(scenario)]
     granted = _granted_per_case(scenario)
     short = sum(g < n - 1 for g, n in zip(granted, needs, strict=True))
     assert 5 <= short <= len(needs) // 2

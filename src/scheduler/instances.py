@@ -8,7 +8,11 @@ scenario (and the same YAML) on every machine. Sizes:
   some mornings) and about eight assistants.
 - ``M``: one unit with about twelve clients and fifty staff.
 - ``L``: the department: eight units, about 65 assistance cases (25–168 granted h/week, SFB and
-  municipal LSS decisions), about 250 staff.
+  municipal LSS decisions), about 250 staff; and the group units: three short-term stay homes
+  (KTV, ~10 children each booked for weekend or midweek stays, a few 1:1, jour at night) and an
+  after-school supervision (~12 pupils, school days and the sports and Easter holidays), staffed
+  from their density demand, and five clients with a double decision (a stay at a KTV home
+  beside their personal assistance).
 - ``XL``: twice ``L``.
 
 Staff capacity is set per unit from the need (some units a little over, some under), granted
@@ -16,10 +20,9 @@ hours from the need (some a few per cent short, so the engine must leave need un
 settlement periods start on different months so budgets are at different stages. ``L`` and
 ``XL`` also hold the overstaffing team (``overstaffing_team: true``) and vacancies to place it in.
 
-Not generated yet: short-term stay homes (KTV), after-school supervision (korttidstillsyn) and
-resource-unit visits. They need unit-level (group) demand, which the scenario model does not have;
-once it does, add units of ``UnitKind.SHORT_TERM_STAY`` / ``AFTER_SCHOOL`` in ``_department``
-(the seeds: three KTV homes, five clients with double decisions KTV + assistance).
+The group units are drawn from their own random stream (``"L:seed:groups"``) after everything
+else, so the assistance part of ``L``/``XL`` is the same with or without them. Not generated
+yet: resource-unit visits (housing support, companion service, respite).
 """
 
 from __future__ import annotations
@@ -35,27 +38,35 @@ from typing import Any, Literal
 import numpy as np
 import yaml
 
+from scheduler.domain.groups import demand_groups, expand_unit_demand
+from scheduler.domain.opening import public_holidays
 from scheduler.domain.placement import Vacancy
 from scheduler.domain.scenario import (
     WEEKDAYS,
     ApprovedException,
     AvailabilityWindow,
+    Booking,
     Client,
     DatePeriod,
     Decision,
     DecisionKind,
+    DensityRules,
     EmploymentForm,
     Horizon,
     Need,
     NeedException,
     NeedWindow,
+    NightMode,
+    OpeningWindow,
     Scenario,
     SolverSettings,
     Staff,
     TimePeriod,
     Unit,
+    UnitKind,
     WorkingTimeRules,
 )
+from scheduler.domain.timegrid import TimeGrid
 
 Size = Literal["S", "M", "L", "XL", "tiny"]
 SIZES: tuple[Size, ...] = ("tiny", "S", "M", "L", "XL")
@@ -272,7 +283,7 @@ def _department(rng: random.Random, horizon: Horizon, size: str, seed: int, n_un
     ]
     staff = sorted((_staff(rng, p, horizon, absences=True) for p in people), key=lambda s: s.id)
     what = {"M": "one unit", "L": "the department", "XL": "twice the department"}[size]
-    return Scenario(
+    scenario = Scenario(
         name=f"{size}-seed{seed}",
         description=(
             f"Generated example ({what}): {len(units)} unit{'s' * (len(units) > 1)}, "
@@ -286,6 +297,11 @@ def _department(rng: random.Random, horizon: Horizon, size: str, seed: int, n_un
         solver=SolverSettings(time_limit_seconds=time_limit),
         vacancies=vacancies,
     )
+    if size == "M":
+        return scenario
+    # Own random stream: the assistance part above stays the same with or without these.
+    return _with_group_units(random.Random(f"{size}:{seed}:groups"), ids, scenario,
+                             copies=2 if size == "XL" else 1)
 
 
 # --- need and decisions -------------------------------------------------------------------------
@@ -487,6 +503,177 @@ def _add_months(day: date, months: int) -> date:
         index // 12, index % 12 + 1, min(day.day, 28))
 
 
+# --- group units (KTV homes, after-school supervision) ------------------------------------------
+
+_KTV_HOMES = 3  # the seeds: three short-term stay homes
+_DOUBLE_DECISIONS = 5  # the seeds: five clients with KTV + personal assistance
+
+
+def _with_group_units(rng: random.Random, ids: _Ids, scenario: Scenario, copies: int
+                      ) -> Scenario:
+    """Add per copy three KTV homes and an after-school supervision with their children,
+    bookings and staff, and five assistance clients with a stay at a KTV home."""
+    horizon = scenario.horizon
+    units = list(scenario.units)
+    clients = list(scenario.clients)
+    bookings: list[Booking] = []
+    homes: list[Unit] = []
+    number = len(units)
+    for copy in range(copies):
+        for k in range(_KTV_HOMES):
+            number += 1
+            home = Unit(
+                id=f"U{number}", name=f"Korttidshem {copy * _KTV_HOMES + k + 1}",
+                kind=UnitKind.SHORT_TERM_STAY,
+                density=DensityRules(clients_per_staff=rng.choice((2, 2, 3)), min_staff=1,
+                                     night=NightMode(mode="jour", staff=1)),
+            )
+            homes.append(home)
+            units.append(home)
+            for _ in range(rng.randint(8, 12)):
+                child = _group_client(ids, home.id, DecisionKind.SHORT_TERM_STAY, horizon)
+                clients.append(child)
+                bookings += _stays(rng, child.id, home.id, horizon, one_to_one=rng.random() < 0.15)
+        number += 1
+        supervision = Unit(
+            id=f"U{number}", name=f"Korttidstillsyn {copy + 1}", kind=UnitKind.AFTER_SCHOOL,
+            density=DensityRules(clients_per_staff=3, min_staff=1),
+            opening_hours=[
+                OpeningWindow(days=WORKDAYS, start="06:30", end="08:00", applies="school_days"),
+                OpeningWindow(days=WORKDAYS, start="13:00", end="18:00", applies="school_days"),
+                OpeningWindow(days=WORKDAYS, start="07:30", end="17:30", applies="holidays"),
+            ],
+        )
+        units.append(supervision)
+        for _ in range(rng.randint(10, 14)):
+            pupil = _group_client(ids, supervision.id, DecisionKind.OTHER, horizon)
+            clients.append(pupil)
+            bookings += _supervision_days(rng, pupil.id, supervision.id, horizon)
+    # Double decisions: assistance clients with weekend need who stay at a KTV home one weekend.
+    assistance = [i for i, c in enumerate(clients)
+                  if any({"sat", "sun"} & set(w.days) for w in c.need.weekly)]
+    for i in rng.sample(assistance, _DOUBLE_DECISIONS * copies):
+        client = clients[i]
+        friday = _weekday_on_or_after(horizon.start, 4) + timedelta(
+            weeks=rng.randrange(max(1, (horizon.days - 3) // 7)))
+        bookings.append(Booking(client=client.id, unit=rng.choice(homes).id,
+                                start=datetime.combine(friday, time(15)),
+                                end=datetime.combine(friday + timedelta(days=2), time(16))))
+        stay = Decision(id=ids.next("D"), kind=DecisionKind.SHORT_TERM_STAY,
+                        granted_hours_per_week=0, settlement_period=_year(horizon))
+        clients[i] = client.model_copy(update={"decisions": [*client.decisions, stay]})
+    draft = scenario.model_copy(update={
+        "units": units, "clients": clients, "bookings": bookings,
+        "school_holidays": _school_holidays(horizon),
+    })
+    staff = list(scenario.staff) + _group_staff(rng, ids, draft)
+    n_groups = len(units) - len(scenario.units)
+    return Scenario.model_validate({
+        **draft.model_dump(),
+        "staff": [s.model_dump() for s in staff],
+        "description": scenario.description.replace(
+            " staff;", f" staff; {n_groups} group units ({_KTV_HOMES * copies} KTV homes), "
+            f"{len(bookings)} bookings, {len(clients) - len(scenario.clients)} children and "
+            f"pupils, {len(staff) - len(scenario.staff)} group staff;"),
+    })
+
+
+def _group_client(ids: _Ids, unit: str, kind: DecisionKind, horizon: Horizon) -> Client:
+    """A child or pupil: a decision for the stay or the supervision, no assistance need."""
+    decision = Decision(id=ids.next("D"), kind=kind, granted_hours_per_week=0,
+                        settlement_period=_year(horizon))
+    return Client(id=ids.next("C"), unit=unit, decisions=[decision], need=Need())
+
+
+def _year(horizon: Horizon) -> DatePeriod:
+    return DatePeriod(start=date(horizon.start.year, 1, 1),
+                      end=date(horizon.end.year, 12, 31))
+
+
+def _weekday_on_or_after(day: date, weekday: int) -> date:
+    return day + timedelta(days=(weekday - day.weekday()) % 7)
+
+
+def _stays(rng: random.Random, cid: str, unit: str, horizon: Horizon, *, one_to_one: bool
+           ) -> list[Booking]:
+    """Weekend stays (Friday 15:00 → Sunday 16:00) every or every other week, or midweek stays
+    (Monday 15:00 → Wednesday 09:00) every other week."""
+    out = []
+    weekend = rng.random() < 0.7
+    first = _weekday_on_or_after(horizon.start, 4 if weekend else 0)
+    every = rng.choice((1, 2, 2)) if weekend else 2
+    day = first + timedelta(weeks=rng.randrange(every))
+    while day < horizon.end:
+        if weekend:
+            start, end = datetime.combine(day, time(15)), datetime.combine(
+                day + timedelta(days=2), time(16))
+        else:
+            start, end = datetime.combine(day, time(15)), datetime.combine(
+                day + timedelta(days=2), time(9))
+        out.append(Booking(client=cid, unit=unit, start=start, end=end, one_to_one=one_to_one))
+        day += timedelta(weeks=every)
+    return out
+
+
+def _supervision_days(rng: random.Random, cid: str, unit: str, horizon: Horizon
+                      ) -> list[Booking]:
+    """Three to five weekdays a week: after school until 16–18, on holidays 08:00–16:00; never
+    on a public holiday (nobody books the supervision then)."""
+    holidays = _school_holidays(horizon)
+    days = sorted(rng.sample(range(5), rng.randint(3, 5)))
+    home_time = rng.choice((16, 17, 18))
+    out = []
+    for offset in range(horizon.days):
+        day = horizon.start + timedelta(days=offset)
+        if day.weekday() not in days or day in public_holidays(day.year):
+            continue
+        if any(p.start <= day <= p.end for p in holidays):
+            start, end = time(8), time(16)
+        else:
+            start, end = time(13), time(home_time)
+        out.append(Booking(client=cid, unit=unit, start=datetime.combine(day, start),
+                           end=datetime.combine(day, end)))
+    return out
+
+
+def _school_holidays(horizon: Horizon) -> list[DatePeriod]:
+    """The sports holiday (week 9, as in Stockholm) and the Easter holiday (Easter Monday's
+    week) of every year the horizon touches."""
+    import holidays  # the package names the days (en_US)
+
+    out = []
+    for year in range(horizon.start.year, horizon.end.year + 1):
+        week9 = date.fromisocalendar(year, 9, 1)
+        out.append(DatePeriod(start=week9, end=week9 + timedelta(days=4)))
+        calendar = holidays.country_holidays("SE", years=year, categories=("public",))
+        monday = next(d for d, name in calendar.items() if name == "Easter Monday")
+        out.append(DatePeriod(start=monday, end=monday + timedelta(days=4)))
+    return out
+
+
+def _group_staff(rng: random.Random, ids: _Ids, draft: Scenario) -> list[Staff]:
+    """Per group unit: contracts ≈ its density demand (jour at the work fraction) × 0.9–1.1,
+    mostly part-time monthly staff, and one or two hourly."""
+    grid = TimeGrid.from_horizon(draft.horizon)
+    weeks = draft.horizon.days / 7
+    fraction = draft.rules.on_call_work_fraction
+    out: list[Staff] = []
+    for group in demand_groups(draft):
+        demand = expand_unit_demand(group, draft, grid).demand
+        slots = float(np.where(demand.on_call, demand.count * fraction, demand.count).sum())
+        target = slots * grid.slot_minutes / 60 / weeks * rng.uniform(0.9, 1.1)
+        unit = group[0].id
+        people: list[_Person] = []
+        while sum(p.contract for p in people) < target or len(people) < 4:
+            degree = rng.choice((50, 60, 75, 75, 80, 90, 100))
+            people.append(_Person(ids.next("A"), unit, degree * FULL_TIME / 100,
+                                  EmploymentForm.MONTHLY))
+        people += [_Person(ids.next("A"), unit, 0.0, EmploymentForm.HOURLY)
+                   for _ in range(rng.randint(1, 2))]
+        out += [_staff(rng, p, draft.horizon, absences=True) for p in people]
+    return out
+
+
 # --- staff --------------------------------------------------------------------------------------
 
 
@@ -671,11 +858,23 @@ def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
 
 
 def summary(scenario: Scenario) -> dict[str, float]:
-    """Headline figures: counts and weekly need, granted and contract hours."""
+    """Headline figures: counts and weekly need (assistance windows plus the group units'
+    density demand over the horizon, per week), granted and contract hours."""
     need = work = 0.0
     for c in scenario.clients:
         n, w, _ = week_hours(c.need.weekly, scenario.rules.on_call_work_fraction)
         need, work = need + n, work + w
+    group_need = group_work = 0.0
+    if scenario.bookings:
+        grid = TimeGrid.from_horizon(scenario.horizon)
+        per_week = grid.slot_minutes / 60 / (scenario.horizon.days / 7)
+        fraction = scenario.rules.on_call_work_fraction
+        for group in demand_groups(scenario):
+            demand = expand_unit_demand(group, scenario, grid).demand
+            group_need += float(demand.count.sum()) * per_week
+            group_work += float(np.where(demand.on_call, demand.count * fraction,
+                                         demand.count).sum()) * per_week
+    need, work = need + group_need, work + group_work
     start = scenario.horizon.start
     granted = sum(
         d.granted_hours_per_week
@@ -685,8 +884,11 @@ def summary(scenario: Scenario) -> dict[str, float]:
     )
     return {
         "units": len(scenario.units),
+        "group_units": sum(u.is_group for u in scenario.units),
         "clients": len(scenario.clients),
+        "bookings": len(scenario.bookings),
         "staff": len(scenario.staff),
+        "group_need_hours_per_week": round(group_need, 1),
         "need_hours_per_week": round(need, 1),
         "need_work_hours_per_week": round(work, 1),
         "granted_hours_per_week": round(granted, 1),
