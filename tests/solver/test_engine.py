@@ -199,3 +199,20 @@ def test_stop_returns_the_best_schedule_so_far_soon(solve_checked):
     result = solve_checked(sc, time_limit=60, stop=flag.is_set)
     assert time.perf_counter() - began < 10
     assert result.shifts  # the greedy start at least: never an empty schedule
+
+
+def test_concurrent_decisions_share_the_need(solve_checked):
+    # SFB grants 40 h and municipal LSS 16 h for the same week: together they cover the 56 h
+    # of need; either alone would leave some uncovered.
+    lss = {
+        "id": "D2",
+        "kind": "lss_assistance",
+        "granted_hours_per_week": 16,
+        "settlement_period": {"start": "2027-02-01", "end": "2027-02-07"},
+        "reserve": "none",
+    }
+    result = solve_checked(scenario(granted=40, extra_decisions=[lss]))
+    assert hours(result) == pytest.approx(56)
+    assert penalty(result, "uncovered_need") == 0
+    alone = solve_checked(scenario(granted=40))
+    assert hours(alone) <= 40

@@ -36,7 +36,12 @@ def add_decision_budget(ctx: ModelContext) -> list[Penalty]:
             if len(active) == 1:
                 charged[active[0].decision_id].append(sum(terms))
                 continue
-            upper = sum((min(s.end, b) - max(s.start, a)) * slot * 10 for s in shifts)
+            # At most everything the segment's shifts could be staffed with (overlap × y's top).
+            upper = sum(
+                (min(s.end, b) - max(s.start, a)) * slot * max(ctx.staffed[s.index].proto.domain)
+                for s in shifts
+                if s.start < b and a < s.end
+            )
             parts = []
             for d in active:
                 part = ctx.model.new_int_var(0, upper, f"charge__{d.decision_id}__{a}")
