@@ -8,6 +8,7 @@ from __future__ import annotations
 import multiprocessing
 import resource
 import time
+from queue import Empty
 from typing import Any
 
 from scheduler.baseline import plan_greedy
@@ -83,7 +84,13 @@ def run(planner: str, scenario: Scenario, limit: float, workers: int, seed: int
         target=_run, args=(planner, scenario.model_dump_json(), limit, workers, seed, queue)
     )
     process.start()
-    result = queue.get()
+    while True:  # a run that dies must show as a failed row, not hang the benchmark
+        try:
+            result = queue.get(timeout=5)
+            break
+        except Empty:
+            if not process.is_alive():
+                return {"valid": False, "error": f"the run ended with code {process.exitcode}"}
     process.join()
     if planner == "greedy":
         result["first_feasible_seconds"] = result["best_found_seconds"] = result["wall_seconds"]
