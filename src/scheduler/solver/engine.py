@@ -87,7 +87,10 @@ def components(problem: Problem, shifts: list[CandidateShift]) -> list[Component
         by_owner[shift.owner].shifts.append(shift)
     # Staff nobody approved share one trivial model: only their unused hours count.
     idle = Component([], [s for comp in groups.values() if not comp.owners for s in comp.staff])
-    out = sorted((c for c in groups.values() if c.owners), key=lambda c: -c.size)
+    # Owners with no demand and nobody to staff them (children booked into a group unit) add
+    # nothing to any objective: no model for them.
+    out = sorted((c for c in groups.values() if c.owners and (c.staff or any(
+        problem.demands[o].demand.count.any() for o in c.owners))), key=lambda c: -c.size)
     if idle.staff:
         out.append(idle)
     return out
