@@ -653,7 +653,8 @@ def _school_holidays(horizon: Horizon) -> list[DatePeriod]:
 
 def _group_staff(rng: random.Random, ids: _Ids, draft: Scenario) -> list[Staff]:
     """Per group unit: contracts ≈ its density demand (jour at the work fraction) × 0.9–1.1,
-    mostly part-time monthly staff, and one or two hourly."""
+    mostly part-time monthly staff; hourly staff for the weekend peaks (at least twice the
+    peak staffing plus one in all, as rest rules let nobody work every shift of a weekend)."""
     grid = TimeGrid.from_horizon(draft.horizon)
     weeks = draft.horizon.days / 7
     fraction = draft.rules.on_call_work_fraction
@@ -668,8 +669,9 @@ def _group_staff(rng: random.Random, ids: _Ids, draft: Scenario) -> list[Staff]:
             degree = rng.choice((50, 60, 75, 75, 80, 90, 100))
             people.append(_Person(ids.next("A"), unit, degree * FULL_TIME / 100,
                                   EmploymentForm.MONTHLY))
+        hourly = max(rng.randint(1, 2), 2 * int(demand.count.max()) + 1 - len(people))
         people += [_Person(ids.next("A"), unit, 0.0, EmploymentForm.HOURLY)
-                   for _ in range(rng.randint(1, 2))]
+                   for _ in range(hourly)]
         out += [_staff(rng, p, draft.horizon, absences=True) for p in people]
     return out
 
