@@ -153,15 +153,12 @@ class TimePeriod(Frozen):
         return self
 
 
-class OpeningWindow(Frozen):
-    """A weekly window in which a group unit is open. ``applies`` restricts it to school days
-    (Monday–Friday, not a Swedish public holiday, not in ``school_holidays``) or to the other
-    days (holidays and school holidays, for after-school supervision)."""
+class ClockWindow(Frozen):
+    """A daily window of local wall-clock time, "HH:MM" to "HH:MM" ("24:00" allowed as an end);
+    an end at or before the start means the window runs into the next day."""
 
-    days: list[Weekday] = Field(default_factory=lambda: list(WEEKDAYS), min_length=1)
-    start: str = "00:00"
-    end: str = Field(default="24:00", description="At or before start: ends the next day.")
-    applies: Literal["always", "school_days", "holidays"] = "always"
+    start: str
+    end: str
 
     @field_validator("start")
     @classmethod
@@ -186,7 +183,18 @@ class OpeningWindow(Frozen):
         return end - start if end > start else end + 1440 - start
 
 
-class NightMode(Frozen):
+class OpeningWindow(ClockWindow):
+    """A weekly window in which a group unit is open. ``applies`` restricts it to school days
+    (Monday–Friday, not a Swedish public holiday, not in ``school_holidays``) or to the other
+    days (holidays and school holidays, for after-school supervision)."""
+
+    days: list[Weekday] = Field(default_factory=lambda: list(WEEKDAYS), min_length=1)
+    start: str = "00:00"
+    end: str = Field(default="24:00", description="At or before start: ends the next day.")
+    applies: Literal["always", "school_days", "holidays"] = "always"
+
+
+class NightMode(ClockWindow):
     """At night a group unit needs ``staff`` (awake, or sleeping jour) while anyone is present;
     jour counts towards work time at ``rules.on_call_work_fraction``."""
 
@@ -194,18 +202,6 @@ class NightMode(Frozen):
     end: str = "07:00"
     mode: Literal["awake", "jour"] = "jour"
     staff: int = Field(default=1, ge=1, le=10)
-
-    @field_validator("start")
-    @classmethod
-    def _start_clock(cls, value: str) -> str:
-        parse_clock(value, allow_24=False)
-        return value
-
-    @field_validator("end")
-    @classmethod
-    def _end_clock(cls, value: str) -> str:
-        parse_clock(value, allow_24=True)
-        return value
 
 
 class DensityRules(Frozen):
@@ -344,7 +340,7 @@ class Decision(Frozen):
         return self.granted_hours_per_week * self.settlement_period.days / 7
 
 
-class NeedWindow(Frozen):
+class NeedWindow(ClockWindow):
     """A weekly recurring window of need. Where windows overlap, the largest count applies."""
 
     days: list[Weekday] = Field(default_factory=lambda: list(WEEKDAYS), min_length=1)
@@ -354,28 +350,6 @@ class NeedWindow(Frozen):
     on_call: bool = Field(
         default=False, description="Sleeping on-call duty (jour): counts partly as work time."
     )
-
-    @field_validator("start")
-    @classmethod
-    def _start_clock(cls, value: str) -> str:
-        parse_clock(value, allow_24=False)
-        return value
-
-    @field_validator("end")
-    @classmethod
-    def _end_clock(cls, value: str) -> str:
-        parse_clock(value, allow_24=True)
-        return value
-
-    @property
-    def start_minute(self) -> int:
-        return parse_clock(self.start, allow_24=False)
-
-    @property
-    def length_minutes(self) -> int:
-        end = parse_clock(self.end, allow_24=True)
-        start = self.start_minute
-        return end - start if end > start else end + 1440 - start
 
 
 class NeedException(TimePeriod):
@@ -401,24 +375,12 @@ class Client(Frozen):
     required_competences: list[str] = Field(default_factory=list)
 
 
-class AvailabilityWindow(Frozen):
+class AvailabilityWindow(ClockWindow):
     """A weekly window in which a staff member can be scheduled."""
 
     days: list[Weekday] = Field(default_factory=lambda: list(WEEKDAYS), min_length=1)
     start: str = "00:00"
     end: str = "24:00"
-
-    @field_validator("start")
-    @classmethod
-    def _start_clock(cls, value: str) -> str:
-        parse_clock(value, allow_24=False)
-        return value
-
-    @field_validator("end")
-    @classmethod
-    def _end_clock(cls, value: str) -> str:
-        parse_clock(value, allow_24=True)
-        return value
 
 
 class Staff(Frozen):
