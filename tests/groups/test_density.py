@@ -12,6 +12,7 @@ from group_builders import booking, build, ktv_data, staff, stay_client
 
 from scheduler.domain.groups import opening_mask
 from scheduler.domain.timegrid import TimeGrid
+from scheduler.results.kpi import compute_kpis
 from scheduler.solver.problem import compile_problem
 
 TZ = ZoneInfo("Europe/Stockholm")
@@ -115,6 +116,8 @@ def test_co_located_units_meet_demand_jointly(solve_checked):
     assert a.uncovered == [] and b.uncovered == []
     assert hours[1] < hours[0]
     assert {s.unit for s in b.shifts} == {"K"}
+    # Shared premises: supervision staff on the joint shifts are not outside their home unit.
+    assert compute_kpis(co_located(True), b).totals["hours_outside_home_unit"] == 0
 
 
 def test_after_school_hours_follow_school_days_and_holidays():

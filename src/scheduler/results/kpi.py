@@ -240,6 +240,8 @@ def _staff_rows(scenario: Scenario, schedule: Schedule, grid: TimeGrid) -> pd.Da
         by_staff[s.staff].append(s)
     known = scenario.staff_by_id()
     order = [s.id for s in scenario.staff] + sorted(set(by_staff) - set(known))
+    # Co-located units share premises: working there is not working outside the home unit.
+    premises = {u: set(group) for group in scenario.co_location for u in group}
 
     rows = []
     for sid in order:
@@ -256,7 +258,8 @@ def _staff_rows(scenario: Scenario, schedule: Schedule, grid: TimeGrid) -> pd.Da
             presence += hours
             on_call += s.on_call_hours
             unpaid_total += unpaid
-            if member is not None and s.unit != member.home_unit:
+            if member is not None and s.unit not in premises.get(member.home_unit,
+                                                                 {member.home_unit}):
                 outside += hours
             local_start = s.start.astimezone(grid.zone)
             block = (local_start.date() - grid.start_date).days // block_days

@@ -77,7 +77,8 @@ def add_break_cover(ctx: ModelContext) -> list[Penalty]:
             someone_away = ctx.model.new_bool_var(f"break_on__{owner}__{t}")
             ctx.model.add(sum(on_shift) - sum(away) >= int(floor[t])).only_enforce_if(
                 someone_away).with_name(f"break_floor__{owner}__{t}")
-            ctx.model.add(sum(away) == 0).only_enforce_if(someone_away.Not())
+            ctx.model.add(sum(away) == 0).only_enforce_if(someone_away.Not()).with_name(
+                f"break_none__{owner}__{t}")
     return []
 
 
