@@ -39,6 +39,7 @@ from scheduler.domain.schedule import (
     UncoveredInterval,
 )
 from scheduler.solver.problem import DemandData, Problem, StaffData, compile_problem
+from scheduler.solver.rules.fairness import RATE_SCALE, rate_factor
 from scheduler.solver.shifts import BREAK_STEP_MINUTES, Plan, break_plans
 
 TYPICAL_SHIFT_HOURS = 8.0  # a day or evening shift when a stretch of need is too long for one
@@ -53,7 +54,6 @@ PENALTY_TERMS = (
     ("fair_weekends", "weekend shifts per FTE (spread)", "fairness"),
     ("continuity", "assistants per client, summed", "continuity"),
 )
-RATE_SCALE = 100  # fairness rates in hundredths, as the engine stores them
 
 REASON_NO_DECISION = "no decision covers this time"
 REASON_NOT_ELIGIBLE = "no approved assistant with the required competences"
@@ -214,7 +214,7 @@ class _Planner:
         self.limits = {sid: self._limits(d) for sid, d in problem.staff.items()}
         full_time = self.rules.full_time_hours_per_week
         self.rate_factor = {
-            sid: _rate_factor(full_time, d.staff.contract_hours_per_week, self.grid.days,
+            sid: rate_factor(full_time, d.staff.contract_hours_per_week, self.grid.days,
                               d.available_days)
             for sid, d in problem.staff.items() if d.is_regular and d.available_days > 0
         }
@@ -648,12 +648,6 @@ class _Planner:
 # --- penalties (the engine's definitions) -------------------------------------------------------
 
 
-def _rate_factor(full_time: float, contract: float, days: int, available_days: float) -> int:
-    """Fairness weight of one shift: scales a member's count to full time, present all horizon
-    (``scheduler.solver.rules.fairness.rate_factor``)."""
-    return round(RATE_SCALE * full_time / contract * days / available_days)
-
-
 def _components(problem: Problem) -> list[tuple[list[str], list[str]]]:
     """Clients and staff linked by eligibility (the engine solves and scores these apart)."""
     parent: dict[str, str] = {}
@@ -741,7 +735,7 @@ def _spread(problem: Problem, clients: list[str], staff_ids: list[str], mask: np
     rates = []
     for sid in group:
         data = problem.staff[sid]
-        factor = _rate_factor(full_time, data.staff.contract_hours_per_week, problem.grid.days,
+        factor = rate_factor(full_time, data.staff.contract_hours_per_week, problem.grid.days,
                               data.available_days)
         rates.append(factor * counts.get(sid, 0))
     return max(rates) - min(rates)
