@@ -644,6 +644,11 @@ class Scenario(Frozen):
                 if (value.hour * 60 + value.minute) % slot or value.second or value.microsecond:
                     errors.append(f"{where}.{label}: {value:%H:%M:%S} is off the {slot}-minute "
                                   "slot grid")
+            if not (self.horizon.start.year - 5 <= b.start.year
+                    and b.end.year <= self.horizon.end.year + 5):
+                errors.append(f"{where}: {b.start:%Y-%m-%d}–{b.end:%Y-%m-%d} is more than five "
+                              "years from the horizon")
+                continue
             closed = closed_parts(unit.opening_hours, self.school_holidays, b.start, b.end)
             if closed:
                 a, z = closed[0]
