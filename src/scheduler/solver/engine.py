@@ -184,7 +184,11 @@ def solve(
             time_limit = 0.0  # what is left gets its start schedule, unimproved
         elapsed = time.perf_counter() - started
         remaining_size = sum(p.size for p in parts[index:])
-        share = max(0.1, (time_limit - elapsed) * part.size / max(remaining_size, 1))
+        left = max(0.0, time_limit - elapsed)
+        # By size, but never less than a fair minimum: a small part (a group unit) still
+        # needs a few seconds of search, which a share by size alone starves.
+        minimum = min(3.0, left / (len(parts) - index))
+        share = max(0.1, minimum, left * part.size / max(remaining_size, 1))
         monitor = _Monitor(done_objective, index, len(parts), started, progress, stop)
         floor = lower_bound(problem, part.owners, part.staff, part.shifts).total
         if part.size > settings.full_model_max_assignments:
