@@ -257,6 +257,10 @@ def _shift_cost(scenario: Scenario, shift: Shift, staff: Staff | None, cal: ObCa
             share = shift.on_call_hours / max(sum(total.values()), 1e-9)
             jour = {c: h * share for c, h in total.items()}
     active = {c: total.get(c, 0.0) - jour.get(c, 0.0) for c in total}
+    for pause in shift.breaks:
+        if not pause.paid:  # an unpaid break is not work time: no pay, no OB (as the engine)
+            for c, h in cal.split(pause.start, pause.end).items():
+                active[c] = active.get(c, 0.0) - h
     caregiver = staff is not None and staff.family_caregiver
     return ShiftCost(
         shift=shift,
