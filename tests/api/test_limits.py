@@ -54,3 +54,13 @@ def test_settings_come_from_the_environment(monkeypatch, tmp_path: Path) -> None
     settings = Settings()
     assert settings.max_concurrent_solves == 3
     assert settings.sqlalchemy_url.endswith("env.db")
+
+
+def test_server_ids_never_look_like_personal_numbers() -> None:
+    # Hex uuids hold a 10- or 12-digit run about one time in twenty; such an id sent back as
+    # {"scenario_id": ...} would be refused by the personal-number scan.
+    from scheduler.api.pii import PERSONAL_NUMBER, new_id
+
+    ids = [new_id() for _ in range(20_000)]
+    assert len(set(ids)) == len(ids)
+    assert not any(PERSONAL_NUMBER.search(i) for i in ids)

@@ -5,7 +5,6 @@ The request handlers only write rows; the solve runs in a worker process (see ``
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, HTTPException, Query, Response, status
@@ -24,6 +23,7 @@ from scheduler.api.deps import (
 )
 from scheduler.api.examples import JOB_EXAMPLES
 from scheduler.api.jobs import QueueFull, queue_position, wait_until_finished
+from scheduler.api.pii import new_id
 from scheduler.api.routers.scenarios import get_visible, store_scenario, visible_clause
 from scheduler.api.schemas import (
     MAX_SEED,
@@ -131,7 +131,7 @@ def submit(body: Annotated[JobCreate, Body(openapi_examples=JOB_EXAMPLES)],
     workers = min(body.workers or solver.workers, settings.max_solver_workers)
     if scenario_row is None:
         scenario_row = store_scenario(session, scenario, principal)
-    job = JobRow(id=uuid.uuid4().hex, scenario=scenario_row, state=JobState.QUEUED,
+    job = JobRow(id=new_id(), scenario=scenario_row, state=JobState.QUEUED,
                  created_by=principal.key_id, time_limit_seconds=time_limit,
                  workers=workers, seed=seed, cancel_requested=False, interrupted=False,
                  solutions=0)

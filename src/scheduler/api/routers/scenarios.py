@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Query, Response, status
@@ -18,6 +17,7 @@ from scheduler.api.deps import (
     require,
 )
 from scheduler.api.examples import SCENARIO_EXAMPLES
+from scheduler.api.pii import new_id
 from scheduler.api.schemas import (
     Problem,
     ScenarioDetail,
@@ -62,7 +62,7 @@ def visible_clause(principal: Principal, scenario_id: Any) -> ColumnElement[bool
 def store_scenario(session: Any, scenario: Scenario, principal: Principal) -> ScenarioRow:
     """Add (not commit) a scenario row with its units."""
     row = ScenarioRow(
-        id=uuid.uuid4().hex,
+        id=new_id(),
         name=scenario.name,
         document=scenario.model_dump(mode="json"),
         created_by=principal.key_id,
