@@ -170,7 +170,8 @@ def test_check_tampered_schedule(solved, tmp_path):
 
 def test_check_exit_codes_with_a_stub_validator(solved, tmp_path, monkeypatch):
     # The CLI's side of the contract, independent of the real validator's progress.
-    outcome: dict[str, list] = {"violations": [], "penalty_mismatches": []}
+    outcome: dict[str, Any] = {"violations": [], "penalty_mismatches": [],
+                               "uncovered_mismatch": None}
     stub = types.ModuleType("scheduler.validator")
     stub.check_schedule = lambda scenario, schedule: types.SimpleNamespace(
         ok=not outcome["violations"], **outcome)
@@ -240,3 +241,21 @@ def test_main_turns_a_bug_into_exit_3(monkeypatch, capsys):
         cli.main()
     assert exc.value.code == 3
     assert "a bug" in capsys.readouterr().err
+
+
+def test_check_fails_a_schedule_that_understates_its_uncovered_need(tmp_path, tiny_scenario):
+    from scheduler.solver.engine import solve
+
+    scenario = tiny_scenario()
+    scenario_path = tmp_path / "s.json"
+    scenario_path.write_text(scenario.model_dump_json())
+    schedule = solve(scenario, time_limit=5)
+    assert schedule.shifts
+    # Drop a shift but keep the claim that the rest of the need is covered as before.
+    tampered = schedule.model_copy(update={"shifts": schedule.shifts[1:]})
+    schedule_path = tmp_path / "t.json"
+    schedule_path.write_text(tampered.model_dump_json())
+    load_schedule(schedule_path)  # still a well-formed schedule
+    result = CliRunner().invoke(app, ["check", str(scenario_path), str(schedule_path)])
+    assert result.exit_code == 1, result.output
+    assert "uncovered" in result.output

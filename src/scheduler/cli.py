@@ -252,7 +252,8 @@ def check(
 ) -> None:
     """Check a schedule against its scenario with the independent validator.
 
-    Exit 0 if clean, 1 on rule violations, 2 on bad input.
+    Exit 0 if clean, 1 on rule violations or when the schedule misstates its own figures
+    (penalties or uncovered need that the validator recomputes differently), 2 on bad input.
     """
     scenario = _load_scenario(scenario_path)
     schedule = _load_schedule(schedule_path)
@@ -274,7 +275,8 @@ def check(
     check_schedule, format_report = validator
     report = check_schedule(scenario, schedule)
     typer.echo(format_report(report))
-    if report.violations:
+    # A schedule that claims coverage or costs it does not have is as wrong as a broken rule.
+    if report.violations or report.penalty_mismatches or report.uncovered_mismatch:
         raise typer.Exit(EXIT_VIOLATIONS)
 
 
