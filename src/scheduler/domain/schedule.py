@@ -68,7 +68,10 @@ class SolveInfo(_Out):
         default=0, description="Parts with no schedule in time and no start schedule: nobody "
         "is assigned there."
     )
-    variables: int = 0
+    variables: int = Field(
+        default=0, description="CP-SAT variables of full models plus the possible assignments "
+        "of parts improved by neighbourhood search."
+    )
     engine: str = "cp-sat"
 
 

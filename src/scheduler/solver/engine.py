@@ -260,7 +260,7 @@ def _search_part(problem: Problem, part: Component, start: set[tuple[str, int]],
     by_index = {s.index: s for s in part.shifts}
     return _Outcome(
         status="feasible", objective=exact[2], bound=None, values=exact[1], assigned=pairs,
-        first_solution_seconds=monitor.first, variables=0,
+        first_solution_seconds=monitor.first, variables=len(eligible),
         shifts=by_index, best_solution_seconds=monitor.last,
         plan_counts=_plan_counts(by_index, pairs, exact[0]),
     )
