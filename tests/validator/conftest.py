@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -28,7 +28,14 @@ from scheduler.domain.scenario import (
     Unit,
     WorkingTimeRules,
 )
-from scheduler.domain.schedule import PenaltyTerm, Schedule, Shift, SolveInfo, UncoveredInterval
+from scheduler.domain.schedule import (
+    Break,
+    PenaltyTerm,
+    Schedule,
+    Shift,
+    SolveInfo,
+    UncoveredInterval,
+)
 
 TZ = ZoneInfo("Europe/Stockholm")
 MONDAY = date(2027, 1, 4)  # a plain winter week, no DST change
@@ -140,12 +147,20 @@ def scenario(
 
 
 def shift(
-    staff: str, client_id: str | None, start: str, end: str, unit: str = "U1", *, jour: float = 0
+    staff: str, client_id: str | None, start: str, end: str, unit: str = "U1", *, jour: float = 0,
+    meal_pauses: bool = True,
 ) -> Shift:
     a, b = local(start), local(end)
     hours = (b.astimezone(UTC) - a.astimezone(UTC)).total_seconds() / 3600
+    pauses = []
+    if client_id is not None and meal_pauses:
+        # Personal assistance: a paid 30-min meal pause after each 4.5 h (at most 5 h without).
+        t = a.astimezone(UTC) + timedelta(hours=4.5)
+        while t + timedelta(minutes=30) < b.astimezone(UTC):
+            pauses.append(Break(start=t, end=t + timedelta(minutes=30), paid=True))
+            t += timedelta(hours=5)
     return Shift(staff=staff, client=client_id, unit=unit, start=a, end=b, hours=hours,
-                 on_call_hours=jour)
+                 on_call_hours=jour, breaks=pauses)
 
 
 def schedule(

@@ -552,6 +552,20 @@ def breaks(ctx: Context) -> list[Violation]:
         for (_, z0, _), (a1, _, _) in pairwise(spans):
             if a1 < z0:
                 bad(f"breaks overlap at {fmt_instant(a1, ctx.tz)}")
+        if s.client is not None and s.client in ctx.need and unit is not None and end > start:
+            # Personal assistance: the assistant cannot leave, so a paid meal pause must come
+            # at least every ``after_hours`` of awake work (sleeping jour interrupts work too).
+            work = ~ctx.need[s.client].jour[ctx.samples(i)]
+            first = ctx.samples(i).start
+            for a, z, _ in spans:
+                part = ctx.grid.span(a, z)
+                work[max(part.start - first, 0): max(part.stop - first, 0)] = False
+            for a, b in runs(work):
+                if ctx.hours(b - a) > unit.breaks.after_hours + EPS:
+                    bad(f"{ctx.hours(b - a):.2f} h of work in a row from "
+                        f"{fmt_instant(ctx.grid.instant(first + a), ctx.tz)} without a paid meal "
+                        f"pause (at most {unit.breaks.after_hours:g} h)")
+            continue
         if owner is None or not owner.unpaid or unit is None or end <= start:
             continue
         limit = unit.breaks.after_hours
