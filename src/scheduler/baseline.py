@@ -38,7 +38,13 @@ from scheduler.domain.schedule import (
     SolveInfo,
     UncoveredInterval,
 )
-from scheduler.solver.problem import DemandData, Problem, StaffData, compile_problem
+from scheduler.solver.problem import (
+    DemandData,
+    Problem,
+    StaffData,
+    compile_problem,
+    linked_groups,
+)
 from scheduler.solver.rules.fairness import RATE_SCALE, rate_factor
 from scheduler.solver.shifts import BREAK_STEP_MINUTES, Plan, break_plans
 
@@ -649,27 +655,8 @@ class _Planner:
 
 
 def _components(problem: Problem) -> list[tuple[list[str], list[str]]]:
-    """Clients and staff linked by eligibility (the engine solves and scores these apart)."""
-    parent: dict[str, str] = {}
-
-    def find(node: str) -> str:
-        while parent.setdefault(node, node) != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
-    for cid, data in problem.demands.items():
-        find("c:" + cid)
-        for sid in data.eligible_staff:
-            parent[find("s:" + sid)] = find("c:" + cid)
-    groups: dict[str, tuple[list[str], list[str]]] = {}
-    for cid in problem.demands:
-        groups.setdefault(find("c:" + cid), ([], []))[0].append(cid)
-    for sid in problem.staff:
-        root = find("s:" + sid)
-        if root in groups:
-            groups[root][1].append(sid)
-    return list(groups.values())
+    """Owners and staff linked by eligibility (the engine solves and scores these apart)."""
+    return [(owners, staff) for owners, staff in linked_groups(problem) if owners]
 
 
 def penalty_terms(problem: Problem, assigned: list[GreedyShift]) -> list[PenaltyTerm]:

@@ -32,7 +32,7 @@ from scheduler.solver.bounds import lower_bound
 from scheduler.solver.context import OBJECTIVE_SCALE
 from scheduler.solver.lns import improve
 from scheduler.solver.model import BuiltModel, build_model
-from scheduler.solver.problem import DemandData, Problem, compile_problem
+from scheduler.solver.problem import DemandData, Problem, compile_problem, linked_groups
 from scheduler.solver.rules import REGISTRY
 from scheduler.solver.rules.breaks import plan_var_name
 from scheduler.solver.shifts import CandidateShift, break_slots, generate_shifts
@@ -63,33 +63,15 @@ class Component:
 
 
 def components(problem: Problem, shifts: list[CandidateShift]) -> list[Component]:
-    parent: dict[str, str] = {}
-
-    def find(node: str) -> str:
-        while parent.setdefault(node, node) != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
-    for key, data in problem.demands.items():
-        find("o:" + key)
-        for sid in data.eligible_staff:
-            parent[find("s:" + sid)] = find("o:" + key)
-    for sid in problem.staff:
-        find("s:" + sid)
-    groups: dict[str, Component] = {}
-    for node in parent:
-        kind, ident = node.split(":", 1)
-        comp = groups.setdefault(find(node), Component([], []))
-        (comp.owners if kind == "o" else comp.staff).append(ident)
-    by_owner = {key: comp for comp in groups.values() for key in comp.owners}
+    groups = [Component(owners, staff) for owners, staff in linked_groups(problem)]
+    by_owner = {key: comp for comp in groups for key in comp.owners}
     for shift in shifts:
         by_owner[shift.owner].shifts.append(shift)
     # Staff nobody approved share one trivial model: only their unused hours count.
-    idle = Component([], [s for comp in groups.values() if not comp.owners for s in comp.staff])
+    idle = Component([], [s for comp in groups if not comp.owners for s in comp.staff])
     # Owners with no demand and nobody to staff them (children booked into a group unit) add
     # nothing to any objective: no model for them.
-    out = sorted((c for c in groups.values() if c.owners and (c.staff or any(
+    out = sorted((c for c in groups if c.owners and (c.staff or any(
         problem.demands[o].demand.count.any() for o in c.owners))), key=lambda c: -c.size)
     if idle.staff:
         out.append(idle)

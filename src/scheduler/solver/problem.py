@@ -255,3 +255,29 @@ def _clock_mask(grid: TimeGrid, start: str, end: str) -> np.ndarray:
         minute = local.hour * 60 + local.minute
         mask[t] = (a <= minute < b) if a < b else (minute >= a or minute < b)
     return mask
+
+
+def linked_groups(problem: Problem) -> list[tuple[list[str], list[str]]]:
+    """(demand owners, staff) linked by eligibility: the connected components of the
+    owner–eligible-staff graph. Every rule is per owner or per staff member, so these can be
+    planned and scored apart. Staff nobody may use form groups without owners."""
+    parent: dict[str, str] = {}
+
+    def find(node: str) -> str:
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for key, data in problem.demands.items():
+        find("o:" + key)
+        for sid in data.eligible_staff:
+            parent[find("s:" + sid)] = find("o:" + key)
+    for sid in problem.staff:
+        find("s:" + sid)
+    groups: dict[str, tuple[list[str], list[str]]] = {}
+    for node in parent:
+        kind, ident = node.split(":", 1)
+        group = groups.setdefault(find(node), ([], []))
+        (group[0] if kind == "o" else group[1]).append(ident)
+    return list(groups.values())
