@@ -23,7 +23,7 @@ import numpy as np
 
 from scheduler.domain.demand import Demand, expand_need
 from scheduler.domain.opening import open_spans
-from scheduler.domain.scenario import Client, Scenario, Staff, Unit, parse_clock
+from scheduler.domain.scenario import Client, Scenario, Staff, Unit
 from scheduler.domain.timegrid import TimeGrid
 
 
@@ -103,16 +103,6 @@ def opening_mask(unit: Unit, scenario: Scenario, grid: TimeGrid) -> np.ndarray:
     return mask
 
 
-def _night_mask(grid: TimeGrid, start: str, end: str) -> np.ndarray:
-    a, b = parse_clock(start, allow_24=False), parse_clock(end, allow_24=True)
-    mask = np.zeros(grid.n_slots, dtype=bool)
-    for t in range(grid.n_slots):
-        local = grid.local_time(t)
-        minute = local.hour * 60 + local.minute
-        mask[t] = (a <= minute < b) if a < b else (minute >= a or minute < b)
-    return mask
-
-
 @dataclass(frozen=True)
 class UnitDemand:
     demand: Demand
@@ -146,7 +136,7 @@ def expand_unit_demand(units: tuple[Unit, ...], scenario: Scenario, grid: TimeGr
             first, last = _span_slots(grid, b.start, b.end)
             (ones if b.one_to_one else regular)[first:last] += 1
         present = (regular + ones) * opened
-        night = (_night_mask(grid, rules.night.start, rules.night.end) if rules.night
+        night = (grid.clock_mask(rules.night.start, rules.night.end) if rules.night
                  else np.zeros(n, dtype=bool))
         day = opened & ~night
         ratio += np.where(day, regular / rules.clients_per_staff, 0.0)

@@ -11,7 +11,9 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from scheduler.domain.scenario import Horizon
+import numpy as np
+
+from scheduler.domain.scenario import Horizon, parse_clock
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,17 @@ class TimeGrid:
 
     def local_date(self, slot: int) -> date:
         return self.local_time(slot).date()
+
+    def clock_mask(self, start: str, end: str) -> np.ndarray:
+        """Per slot: does its local start time fall in the daily window start–end ("HH:MM";
+        an end at or before the start runs past midnight)? E.g. the night 22:00–06:00."""
+        a, b = parse_clock(start, allow_24=False), parse_clock(end, allow_24=True)
+        mask = np.zeros(self.n_slots, dtype=bool)
+        for t in range(self.n_slots):
+            local = self.local_time(t)
+            minute = local.hour * 60 + local.minute
+            mask[t] = (a <= minute < b) if a < b else (minute >= a or minute < b)
+        return mask
 
     def day_starts(self) -> list[int]:
         """Slot index of each local midnight in the horizon (plus the end)."""

@@ -210,7 +210,7 @@ def compile_problem(scenario: Scenario) -> Problem:
         demands=demands,
         unit_owner=unit_owner,
         staff=staff,
-        night=_clock_mask(grid, scenario.rules.night_start, scenario.rules.night_end),
+        night=grid.clock_mask(scenario.rules.night_start, scenario.rules.night_end),
         weekend=np.array(
             [grid.local_time(t).weekday() >= 5 for t in range(grid.n_slots)], dtype=bool
         ),
@@ -245,16 +245,6 @@ def _staff_data(staff: Staff, grid: TimeGrid) -> StaffData:
         1 for d in range(grid.days) if not available[starts[d] : starts[d + 1]].any()
     )
     return StaffData(staff=staff, available=available, available_days=grid.days - absent_days)
-
-
-def _clock_mask(grid: TimeGrid, start: str, end: str) -> np.ndarray:
-    a, b = parse_clock(start, allow_24=False), parse_clock(end, allow_24=True)
-    mask = np.zeros(grid.n_slots, dtype=bool)
-    for t in range(grid.n_slots):
-        local = grid.local_time(t)
-        minute = local.hour * 60 + local.minute
-        mask[t] = (a <= minute < b) if a < b else (minute >= a or minute < b)
-    return mask
 
 
 def linked_groups(problem: Problem) -> list[tuple[list[str], list[str]]]:
