@@ -153,6 +153,9 @@ def metrics(runs: Sequence[ScenarioRun]) -> list[Metric]:
     units = unit_ids(runs)
     out = [
         Metric("status", "solver status", "", "solve"),
+        # Each scenario is solved within a time limit: differences smaller than the gap (an
+        # upper estimate of the distance to the optimum) may be the solver's, not the variant's.
+        Metric("gap", "solver gap (upper estimate; smaller differences may be noise)", "", "solve"),
         Metric("need_hours", "need (person-hours)", "h", "hours"),
         Metric("granted_hours", "granted hours left for the horizon", "h", "hours"),
         Metric("scheduled_decision_hours", "scheduled on decisions", "h", "hours"),
@@ -184,6 +187,7 @@ def figures(run: ScenarioRun) -> dict[str, Any]:
     above = (d["scheduled_hours"] - granted).clip(lower=0)
     out: dict[str, Any] = {
         "status": run.schedule.solve.status,
+        "gap": "—" if run.schedule.solve.gap is None else f"{100 * run.schedule.solve.gap:.1f} %",
         "need_hours": t["need_person_hours"],
         "granted_hours": float(granted.sum()),
         "scheduled_decision_hours": float(d["scheduled_hours"].sum()),

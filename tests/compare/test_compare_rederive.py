@@ -220,7 +220,7 @@ def rederive(run: ScenarioRun) -> dict[str, float]:
 def test_every_figure_rederived(compared: tuple[list[ScenarioRun], Any]) -> None:
     runs, table = compared
     units = {m.key: m.unit for m in metrics(runs) if m.unit}  # every numeric row
-    assert set(table["key"]) == {*units, "status"}
+    assert set(table["key"]) == {*units, "status", "gap"}
     for run in runs:
         assert run.schedule.shifts, f"{run.label}: nothing scheduled, a weak test"
         expected = rederive(run)
@@ -229,6 +229,8 @@ def test_every_figure_rederived(compared: tuple[list[ScenarioRun], Any]) -> None
             tolerance = 0.01 if unit == "kr" else 1e-6
             assert column[key] == pytest.approx(expected[key], abs=tolerance), (run.label, key)
         assert column["status"] in ("optimal", "feasible")
+        gap = run.schedule.solve.gap
+        assert column["gap"] == ("—" if gap is None else f"{100 * gap:.1f} %")
 
 
 def test_the_fixture_exercises_every_component(compared: tuple[list[ScenarioRun], Any]) -> None:
