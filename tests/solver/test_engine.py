@@ -216,3 +216,25 @@ def test_concurrent_decisions_share_the_need(solve_checked):
     assert penalty(result, "uncovered_need") == 0
     alone = solve_checked(scenario(granted=40))
     assert hours(alone) <= 40
+
+
+def test_progress_reports_whole_schedules_that_only_improve(solve_checked):
+    # Two independent groups (two parts): progress must report the whole scenario's objective
+    # from the first report on (not just the finished parts), never rising, ending at the result.
+    base = scenario(windows=[{"start": "07:00", "end": "21:00"}], granted=98).model_dump(
+        mode="json")
+    second = {**base["clients"][0], "id": "C2", "approved_staff": ["B1", "B2", "B3"]}
+    second["decisions"] = [{**base["clients"][0]["decisions"][0], "id": "D2"}]
+    base["clients"].append(second)
+    base["staff"] += [{**base["staff"][0], "id": f"B{i}"} for i in (1, 2, 3)]
+    sc = type(scenario()).model_validate(base)
+    reports = []
+    result = solve_checked(sc, time_limit=10, progress=reports.append)
+    assert result.solve.components == 2
+    assert reports
+    objectives = [r.objective for r in reports]
+    assert all(b <= a + 1e-6 for a, b in itertools.pairwise(objectives))
+    assert objectives[-1] >= result.solve.objective - 1e-6
+    assert all(r.bound is not None and r.bound <= result.solve.objective + 1e-6 for r in reports)
+    # The first report already counts the second group's start schedule.
+    assert objectives[0] >= result.solve.objective - 1e-6

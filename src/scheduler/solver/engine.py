@@ -43,7 +43,7 @@ class Progress:
     component: int
     components: int
     objective: float  # best total so far (finished components + this one's incumbent)
-    bound: float | None  # None while a part is improved by neighbourhood search
+    bound: float | None  # a valid lower bound on the whole objective (data-only, or CP-SAT)
     seconds: float
 
 
@@ -94,11 +94,17 @@ class _Outcome:
 
 
 class _Monitor(cp_model.CpSolverSolutionCallback):
+    """Reports progress for the whole scenario: ``offset`` is the objective of every other part
+    (finished, or not started: its start schedule), ``bound_offset`` their bounds, ``floor``
+    this part's data-only bound."""
+
     def __init__(self, offset: float, index: int, total: int, started: float,
-                 callback: ProgressCallback | None, stop: Callable[[], bool] | None = None):
+                 callback: ProgressCallback | None, stop: Callable[[], bool] | None = None,
+                 bound_offset: float = 0.0, floor: float = 0.0):
         super().__init__()
         self.offset, self.index, self.total = offset, index, total
         self.started, self.callback, self.stop = started, callback, stop
+        self.bound_offset, self.floor = bound_offset, floor
         self.first: float | None = None
         self.last: float | None = None  # when this part's best schedule was found
 
@@ -114,7 +120,8 @@ class _Monitor(cp_model.CpSolverSolutionCallback):
                 component=self.index,
                 components=self.total,
                 objective=self.offset + self.objective_value / OBJECTIVE_SCALE,
-                bound=self.offset + self.best_objective_bound / OBJECTIVE_SCALE,
+                bound=self.bound_offset
+                + max(self.floor, self.best_objective_bound / OBJECTIVE_SCALE),
                 seconds=now,
             ))
 
@@ -159,8 +166,17 @@ def solve(
     hinted = _hinted_pairs(problem, shifts, hint) if isinstance(hint, Schedule) else None
     # With a hint, a complete valid schedule exists from here on; search only improves it.
     hint_ready = time.perf_counter() - started if hinted is not None else None
+    floors = [lower_bound(problem, p.owners, p.staff, p.shifts).total for p in parts]
+    # Each part's start (the hint's exact value), so progress reports a whole schedule's
+    # objective from the first second: finished parts + this one's best + the rest's starts.
+    starts: list[tuple[dict[str, int], dict[str, float], float] | None] = [
+        _evaluate(problem, p, hinted & _eligible_pairs(problem, p), workers, seed)
+        if hinted is not None else None
+        for p in parts
+    ]
     outcomes: list[_Outcome] = []
     done_objective = 0.0
+    done_bound = 0.0
     for index, part in enumerate(parts):
         if stop is not None and stop():
             time_limit = 0.0  # what is left gets its start schedule, unimproved
@@ -171,22 +187,22 @@ def solve(
         # needs a few seconds of search, which a share by size alone starves.
         minimum = min(3.0, left / (len(parts) - index))
         share = max(0.1, minimum, left * part.size / max(remaining_size, 1))
-        monitor = _Monitor(done_objective, index, len(parts), started, progress, stop)
-        floor = lower_bound(problem, part.owners, part.staff, part.shifts).total
+        floor = floors[index]
+        pending = sum(s[2] for s in starts[index + 1:] if s is not None)
+        monitor = _Monitor(done_objective + pending, index, len(parts), started, progress, stop,
+                           bound_offset=done_bound + sum(floors[index + 1:]), floor=floor)
         if part.size > settings.full_model_max_assignments:
             outcome = _search_part(problem, part, hinted or set(), share, workers, seed, monitor)
             outcome.bound = min(floor, outcome.objective)
             outcomes.append(outcome)
             done_objective += outcome.objective
+            done_bound += outcome.bound
             continue
         built = build_model(problem, part.shifts, part.owners, part.staff)
         fallback: set[tuple[str, int]] = set()  # nobody assigned is always feasible
-        if hinted is not None:
-            pairs = hinted & set(built.ctx.x)
-            hint_values = _evaluate(problem, part, pairs, workers, seed)
-            if hint_values is not None:
-                _add_complete_hint(built, hint_values[0])
-                fallback = pairs
+        if hinted is not None and starts[index] is not None:
+            _add_complete_hint(built, starts[index][0])
+            fallback = hinted & set(built.ctx.x)
         share = max(0.1, share - (time.perf_counter() - started - elapsed))
         outcome = _solve_part(built, share, workers, seed, log, monitor)
         if outcome.assigned is None:  # no schedule found in time
@@ -206,17 +222,22 @@ def solve(
             outcome.bound = min(max(outcome.bound or 0.0, floor), outcome.objective)
         outcomes.append(outcome)
         done_objective += outcome.objective
+        done_bound += outcome.bound
     return _schedule(problem, outcomes, time.perf_counter() - started, time_limit, workers, seed,
                      len(parts), hint_ready)
+
+
+def _eligible_pairs(problem: Problem, part: Component) -> set[tuple[str, int]]:
+    return {
+        (sid, s.index) for s in part.shifts for sid in problem.demands[s.owner].eligible_staff
+    }
 
 
 def _search_part(problem: Problem, part: Component, start: set[tuple[str, int]],
                  seconds: float, workers: int, seed: int, monitor: _Monitor) -> _Outcome:
     """A large part: large-neighbourhood search from the hint (no proven bound)."""
     began = time.perf_counter()
-    eligible = {
-        (sid, s.index) for s in part.shifts for sid in problem.demands[s.owner].eligible_staff
-    }
+    eligible = _eligible_pairs(problem, part)
     start = start & eligible
 
     def objective(pairs: set[tuple[str, int]]) -> float | None:
@@ -230,7 +251,7 @@ def _search_part(problem: Problem, part: Component, start: set[tuple[str, int]],
             monitor.first = now
         if monitor.callback is not None:
             monitor.callback(Progress(monitor.index, monitor.total, monitor.offset + best,
-                                      None, now))
+                                      monitor.bound_offset + monitor.floor, now))
 
     pairs, _ = improve(problem, part.owners, part.staff, part.shifts, start, objective,
                        began + seconds, seed=seed, workers=workers, on_improvement=report,
