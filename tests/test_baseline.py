@@ -6,10 +6,11 @@ from datetime import UTC
 
 import pytest
 
-from scheduler.baseline import PENALTY_TERMS, plan_greedy
+from scheduler.baseline import plan_greedy
 from scheduler.domain.schedule import Schedule
 from scheduler.instances import generate
 from scheduler.solver.problem import compile_problem
+from scheduler.solver.rules import PENALTY_TERMS
 from scheduler.solver.shifts import generate_shifts
 
 SIZES = [("tiny", 0), ("tiny", 1), ("S", 0), ("S", 1)]
@@ -51,7 +52,7 @@ def test_fills_most_of_the_need(case, plans) -> None:
 @pytest.mark.parametrize("case", SIZES)
 def test_penalties_consistent(case, plans) -> None:
     scenario, schedule = plans[case]
-    assert [p.rule for p in schedule.penalties] == [t for t, _, _ in PENALTY_TERMS]
+    assert [p.rule for p in schedule.penalties] == list(PENALTY_TERMS)
     listed = sum(u.missing * _hours(u.start, u.end) for u in schedule.uncovered)
     assert _penalty(schedule, "uncovered_need") == pytest.approx(listed, abs=1e-6)
     need = sum(c.demand.count.sum() for c in compile_problem(scenario).clients.values()) / 4

@@ -31,13 +31,13 @@ import numpy as np
 
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import (
-    Break,
     PenaltyTerm,
     Schedule,
-    Shift,
     SolveInfo,
     UncoveredInterval,
 )
+from scheduler.solver.output import output_shift, schedule_header
+from scheduler.solver.output import penalty_terms as output_penalty_terms
 from scheduler.solver.problem import (
     DemandData,
     Problem,
@@ -50,16 +50,6 @@ from scheduler.solver.shifts import BREAK_STEP_MINUTES, Plan, break_plans
 
 TYPICAL_SHIFT_HOURS = 8.0  # a day or evening shift when a stretch of need is too long for one
 
-# Penalty terms in the engine's order (rule registry), with their units and weight fields.
-PENALTY_TERMS = (
-    ("uncovered_need", "person-hours", "uncovered"),
-    ("overtime", "hours", "overtime"),
-    ("additional_hours", "hours", "additional_hours"),
-    ("unused_contract", "hours", "unused_contract"),
-    ("fair_nights", "night shifts per FTE (spread)", "fairness"),
-    ("fair_weekends", "weekend shifts per FTE (spread)", "fairness"),
-    ("continuity", "assistants per client, summed", "continuity"),
-)
 
 REASON_NO_DECISION = "no decision covers this time"
 REASON_NOT_ELIGIBLE = "no approved assistant with the required competences"
@@ -148,24 +138,12 @@ def plan_greedy(scenario: Scenario, *, rolling_weekly_rest: bool = False) -> Sch
     penalties = penalty_terms(problem, assigned)
     grid = problem.grid
     shifts = [
-        Shift(
-            staff=s.staff_id,
-            client=s.client_id,
-            unit=s.unit_id,
-            start=grid.local_time(s.start),
-            end=grid.local_time(s.end),
-            hours=s.minutes / 60,
-            on_call_hours=s.on_call_minutes / 60,
-            breaks=[Break(start=grid.local_time(a), end=grid.local_time(b), paid=paid)
-                    for a, b, paid in s.breaks],
-        )
+        output_shift(grid, s.staff_id, s.client_id, s.unit_id, s.start, s.end, s.minutes,
+                     s.on_call_minutes, s.breaks)
         for s in sorted(assigned, key=lambda s: (s.start, s.staff_id))
     ]
     return Schedule(
-        scenario=scenario.name,
-        horizon_start=scenario.horizon.start.isoformat(),
-        horizon_days=scenario.horizon.days,
-        timezone=scenario.horizon.timezone,
+        **schedule_header(scenario),
         created=datetime.now(UTC),
         solve=SolveInfo(
             status="greedy",
@@ -695,14 +673,7 @@ def penalty_terms(problem: Problem, assigned: list[GreedyShift]) -> list[Penalty
     raw["continuity"] = len({(s.client_id, s.staff_id) for s in assigned
                              if s.client_id is not None})
 
-    weights = scenario.weights.model_dump()
-    out = []
-    for term, unit, weight_field in PENALTY_TERMS:
-        value = round(raw[term], 4)
-        weight = int(weights[weight_field])
-        out.append(PenaltyTerm(rule=term, raw=value, unit=unit, weight=weight,
-                               contribution=round(value * weight, 4)))
-    return out
+    return output_penalty_terms(scenario, raw)
 
 
 def _spread(problem: Problem, clients: list[str], staff_ids: list[str], mask: np.ndarray,

@@ -21,10 +21,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import (
-    Break,
-    PenaltyTerm,
     Schedule,
-    Shift,
     SolveInfo,
     UncoveredInterval,
 )
@@ -32,8 +29,8 @@ from scheduler.solver.bounds import lower_bound
 from scheduler.solver.context import OBJECTIVE_SCALE
 from scheduler.solver.lns import improve
 from scheduler.solver.model import BuiltModel, build_model
+from scheduler.solver.output import output_shift, penalty_terms, schedule_header
 from scheduler.solver.problem import DemandData, Problem, compile_problem, linked_groups
-from scheduler.solver.rules import REGISTRY
 from scheduler.solver.rules.breaks import plan_var_name
 from scheduler.solver.shifts import CandidateShift, break_slots, generate_shifts
 
@@ -416,14 +413,11 @@ def _schedule(problem: Problem, outcomes: list[_Outcome], wall: float, time_limi
         firsts = [hint_ready]
     bests = [o.best_solution_seconds for o in outcomes if o.best_solution_seconds is not None]
 
-    penalties = []
-    weights = scenario.weights.model_dump()
-    for rule in REGISTRY:
-        for term in rule.penalties:
-            raw = sum(o.values.get(term, 0.0) for o in solved)
-            weight = _weight_of(term, weights)
-            penalties.append(PenaltyTerm(rule=term, raw=round(raw, 4), unit=_UNITS[term],
-                                         weight=weight, contribution=round(raw * weight, 4)))
+    raw: dict[str, float] = defaultdict(float)
+    for o in solved:
+        for term, value in o.values.items():
+            raw[term] += value
+    penalties = penalty_terms(scenario, raw)
 
     assigned = sorted(((sid, o.shifts[i]) for o in solved for sid, i in o.assigned or ()),
                       key=lambda a: (a[1].start, a[0]))
@@ -436,22 +430,12 @@ def _schedule(problem: Problem, outcomes: list[_Outcome], wall: float, time_limi
     for sid, s in assigned:
         left = plans_left.get(s.index)
         plan = left.pop(0) if left else None
-        shifts.append(Shift(
-            staff=sid,
-            client=s.client_id,
-            unit=s.unit_id,
-            start=grid.local_time(s.start),
-            end=grid.local_time(s.end),
-            hours=s.minutes / 60,
-            on_call_hours=s.on_call_minutes / 60,
-            breaks=[Break(start=grid.local_time(a), end=grid.local_time(b), paid=paid)
-                    for a, b, paid in break_slots(s, plan, problem.demands[s.owner].breaks)],
+        shifts.append(output_shift(
+            grid, sid, s.client_id, s.unit_id, s.start, s.end, s.minutes, s.on_call_minutes,
+            break_slots(s, plan, problem.demands[s.owner].breaks),
         ))
     return Schedule(
-        scenario=scenario.name,
-        horizon_start=scenario.horizon.start.isoformat(),
-        horizon_days=scenario.horizon.days,
-        timezone=scenario.horizon.timezone,
+        **schedule_header(scenario),
         created=datetime.now(UTC),
         solve=SolveInfo(
             status=status,
@@ -472,27 +456,6 @@ def _schedule(problem: Problem, outcomes: list[_Outcome], wall: float, time_limi
         shifts=shifts,
         uncovered=uncovered_intervals(problem, assigned),
     )
-
-
-_UNITS = {
-    "uncovered_need": "person-hours",
-    "overtime": "hours",
-    "additional_hours": "hours",
-    "unused_contract": "hours",
-    "fair_nights": "night shifts per FTE (spread)",
-    "fair_weekends": "weekend shifts per FTE (spread)",
-    "continuity": "assistants per client, summed",
-}
-
-_WEIGHT_FIELD = {
-    "uncovered_need": "uncovered",
-    "fair_nights": "fairness",
-    "fair_weekends": "fairness",
-}
-
-
-def _weight_of(term: str, weights: dict) -> int:
-    return int(weights[_WEIGHT_FIELD.get(term, term)])
 
 
 def uncovered_intervals(problem: Problem, assigned: list[tuple[str, CandidateShift]]
