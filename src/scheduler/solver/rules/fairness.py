@@ -13,6 +13,7 @@ import numpy as np
 from ortools.sat.python.cp_model import LinearExprT
 
 from scheduler.solver.context import ModelContext, Penalty
+from scheduler.solver.problem import Problem
 from scheduler.solver.rules.base import Rule
 
 RATE_SCALE = 100
@@ -23,26 +24,39 @@ def rate_factor(full_time_hours: float, contract_hours: float, days: int,
     return round(RATE_SCALE * full_time_hours / contract_hours * days / available_days)
 
 
-def _spread(ctx: ModelContext, kind: str, slot_mask: np.ndarray) -> LinearExprT:
-    problem = ctx.problem
+def fair_share_group(problem: Problem, owners: list[str], staff_ids: list[str],
+                     slot_mask: np.ndarray) -> dict[str, int]:
+    """Staff whose night (or weekend) counts are compared, with each one's rate factor: the
+    regular staff eligible for an owner with schedulable need in ``slot_mask``. Empty with
+    fewer than two (no spread)."""
     needing = [
-        o for o in ctx.owners
+        o for o in owners
         if ((problem.demands[o].demand.count > 0) & problem.demands[o].decided)[slot_mask].any()
     ]
+    in_part = set(staff_ids)
     group = sorted({
         sid for o in needing for sid in problem.demands[o].eligible_staff
-        if sid in ctx.staff_ids and problem.staff[sid].is_regular
+        if sid in in_part and problem.staff[sid].is_regular
         and problem.staff[sid].available_days > 0
     })
     if len(group) < 2:
-        return 0
+        return {}
     full_time = problem.scenario.rules.full_time_hours_per_week
+    return {
+        sid: rate_factor(full_time, problem.staff[sid].staff.contract_hours_per_week,
+                         problem.grid.days, problem.staff[sid].available_days)
+        for sid in group
+    }
+
+
+def _spread(ctx: ModelContext, kind: str, slot_mask: np.ndarray) -> LinearExprT:
+    problem = ctx.problem
+    group = fair_share_group(problem, ctx.owners, ctx.staff_ids, slot_mask)
+    if not group:
+        return 0
     rates = []
     top = 0
-    for sid in group:
-        data = problem.staff[sid]
-        factor = rate_factor(full_time, data.staff.contract_hours_per_week, problem.grid.days,
-                             data.available_days)
+    for sid, factor in group.items():
         chosen = [v for s, v in ctx.by_staff.get(sid, []) if getattr(s, f"is_{kind}")]
         rates.append(factor * sum(chosen) if chosen else 0)
         top = max(top, factor * problem.grid.days * 2)
