@@ -45,7 +45,7 @@ from scheduler.solver.problem import (
     compile_problem,
     linked_groups,
 )
-from scheduler.solver.rules.fairness import RATE_SCALE, rate_factor
+from scheduler.solver.rules.fairness import RATE_SCALE, fair_share_group, rate_factor
 from scheduler.solver.shifts import BREAK_STEP_MINUTES, Plan, break_plans
 
 TYPICAL_SHIFT_HOURS = 8.0  # a day or evening shift when a stretch of need is too long for one
@@ -678,24 +678,9 @@ def penalty_terms(problem: Problem, assigned: list[GreedyShift]) -> list[Penalty
 
 def _spread(problem: Problem, clients: list[str], staff_ids: list[str], mask: np.ndarray,
             counts: dict[str, int]) -> int:
-    """max − min rate among the regular staff approved for a client who needs someone in
-    ``mask`` (nights or weekends), in hundredths; 0 with fewer than two such members."""
-    needing = [c for c in clients if (problem.demands[c].demand.count[mask] > 0).any()]
-    in_component = set(staff_ids)
-    group = sorted({
-        sid for c in needing for sid in problem.demands[c].eligible_staff
-        if sid in in_component and problem.staff[sid].is_regular
-        and problem.staff[sid].available_days > 0
-    })
-    if len(group) < 2:
-        return 0
-    full_time = problem.scenario.rules.full_time_hours_per_week
-    rates = []
-    for sid in group:
-        data = problem.staff[sid]
-        factor = rate_factor(full_time, data.staff.contract_hours_per_week, problem.grid.days,
-                              data.available_days)
-        rates.append(factor * counts.get(sid, 0))
-    return max(rates) - min(rates)
+    """max − min rate among the staff the engine's fairness rule compares, in hundredths."""
+    group = fair_share_group(problem, clients, staff_ids, mask)
+    rates = [factor * counts.get(sid, 0) for sid, factor in group.items()]
+    return max(rates) - min(rates) if rates else 0
 
 
