@@ -189,7 +189,8 @@ def solve(
         monitor = _Monitor(done_objective + pending, index, len(parts), started, progress, stop,
                            bound_offset=done_bound + sum(floors[index + 1:]), floor=floor)
         if part.size > settings.full_model_max_assignments:
-            outcome = _search_part(problem, part, hinted or set(), share, workers, seed, monitor)
+            outcome = _search_part(problem, part, hinted or set(), share, workers, seed, monitor,
+                                   None if starts[index] is None else starts[index][2])
             outcome.bound = min(floor, outcome.objective)
             outcomes.append(outcome)
             done_objective += outcome.objective
@@ -231,7 +232,8 @@ def _eligible_pairs(problem: Problem, part: Component) -> set[tuple[str, int]]:
 
 
 def _search_part(problem: Problem, part: Component, start: set[tuple[str, int]],
-                 seconds: float, workers: int, seed: int, monitor: _Monitor) -> _Outcome:
+                 seconds: float, workers: int, seed: int, monitor: _Monitor,
+                 start_objective: float | None = None) -> _Outcome:
     """A large part: large-neighbourhood search from the hint (no proven bound)."""
     began = time.perf_counter()
     eligible = _eligible_pairs(problem, part)
@@ -252,7 +254,8 @@ def _search_part(problem: Problem, part: Component, start: set[tuple[str, int]],
 
     pairs, _ = improve(problem, part.owners, part.staff, part.shifts, start, objective,
                        began + seconds, seed=seed, workers=workers, on_improvement=report,
-                       stop=monitor.stop)
+                       stop=monitor.stop,
+                       start_objective=start_objective)
     exact = _evaluate(problem, part, pairs, workers, seed)
     assert exact is not None  # every accepted move was evaluated feasible
     if monitor.first is None:

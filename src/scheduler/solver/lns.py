@@ -46,6 +46,7 @@ def improve(
     workers: int,
     on_improvement: Callable[[float], None] | None = None,
     stop: Callable[[], bool] | None = None,
+    start_objective: float | None = None,
 ) -> tuple[Pairs, LnsStats]:
     rng = random.Random(seed)
     by_index = {s.index: s for s in shifts}
@@ -57,7 +58,7 @@ def improve(
     day_starts = problem.grid.day_starts()
     days = problem.grid.days
     current = set(start)
-    best = evaluate(current)
+    best = evaluate(current) if start_objective is None else start_objective
     if best is None:
         raise RuntimeError("the starting schedule breaks a hard rule")
     stats = LnsStats(first_objective=best, objective=best)
