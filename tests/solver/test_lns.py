@@ -1,0 +1,85 @@
+"""Large-neighbourhood search with concurrent moves: moves running at the same time re-plan
+disjoint owners with disjoint staff, and whatever is kept passes the independent validator."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from scheduler.baseline import plan_greedy
+from scheduler.instances import generate
+from scheduler.solver import lns
+from scheduler.solver.lns import _Neighbourhood
+
+
+def hood(owners: set[str], staff: set[str]) -> _Neighbourhood:
+    return _Neighbourhood(frozenset(owners), frozenset(staff), 0, 96, seed=1)
+
+
+def test_neighbourhoods_overlap_when_they_share_an_owner_or_a_staff_member():
+    a = hood({"C1"}, {"A1", "A2"})
+    assert a.overlaps(hood({"C1"}, {"A3"}))
+    assert a.overlaps(hood({"C2"}, {"A2"}))
+    assert not a.overlaps(hood({"C2"}, {"A3"}))
+
+
+@pytest.fixture(scope="module")
+def unit_week():
+    # One unit of 12 clients for a week, forced into neighbourhood search.
+    sc = generate("M", seed=1, days=7)
+    return sc.model_copy(update={"solver": sc.solver.model_copy(
+        update={"full_model_max_assignments": 0})})
+
+
+def test_concurrent_moves_are_disjoint_and_the_result_is_valid(unit_week, solve_checked,
+                                                               monkeypatch):
+    running: list[_Neighbourhood] = []
+    overlapping: list[tuple[_Neighbourhood, _Neighbourhood]] = []
+    concurrent = 0
+    lock = threading.Lock()
+    move = lns._Space.move
+
+    def watched(self, hood, *args, **kwargs):
+        nonlocal concurrent
+        with lock:
+            overlapping.extend(
+                (hood, other) for other in running
+                if hood.owners & other.owners or hood.staff & other.staff
+            )
+            concurrent += bool(running)
+            running.append(hood)
+        try:
+            return move(self, hood, *args, **kwargs)
+        finally:
+            with lock:
+                running.remove(hood)
+
+    monkeypatch.setattr(lns._Space, "move", watched)
+    greedy = plan_greedy(unit_week)
+    schedule = solve_checked(unit_week, time_limit=8, workers=2, seed=0)
+    assert concurrent > 0  # two moves did run at once
+    assert not overlapping
+    assert schedule.solve.objective < greedy.solve.objective
+
+
+def test_one_worker_runs_one_move_at_a_time(unit_week, solve_checked, monkeypatch):
+    active = 0
+    most = 0
+    lock = threading.Lock()
+    move = lns._Space.move
+
+    def counted(self, *args, **kwargs):
+        nonlocal active, most
+        with lock:
+            active += 1
+            most = max(most, active)
+        try:
+            return move(self, *args, **kwargs)
+        finally:
+            with lock:
+                active -= 1
+
+    monkeypatch.setattr(lns._Space, "move", counted)
+    solve_checked(unit_week, time_limit=3, workers=1, seed=0)
+    assert most == 1
