@@ -63,23 +63,35 @@ def test_concurrent_moves_are_disjoint_and_the_result_is_valid(unit_week, solve_
     assert schedule.solve.objective < greedy.solve.objective
 
 
-def test_one_worker_runs_one_move_at_a_time(unit_week, solve_checked, monkeypatch):
+@pytest.mark.parametrize("case", ["one worker", "one client"])
+def test_one_move_at_a_time_without_workers_or_owners_to_spare(case, unit_week, solve_checked,
+                                                               monkeypatch):
+    if case == "one worker":
+        sc, workers = unit_week, 1
+    else:  # two workers, but every neighbourhood holds the only client: one move, two threads
+        sc = generate("S", seed=0, days=7)
+        sc = sc.model_copy(update={"solver": sc.solver.model_copy(
+            update={"full_model_max_assignments": 0})})
+        workers = 2
     active = 0
     most = 0
+    threads: set[int] = set()
     lock = threading.Lock()
     move = lns._Space.move
 
-    def counted(self, *args, **kwargs):
+    def counted(self, hood, current, deadline, sub_threads):
         nonlocal active, most
         with lock:
             active += 1
             most = max(most, active)
+            threads.add(sub_threads)
         try:
-            return move(self, *args, **kwargs)
+            return move(self, hood, current, deadline, sub_threads)
         finally:
             with lock:
                 active -= 1
 
     monkeypatch.setattr(lns._Space, "move", counted)
-    solve_checked(unit_week, time_limit=3, workers=1, seed=0)
+    solve_checked(sc, time_limit=3, workers=workers, seed=0)
     assert most == 1
+    assert threads == {workers}

@@ -63,7 +63,8 @@ def improve(
     if best is None:
         raise RuntimeError("the starting schedule breaks a hard rule")
     stats = LnsStats(first_objective=best, objective=best)
-    lanes = max(1, workers)
+    # Disjoint moves need owners to spare: a one-client group runs one move on all workers.
+    lanes = max(1, min(workers, len(owners) // 2))
     threads = 1 if lanes > 1 else workers
 
     def stopped() -> bool:
