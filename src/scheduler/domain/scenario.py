@@ -490,6 +490,13 @@ class SolverSettings(Frozen):
         description="Parts with more possible assignments are improved by large-neighbourhood "
         "search from the greedy schedule instead of one CP-SAT model (no proven bound).",
     )
+    lp_bound_share: float = Field(
+        default=0.2, ge=0, le=1,
+        description="Share of the time limit spent, before the search, on a lower bound from "
+        "each part's linear relaxation (largest parts first; a part whose relaxation does not "
+        "fit in what is left keeps the data-only bound). 0 turns it off. The search gets "
+        "whatever this leaves unused.",
+    )
 
 
 class Scenario(Frozen):
