@@ -23,3 +23,17 @@ def test_benchmark_smoke_run_passes_the_validator(tmp_path):
     # The engine starts from the greedy schedule and never returns anything worse.
     assert engine["objective"] <= data["rows"][0]["objective"] + 1e-6
     assert engine["peak_memory_mib"] > 0
+    # The instance's bound (computed once, LP included) is valid: at most the engine's objective.
+    bound = data["instances"]["tiny"]["lower_bound"]["bound"]
+    assert 0 <= bound <= engine["objective"] + 1e-6
+    assert engine["bound"] >= bound - 1e-6
+
+
+def test_a_bound_above_a_valid_objective_fails_the_row():
+    from scheduler.benchmark import with_instance_bound
+
+    row = {"planner": "engine", "objective": 100.0, "bound": 80.0, "valid": True}
+    assert with_instance_bound(row, 90.0)["gap"] == 0.1
+    assert with_instance_bound(row, 70.0)["bound"] == 80.0  # the run's own is better
+    broken = with_instance_bound(row, 120.0)
+    assert not broken["valid"] and broken["gap"] is None

@@ -13,7 +13,7 @@ from scheduler.domain.scenario import Scenario
 from scheduler.instances import generate
 from scheduler.solver.bounds import lower_bound
 from scheduler.solver.context import OBJECTIVE_SCALE
-from scheduler.solver.engine import components
+from scheduler.solver.engine import components, scenario_bound
 from scheduler.solver.lp_bound import (
     lagrangian_bound,
     lp_bound,
@@ -301,3 +301,15 @@ def test_engine_reports_the_lp_bound(solve_checked):
     objective = result.solve.objective
     expected = objective if result.solve.status == "optimal" else min(lp, objective)
     assert result.solve.best_bound == pytest.approx(expected, abs=1e-3)
+
+
+def test_scenario_bound_is_the_better_bound_and_below_a_schedule(solve_checked):
+    # The one-week S group (one part), where the LP beats the data-only bound.
+    sc = without_lp(generate("S", seed=0, days=7), time_limit=3)
+    floor, lp = bounds_of(sc)
+    data_only = scenario_bound(sc, lp=False)
+    both = scenario_bound(sc)
+    assert data_only == pytest.approx(floor, abs=1e-3)
+    assert both == pytest.approx(max(floor, lp), abs=1e-3)
+    assert both > data_only + 1000
+    assert both <= solve_checked(sc, workers=1).solve.objective + 1e-6

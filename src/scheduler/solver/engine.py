@@ -230,6 +230,22 @@ def solve(
                      len(parts), hint_ready)
 
 
+def scenario_bound(scenario: Scenario, *, lp: bool = True) -> float:
+    """A valid lower bound on the objective of any schedule of ``scenario``: per part, the
+    better of the data-only bound and (``lp``) its model's linear relaxation, without a time
+    limit. The same for every run on the scenario, so benchmarks compute it once, apart from
+    the timed solves."""
+    problem = compile_problem(scenario)
+    parts = components(problem, generate_shifts(problem))
+    floors = [lower_bound(problem, p.owners, p.staff, p.shifts).total for p in parts]
+    if lp:
+        for index, part in enumerate(parts):
+            result = lp_bound(build_model(problem, part.shifts, part.owners, part.staff).model)
+            if result is not None:
+                floors[index] = max(floors[index], result.value / OBJECTIVE_SCALE)
+    return sum(floors)
+
+
 def _lp_seconds(pairs: int) -> float:
     """A rough, generous estimate of a part's LP bound time from its possible assignments:
     building, exporting and relaxing the model grow linearly (≈ 4e-5 s each), GLOP about
