@@ -238,3 +238,22 @@ def test_progress_reports_whole_schedules_that_only_improve(solve_checked):
     assert all(r.bound is not None and r.bound <= result.solve.objective + 1e-6 for r in reports)
     # The first report already counts the second group's start schedule.
     assert objectives[0] >= result.solve.objective - 1e-6
+
+
+def test_time_share_reserves_a_minimum_for_every_part_then_goes_by_weight():
+    from scheduler.solver.engine import MIN_PART_SECONDS, time_share
+
+    # 100 s for a part with all the weight and three with none: each of those still gets the
+    # minimum, and the first gets the rest.
+    assert time_share(100.0, [50.0, 0.0, 0.0, 0.0]) == pytest.approx(100 - 3 * MIN_PART_SECONDS)
+    assert time_share(100.0, [0.0, 50.0]) == pytest.approx(MIN_PART_SECONDS)
+    # By weight above the reserve: 2 × 3 s reserved, 94 s split 1:3.
+    assert time_share(100.0, [1.0, 3.0]) == pytest.approx(3 + 94 / 4)
+    # Short of time: an equal split, never more than is left.
+    assert time_share(4.0, [1.0, 1.0, 1.0, 1.0]) == pytest.approx(1.0)
+    shares, left, weights = [], 60.0, [5.0, 1.0, 0.0, 2.0]
+    for i in range(len(weights)):
+        shares.append(time_share(left, weights[i:]))
+        left -= shares[-1]
+    assert sum(shares) == pytest.approx(60.0)
+    assert min(shares) >= MIN_PART_SECONDS
