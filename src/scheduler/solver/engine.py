@@ -180,11 +180,11 @@ def solve(
         for p in parts
     ]
     # Time goes where there is most to gain: the distance from each part's start schedule to
-    # its bound (by size without a start).
-    weights = [
-        max(0.0, start[2] - floor) if start is not None else float(part.size)
-        for part, start, floor in zip(parts, starts, floors, strict=True)
-    ]
+    # its bound (by size without start schedules).
+    if all(start is not None for start in starts):
+        weights = [max(0.0, st[2] - floor) for st, floor in zip(starts, floors, strict=True)]
+    else:
+        weights = [float(part.size) for part in parts]
     outcomes: list[_Outcome] = []
     done_objective = 0.0
     done_bound = 0.0
@@ -245,10 +245,17 @@ def scenario_bound(scenario: Scenario, *, lp: bool = True) -> float:
     floors = [lower_bound(problem, p.owners, p.staff, p.shifts).total for p in parts]
     if lp:
         for index, part in enumerate(parts):
-            result = lp_bound(build_model(problem, part.shifts, part.owners, part.staff).model)
-            if result is not None:
-                floors[index] = max(floors[index], result.value / OBJECTIVE_SCALE)
+            floors[index] = max(floors[index], _part_lp_bound(problem, part) or 0.0)
     return sum(floors)
+
+
+def _part_lp_bound(problem: Problem, part: Component, time_limit: float | None = None
+                   ) -> float | None:
+    """The bound of the part's full model's linear relaxation (objective units), or None if
+    GLOP does not solve it within ``time_limit``."""
+    built = build_model(problem, part.shifts, part.owners, part.staff)
+    result = lp_bound(built.model, time_limit=time_limit)
+    return None if result is None else result.value / OBJECTIVE_SCALE
 
 
 def _lp_seconds(pairs: int) -> float:
@@ -270,10 +277,9 @@ def _raise_floors_by_lp(problem: Problem, parts: list[Component], floors: list[f
             return
         if _lp_seconds(len(_eligible_pairs(problem, part))) > deadline - time.perf_counter():
             continue
-        built = build_model(problem, part.shifts, part.owners, part.staff)
-        result = lp_bound(built.model, time_limit=deadline - time.perf_counter())
-        if result is not None:
-            floors[index] = max(floors[index], result.value / OBJECTIVE_SCALE)
+        found = _part_lp_bound(problem, part, time_limit=deadline - time.perf_counter())
+        if found is not None:
+            floors[index] = max(floors[index], found)
 
 
 def time_share(left: float, weights: list[float]) -> float:
