@@ -90,13 +90,12 @@ def improve(
                 break
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
-                del running[future]
+                movers = running.pop(future).staff
                 move = future.result()
                 if move is None or stopped():
                     continue
                 candidate = {
-                    (sid, i) for sid, i in current
-                    if sid not in move.movers or i not in move.freed
+                    (sid, i) for sid, i in current if sid not in movers or i not in move.freed
                 } | move.chosen
                 if candidate == current:
                     continue
@@ -124,7 +123,8 @@ class _Neighbourhood:
 
 @dataclass(frozen=True)
 class _Move:
-    movers: set[str]  # staff whose shifts in the window were re-planned
+    """What re-planning a neighbourhood found, for its movers (the neighbourhood's staff)."""
+
     freed: set[int]  # the candidate shifts re-planned
     chosen: Pairs  # the movers' new assignments among them
 
@@ -192,7 +192,7 @@ class _Space:
         code = solver.solve(built.model)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
-        return _Move(movers, free_index, {
+        return _Move(free_index, {
             key for key, var in built.ctx.x.items()
             if key not in fixed and solver.boolean_value(var)
         })
