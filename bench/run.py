@@ -23,8 +23,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from scheduler.benchmark import render, run, size_of, with_instance_bound
-from scheduler.instances import generate
+from scheduler.planning.benchmark import render, run, size_of, with_instance_bound
+from scheduler.planning.instances import generate
 
 HERE = Path(__file__).resolve().parent
 

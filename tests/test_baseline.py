@@ -6,9 +6,10 @@ from datetime import UTC
 
 import pytest
 
-from scheduler.baseline import plan_greedy
+from scheduler import validator
 from scheduler.domain.schedule import Schedule
-from scheduler.instances import generate
+from scheduler.planning.instances import generate
+from scheduler.solver.baseline import plan_greedy
 from scheduler.solver.problem import compile_problem
 from scheduler.solver.rules import PENALTY_TERMS
 from scheduler.solver.shifts import generate_shifts
@@ -31,7 +32,6 @@ def _hours(start, end) -> float:
 
 @pytest.mark.parametrize("case", SIZES)
 def test_passes_the_validator(case, plans) -> None:
-    validator = pytest.importorskip("scheduler.validator")
     scenario, schedule = plans[case]
     report = validator.check_schedule(scenario, schedule)
     assert report.ok, report.violations[:5]
@@ -109,7 +109,6 @@ def test_short_grant_leaves_need_uncovered_with_reason() -> None:
 def test_rolling_weekly_rest_is_stricter() -> None:
     scenario = generate("S", seed=0)
     strict = plan_greedy(scenario, rolling_weekly_rest=True)
-    validator = pytest.importorskip("scheduler.validator")
     assert validator.check_schedule(scenario, strict).ok
 
 

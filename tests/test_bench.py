@@ -30,7 +30,7 @@ def test_benchmark_smoke_run_passes_the_validator(tmp_path):
 
 
 def test_a_bound_above_a_valid_objective_fails_the_row():
-    from scheduler.benchmark import with_instance_bound
+    from scheduler.planning.benchmark import with_instance_bound
 
     row = {"planner": "engine", "objective": 100.0, "bound": 80.0, "valid": True}
     assert with_instance_bound(row, 90.0)["gap"] == 0.1

@@ -7,10 +7,20 @@ from pathlib import Path
 
 import pytest
 
+from scheduler.domain.clients import DecisionKind
 from scheduler.domain.groups import double_decision_overlaps
-from scheduler.domain.loader import load_scenario
-from scheduler.domain.scenario import DecisionKind, EmploymentForm, Scenario, UnitKind
-from scheduler.instances import SIZES, generate, scenario_yaml, summary, week_hours, write_scenario
+from scheduler.domain.scenario import Scenario
+from scheduler.domain.staff import EmploymentForm
+from scheduler.domain.units import UnitKind
+from scheduler.planning.instances import (
+    SIZES,
+    generate,
+    scenario_yaml,
+    summary,
+    week_hours,
+    write_scenario,
+)
+from scheduler.planning.variants import load_scenario
 
 
 @pytest.fixture(scope="module")

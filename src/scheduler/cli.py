@@ -9,12 +9,11 @@ Exit codes scripts can rely on:
 
 from __future__ import annotations
 
-import importlib
 import json
 import sys
 import time
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Annotated, Any
@@ -26,11 +25,22 @@ from rich.text import Text
 
 from scheduler import __version__
 from scheduler.api.cli import keys_app, serve  # API modules load only when run
-from scheduler.domain.groups import client_demand, demand_groups, expand_unit_demand
-from scheduler.domain.loader import InputError, describe_errors, load_scenario, load_schedule
+from scheduler.domain.groups import need_person_hours
+from scheduler.domain.loader import InputError, describe_errors, load_schedule
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule
-from scheduler.domain.timegrid import TimeGrid
+from scheduler.planning.capacity import capacity_report
+from scheduler.planning.compare import comparison_table, make_run, run_comparison
+from scheduler.planning.pipeline import plan
+from scheduler.planning.variants import load_scenario
+from scheduler.reports.capacity import print_report, write_report
+from scheduler.reports.comparison import print_table, write_outputs
+from scheduler.reports.html import write_html_report
+from scheduler.reports.placement import print_placement, write_placement
+from scheduler.results.export import write_kpi_csvs, write_schedule
+from scheduler.results.summary import print_summary, wide_console
+from scheduler.solver.placement import place as run_placement
+from scheduler.validator import check_schedule, format_report
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -74,30 +84,6 @@ def _load_schedule(path: Path) -> Schedule:
         return load_schedule(path)
 
 
-def _validator() -> tuple[Callable[..., Any], Callable[[Any], str]] | None:
-    """The independent validator's (check_schedule, format_report), or None if not installed."""
-    try:
-        module = importlib.import_module("scheduler.validator")
-    except ModuleNotFoundError as exc:
-        if exc.name == "scheduler.validator":
-            return None
-        raise  # the validator exists but is broken: that is a bug, not a missing feature
-    check = getattr(module, "check_schedule", None)
-    report = getattr(module, "format_report", None)
-    if check is None or report is None:
-        return None
-    return check, report
-
-
-def _need_hours(scenario: Scenario) -> float:
-    """Clients' assistance need (not during stays that suspend it) and group units' density."""
-    grid = TimeGrid.from_horizon(scenario.horizon)
-    slots = sum(client_demand(c, scenario, grid).person_slots for c in scenario.clients)
-    slots += sum(expand_unit_demand(g, scenario, grid).demand.person_slots
-                 for g in demand_groups(scenario))
-    return slots * grid.slot_minutes / 60
-
-
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"scheduler {__version__}")
@@ -127,7 +113,7 @@ def validate(scenario_path: ScenarioArg) -> None:
     typer.echo(
         f"{scenario_path}: OK – scenario {scenario.name!r}: {len(scenario.clients)} clients, "
         f"{len(scenario.staff)} staff, {decisions} decisions, "
-        f"{_need_hours(scenario):,.1f} need person-hours in {scenario.horizon.days} days "
+        f"{need_person_hours(scenario):,.1f} need person-hours in {scenario.horizon.days} days "
         f"from {scenario.horizon.start}"
     )
 
@@ -172,17 +158,12 @@ def solve(
     kpi_csv: Annotated[bool, typer.Option("--kpi-csv", help="Also write <stem>.decisions.csv "
                                           "and <stem>.staff.csv.")] = False,
     log: Annotated[bool, typer.Option("--log", help="Show CP-SAT's search log.")] = False,
-    report: Annotated[bool, typer.Option("--report", help="Also write <stem>.html: key figures, "
+    html: Annotated[bool, typer.Option("--report", help="Also write <stem>.html: key figures, "
                                          "cost and each unit's timeline (opens offline).")
                       ] = False,
 ) -> None:
     """Solve a scenario (or a variant), write the schedule (JSON + CSV), print a summary,
     validate it."""
-    # Imported here so validate/schema stay quick and do not load OR-tools.
-    from scheduler.results.export import write_kpi_csvs, write_schedule
-    from scheduler.results.kpi import compute_kpis, kpis_to_dict
-    from scheduler.results.summary import print_summary, wide_console
-    from scheduler.solver.engine import solve as run_solver
 
     if out.suffix.lower() == ".csv":
         raise _fail(f"--out {out}: give the JSON file name; the CSV is written beside it")
@@ -191,18 +172,14 @@ def solve(
     line = _ProgressLine()
     live = not quiet and not log
     with console.status(line) if live else nullcontext():
-        schedule = run_solver(scenario, time_limit=time_limit, workers=workers, seed=seed,
-                              progress=line.update if live else None, log=log)
-    kpis = compute_kpis(scenario, schedule)
-    schedule = schedule.model_copy(update={"kpis": kpis_to_dict(kpis)})
+        planned = plan(scenario, time_limit=time_limit, workers=workers, seed=seed,
+                       progress=line.update if live else None, log=log)
+    schedule, kpis, report = planned.schedule, planned.kpis, planned.report
     with _bad_input(out):
         written = list(write_schedule(schedule, out))
         if kpi_csv:
             written += write_kpi_csvs(kpis, out)
-        if report:
-            from scheduler.compare import make_run
-            from scheduler.reports import write_html_report
-
+        if html:
             run = make_run(scenario, schedule, source=str(scenario_path))
             written.append(write_html_report([run], out.with_suffix(".html"),
                                              title=f"Schedule for {scenario.name}"))
@@ -216,24 +193,18 @@ def solve(
         console.print()
         console.print("Wrote " + ", ".join(map(str, written)))
 
-    if schedule.solve.status not in ("optimal", "feasible"):
+    if not planned.complete:
         typer.echo(f"warning: no solution found ({schedule.solve.status}) for all parts within "
                    "the time limit; what was written is incomplete – try a longer --time-limit",
                    err=True)
 
-    validator = _validator()
-    if validator is None:
-        typer.echo("validator not installed: the schedule was not independently checked", err=True)
-        return
-    check_schedule, format_report = validator
-    report = check_schedule(scenario, schedule)
     if report.violations:
         typer.echo(format_report(report), err=True)
         typer.echo(f"validator: {len(report.violations)} rule violations (an engine bug)",
                    err=True)
         raise typer.Exit(EXIT_VIOLATIONS)
     mismatches = list(report.penalty_mismatches)
-    if getattr(report, "uncovered_mismatch", None):
+    if report.uncovered_mismatch:
         mismatches.append(report.uncovered_mismatch)
     if mismatches:
         # Not a broken rule, but the engine and the validator disagree: show it, exit 0.
@@ -269,10 +240,6 @@ def check(
     if schedule.scenario != scenario.name:
         typer.echo(f"warning: {schedule_path} names scenario {schedule.scenario!r}, "
                    f"{scenario_path} is {scenario.name!r}", err=True)
-    validator = _validator()
-    if validator is None:
-        raise _fail("the validator (scheduler.validator) is not installed", EXIT_INTERNAL)
-    check_schedule, format_report = validator
     report = check_schedule(scenario, schedule)
     typer.echo(format_report(report))
     # A schedule that claims coverage or costs it does not have is as wrong as a broken rule.
@@ -308,9 +275,6 @@ def place(
     Writes <out>.json, <stem>.csv (one row per member) and <stem>.vacancies.csv. Exit 0 ok,
     2 bad input.
     """
-    from scheduler.placement import place as run_placement
-    from scheduler.placement import print_placement, write_placement
-    from scheduler.results.summary import wide_console
 
     if out is not None and out.suffix.lower() == ".csv":
         raise _fail(f"--out {out}: give the JSON file name; the CSV files are written beside it")
@@ -339,9 +303,6 @@ def capacity(
 
     Writes <out>.json, <stem>.csv and, with a schedule, <stem>.team.csv. Exit 0 ok, 2 bad input.
     """
-    from scheduler.capacity import capacity_report, print_report, write_report
-    from scheduler.placement import place as run_placement
-    from scheduler.results.summary import wide_console
 
     if out is not None and out.suffix.lower() == ".csv":
         raise _fail(f"--out {out}: give the JSON file name; the CSV files are written beside it")
@@ -383,8 +344,6 @@ def compare(
 
     Exit 0 ok, 1 rule violations in a schedule, 2 bad input.
     """
-    from scheduler.compare import comparison_table, print_table, run_comparison, write_outputs
-    from scheduler.results.summary import wide_console
 
     paths = [base, *variants]
     scenarios = [_load_scenario(p) for p in paths]

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from apihelpers import Api, heavy, make_settings, running_api, tiny
 
-from scheduler.baseline import plan_greedy
-from scheduler.instances import generate
+from scheduler.planning.instances import generate
+from scheduler.solver.baseline import plan_greedy
 
 
 def test_submit_poll_and_fetch_the_result(api: Api) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from compare_helpers import VARIANT, base_data, write_yaml
 
-from scheduler.compare import ScenarioRun, comparison_table, run_comparison
+from scheduler.planning.compare import ScenarioRun, comparison_table, run_comparison
 
 
 @pytest.fixture(scope="session")
@@ -22,7 +22,7 @@ def variant_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]
 @pytest.fixture(scope="session")
 def compared(variant_files: tuple[Path, Path]) -> tuple[list[ScenarioRun], Any]:
     """The base and the pooled variant solved (in this process) and tabulated, once."""
-    from scheduler.domain.loader import load_scenario
+    from scheduler.planning.variants import load_scenario
 
     scenarios = [load_scenario(p) for p in variant_files]
     runs = run_comparison(scenarios, [str(p) for p in variant_files], time_limit=3, workers=1)

@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from compare_helpers import hand_schedule
 
-from scheduler.costing import compute_costs
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Shift
+from scheduler.results.costing import compute_costs
 
 ZONE = ZoneInfo("Europe/Stockholm")
 

@@ -1,6 +1,6 @@
 """Every figure of the comparison table, re-derived from the schedules and the cost settings.
 
-The code here shares nothing with ``results.kpi`` or ``scheduler.costing``: it walks every
+The code here shares nothing with ``results.kpi`` or ``scheduler.results.costing``: it walks every
 minute (elapsed time, in UTC) of every shift and of the horizon, asks plain questions of the local
 wall-clock time, and applies the rules as DOMAIN.md and ``domain.costs`` state them. Only the
 holiday dates come from the same ``holidays`` library.
@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 import holidays
 import pytest
 
-from scheduler.compare import ScenarioRun, metrics
 from scheduler.domain.scenario import Scenario
+from scheduler.planning.compare import ScenarioRun, metrics
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 QUALIFIED = {"weekday_night", "weekend_day", "weekend_night", "major_day", "major_night"}

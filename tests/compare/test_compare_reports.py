@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from scheduler.cli import app
-from scheduler.compare import ScenarioRun
+from scheduler.planning.compare import ScenarioRun
 from scheduler.reports import write_excel, write_html_report
 
 # Collects what would reach the browser console, and writes it into the page once it has
@@ -146,7 +146,7 @@ def test_cli_solve_a_variant_with_report(variant_files: tuple[Path, Path],
     (2, 1, (1, 1)),  # one thread in all: one after the other, in this process
 ])
 def test_workers_are_a_total(scenarios: int, workers: int, expected: tuple[int, int]) -> None:
-    from scheduler.compare import plan_workers
+    from scheduler.planning.compare import plan_workers
 
     processes, threads = plan_workers(scenarios, workers)
     assert (processes, threads) == expected

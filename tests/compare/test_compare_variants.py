@@ -4,7 +4,6 @@ the change (index and kind) and the field."""
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +12,9 @@ from compare_helpers import base_data, write_yaml
 from typer.testing import CliRunner
 
 from scheduler.cli import app
-from scheduler.domain.loader import InputError, load_scenario
+from scheduler.domain.loader import InputError
 from scheduler.domain.scenario import Scenario
+from scheduler.planning.variants import load_scenario
 
 
 def _variant(tmp_path: Path, changes: list[dict[str, Any]], name: str = "v.yaml",
@@ -173,7 +173,6 @@ def _placement_result(member: str, unit: str, client: str | None, status: str) -
 
 
 def test_apply_placement_from_a_file(tmp_path: Path) -> None:
-    pytest.importorskip("scheduler.placement")
     (tmp_path / "placed.json").write_text(json.dumps(
         _placement_result("B01", "U1", "C01", "needs introduction")))
     # A placement that still needs an introduction moves the member but is not approved...
@@ -186,13 +185,6 @@ def test_apply_placement_from_a_file(tmp_path: Path) -> None:
     assert "B01" in s.client_by_id()["C01"].approved_staff
     message = _error(tmp_path, [{"kind": "apply_placement", "file": "missing.json"}])
     assert "changes[0] (apply_placement).file: file not found: missing.json" in message
-
-
-def test_apply_placement_without_the_module(tmp_path: Path,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "scheduler.placement", None)  # as if not installed
-    message = _error(tmp_path, [{"kind": "apply_placement", "file": "placed.json"}])
-    assert "changes[0] (apply_placement): needs the placement module" in message
 
 
 def test_cli_validate_reads_variants(tmp_path: Path) -> None:

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from scheduler.costing import compute_costs
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Break, Schedule, Shift, SolveInfo
+from scheduler.results.costing import compute_costs
 
 CET = timezone(timedelta(hours=1))
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from scheduler.baseline import plan_greedy
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule
+from scheduler.solver.baseline import plan_greedy
 from scheduler.solver.engine import solve
 from scheduler.validator import check_schedule, format_report
 

@@ -10,7 +10,8 @@ import pytest
 from group_builders import booking, build, ktv_data, stay_client
 from pydantic import ValidationError
 
-from scheduler.domain.loader import InputError, load_scenario
+from scheduler.domain.loader import InputError
+from scheduler.planning.variants import load_scenario
 
 
 def supervision(data: dict[str, Any]) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.domain.loader import load_scenario
+from scheduler.planning.variants import load_scenario
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 EXAMPLES = ["ktv_home", "ktv_colocated", "ktv_colocated_apart", "pooled_groups",

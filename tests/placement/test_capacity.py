@@ -12,12 +12,13 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from scheduler.capacity import CapacityRow, capacity_report
 from scheduler.cli import app
-from scheduler.domain.loader import InputError, load_scenario
+from scheduler.domain.loader import InputError
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule, Shift, SolveInfo
-from scheduler.placement import place
+from scheduler.planning.capacity import CapacityRow, capacity_report
+from scheduler.planning.variants import load_scenario
+from scheduler.solver.placement import place
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "scenarios" / "overstaffing_team.yaml"
 runner = CliRunner()

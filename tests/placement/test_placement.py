@@ -14,10 +14,12 @@ from team_builders import base, member, random_instance, vacancy
 from typer.testing import CliRunner
 
 from scheduler.cli import app
-from scheduler.domain.loader import InputError, load_scenario, parse_model
+from scheduler.domain.loader import InputError, parse_model
 from scheduler.domain.placement import Vacancy
-from scheduler.domain.scenario import Scenario, Staff
-from scheduler.placement import NEEDS_INTRODUCTION, PLACED, PlacementResult, place
+from scheduler.domain.scenario import Scenario
+from scheduler.domain.staff import Staff
+from scheduler.planning.variants import load_scenario
+from scheduler.solver.placement import NEEDS_INTRODUCTION, PLACED, PlacementResult, place
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "scenarios" / "overstaffing_team.yaml"
 runner = CliRunner()

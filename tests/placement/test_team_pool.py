@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from scheduler.capacity import team_usage
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule
+from scheduler.planning.capacity import team_usage
 from scheduler.results.kpi import compute_kpis
 from scheduler.solver.engine import solve
 from scheduler.validator import check_schedule, format_report

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from scheduler import validator
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule
 from scheduler.solver.engine import solve
@@ -11,7 +12,6 @@ from scheduler.solver.engine import solve
 
 @pytest.fixture
 def solve_checked():
-    validator = pytest.importorskip("scheduler.validator")
 
     def run(scenario: Scenario, **kwargs) -> Schedule:
         schedule = solve(scenario, **kwargs)

@@ -188,7 +188,7 @@ def test_stop_returns_the_best_schedule_so_far_soon(solve_checked):
     import time
     from pathlib import Path
 
-    from scheduler.domain.loader import load_scenario
+    from scheduler.planning.variants import load_scenario
 
     sc = load_scenario(Path(__file__).parents[2] / "scenarios" / "small_group.yaml")
     sc = sc.model_copy(update={"solver": sc.solver.model_copy(

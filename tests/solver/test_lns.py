@@ -7,9 +7,9 @@ import threading
 
 import pytest
 
-from scheduler.baseline import plan_greedy
-from scheduler.instances import generate
+from scheduler.planning.instances import generate
 from scheduler.solver import lns
+from scheduler.solver.baseline import plan_greedy
 from scheduler.solver.lns import _Neighbourhood
 
 

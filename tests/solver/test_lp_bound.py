@@ -10,7 +10,7 @@ from builders import scenario
 from ortools.sat.python import cp_model
 
 from scheduler.domain.scenario import Scenario
-from scheduler.instances import generate
+from scheduler.planning.instances import generate
 from scheduler.solver.bounds import lower_bound
 from scheduler.solver.context import OBJECTIVE_SCALE
 from scheduler.solver.engine import components, scenario_bound

@@ -10,24 +10,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from scheduler.domain.scenario import (
+from scheduler.domain.clients import (
     ApprovedException,
-    AvailabilityWindow,
     Client,
-    DatePeriod,
     Decision,
     DecisionKind,
-    Horizon,
     Need,
     NeedException,
     NeedWindow,
     ReserveRule,
-    Scenario,
-    Staff,
-    TimePeriod,
-    Unit,
-    WorkingTimeRules,
 )
+from scheduler.domain.common import DatePeriod, Horizon, TimePeriod
+from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import (
     Break,
     PenaltyTerm,
@@ -36,6 +30,9 @@ from scheduler.domain.schedule import (
     SolveInfo,
     UncoveredInterval,
 )
+from scheduler.domain.settings import WorkingTimeRules
+from scheduler.domain.staff import AvailabilityWindow, Staff
+from scheduler.domain.units import Unit
 
 TZ = ZoneInfo("Europe/Stockholm")
 MONDAY = date(2027, 1, 4)  # a plain winter week, no DST change

@@ -6,8 +6,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from scheduler.domain.scenario import EmploymentForm, Scenario
+from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule
+from scheduler.domain.staff import EmploymentForm
 from scheduler.validator import PENALTY_AUDITS, check_schedule, format_report
 
 

@@ -28,6 +28,9 @@ from multiprocessing.connection import Connection
 from multiprocessing.synchronize import Event
 from typing import Any
 
+from scheduler.domain.scenario import Scenario
+from scheduler.planning.pipeline import plan
+
 PROGRESS_EVERY_SECONDS = 0.25
 
 
@@ -58,24 +61,12 @@ def run_job(kind: str, scenario_json: dict[str, Any], options: dict[str, Any],
             ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Solve (or plan greedily), add KPIs, check independently; JSON-ready results. ``stop``
     goes to the engine: once it answers True the solve returns its best schedule so far."""
-    from scheduler.domain.scenario import Scenario
-    from scheduler.results.kpi import compute_kpis, kpis_to_dict
-    from scheduler.validator import check_schedule
-
     scenario = Scenario.model_validate(scenario_json)
-    if kind == "greedy":
-        from scheduler.baseline import plan_greedy
-
-        schedule = plan_greedy(scenario)
-    else:
-        from scheduler.solver.engine import solve
-
-        schedule = solve(scenario, time_limit=options["time_limit_seconds"],
-                         workers=options["workers"], seed=options["seed"],
-                         progress=send_progress, stop=stop)
-    schedule = schedule.model_copy(update={"kpis": kpis_to_dict(compute_kpis(scenario, schedule))})
-    report = check_schedule(scenario, schedule)
-    return schedule.model_dump(mode="json"), _validation_summary(report)
+    # A greedy fallback comes without solver options: it has none to use.
+    planned = plan(scenario, planner="greedy" if kind == "greedy" else "engine",
+                   time_limit=options.get("time_limit_seconds"), workers=options.get("workers"),
+                   seed=options.get("seed"), progress=send_progress, stop=stop)
+    return planned.schedule.model_dump(mode="json"), _validation_summary(planned.report)
 
 
 class _ProgressSender:
@@ -129,9 +120,6 @@ def worker_main(conn: Connection, cancel: Event) -> None:
         with send_lock:  # CP-SAT calls back from its own threads
             conn.send(message)
 
-    from scheduler.solver import engine  # import OR-tools once, before the first job
-
-    del engine
     while True:
         try:
             message = conn.recv()

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from scheduler.domain.clients import Client, Decision, DecisionKind, ReserveRule
 from scheduler.domain.demand import expand_need
-from scheduler.domain.scenario import Client, Decision, DecisionKind, ReserveRule, Scenario
+from scheduler.domain.scenario import Scenario
 from scheduler.domain.timegrid import TimeGrid
 
 

@@ -1,7 +1,8 @@
 """Cost settings: wages, OB supplements, jour, premiums, employer's contributions, FK revenue.
 
 Every figure is a *default* from DOMAIN.md (Pay) or a documented assumption, and can be set per
-scenario (``cost:``) or per variant (``set_cost``). The computation is in ``scheduler.costing``.
+scenario (``cost:``) or per variant (``set_cost``). The computation is in
+``scheduler.results.costing``.
 
 OB windows (local wall-clock time; the first matching class wins):
 
@@ -29,6 +30,8 @@ import re
 from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from scheduler.domain.clients import DecisionKind
 
 # Holiday names as the holidays library spells them (en_US), grouped into runs when consecutive:
 # Christmas Eve–Second Day of Christmas, New Year's Eve–New Year's Day, Good Friday–Easter Monday,
@@ -177,8 +180,6 @@ class CostSettings(_Settings):
     @field_validator("revenue_decision_kinds")
     @classmethod
     def _kinds(cls, value: list[str]) -> list[str]:
-        from scheduler.domain.scenario import DecisionKind  # runtime: scenario imports us
-
         known = {k.value for k in DecisionKind}
         unknown = [k for k in value if k not in known]
         if unknown:

@@ -7,7 +7,8 @@ from datetime import timedelta
 
 import numpy as np
 
-from scheduler.domain.scenario import WEEKDAYS, Client, parse_clock
+from scheduler.domain.clients import Client
+from scheduler.domain.common import WEEKDAYS, parse_clock
 from scheduler.domain.timegrid import TimeGrid
 
 

@@ -21,10 +21,13 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
+from scheduler.domain.clients import Client
 from scheduler.domain.demand import Demand, expand_need
 from scheduler.domain.opening import open_spans
-from scheduler.domain.scenario import Client, Scenario, Staff, Unit
+from scheduler.domain.scenario import Scenario
+from scheduler.domain.staff import Staff
 from scheduler.domain.timegrid import TimeGrid
+from scheduler.domain.units import Unit
 
 
 def demand_groups(scenario: Scenario) -> list[tuple[Unit, ...]]:
@@ -188,6 +191,17 @@ def client_demand(client: Client, scenario: Scenario, grid: TimeGrid) -> Demand:
         return need
     return Demand(count=np.where(stays, 0, need.count).astype(np.int16),
                   on_call=need.on_call & ~stays)
+
+
+def need_person_hours(scenario: Scenario, grid: TimeGrid | None = None) -> float:
+    """The need of the whole scenario in person-hours, the one definition every report uses:
+    clients' assistance need (nothing during stays that suspend it, double assistance counts
+    twice, jour counts fully) plus group units' density demand."""
+    grid = grid or TimeGrid.from_horizon(scenario.horizon)
+    slots = sum(client_demand(c, scenario, grid).person_slots for c in scenario.clients)
+    slots += sum(expand_unit_demand(g, scenario, grid).demand.person_slots
+                 for g in demand_groups(scenario))
+    return slots * grid.slot_minutes / 60
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule
 
 M = TypeVar("M", bound=BaseModel)
@@ -50,16 +49,6 @@ def parse_document(text: str, source: str, *, json_only: bool = False) -> dict[s
     return data
 
 
-def load_scenario(path: Path | str) -> Scenario:
-    """A scenario file, or a variant file (``base:`` + ``changes:``, see ``domain.variants``)."""
-    data = read_document(path)
-    if "base" in data:
-        # Imported here: variants builds on this module.
-        from scheduler.domain.variants import resolve_variant
-
-        data = resolve_variant(path, data)
-        return parse_model(Scenario, data, f"{path} (after applying its changes)")
-    return parse_model(Scenario, data, str(path))
 
 
 def load_schedule(path: Path | str) -> Schedule:

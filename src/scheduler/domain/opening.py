@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
-from scheduler.domain.scenario import WEEKDAYS, DatePeriod, OpeningWindow
+from scheduler.domain.common import WEEKDAYS, DatePeriod
+from scheduler.domain.units import OpeningWindow
 
 Span = tuple[datetime, datetime]
 

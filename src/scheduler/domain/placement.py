@@ -4,26 +4,16 @@ The team members themselves are ordinary ``Staff`` with ``overstaffing_team: tru
 ``preferred_units`` and ``home_area``): until placed they are a flexible pool the scheduler uses
 like any other approved assistant.
 
-This module does not import ``scheduler.domain.scenario`` at load time: the scenario imports it
-(``Scenario.vacancies``), so the id check is looked up when a value is validated.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-
-def _check_id(value: str) -> str:
-    from scheduler.domain.scenario import _check_id as check  # the scenario's own id rule
-
-    return check(value)
-
-
-Id = Annotated[str, AfterValidator(_check_id)]
+from scheduler.domain.common import Id
 
 
 class _Frozen(BaseModel):

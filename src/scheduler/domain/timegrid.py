@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from scheduler.domain.scenario import Horizon, parse_clock
+from scheduler.domain.common import Horizon, parse_clock
 
 
 @dataclass(frozen=True)

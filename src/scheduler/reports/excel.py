@@ -5,13 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-if TYPE_CHECKING:
-    from scheduler.compare import ScenarioRun
+from scheduler.planning.compare import ScenarioRun
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 

@@ -13,10 +13,16 @@ from zoneinfo import ZoneInfo
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
+from scheduler.planning.compare import (
+    ScenarioRun,
+    comparison_table,
+    figures,
+    format_value,
+    unit_ids,
+)
+
 if TYPE_CHECKING:
     import pandas as pd
-
-    from scheduler.compare import ScenarioRun
 
 _CONFIG = {"displaylogo": False, "responsive": True}
 # Colour-blind-safe qualitative palette (Okabe–Ito), cycled.
@@ -45,8 +51,6 @@ _GROUP_TITLES = {"solve": "Solve", "hours": "Hours", "units": "Per unit", "cost"
 
 
 def _fmt(value: Any, unit: str) -> str:
-    from scheduler.compare import format_value
-
     return format_value(value, unit)
 
 
@@ -226,8 +230,6 @@ def _settings_note(runs: Sequence[ScenarioRun]) -> str:
 
 def render_html_report(runs: Sequence[ScenarioRun], *, title: str = "Scenarios side by side",
                        table: pd.DataFrame | None = None) -> str:
-    from scheduler.compare import comparison_table, figures, unit_ids
-
     if not runs:
         raise ValueError("no scenarios to report")
     table = comparison_table(runs) if table is None else table

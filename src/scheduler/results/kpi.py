@@ -19,13 +19,12 @@ from typing import Any
 import pandas as pd
 
 from scheduler.domain.budget import DecisionBudget, decision_budgets
+from scheduler.domain.common import parse_clock
 from scheduler.domain.groups import (
-    client_demand,
-    demand_groups,
     double_decision_overlaps,
-    expand_unit_demand,
+    need_person_hours,
 )
-from scheduler.domain.scenario import Scenario, parse_clock
+from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule, Shift
 from scheduler.domain.timegrid import TimeGrid
 
@@ -99,11 +98,7 @@ def compute_kpis(scenario: Scenario, schedule: Schedule) -> Kpis:
     grid = TimeGrid.from_horizon(scenario.horizon)
     decisions = _decision_rows(scenario, schedule, grid)
     staff = _staff_rows(scenario, schedule, grid)
-    # Need: clients' assistance (not during stays that suspend it) and group units' density.
-    slots = sum(client_demand(c, scenario, grid).person_slots for c in scenario.clients)
-    slots += sum(expand_unit_demand(g, scenario, grid).demand.person_slots
-                 for g in demand_groups(scenario))
-    need = slots * grid.slot_minutes / 60
+    need = need_person_hours(scenario, grid)
     uncovered = float(sum(hours_between(u.start, u.end) * u.missing for u in schedule.uncovered))
     charged = float(decisions["scheduled_hours"].sum())
     client_hours = sum(hours_between(s.start, s.end) for s in schedule.shifts if s.client)

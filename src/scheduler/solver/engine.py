@@ -26,6 +26,7 @@ from scheduler.domain.schedule import (
     SolveInfo,
     UncoveredInterval,
 )
+from scheduler.solver.baseline import plan_greedy
 from scheduler.solver.bounds import lower_bound
 from scheduler.solver.context import OBJECTIVE_SCALE
 from scheduler.solver.lns import improve
@@ -161,8 +162,6 @@ def solve(
     shifts = generate_shifts(problem)
     parts = components(problem, shifts)
     if hint == "greedy":
-        from scheduler.baseline import plan_greedy  # the baseline builds on the solver's shifts
-
         hint = plan_greedy(scenario)
     hinted = _hinted_pairs(problem, shifts, hint) if isinstance(hint, Schedule) else None
     # With a hint, a complete valid schedule exists from here on; search only improves it.

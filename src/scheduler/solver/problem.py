@@ -15,6 +15,8 @@ from functools import cached_property
 import numpy as np
 
 from scheduler.domain.budget import DecisionBudget, decision_budgets
+from scheduler.domain.clients import Client
+from scheduler.domain.common import WEEKDAYS, parse_clock
 from scheduler.domain.demand import Demand
 from scheduler.domain.groups import (
     client_demand,
@@ -24,16 +26,10 @@ from scheduler.domain.groups import (
     may_work_in_units,
     unit_key,
 )
-from scheduler.domain.scenario import (
-    WEEKDAYS,
-    Client,
-    EmploymentForm,
-    Scenario,
-    Staff,
-    Unit,
-    parse_clock,
-)
+from scheduler.domain.scenario import Scenario
+from scheduler.domain.staff import EmploymentForm, Staff
 from scheduler.domain.timegrid import TimeGrid
+from scheduler.domain.units import Unit
 
 MIN_STRETCH_MINUTES = 60  # a break neither right after arriving nor right before leaving
 

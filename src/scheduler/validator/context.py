@@ -10,8 +10,10 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from scheduler.domain.scenario import Client, Decision, DecisionKind, Scenario, Staff
+from scheduler.domain.clients import Client, Decision, DecisionKind
+from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule, Shift
+from scheduler.domain.staff import Staff
 from scheduler.validator.groups import UnitProfile, stay_masks, unit_profiles
 from scheduler.validator.timeline import (
     Grid,

@@ -16,15 +16,11 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from scheduler.domain.scenario import (
-    WEEKDAYS,
-    Client,
-    OpeningWindow,
-    Scenario,
-    Staff,
-    Unit,
-    UnitKind,
-)
+from scheduler.domain.clients import Client
+from scheduler.domain.common import WEEKDAYS
+from scheduler.domain.scenario import Scenario
+from scheduler.domain.staff import Staff
+from scheduler.domain.units import OpeningWindow, Unit, UnitKind
 from scheduler.validator.timeline import Grid, clock, daily_mask, to_utc
 
 GROUP = {UnitKind.SHORT_TERM_STAY, UnitKind.AFTER_SCHOOL, UnitKind.LEISURE}

@@ -10,7 +10,8 @@ from typing import Protocol
 
 import numpy as np
 
-from scheduler.domain.scenario import Client, Decision, ReserveRule, Scenario
+from scheduler.domain.clients import Client, Decision, ReserveRule
+from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule
 from scheduler.validator.context import Context
 from scheduler.validator.groups import accepted, units_of, works_in

@@ -8,8 +8,10 @@ from typing import Protocol
 
 import numpy as np
 
-from scheduler.domain.scenario import Client, EmploymentForm, Scenario, Staff
+from scheduler.domain.clients import Client
+from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule
+from scheduler.domain.staff import EmploymentForm, Staff
 from scheduler.validator.context import Context
 from scheduler.validator.groups import serves, works_in
 from scheduler.validator.timeline import Grid, daily_mask, weekly_mask

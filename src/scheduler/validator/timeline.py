@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from scheduler.domain.scenario import WEEKDAYS, parse_clock
+from scheduler.domain.common import WEEKDAYS, parse_clock
 
 _DAY_INDEX = {name: i for i, name in enumerate(WEEKDAYS)}
 

@@ -1,27 +1,18 @@
-"""One router per resource, gathered here; ``create_app`` includes ``ROUTERS``.
-
-Comparison and placement come from their own modules (``scheduler.compare``,
-``scheduler.placement``); their routers are added only where those modules are installed.
-"""
+"""One router per resource, gathered here; ``create_app`` includes ``ROUTERS``."""
 
 from __future__ import annotations
 
-import importlib.util
-from typing import Any
+from fastapi import APIRouter
 
-from scheduler.api.routers import health, jobs, keys, scenarios
+from scheduler.api.routers import compare, health, jobs, keys, placement, scenarios
 
-ROUTERS: list[Any] = [health.router, scenarios.router, jobs.router]
-
-if importlib.util.find_spec("scheduler.compare") is not None:
-    from scheduler.api.routers import compare
-
-    ROUTERS.append(compare.router)
-if importlib.util.find_spec("scheduler.placement") is not None:
-    from scheduler.api.routers import placement
-
-    ROUTERS.append(placement.router)
-
-ROUTERS.append(keys.router)
+ROUTERS: list[APIRouter] = [
+    health.router,
+    scenarios.router,
+    jobs.router,
+    compare.router,
+    placement.router,
+    keys.router,
+]
 
 __all__ = ["ROUTERS"]

@@ -1,4 +1,4 @@
-"""Scenarios side by side: compare the schedules of finished jobs (``scheduler.compare``).
+"""Scenarios side by side: compare the schedules of finished jobs (``scheduler.planning.compare``).
 
 Solving happens in jobs; this only recomputes hours, cost and risk from stored schedules, so it
 is quick enough for a request: submit a job per scenario (base and variants), then compare.
@@ -62,7 +62,7 @@ def _plain(value: Any) -> float | str | None:
                         422: {"model": Problem}},
              summary="Key figures of finished jobs side by side (hours, cost, risk)")
 def compare(body: CompareRequest, principal: PrincipalDep, session: SessionDep) -> CompareResult:
-    from scheduler.compare import comparison_table, make_run, unique_labels
+    from scheduler.planning.compare import comparison_table, make_run, unique_labels
 
     if len(set(body.job_ids)) != len(body.job_ids):
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "a job id is listed twice")

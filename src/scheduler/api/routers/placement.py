@@ -1,4 +1,4 @@
-"""Placing the overstaffing team in vacancies (``scheduler.placement``).
+"""Placing the overstaffing team in vacancies (``scheduler.solver.placement``).
 
 The placement is a small assignment model (a handful of team members × vacancies) that CP-SAT
 solves in well under a second, so it runs in the request, with its time limit capped by
@@ -22,7 +22,7 @@ from scheduler.api.deps import (
 from scheduler.api.routers.scenarios import get_visible
 from scheduler.api.schemas import MAX_SEED, Problem, _Model
 from scheduler.domain.scenario import Scenario
-from scheduler.placement import PlacementResult, place
+from scheduler.solver.placement import PlacementResult, place
 
 router = APIRouter(prefix="/placement", tags=["placement"],
                    responses={401: {"model": Problem}, 403: {"model": Problem}})

@@ -26,9 +26,8 @@ from scheduler.api.schemas import (
     ValidationResult,
 )
 from scheduler.api.security import Principal
-from scheduler.domain.demand import expand_need
+from scheduler.domain.groups import need_person_hours
 from scheduler.domain.scenario import Scenario
-from scheduler.domain.timegrid import TimeGrid
 
 router = APIRouter(prefix="/scenarios", tags=["scenarios"],
                    responses={401: {"model": Problem}, 403: {"model": Problem}})
@@ -37,15 +36,13 @@ ScenarioBody = Annotated[Scenario, Body(openapi_examples=SCENARIO_EXAMPLES)]
 
 
 def summarize(scenario: Scenario) -> ScenarioSummary:
-    grid = TimeGrid.from_horizon(scenario.horizon)
-    slots = sum(expand_need(c, grid).person_slots for c in scenario.clients)
     return ScenarioSummary(
         name=scenario.name,
         units=sorted(u.id for u in scenario.units),
         clients=len(scenario.clients),
         staff=len(scenario.staff),
         decisions=sum(len(c.decisions) for c in scenario.clients),
-        need_person_hours=round(slots * grid.slot_minutes / 60, 2),
+        need_person_hours=round(need_person_hours(scenario), 2),
         horizon_start=scenario.horizon.start,
         horizon_days=scenario.horizon.days,
     )

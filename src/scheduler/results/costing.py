@@ -39,8 +39,9 @@ import pandas as pd
 
 from scheduler.domain.costs import CostSettings, clock_minutes
 from scheduler.domain.demand import expand_need
-from scheduler.domain.scenario import EmploymentForm, Scenario, Staff
+from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule, Shift
+from scheduler.domain.staff import EmploymentForm, Staff
 from scheduler.domain.timegrid import TimeGrid
 from scheduler.results.kpi import Kpis, compute_kpis
 

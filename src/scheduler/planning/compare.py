@@ -1,25 +1,24 @@
 """Scenarios side by side: solve each (in parallel processes), then hours, cost and risk.
 
 Every figure in the table is recomputed from the schedules and the scenarios (``results.kpi``,
-``scheduler.costing``), never read from the solver, so a test can re-derive each one.
+``scheduler.results.costing``), never read from the solver, so a test can re-derive each one.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from scheduler.costing import CostReport, compute_costs
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule
+from scheduler.planning.pipeline import plan
+from scheduler.results.costing import CostReport, compute_costs
 from scheduler.results.kpi import Kpis, compute_kpis, hours_between, kpis_to_dict
 
 
@@ -37,22 +36,12 @@ class ScenarioRun:
 # --- solving -----------------------------------------------------------------------------------
 
 
-def _solve_job(scenario_json: str, time_limit: float | None, threads: int, seed: int | None,
-               check: bool) -> tuple[str, int | None]:
+def _solve_job(scenario_json: str, time_limit: float | None, threads: int, seed: int | None
+               ) -> tuple[str, int]:
     """Runs in a worker process: plain JSON in and out keeps the pickling trivial."""
-    from scheduler.solver.engine import solve
-
     scenario = Scenario.model_validate_json(scenario_json)
-    schedule = solve(scenario, time_limit=time_limit, workers=threads, seed=seed)
-    violations = None
-    if check:
-        try:
-            from scheduler.validator import check_schedule
-        except ModuleNotFoundError:
-            check_schedule = None
-        if check_schedule is not None:
-            violations = len(check_schedule(scenario, schedule).violations)
-    return schedule.model_dump_json(), violations
+    planned = plan(scenario, time_limit=time_limit, workers=threads, seed=seed)
+    return planned.schedule.model_dump_json(), len(planned.report.violations)
 
 
 def plan_workers(n_scenarios: int, workers: int | None) -> tuple[int, int]:
@@ -64,11 +53,11 @@ def plan_workers(n_scenarios: int, workers: int | None) -> tuple[int, int]:
 
 
 def solve_all(scenarios: Sequence[Scenario], *, time_limit: float | None = None,
-              workers: int | None = None, seed: int | None = None, check: bool = True
-              ) -> list[tuple[Schedule, int | None]]:
+              workers: int | None = None, seed: int | None = None
+              ) -> list[tuple[Schedule, int]]:
     """Solve every scenario; several at once in separate processes when ``workers`` allows."""
     processes, threads = plan_workers(len(scenarios), workers)
-    jobs = [(s.model_dump_json(), time_limit, threads, seed, check) for s in scenarios]
+    jobs = [(s.model_dump_json(), time_limit, threads, seed) for s in scenarios]
     if processes == 1:
         results = [_solve_job(*job) for job in jobs]
     else:
@@ -96,9 +85,9 @@ def make_run(scenario: Scenario, schedule: Schedule, *, label: str | None = None
 
 def run_comparison(scenarios: Sequence[Scenario], sources: Sequence[str] | None = None, *,
                    time_limit: float | None = None, workers: int | None = None,
-                   seed: int | None = None, check: bool = True) -> list[ScenarioRun]:
+                   seed: int | None = None) -> list[ScenarioRun]:
     sources = list(sources) if sources is not None else [""] * len(scenarios)
-    solved = solve_all(scenarios, time_limit=time_limit, workers=workers, seed=seed, check=check)
+    solved = solve_all(scenarios, time_limit=time_limit, workers=workers, seed=seed)
     labels = unique_labels([s.name for s in scenarios])
     return [
         make_run(scenario, schedule, label=label, source=source, violations=violations)
@@ -236,55 +225,10 @@ def format_value(value: Any, unit: str) -> str:
     return f"{value:,.1f}".replace(",", " ")
 
 
-def print_table(table: pd.DataFrame, labels: Sequence[str], console: Any = None) -> None:
-    from rich.table import Table
-
-    from scheduler.results.summary import wide_console
-
-    console = console or wide_console()
-    out = Table(title="Scenarios side by side", title_justify="left", show_edge=False,
-                pad_edge=False)
-    out.add_column("metric")
-    out.add_column("unit")
-    for label in labels:
-        out.add_column(label, justify="right")
-    group = None
-    for row in table.to_dict(orient="records"):
-        if group is not None and row["group"] != group:
-            out.add_section()
-        group = row["group"]
-        out.add_row(row["metric"], row["unit"],
-                    *[format_value(row[label], row["unit"]) for label in labels])
-    console.print(out)
 
 
 # --- files -------------------------------------------------------------------------------------
 
 
-def slug(label: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", label).strip("-") or "scenario"
 
 
-def write_outputs(runs: Sequence[ScenarioRun], table: pd.DataFrame, out_dir: Path | str,
-                  title: str = "Scenarios side by side") -> list[Path]:
-    """Per scenario its schedule (JSON + CSV); the table (CSV); the HTML report; the workbook."""
-    from scheduler.reports import write_excel, write_html_report
-    from scheduler.results.export import write_schedule
-
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    used: set[str] = set()
-    for run in runs:
-        name = slug(run.label)
-        while name in used:
-            name += "_"
-        used.add(name)
-        written += write_schedule(run.schedule, out_dir / f"{name}.json")
-    csv_path = out_dir / "comparison.csv"
-    table.to_csv(csv_path, index=False)
-    written.append(csv_path)
-    written.append(write_html_report(runs, out_dir / "comparison.html", title=title,
-                                     table=table))
-    written.append(write_excel(runs, table, out_dir / "comparison.xlsx"))
-    return written

@@ -38,35 +38,24 @@ from typing import Any, Literal
 import numpy as np
 import yaml
 
-from scheduler.domain.groups import demand_groups, expand_unit_demand
-from scheduler.domain.opening import public_holidays
-from scheduler.domain.placement import Vacancy
-from scheduler.domain.scenario import (
-    WEEKDAYS,
+from scheduler.domain.clients import (
     ApprovedException,
-    AvailabilityWindow,
-    Booking,
     Client,
-    DatePeriod,
     Decision,
     DecisionKind,
-    DensityRules,
-    EmploymentForm,
-    Horizon,
     Need,
     NeedException,
     NeedWindow,
-    NightMode,
-    OpeningWindow,
-    Scenario,
-    SolverSettings,
-    Staff,
-    TimePeriod,
-    Unit,
-    UnitKind,
-    WorkingTimeRules,
 )
+from scheduler.domain.common import WEEKDAYS, DatePeriod, Horizon, TimePeriod
+from scheduler.domain.groups import demand_groups, expand_unit_demand
+from scheduler.domain.opening import public_holidays
+from scheduler.domain.placement import Vacancy
+from scheduler.domain.scenario import Scenario
+from scheduler.domain.settings import SolverSettings, WorkingTimeRules
+from scheduler.domain.staff import AvailabilityWindow, EmploymentForm, Staff
 from scheduler.domain.timegrid import TimeGrid
+from scheduler.domain.units import Booking, DensityRules, NightMode, OpeningWindow, Unit, UnitKind
 
 Size = Literal["S", "M", "L", "XL", "tiny"]
 SIZES: tuple[Size, ...] = ("tiny", "S", "M", "L", "XL")

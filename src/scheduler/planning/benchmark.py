@@ -11,18 +11,15 @@ import time
 from queue import Empty
 from typing import Any
 
-from scheduler.baseline import plan_greedy
 from scheduler.domain.scenario import Scenario
-from scheduler.domain.schedule import Schedule
-from scheduler.results.kpi import compute_kpis
-from scheduler.solver.engine import scenario_bound, solve
-from scheduler.validator import check_schedule
+from scheduler.planning.pipeline import PlannedSchedule, plan
+from scheduler.solver.engine import scenario_bound
 
 
-def metrics(scenario: Scenario, schedule: Schedule) -> dict[str, Any]:
+def metrics(planned: PlannedSchedule) -> dict[str, Any]:
     """The figures the table reports, from the schedule (never from solver internals)."""
-    report = check_schedule(scenario, schedule)
-    kpis = compute_kpis(scenario, schedule)
+    scenario, schedule, report, kpis = (planned.scenario, planned.schedule, planned.report,
+                                        planned.kpis)
     raw = {p.rule: p.raw for p in schedule.penalties}
     decisions = kpis.decisions
     # Hours above granted: per decision, scheduled beyond the weekly grant × weeks of the
@@ -66,12 +63,11 @@ def _run(planner: str, scenario_json: str, limit: float, workers: int, seed: int
                    "peak_memory_mib": round(
                        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)})
         return
-    if planner == "greedy":
-        schedule = plan_greedy(scenario)
-    else:
-        schedule = solve(scenario, time_limit=limit, workers=workers, seed=seed)
+    planned = plan(scenario, planner="greedy" if planner == "greedy" else "engine",
+                   time_limit=limit, workers=workers, seed=seed)
+    schedule = planned.schedule
     wall = time.perf_counter() - started
-    result = metrics(scenario, schedule)
+    result = metrics(planned)
     result.update(
         wall_seconds=round(wall, 2),
         first_feasible_seconds=schedule.solve.time_to_first_solution_seconds,

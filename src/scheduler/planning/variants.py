@@ -26,7 +26,7 @@ Change kinds:
   while the scenario model has no density field (until group units exist).
 - ``apply_placement`` {file: placement.json, include_needs_introduction: false}: places the
   overstaffing team as ``scheduler place`` decided (without ``file``: runs the placement on the
-  scenario as changed so far); needs ``scheduler.placement``.
+  scenario as changed so far); needs ``scheduler.solver.placement``.
 """
 
 from __future__ import annotations
@@ -39,9 +39,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from scheduler.domain.common import Id, NonNegativeHours
 from scheduler.domain.costs import CostSettings
 from scheduler.domain.loader import InputError, parse_model, read_document
-from scheduler.domain.scenario import Id, NonNegativeHours, Scenario, Staff, Weights
+from scheduler.domain.scenario import Scenario
+from scheduler.domain.settings import Weights
+from scheduler.domain.staff import Staff
+from scheduler.solver.placement import PlacementResult, place
 
 
 class _Model(BaseModel):
@@ -183,11 +187,13 @@ def resolve_variant(path: Path | str, data: dict[str, Any] | None = None,
     return result
 
 
-def load_variant(path: Path | str) -> Scenario:
-    """Resolve and validate a variant file (``loader.load_scenario`` does this for any file)."""
-    path = Path(path)
-    data = resolve_variant(path)
-    return parse_model(Scenario, data, f"{path} (after applying its changes)")
+def load_scenario(path: Path | str) -> Scenario:
+    """A scenario file, or a variant file (``base:`` + ``changes:``) resolved and validated."""
+    data = read_document(path)
+    if is_variant(data):
+        data = resolve_variant(path, data)
+        return parse_model(Scenario, data, f"{path} (after applying its changes)")
+    return parse_model(Scenario, data, str(path))
 
 
 def _describe(exc: ValidationError) -> list[str]:
@@ -340,21 +346,11 @@ def _change_density(data: dict[str, Any], change: ChangeDensity, _: Path) -> Non
 
 
 def _apply_placement(data: dict[str, Any], change: ApplyPlacement, path: Path) -> None:
-    try:
-        placement = importlib.import_module("scheduler.placement")
-    except ModuleNotFoundError as exc:
-        if exc.name != "scheduler.placement":
-            raise
-        raise _ChangeError("", "needs the placement module (scheduler.placement), which is not "
-                               "installed yet") from None
-    result_model = getattr(placement, "PlacementResult", None)
-    if result_model is None:
-        raise _ChangeError("", "scheduler.placement has no PlacementResult to read")
     if change.file is not None:
         file = path.parent / change.file
         try:
             raw = json.loads(file.read_text(encoding="utf-8"))
-            result = result_model.model_validate(raw)
+            result = PlacementResult.model_validate(raw)
         except FileNotFoundError:
             raise _ChangeError("file", f"file not found: {change.file} (looked for {file})"
                                ) from None
@@ -367,7 +363,7 @@ def _apply_placement(data: dict[str, Any], change: ApplyPlacement, path: Path) -
         except ValidationError as exc:
             raise _ChangeError("", "the scenario before this change is not valid: "
                                    f"{str(exc).splitlines()[0]}") from None
-        result = placement.place(scenario)
+        result = place(scenario)
     for p in result.placements:
         if p.status != "placed" and not change.include_needs_introduction:
             continue

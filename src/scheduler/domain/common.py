@@ -1,0 +1,136 @@
+"""Shared building blocks of the input contract: ids, clock times, periods, frozen models."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
+# Swedish personal identity numbers (personnummer / samordningsnummer): YYMMDD-NNNN, YYYYMMDDNNNN...
+_PERSONAL_NUMBER_RE = re.compile(r"^(\d{2})?\d{6}[-+]?\d{4}$")
+
+
+def check_id(value: str) -> str:
+    if _PERSONAL_NUMBER_RE.match(value):
+        raise ValueError(
+            f"{value!r} looks like a Swedish personal identity number; use a pseudonymous id"
+        )
+    if not _ID_RE.match(value):
+        raise ValueError(
+            f"{value!r} is not a valid id (letters, digits, '_', '-', '.', at most 64 characters)"
+        )
+    return value
+
+
+Id = Annotated[str, AfterValidator(check_id)]
+NonNegativeHours = Annotated[float, Field(ge=0, le=10_000)]
+
+
+def parse_clock(value: str, *, allow_24: bool) -> int:
+    """'HH:MM' → minutes after midnight; '24:00' only where ``allow_24``."""
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", value.strip())
+    if not match:
+        raise ValueError(f"{value!r} is not a time of day in HH:MM form")
+    hours, minutes = int(match.group(1)), int(match.group(2))
+    if minutes >= 60 or hours > 24 or (hours == 24 and (minutes or not allow_24)):
+        raise ValueError(f"{value!r} is outside the day (00:00–{'24:00' if allow_24 else '23:59'})")
+    return hours * 60 + minutes
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class Horizon(Frozen):
+    start: date = Field(description="First day of the schedule (local date).")
+    days: int = Field(default=28, ge=1, le=16 * 7, description="Length in days (default 4 weeks).")
+    slot_minutes: Literal[5, 10, 15, 20, 30, 60] = Field(
+        default=15, description="Time grid; every shift starts and ends on it."
+    )
+    timezone: str = Field(default="Europe/Stockholm")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @property
+    def end(self) -> date:
+        """First day after the horizon."""
+        return self.start + timedelta(days=self.days)
+
+
+class DatePeriod(Frozen):
+    """Whole days from ``start`` to ``end`` inclusive."""
+
+    start: date
+    end: date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DatePeriod:
+        if self.end < self.start:
+            raise ValueError(f"period ends ({self.end}) before it starts ({self.start})")
+        return self
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+class TimePeriod(Frozen):
+    """A local (wall-clock) period, end exclusive. Naive datetimes are in the scenario's zone."""
+
+    start: datetime
+    end: datetime
+    reason: str = ""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> TimePeriod:
+        if self.end <= self.start:
+            raise ValueError(f"period ends ({self.end}) before or when it starts ({self.start})")
+        return self
+
+
+class ClockWindow(Frozen):
+    """A daily window of local wall-clock time, "HH:MM" to "HH:MM" ("24:00" allowed as an end);
+    an end at or before the start means the window runs into the next day."""
+
+    start: str
+    end: str
+
+    @field_validator("start")
+    @classmethod
+    def _start_clock(cls, value: str) -> str:
+        parse_clock(value, allow_24=False)
+        return value
+
+    @field_validator("end")
+    @classmethod
+    def _end_clock(cls, value: str) -> str:
+        parse_clock(value, allow_24=True)
+        return value
+
+    @property
+    def start_minute(self) -> int:
+        return parse_clock(self.start, allow_24=False)
+
+    @property
+    def length_minutes(self) -> int:
+        end = parse_clock(self.end, allow_24=True)
+        start = self.start_minute
+        return end - start if end > start else end + 1440 - start
+
+
+def clock_to_time(minutes: int) -> time:
+    return time(minutes // 60 % 24, minutes % 60)

@@ -1,0 +1,67 @@
+"""Staff: contract, employment form, competences, units, availability and absences."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import Field
+
+from scheduler.domain.common import (
+    WEEKDAYS,
+    ClockWindow,
+    Frozen,
+    Id,
+    NonNegativeHours,
+    TimePeriod,
+    Weekday,
+)
+
+
+class EmploymentForm(StrEnum):
+    MONTHLY = "monthly"  # månadsavlönad
+    HOURLY = "hourly"  # timavlönad
+    PAN = "pan"  # PAN agreement (often family caregivers)
+
+
+class AvailabilityWindow(ClockWindow):
+    """A weekly window in which a staff member can be scheduled."""
+
+    days: list[Weekday] = Field(default_factory=lambda: list(WEEKDAYS), min_length=1)
+    start: str = "00:00"
+    end: str = "24:00"
+
+
+class Staff(Frozen):
+    id: Id
+    home_unit: Id
+    contract_hours_per_week: NonNegativeHours = Field(
+        description="Contracted hours per week (employment degree × full time); 0 for hourly."
+    )
+    employment: EmploymentForm = EmploymentForm.MONTHLY
+    competences: list[str] = Field(default_factory=list)
+    also_units: list[Id] = Field(default_factory=list, description="Other units they may work in.")
+    availability: list[AvailabilityWindow] | None = Field(
+        default=None, description="Weekly windows they can work in; none given means any time."
+    )
+    absences: list[TimePeriod] = Field(default_factory=list)
+    overtime_hours_this_year: NonNegativeHours = Field(
+        default=0, description="Overtime already worked this calendar year (towards the 200 h cap)."
+    )
+    # The overstaffing team (övertalighetsteamet): to be placed in vacancies (``scheduler place``).
+    overstaffing_team: bool = Field(
+        default=False, description="Member of the overstaffing team, to be placed in a vacancy."
+    )
+    preferred_units: list[Id] = Field(
+        default_factory=list, description="Units they would like to work in, first choice first."
+    )
+    home_area: str | None = Field(
+        default=None, description="Where they live (matched to a vacancy's area)."
+    )
+    # Cost comparisons (scheduler.results.costing): the wage is own → role → employment form.
+    hourly_wage: float | None = Field(
+        default=None, gt=0, le=10_000, description="Own hourly wage (kr/h); overrides the role's."
+    )
+    role: str | None = Field(default=None, description="Wage group in cost.wages.roles.")
+    family_caregiver: bool = Field(
+        default=False, description="PAN family caregiver (anhörigvårdare): no OB, no jour pay."
+    )
