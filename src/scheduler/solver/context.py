@@ -19,14 +19,28 @@ OBJECTIVE_SCALE = 6000
 
 
 @dataclass(frozen=True)
-class Penalty:
-    """A soft rule's named raw penalty: ``expr / scale`` in ``unit`` (hours, shifts, ...)."""
+class PenaltySpec:
+    """A soft rule's penalty term, declared once: its id (as reported in a schedule), the label
+    and unit people read, and the ``weights`` field that prices one unit of it. The schedule's
+    penalty list, the validator's recomputation and ``docs/rules.md`` all follow this."""
 
-    rule: str
+    id: str
+    label: str
+    unit: str
+    weight_field: str  # a field of ``domain.settings.Weights``
+
+
+@dataclass(frozen=True)
+class Penalty:
+    """A soft rule's raw penalty in the model: ``expr / scale`` units of ``spec``."""
+
+    spec: PenaltySpec
     expr: cp_model.LinearExprT
     scale: int
-    unit: str
-    weight: int
+
+    @property
+    def rule(self) -> str:
+        return self.spec.id
 
 
 @dataclass

@@ -35,11 +35,13 @@ def build_model(
     penalties: list[Penalty] = []
     for rule in REGISTRY:
         produced = rule.add(ctx)
-        names = {p.rule for p in produced}
-        if names != set(rule.penalties):
-            raise RuntimeError(f"rule {rule.id} returned {names}, declared {rule.penalties}")
+        if {p.spec for p in produced} != set(rule.penalties):
+            raise RuntimeError(f"rule {rule.id} returned {[p.rule for p in produced]}, "
+                               f"declared {[s.id for s in rule.penalties]}")
         penalties.extend(produced)
     post_timelines(ctx)
-    objective = sum(p.expr * (p.weight * (OBJECTIVE_SCALE // p.scale)) for p in penalties)
+    weights = problem.scenario.weights
+    objective = sum(p.expr * (getattr(weights, p.spec.weight_field) * (OBJECTIVE_SCALE // p.scale))
+                    for p in penalties)
     ctx.model.minimize(objective)
     return BuiltModel(ctx, penalties, objective)

@@ -9,30 +9,16 @@ from typing import Any
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Break, PenaltyTerm, Shift
 from scheduler.domain.timegrid import TimeGrid
-from scheduler.solver.rules import PENALTY_TERMS
-
-# Each penalty term's unit as reported, and the `weights` field that prices it.
-PENALTY_UNITS = {
-    "uncovered_need": "person-hours",
-    "overtime": "hours",
-    "additional_hours": "hours",
-    "unused_contract": "hours",
-    "fair_nights": "night shifts per FTE (spread)",
-    "fair_weekends": "weekend shifts per FTE (spread)",
-    "continuity": "assistants per client, summed",
-}
-WEIGHT_FIELD = {"uncovered_need": "uncovered", "fair_nights": "fairness",
-                "fair_weekends": "fairness"}
+from scheduler.solver.rules import PENALTY_SPECS
 
 
 def penalty_terms(scenario: Scenario, raw: Mapping[str, float]) -> list[PenaltyTerm]:
     """Every registered term in registry order: raw value, weight and contribution."""
-    weights = scenario.weights.model_dump()
     out = []
-    for term in PENALTY_TERMS:
-        value = round(raw.get(term, 0.0), 4)
-        weight = int(weights[WEIGHT_FIELD.get(term, term)])
-        out.append(PenaltyTerm(rule=term, raw=value, unit=PENALTY_UNITS[term], weight=weight,
+    for spec in PENALTY_SPECS:
+        value = round(raw.get(spec.id, 0.0), 4)
+        weight = int(getattr(scenario.weights, spec.weight_field))
+        out.append(PenaltyTerm(rule=spec.id, raw=value, unit=spec.unit, weight=weight,
                                contribution=round(value * weight, 4)))
     return out
 

@@ -19,7 +19,8 @@ MODULES = (eligibility, coverage, breaks, budget, rest, working_hours, fairness,
 REGISTRY: tuple[Rule, ...] = tuple(rule for module in MODULES for rule in module.RULES)
 
 HARD_RULES = tuple(r.id for r in REGISTRY if r.kind == "hard")
-PENALTY_TERMS = tuple(term for r in REGISTRY for term in r.penalties)
+PENALTY_SPECS = tuple(spec for r in REGISTRY for spec in r.penalties)
+PENALTY_TERMS = tuple(spec.id for spec in PENALTY_SPECS)
 
 
 def _check_registry() -> None:
@@ -27,6 +28,9 @@ def _check_registry() -> None:
     duplicates = {i for i in ids if ids.count(i) > 1}
     if duplicates:
         raise RuntimeError(f"rule ids registered twice: {sorted(duplicates)}")
+    terms = [spec.id for spec in PENALTY_SPECS]
+    if len(set(terms)) != len(terms):
+        raise RuntimeError(f"penalty terms declared twice: {terms}")
 
 
 _check_registry()

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from scheduler.solver.context import ModelContext, Penalty
+from scheduler.solver.context import ModelContext, Penalty, PenaltySpec
 
 
 @dataclass(frozen=True)
@@ -16,4 +16,4 @@ class Rule:
     title: str
     source: str  # where the rule comes from (law, agreement, decision, policy)
     add: Callable[[ModelContext], list[Penalty]]
-    penalties: tuple[str, ...] = ()  # the penalty terms a soft rule reports
+    penalties: tuple[PenaltySpec, ...] = ()  # the penalty terms a soft rule reports

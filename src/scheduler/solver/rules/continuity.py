@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from scheduler.solver.context import ModelContext, Penalty
+from scheduler.solver.context import ModelContext, Penalty, PenaltySpec
 from scheduler.solver.rules.base import Rule
+
+CONTINUITY = PenaltySpec("continuity", "assistants per client", "assistants per client, summed",
+                         "continuity")
 
 
 def add_continuity(ctx: ModelContext) -> list[Penalty]:
@@ -23,8 +26,7 @@ def add_continuity(ctx: ModelContext) -> list[Penalty]:
         for var in variables:
             ctx.model.add_implication(var, works_for)
         used.append(works_for)
-    weight = ctx.problem.scenario.weights.continuity
-    return [Penalty("continuity", sum(used), 1, "assistants per client, summed", weight)]
+    return [Penalty(CONTINUITY, sum(used), 1)]
 
 
 RULES = [
@@ -34,6 +36,6 @@ RULES = [
         title="Few different assistants per client",
         source="LSS 6 § (continuity); the client's choice of assistants",
         add=add_continuity,
-        penalties=("continuity",),
+        penalties=(CONTINUITY,),
     ),
 ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 
-from scheduler.solver.context import ModelContext, Penalty
+from scheduler.solver.context import ModelContext, Penalty, PenaltySpec
 from scheduler.solver.rules.base import Rule
 
 
@@ -40,14 +40,16 @@ def add_staffing_cap(ctx: ModelContext) -> list[Penalty]:
     return []
 
 
+UNCOVERED_NEED = PenaltySpec("uncovered_need", "uncovered need", "person-hours", "uncovered")
+
+
 def add_uncovered(ctx: ModelContext) -> list[Penalty]:
     slot = ctx.problem.slot_minutes
     need_minutes = sum(
         int(ctx.problem.demands[o].demand.count.sum()) * slot for o in ctx.owners
     )
     staffed = sum(ctx.staffed[s.index] * s.minutes for s in ctx.live_shifts)
-    weight = ctx.problem.scenario.weights.uncovered
-    return [Penalty("uncovered_need", need_minutes - staffed, 60, "person-hours", weight)]
+    return [Penalty(UNCOVERED_NEED, need_minutes - staffed, 60)]
 
 
 RULES = [
@@ -65,6 +67,6 @@ RULES = [
         title="Need left uncovered (listed interval by interval)",
         source="Decisions; the client's need",
         add=add_uncovered,
-        penalties=("uncovered_need",),
+        penalties=(UNCOVERED_NEED,),
     ),
 ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from ortools.sat.python.cp_model import LinearExprT
 
-from scheduler.solver.context import ModelContext, Penalty
+from scheduler.solver.context import ModelContext, Penalty, PenaltySpec
 from scheduler.solver.problem import Problem
 from scheduler.solver.rules.base import Rule
 
@@ -67,16 +67,19 @@ def _spread(ctx: ModelContext, kind: str, slot_mask: np.ndarray) -> LinearExprT:
     return high - low
 
 
+# The spread is the highest minus the lowest rate among the compared staff.
+FAIR_NIGHTS = PenaltySpec("fair_nights", "unfair spread of night shifts",
+                          "night shifts per FTE (spread)", "fairness")
+FAIR_WEEKENDS = PenaltySpec("fair_weekends", "unfair spread of weekend shifts",
+                            "weekend shifts per FTE (spread)", "fairness")
+
+
 def add_fair_nights(ctx: ModelContext) -> list[Penalty]:
-    weight = ctx.problem.scenario.weights.fairness
-    spread = _spread(ctx, "night", ctx.problem.night)
-    return [Penalty("fair_nights", spread, RATE_SCALE, "night shifts per FTE", weight)]
+    return [Penalty(FAIR_NIGHTS, _spread(ctx, "night", ctx.problem.night), RATE_SCALE)]
 
 
 def add_fair_weekends(ctx: ModelContext) -> list[Penalty]:
-    weight = ctx.problem.scenario.weights.fairness
-    spread = _spread(ctx, "weekend", ctx.problem.weekend)
-    return [Penalty("fair_weekends", spread, RATE_SCALE, "weekend shifts per FTE", weight)]
+    return [Penalty(FAIR_WEEKENDS, _spread(ctx, "weekend", ctx.problem.weekend), RATE_SCALE)]
 
 
 RULES = [
@@ -86,7 +89,7 @@ RULES = [
         title="Night shifts spread fairly (per full-time equivalent)",
         source="AB; local agreements on schedule fairness",
         add=add_fair_nights,
-        penalties=("fair_nights",),
+        penalties=(FAIR_NIGHTS,),
     ),
     Rule(
         id="fair_weekends",
@@ -94,6 +97,6 @@ RULES = [
         title="Weekend shifts spread fairly (per full-time equivalent)",
         source="AB; local agreements on schedule fairness",
         add=add_fair_weekends,
-        penalties=("fair_weekends",),
+        penalties=(FAIR_WEEKENDS,),
     ),
 ]

@@ -8,8 +8,14 @@ the 48-hour average and the jour cap count presence.
 
 from __future__ import annotations
 
-from scheduler.solver.context import ModelContext, Penalty
+from scheduler.solver.context import ModelContext, Penalty, PenaltySpec
 from scheduler.solver.rules.base import Rule
+
+OVERTIME = PenaltySpec("overtime", "overtime", "hours", "overtime")
+ADDITIONAL_HOURS = PenaltySpec("additional_hours", "additional hours (mertid)", "hours",
+                               "additional_hours")
+UNUSED_CONTRACT = PenaltySpec("unused_contract", "unused contract hours", "hours",
+                              "unused_contract")
 
 
 def _periods(ctx: ModelContext, sid: str):
@@ -20,7 +26,6 @@ def _periods(ctx: ModelContext, sid: str):
 
 def add_contract_hours(ctx: ModelContext) -> list[Penalty]:
     rules = ctx.problem.scenario.rules
-    weights = ctx.problem.scenario.weights
     unused_terms, additional_terms, overtime_terms = [], [], []
     for sid in ctx.staff_ids:
         staff = ctx.problem.staff[sid].staff
@@ -42,9 +47,9 @@ def add_contract_hours(ctx: ModelContext) -> list[Penalty]:
             additional_terms.append(additional)
             overtime_terms.append(overtime)
     return [
-        Penalty("overtime", sum(overtime_terms), 60, "hours", weights.overtime),
-        Penalty("additional_hours", sum(additional_terms), 60, "hours", weights.additional_hours),
-        Penalty("unused_contract", sum(unused_terms), 60, "hours", weights.unused_contract),
+        Penalty(OVERTIME, sum(overtime_terms), 60),
+        Penalty(ADDITIONAL_HOURS, sum(additional_terms), 60),
+        Penalty(UNUSED_CONTRACT, sum(unused_terms), 60),
     ]
 
 
@@ -99,6 +104,6 @@ RULES = [
         title="Overtime, additional hours and unused contract hours",
         source="AB § 20–21; Arbetstidslagen 8 §; the department's goal: overtime −50 %",
         add=add_contract_hours,
-        penalties=("overtime", "additional_hours", "unused_contract"),
+        penalties=(OVERTIME, ADDITIONAL_HOURS, UNUSED_CONTRACT),
     ),
 ]
