@@ -1,10 +1,18 @@
-"""``scheduler serve`` and ``scheduler keys ...``; heavy imports wait until a command runs."""
+"""``scheduler serve`` and ``scheduler keys ...``."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 import typer
+import uvicorn
+from pydantic import ValidationError
+from sqlalchemy.orm import Session, sessionmaker
+
+from scheduler.api.app import create_app
+from scheduler.api.db import Role, make_engine, make_sessionmaker, migrate
+from scheduler.api.security import create_key, list_keys, revoke_key
+from scheduler.api.settings import Settings
 
 keys_app = typer.Typer(help="API keys for the HTTP API (stored hashed; a token is shown once).",
                        no_args_is_help=True)
@@ -12,11 +20,7 @@ keys_app = typer.Typer(help="API keys for the HTTP API (stored hashed; a token i
 ROLES = ("coordinator", "unit_manager", "system")
 
 
-def _settings():  # -> Settings
-    from pydantic import ValidationError
-
-    from scheduler.api.settings import Settings
-
+def _settings() -> Settings:
     try:
         return Settings()
     except ValidationError as exc:
@@ -24,9 +28,8 @@ def _settings():  # -> Settings
         raise typer.Exit(2) from None
 
 
-def _sessions():  # -> sessionmaker, with the schema migrated
-    from scheduler.api.db import make_engine, make_sessionmaker, migrate
-
+def _sessions() -> sessionmaker[Session]:
+    """Sessions on the configured database, its schema migrated."""
     engine = make_engine(_settings().sqlalchemy_url)
     migrate(engine)
     return make_sessionmaker(engine)
@@ -38,10 +41,6 @@ def serve(
     log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
 ) -> None:
     """Run the HTTP API (settings from SCHEDULER_* environment variables)."""
-    import uvicorn
-
-    from scheduler.api.app import create_app
-
     app = create_app(_settings())
     uvicorn.run(app, host=host, port=port, log_level=log_level, timeout_graceful_shutdown=10)
 
@@ -54,8 +53,6 @@ def create(
     name: Annotated[str, typer.Option(help="A label: who or what uses the key.")] = "",
 ) -> None:
     """Create a key and print its token (once: only a hash is stored)."""
-    from scheduler.api.db import Role
-    from scheduler.api.security import create_key
 
     if role not in ROLES:
         typer.echo(f"error: --role must be one of {', '.join(ROLES)}", err=True)
@@ -75,7 +72,6 @@ def create(
 @keys_app.command("list")
 def list_() -> None:
     """List keys (never their tokens)."""
-    from scheduler.api.security import list_keys
 
     with _sessions()() as session:
         for key in list_keys(session):
@@ -87,7 +83,6 @@ def list_() -> None:
 @keys_app.command("revoke")
 def revoke(key_id: Annotated[str, typer.Argument(help="The key id (from `keys list`).")]) -> None:
     """Revoke a key: its token stops working at once."""
-    from scheduler.api.security import revoke_key
 
     with _sessions()() as session:
         if not revoke_key(session, key_id):

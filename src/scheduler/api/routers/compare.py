@@ -17,6 +17,7 @@ from scheduler.api.deps import PrincipalDep, SessionDep, ensure_visible
 from scheduler.api.schemas import Problem, _Model
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule
+from scheduler.planning.compare import comparison_table, make_run, unique_labels
 
 router = APIRouter(prefix="/compare", tags=["compare"],
                    responses={401: {"model": Problem}, 403: {"model": Problem}})
@@ -62,8 +63,6 @@ def _plain(value: Any) -> float | str | None:
                         422: {"model": Problem}},
              summary="Key figures of finished jobs side by side (hours, cost, risk)")
 def compare(body: CompareRequest, principal: PrincipalDep, session: SessionDep) -> CompareResult:
-    from scheduler.planning.compare import comparison_table, make_run, unique_labels
-
     if len(set(body.job_ids)) != len(body.job_ids):
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "a job id is listed twice")
     loaded: list[tuple[JobRow, Scenario, Schedule, int]] = []
