@@ -316,7 +316,8 @@ def test_three_way_overlap_is_reported_for_each_late_shift(kit: SimpleNamespace)
 
 
 def test_long_shift_needs_rest_as_long_as_itself(kit: SimpleNamespace) -> None:
-    scn = kit.scenario(max_shift_hours=20, long_shift_hours=13)
+    scn = kit.scenario(max_shift_hours=20, long_shift_hours=13,
+                       agreement_reference="Exception 2027:3, head of department")
     first = kit.shift("A1", "C1", "2027-01-04T07:00", "2027-01-04T23:00")  # 16 h (2 h jour)
     after_15h = kit.shift("A1", "C1", "2027-01-05T14:00", "2027-01-05T20:00")
     after_16h = kit.shift("A1", "C1", "2027-01-05T15:00", "2027-01-05T20:00")

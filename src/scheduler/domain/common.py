@@ -32,6 +32,20 @@ def check_id(value: str) -> str:
 Id = Annotated[str, AfterValidator(check_id)]
 NonNegativeHours = Annotated[float, Field(ge=0, le=10_000)]
 
+# Dates a plan can be about. Without a bound, a year near 1 or 9999 passes validation and then
+# overflows in the time grid (dates ± a day, UTC conversion) with an OverflowError.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+
+
+def check_year(value: date) -> date:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(f"{value.isoformat()} is outside the years {FIRST_YEAR}–{LAST_YEAR}")
+    return value
+
+
+CalendarDate = Annotated[date, AfterValidator(check_year)]
+LocalDateTime = Annotated[datetime, AfterValidator(check_year)]
+
 
 def parse_clock(value: str, *, allow_24: bool) -> int:
     """'HH:MM' → minutes after midnight; '24:00' only where ``allow_24``."""
@@ -45,23 +59,25 @@ def parse_clock(value: str, *, allow_24: bool) -> int:
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    # NaN and Infinity are no numbers of hours, kronor or weights: refused in every field.
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True,
+                              allow_inf_nan=False)
 
 
 class Horizon(Frozen):
-    start: date = Field(description="First day of the schedule (local date).")
+    start: CalendarDate = Field(description="First day of the schedule (local date).")
     days: int = Field(default=28, ge=1, le=16 * 7, description="Length in days (default 4 weeks).")
     slot_minutes: Literal[5, 10, 15, 20, 30, 60] = Field(
         default=15, description="Time grid; every shift starts and ends on it."
     )
-    timezone: str = Field(default="Europe/Stockholm")
+    timezone: str = Field(default="Europe/Stockholm", max_length=64)
 
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
+        except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: odd file names
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
 
@@ -74,8 +90,8 @@ class Horizon(Frozen):
 class DatePeriod(Frozen):
     """Whole days from ``start`` to ``end`` inclusive."""
 
-    start: date
-    end: date
+    start: CalendarDate
+    end: CalendarDate
 
     @model_validator(mode="after")
     def _ordered(self) -> DatePeriod:
@@ -91,8 +107,8 @@ class DatePeriod(Frozen):
 class TimePeriod(Frozen):
     """A local (wall-clock) period, end exclusive. Naive datetimes are in the scenario's zone."""
 
-    start: datetime
-    end: datetime
+    start: LocalDateTime
+    end: LocalDateTime
     reason: str = ""
 
     @model_validator(mode="after")

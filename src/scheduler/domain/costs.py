@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -62,10 +63,10 @@ def clock_minutes(value: str) -> int:
 
 
 class _Settings(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
-Rate = float  # kr per hour
+Rate = Annotated[float, Field(le=100_000)]  # kr per hour
 
 
 class Wages(_Settings):

@@ -34,9 +34,31 @@ def read_document(path: Path | str) -> dict[str, Any]:
     return parse_document(text, str(path), json_only=path.suffix.lower() == ".json")
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML as ``safe_load`` reads it, except that an unquoted date or time that does not exist
+    (``2027-02-30``) stays a string: PyYAML would raise a bare ValueError with no line, while
+    the model then names the field and the value."""
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
+def _reject_constant(token: str) -> Any:
+    raise ValueError(f"{token} is not a number")
+
+
 def parse_document(text: str, source: str, *, json_only: bool = False) -> dict[str, Any]:
     try:
-        data = json.loads(text) if json_only else yaml.safe_load(text)
+        # NaN and Infinity are not JSON; Python's parser accepts them unless told not to.
+        data = (json.loads(text, parse_constant=_reject_constant) if json_only
+                else yaml.load(text, Loader=_Loader))
     except json.JSONDecodeError as exc:
         raise InputError(source, [f"line {exc.lineno}, column {exc.colno}: {exc.msg}"]) from exc
     except yaml.YAMLError as exc:
@@ -44,11 +66,11 @@ def parse_document(text: str, source: str, *, json_only: bool = False) -> dict[s
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", exc)
         raise InputError(source, [f"{where}not valid YAML ({problem})"]) from exc
+    except ValueError as exc:  # a NaN or Infinity in JSON
+        raise InputError(source, [str(exc)]) from exc
     if not isinstance(data, dict):
         raise InputError(source, ["the document must be a mapping (key: value) at the top"])
     return data
-
-
 
 
 def load_schedule(path: Path | str) -> Schedule:

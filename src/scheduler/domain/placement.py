@@ -9,16 +9,16 @@ like any other approved assistant.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from scheduler.domain.common import Id
+from scheduler.domain.common import CalendarDate, Id
 
 
 class _Frozen(BaseModel):
     # The same contract as scenario.Frozen: a misspelt field is an error.
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True,
+                              allow_inf_nan=False)
 
 
 class Vacancy(_Frozen):
@@ -34,7 +34,7 @@ class Vacancy(_Frozen):
     desired_competences: list[str] = Field(
         default_factory=list, description="Meriting: each one the member has adds to the fit."
     )
-    start: date = Field(description="First day of the position.")
+    start: CalendarDate = Field(description="First day of the position.")
     client: Id | None = Field(
         default=None,
         description="A vacancy in this client's assistance group: the client must approve the "

@@ -11,7 +11,7 @@ SCHEDULE_FORMAT_VERSION = "1"
 
 
 class _Out(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class Break(_Out):

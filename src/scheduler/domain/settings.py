@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field, model_validator
 
 from scheduler.domain.common import Frozen, parse_clock
@@ -26,16 +28,22 @@ class WorkingTimeRules(Frozen):
     max_average_hours_per_week: float = Field(
         default=48, gt=0, le=80, description="Work incl. overtime and jour, on average."
     )
-    max_overtime_hours_per_4_weeks: float = Field(default=48, ge=0)
-    max_overtime_hours_per_year: float = Field(default=200, ge=0)
-    max_on_call_hours_per_4_weeks: float = Field(default=48, ge=0)
+    max_overtime_hours_per_4_weeks: float = Field(default=48, ge=0, le=200)
+    max_overtime_hours_per_year: float = Field(default=200, ge=0, le=2000)
+    max_on_call_hours_per_4_weeks: float = Field(default=48, ge=0, le=672)
     on_call_work_fraction: float = Field(
         default=0.5, ge=0, le=1, description="Share of jour counted as work time (Bilaga J)."
     )
     night_start: str = "22:00"
     night_end: str = "06:00"
     night_shift_min_hours: float = Field(
-        default=3, gt=0, description="A shift with at least this much night time is a night shift."
+        default=3, gt=0, le=24,
+        description="A shift with at least this much night time is a night shift.",
+    )
+    agreement_reference: str | None = Field(
+        default=None, min_length=1, max_length=200,
+        description="The collective-agreement deviation (or recorded decision) that allows a "
+        "setting weaker than the legal default; required for any such setting.",
     )
 
     @model_validator(mode="after")
@@ -44,7 +52,38 @@ class WorkingTimeRules(Frozen):
             raise ValueError("min_shift_hours is larger than max_shift_hours")
         parse_clock(self.night_start, allow_24=False)
         parse_clock(self.night_end, allow_24=True)
+        weaker = self.weaker_than_law()
+        if weaker and self.agreement_reference is None:
+            raise ValueError(
+                "; ".join(weaker) + ": a setting weaker than the legal default needs "
+                "rules.agreement_reference (the collective-agreement deviation it rests on)"
+            )
         return self
+
+    def weaker_than_law(self) -> list[str]:
+        """The settings that give staff less protection than the legal defaults (DOMAIN:
+        Arbetstidslagen, AB with Bilaga J), each naming the field and the limit."""
+        out = []
+        for name, legal, lower_is_weaker in _LEGAL_LIMITS:
+            value = getattr(self, name)
+            if value < legal if lower_is_weaker else value > legal:
+                side = "below" if lower_is_weaker else "above"
+                out.append(f"{name}: {value:g} is {side} the legal {legal:g}")
+        return out
+
+
+# (field, legal value, True if a lower value protects staff less). Shifts of 13–20 h are an
+# exception for named staff and clients, and up to 24 h a recorded decision: either way cited.
+_LEGAL_LIMITS: tuple[tuple[str, float, bool], ...] = (
+    ("daily_rest_hours", 11, True),
+    ("weekly_rest_hours", 36, True),
+    ("max_shift_hours", 13, False),
+    ("long_shift_hours", 13, False),
+    ("max_average_hours_per_week", 48, False),
+    ("max_overtime_hours_per_4_weeks", 48, False),
+    ("max_overtime_hours_per_year", 200, False),
+    ("max_on_call_hours_per_4_weeks", 48, False),
+)
 
 
 class ShiftGeneration(Frozen):
@@ -56,17 +95,20 @@ class ShiftGeneration(Frozen):
     )
 
 
+# Weights stay far below what makes CP-SAT's integer objective overflow (×6000 per hour × hours).
+MAX_WEIGHT = 1_000_000
+Weight = Annotated[int, Field(ge=0, le=MAX_WEIGHT)]
+
+
 class Weights(Frozen):
     """Weight per unit of each soft rule's raw penalty (per hour unless said otherwise)."""
 
-    uncovered: int = Field(default=100, ge=0, description="Per person-hour of need not covered.")
-    overtime: int = Field(default=30, ge=0, description="Per hour beyond full time.")
-    additional_hours: int = Field(
-        default=10, ge=0, description="Per hour beyond contract (mertid)."
-    )
-    unused_contract: int = Field(default=4, ge=0, description="Per contracted hour not scheduled.")
-    fairness: int = Field(default=5, ge=0, description="Per night/weekend shift off a fair share.")
-    continuity: int = Field(default=8, ge=0, description="Per assistant working for a client.")
+    uncovered: Weight = Field(default=100, description="Per person-hour of need not covered.")
+    overtime: Weight = Field(default=30, description="Per hour beyond full time.")
+    additional_hours: Weight = Field(default=10, description="Per hour beyond contract (mertid).")
+    unused_contract: Weight = Field(default=4, description="Per contracted hour not scheduled.")
+    fairness: Weight = Field(default=5, description="Per night/weekend shift off a fair share.")
+    continuity: Weight = Field(default=8, description="Per assistant working for a client.")
 
 
 class SolverSettings(Frozen):

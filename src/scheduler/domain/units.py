@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
 from pydantic import Field, model_validator
 
-from scheduler.domain.common import WEEKDAYS, ClockWindow, Frozen, Id, Weekday
+from scheduler.domain.common import WEEKDAYS, ClockWindow, Frozen, Id, LocalDateTime, Weekday
 
 
 class UnitKind(StrEnum):
@@ -76,6 +75,11 @@ class BreakRules(Frozen):
         "leisure activities, no elsewhere (paid meal pauses).",
     )
     after_hours: float = Field(default=5, gt=0, le=24)
+    agreement_reference: str | None = Field(
+        default=None, min_length=1, max_length=200,
+        description="The collective-agreement deviation that allows after_hours above the "
+        "legal 5 h; required for such a setting.",
+    )
     length_minutes: int = Field(default=30, ge=5, le=240)
     min_staff: int | None = Field(
         default=None, ge=0, le=20,
@@ -85,6 +89,12 @@ class BreakRules(Frozen):
 
     @model_validator(mode="after")
     def _shorter_than_work(self) -> BreakRules:
+        if self.after_hours > 5 and self.agreement_reference is None:
+            raise ValueError(
+                f"after_hours: {self.after_hours:g} is above the legal 5 h of work in a row; "
+                "a weaker setting needs breaks.agreement_reference (the collective-agreement "
+                "deviation it rests on)"
+            )
         if self.length_minutes >= self.after_hours * 60:
             raise ValueError(
                 f"length_minutes: a {self.length_minutes}-minute break is not shorter than the "
@@ -129,8 +139,8 @@ class Booking(Frozen):
 
     client: Id
     unit: Id
-    start: datetime
-    end: datetime
+    start: LocalDateTime
+    end: LocalDateTime
     one_to_one: bool = Field(default=False, description="The client needs a staff member 1:1.")
     assistance_needed: bool = Field(
         default=False,
