@@ -522,9 +522,10 @@ def double_staffing(ctx: Context) -> list[Violation]:
 @_audit
 def breaks(ctx: Context) -> list[Violation]:
     """Breaks lie inside their shift and do not overlap; unpaid ones only where the unit allows
-    them (never in personal assistance: a paid meal pause there), each at least the configured
-    length; in units with unpaid breaks nobody works longer than ``after_hours`` in a row
-    (jour interrupts work); and while staff are on unpaid breaks the unit keeps its floor."""
+    them (never in personal assistance: a paid meal pause there); every break and meal pause at
+    least the unit's ``breaks.length_minutes``; nobody works longer than ``after_hours`` in a row
+    without one, in every kind of unit (jour interrupts work); and while staff are on unpaid
+    breaks the unit keeps its floor."""
     out: list[Violation] = []
     units = ctx.scenario.unit_by_id()
     for i, s in enumerate(ctx.shifts):
@@ -534,51 +535,49 @@ def breaks(ctx: Context) -> list[Violation]:
         if s.client is not None:
             client = ctx.clients.get(s.client)
             unit = units.get(client.unit) if client is not None else None
+        unpaid_allowed = owner is not None and owner.unpaid
 
         def bad(detail: str, i: int = i) -> None:
             out.append(Violation("breaks", _shift_who(ctx, i), _shift_when(ctx, i), detail))
 
         spans = sorted((ctx.instant(b.start), ctx.instant(b.end), b.paid) for b in s.breaks)
         for a, z, paid in spans:
+            kind = "meal pause" if paid else "break"
             if not (start <= a < z <= end):
-                bad(f"break {fmt_interval(a, z, ctx.tz)} is not inside the shift")
-            elif not paid:
-                if owner is None or not owner.unpaid:
-                    bad(f"unpaid break {fmt_interval(a, z, ctx.tz)} where staff cannot leave "
-                        "(personal assistance or a unit without breaks: a paid meal pause)")
-                elif unit is not None and (z - a).total_seconds() < (
-                        unit.breaks.length_minutes * 60 - 1e-6):
-                    bad(f"break {fmt_interval(a, z, ctx.tz)} is shorter than "
-                        f"{unit.breaks.length_minutes} min")
+                bad(f"{kind} {fmt_interval(a, z, ctx.tz)} is not inside the shift")
+            elif not paid and not unpaid_allowed:
+                bad(f"unpaid break {fmt_interval(a, z, ctx.tz)} where staff cannot leave "
+                    "(personal assistance or a unit without breaks: a paid meal pause)")
+            elif unit is not None and (z - a).total_seconds() < (
+                    unit.breaks.length_minutes * 60 - 1e-6):
+                # A one-minute "pause" would otherwise reset the count of hours in a row.
+                bad(f"{kind} {fmt_interval(a, z, ctx.tz)} is shorter than "
+                    f"{unit.breaks.length_minutes} min")
         for (_, z0, _), (a1, _, _) in pairwise(spans):
             if a1 < z0:
                 bad(f"breaks overlap at {fmt_instant(a1, ctx.tz)}")
-        if s.client is not None and s.client in ctx.need and unit is not None and end > start:
-            # Personal assistance: the assistant cannot leave, so a paid meal pause must come
-            # at least every ``after_hours`` of awake work (sleeping jour interrupts work too).
-            work = ~ctx.need[s.client].jour[ctx.samples(i)]
-            first = ctx.samples(i).start
-            for a, z, _ in spans:
-                part = ctx.grid.span(a, z)
-                work[max(part.start - first, 0): max(part.stop - first, 0)] = False
-            for a, b in runs(work):
-                if ctx.hours(b - a) > unit.breaks.after_hours + EPS:
-                    bad(f"{ctx.hours(b - a):.2f} h of work in a row from "
-                        f"{fmt_instant(ctx.grid.instant(first + a), ctx.tz)} without a paid meal "
-                        f"pause (at most {unit.breaks.after_hours:g} h)")
+        if unit is None or end <= start:
             continue
-        if owner is None or not owner.unpaid or unit is None or end <= start:
+        if s.client is not None:
+            if s.client not in ctx.need:
+                continue
+            jour = ctx.need[s.client].jour[ctx.samples(i)]
+        elif owner is not None:
+            jour = owner.jour[ctx.samples(i)]
+        else:
             continue
-        limit = unit.breaks.after_hours
-        work = ~owner.jour[ctx.samples(i)]
+        # Breaks and meal pauses both interrupt work; so does sleeping jour.
+        work = ~jour
         first = ctx.samples(i).start
         for a, z, _ in spans:
             part = ctx.grid.span(a, z)
             work[max(part.start - first, 0): max(part.stop - first, 0)] = False
+        limit = unit.breaks.after_hours
+        what = "a break" if unpaid_allowed else "a paid meal pause"
         for a, b in runs(work):
             if ctx.hours(b - a) > limit + EPS:
                 bad(f"{ctx.hours(b - a):.2f} h of work in a row from "
-                    f"{fmt_instant(ctx.grid.instant(first + a), ctx.tz)} without a break "
+                    f"{fmt_instant(ctx.grid.instant(first + a), ctx.tz)} without {what} "
                     f"(at most {limit:g} h)")
     for key, unit in ctx.units.items():
         present = ctx.cover[key] - ctx.away[key]
