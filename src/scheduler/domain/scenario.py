@@ -8,6 +8,7 @@ ignored setting. Cross-references (unknown ids, overlapping periods, ...) are ch
 from __future__ import annotations
 
 import itertools
+from datetime import datetime, time
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -15,6 +16,7 @@ from pydantic import Field, model_validator
 from scheduler.domain.clients import Client, Decision, DecisionKind
 from scheduler.domain.common import DatePeriod, Frozen, Horizon, Id, parse_clock
 from scheduler.domain.costs import CostSettings
+from scheduler.domain.history import History
 from scheduler.domain.opening import closed_parts
 from scheduler.domain.placement import PlacementSettings, Vacancy, vacancy_reference_errors
 from scheduler.domain.settings import ShiftGeneration, SolverSettings, Weights, WorkingTimeRules
@@ -51,6 +53,9 @@ class Scenario(Frozen):
     vacancies: list[Vacancy] = Field(default_factory=list, description="Open positions.")
     placement: PlacementSettings = PlacementSettings()
     cost: CostSettings = CostSettings()
+    history: History | None = Field(
+        default=None, description="Shifts worked before the horizon (continuous planning)."
+    )
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:
@@ -122,6 +127,7 @@ class Scenario(Frozen):
             self.vacancies, unit_ids, {c.id: c.unit for c in self.clients}
         )
         errors += self._group_errors(unit_ids)
+        errors += self._history_errors(staff_ids, unit_ids)
         if errors:
             raise ValueError("; ".join(errors))
         return self
@@ -219,6 +225,40 @@ class Scenario(Frozen):
                 elif uid in located:
                     errors.append(f"co_location[{i}]: unit {uid!r} is already co-located")
             located |= set(group)
+        return errors
+
+    def _history_errors(self, staff_ids: set[str], unit_ids: set[str]) -> list[str]:
+        """History: known staff, clients and units, shifts inside ``since``..horizon start,
+        no staff member listed twice, no overlapping shifts."""
+        if self.history is None:
+            return []
+        errors: list[str] = []
+        horizon_start = datetime.combine(self.horizon.start, time(0))
+        since = self.history.since.replace(tzinfo=None)
+        if since > horizon_start:
+            errors.append(f"history.since: {since:%Y-%m-%d %H:%M} is after the horizon starts")
+        clients = {c.id for c in self.clients}
+        seen: set[str] = set()
+        for entry in self.history.staff:
+            where = f"history.staff[{entry.staff}]"
+            if entry.staff not in staff_ids:
+                errors.append(f"{where}: unknown staff {entry.staff!r}")
+            if entry.staff in seen:
+                errors.append(f"{where}: listed twice")
+            seen.add(entry.staff)
+            shifts = sorted(entry.shifts, key=lambda s: s.start)
+            for k, s in enumerate(shifts):
+                start, end = s.start.replace(tzinfo=None), s.end.replace(tzinfo=None)
+                label = f"{where}.shifts ({start:%Y-%m-%d %H:%M}–{end:%Y-%m-%d %H:%M})"
+                if start < since or end > horizon_start:
+                    errors.append(f"{label}: outside the history (from history.since to the "
+                                  "horizon's start)")
+                if s.client is not None and s.client not in clients:
+                    errors.append(f"{label}.client: unknown client {s.client!r}")
+                if s.unit is not None and s.unit not in unit_ids:
+                    errors.append(f"{label}.unit: unknown unit {s.unit!r}")
+                if k and start < shifts[k - 1].end.replace(tzinfo=None):
+                    errors.append(f"{label}: overlaps the shift before it")
         return errors
 
     # Look-ups used everywhere; cheap enough to rebuild (scenarios are small).

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from scheduler.domain.common import Frozen, parse_clock
+from scheduler.domain.common import WEEKDAYS, CalendarDate, Frozen, Weekday, parse_clock
 
 
 class WorkingTimeRules(Frozen):
@@ -40,6 +41,15 @@ class WorkingTimeRules(Frozen):
         default=3, gt=0, le=24,
         description="A shift with at least this much night time is a night shift.",
     )
+    week_start_day: Weekday = Field(
+        default="mon",
+        description="Weekly rest and weekly hours are counted per week from this day 00:00.",
+    )
+    period_start: CalendarDate = Field(
+        default=date(2024, 1, 1),
+        description="Limiting periods and the 4-week windows of the caps are counted from this "
+        "date on (so consecutive plans share them); it must fall on week_start_day.",
+    )
     agreement_reference: str | None = Field(
         default=None, min_length=1, max_length=200,
         description="The collective-agreement deviation (or recorded decision) that allows a "
@@ -52,6 +62,9 @@ class WorkingTimeRules(Frozen):
             raise ValueError("min_shift_hours is larger than max_shift_hours")
         parse_clock(self.night_start, allow_24=False)
         parse_clock(self.night_end, allow_24=True)
+        if WEEKDAYS[self.period_start.weekday()] != self.week_start_day:
+            raise ValueError(f"period_start: {self.period_start} is not a {self.week_start_day} "
+                             "(week_start_day)")
         weaker = self.weaker_than_law()
         if weaker and self.agreement_reference is None:
             raise ValueError(
