@@ -381,8 +381,11 @@ def docs_rules(
         help="Markdown file to write (the repository's is docs/rules.md); default: stdout.")
     ] = None,
 ) -> None:
-    """The rule catalogue: every registered rule with its kind, legal source, penalty terms and
-    weights, the validator audit that re-checks it, and the working-time settings."""
+    """The rule catalogue (docs/rules.md), generated from the rule registry.
+
+    Every registered rule with its kind, legal source, penalty terms and weights, the validator
+    audit that re-checks it, and the working-time settings.
+    """
     text = render_rules_markdown()
     if out is None:
         typer.echo(text, nl=False)
