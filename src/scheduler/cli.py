@@ -1,4 +1,5 @@
-"""The ``scheduler`` command line: validate, solve, check, schema, place, capacity.
+"""The ``scheduler`` command line: validate, solve, check, schema, place, capacity, compare,
+docs (and serve, keys for the HTTP API).
 
 Exit codes scripts can rely on:
   0  ok (input valid / schedule written / schedule clean)
@@ -37,6 +38,7 @@ from scheduler.reports.capacity import print_report, write_report
 from scheduler.reports.comparison import print_table, write_outputs
 from scheduler.reports.html import write_html_report
 from scheduler.reports.placement import print_placement, write_placement
+from scheduler.reports.rules_doc import REGENERATE, render_rules_markdown
 from scheduler.results.export import write_kpi_csvs, write_schedule
 from scheduler.results.summary import print_summary, wide_console
 from scheduler.solver.placement import place as run_placement
@@ -368,6 +370,33 @@ def compare(
                    "`scheduler check` on the schedule for details", err=True)
         raise typer.Exit(EXIT_VIOLATIONS)
 
+
+docs_app = typer.Typer(help="Documentation generated from the code.", no_args_is_help=True)
+
+
+@docs_app.command("rules")
+def docs_rules(
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", show_default=False,
+        help="Markdown file to write (the repository's is docs/rules.md); default: stdout.")
+    ] = None,
+) -> None:
+    """The rule catalogue (docs/rules.md), generated from the rule registry.
+
+    Every registered rule with its kind, legal source, penalty terms and weights, the validator
+    audit that re-checks it, and the working-time settings.
+    """
+    text = render_rules_markdown()
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    with _bad_input(out):
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+    typer.echo(f"Wrote {out} (regenerate with `{REGENERATE}`)")
+
+
+app.add_typer(docs_app, name="docs")
 
 # The HTTP API: `scheduler serve`, `scheduler keys create|list|revoke`.
 app.command()(serve)

@@ -59,6 +59,7 @@ def _shift_when(ctx: Context, i: int) -> str:
 
 @_audit
 def approved_assistant(ctx: Context) -> list[Violation]:
+    """Client shifts go to assistants the client accepted, with its competences, in its unit."""
     out: list[Violation] = []
 
     def bad(i: int, detail: str) -> None:
@@ -91,6 +92,7 @@ def approved_assistant(ctx: Context) -> list[Violation]:
 
 @_audit
 def availability(ctx: Context) -> list[Violation]:
+    """No shift overlaps an absence of its staff member or leaves their availability windows."""
     out: list[Violation] = []
     for i, s in enumerate(ctx.shifts):
         staff = ctx.staff.get(s.staff)
@@ -142,6 +144,7 @@ def _on_slot(moment: datetime, ctx: Context) -> bool:
 
 @_audit
 def shift_length(ctx: Context) -> list[Violation]:
+    """Shifts last from the minimum to the maximum length, on the slot grid, in the horizon."""
     out: list[Violation] = []
     rules = ctx.rules
     for i, _ in enumerate(ctx.shifts):
@@ -174,6 +177,7 @@ def shift_length(ctx: Context) -> list[Violation]:
 
 @_audit
 def staffing_cap(ctx: Context) -> list[Violation]:
+    """Never more staff at once than a client's schedulable need or a unit's density asks."""
     out: list[Violation] = []
     for i, s in enumerate(ctx.shifts):
         if s.client is None and s.unit not in ctx.unit_owner:
@@ -250,6 +254,10 @@ def available_hours(ctx: Context, client: Client, d: Decision) -> tuple[float, f
 
 @_audit
 def decision_budget(ctx: Context) -> list[Violation]:
+    """Hours that only some decisions can pay for fit within what those decisions have left.
+
+    Checked for every set of a client's decisions (Hall's condition), so overlapping decisions
+    cannot pay twice for the same budget; only minimal violating sets are reported."""
     out: list[Violation] = []
     for c in ctx.scenario.clients:
         decisions = [d for d in ctx.assistance_decisions(c) if _meets_horizon(ctx, d)]
@@ -319,6 +327,7 @@ def _budget_violation(
 
 @_audit
 def no_overlap(ctx: Context) -> list[Violation]:
+    """Nobody works two shifts at once."""
     out: list[Violation] = []
     for staff_id, indices in ctx.by_staff.items():
         latest = None  # the shift reaching furthest so far
@@ -339,6 +348,7 @@ def no_overlap(ctx: Context) -> list[Violation]:
 
 @_audit
 def daily_rest(ctx: Context) -> list[Violation]:
+    """Between two shifts at least the daily rest; after a long shift at least its length."""
     out: list[Violation] = []
     for staff_id, indices in ctx.by_staff.items():
         for prev, nxt in pairwise(indices):
@@ -363,6 +373,9 @@ def daily_rest(ctx: Context) -> list[Violation]:
 
 @_audit
 def weekly_rest(ctx: Context) -> list[Violation]:
+    """The weekly rest, continuous, in every whole 7-day period from the horizon's start.
+
+    With ``weekly_rest_excludes_daily_rest`` it may not overlap a shift's daily rest."""
     out: list[Violation] = []
     horizon = ctx.scenario.horizon
     need = ctx.rules.weekly_rest_hours
@@ -408,6 +421,11 @@ def _longest_gap(w0: datetime, w1: datetime, busy: list[tuple[datetime, datetime
 
 @_audit
 def hour_caps(ctx: Context) -> list[Violation]:
+    """Caps per limiting period (weekly average, jour, overtime) and per year (overtime).
+
+    Presence (jour in full) against the average cap, jour against its cap, work time (jour at
+    its fraction) against full time plus the overtime cap; the year's overtime against what
+    ``overtime_hours_this_year`` leaves."""
     out: list[Violation] = []
     rules = ctx.rules
     for staff_id, indices in ctx.by_staff.items():
@@ -463,8 +481,9 @@ def hour_caps(ctx: Context) -> list[Violation]:
 
 @_audit
 def unit_eligibility(ctx: Context) -> list[Violation]:
-    """A unit shift: known staff, allowed in the unit (home, also_units, pooled, co-located),
-    with the unit's required competences."""
+    """Unit shifts go to staff who may work in the unit, with the unit's required competences.
+
+    Allowed: the home unit, ``also_units``, or a unit pooled or co-located with the home unit."""
     out: list[Violation] = []
     units = ctx.scenario.unit_by_id()
     for i, s in enumerate(ctx.shifts):
@@ -521,7 +540,9 @@ def double_staffing(ctx: Context) -> list[Violation]:
 
 @_audit
 def breaks(ctx: Context) -> list[Violation]:
-    """Breaks lie inside their shift and do not overlap; unpaid ones only where the unit allows
+    """Breaks: inside the shift, unpaid only where allowed, long enough, often enough, staggered.
+
+    Breaks lie inside their shift and do not overlap; unpaid ones only where the unit allows
     them (never in personal assistance: a paid meal pause there); every break and meal pause at
     least the unit's ``breaks.length_minutes``; nobody works longer than ``after_hours`` in a row
     without one, in every kind of unit (jour interrupts work); and while staff are on unpaid

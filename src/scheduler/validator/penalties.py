@@ -33,8 +33,10 @@ def _penalty(fn: Callable[[Context], float]) -> PenaltyAudit:
 
 @_penalty
 def uncovered_need(ctx: Context) -> float:
-    """Person-hours of need (decisions or not; not during a stay that suspends assistance) and
-    of group units' density demand without staff (staff on a break count as covering)."""
+    """Person-hours of client need and of group units' density demand left without staff.
+
+    A client's need counts whether or not a decision covers it, but not during a stay that
+    suspends assistance; staff on a break count as covering."""
     total = 0
     for c in ctx.scenario.clients:
         count = ctx.need[c.id].count.astype(np.int32)
@@ -86,21 +88,25 @@ def _contract_terms(ctx: Context) -> dict[str, float]:
 
 @_penalty
 def overtime(ctx: Context) -> float:
+    """Hours of work beyond full time, per staff member and limiting period."""
     return _contract_terms(ctx)["overtime"]
 
 
 @_penalty
 def additional_hours(ctx: Context) -> float:
+    """Hours beyond the contract up to full time (mertid), per staff member and period."""
     return _contract_terms(ctx)["additional_hours"]
 
 
 @_penalty
 def unused_contract(ctx: Context) -> float:
+    """Contracted hours not worked, per staff member and limiting period."""
     return _contract_terms(ctx)["unused_contract"]
 
 
 @_penalty
 def continuity(ctx: Context) -> float:
+    """Distinct (client, assistant) pairs among the client shifts (unit shifts do not count)."""
     return float(len({(s.client, s.staff) for s in ctx.shifts if s.client is not None}))
 
 
@@ -194,12 +200,20 @@ def _spread(
 
 @_penalty
 def fair_nights(ctx: Context) -> float:
+    """Spread of night shifts per full-time equivalent among regular staff who can do them.
+
+    Per group of staff linked by whom they may serve: max − min of each member's night shifts ×
+    full time / contract × horizon days / days available, summed over the groups."""
     has = {key: bool(np.any((need > 0) & ctx.night)) for key, need, _ in _owners(ctx)}
     return _spread(ctx, has.__getitem__, functools.partial(_is_night_shift, ctx))
 
 
 @_penalty
 def fair_weekends(ctx: Context) -> float:
+    """Spread of weekend shifts per full-time equivalent among regular staff who can do them.
+
+    Per group of staff linked by whom they may serve: max − min of each member's weekend shifts ×
+    full time / contract × horizon days / days available, summed over the groups."""
     weekend = ctx.grid.weekday >= 5
     has = {key: bool(np.any((need > 0) & weekend)) for key, need, _ in _owners(ctx)}
     return _spread(ctx, has.__getitem__, functools.partial(_is_weekend_shift, ctx))
