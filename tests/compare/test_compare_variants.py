@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from compare_helpers import base_data, write_yaml
 from typer.testing import CliRunner
 
@@ -329,4 +330,46 @@ def test_cli_validate_reads_variants(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
     assert f"{bad}: invalid input" in result.stderr
     assert "changes[0] (remove_staff).staff: unknown staff member 'A99'" in result.stderr
+
+
+@pytest.mark.parametrize("which", ["assistance", "group units"])
+def test_cli_validate_resolved_prints_a_scenario_that_loads_again(tmp_path: Path,
+                                                                  which: str) -> None:
+    if which == "assistance":
+        variant = _variant(tmp_path, [
+            {"kind": "add_staff", "staff": {"id": "N01", "home_unit": "U1",
+                                            "contract_hours_per_week": 25,
+                                            "absences": [{"start": "2027-03-23T08:00",
+                                                          "end": "2027-03-24T08:00"}]},
+             "approve_for": ["C01"]},
+            {"kind": "pool_units", "units": ["U1", "U2"], "approve_all": True},
+            {"kind": "set_cost", "cost": {"ob": {"weekday_evening": 30}}},
+        ])
+    else:
+        variant = _group_variant(tmp_path, [
+            {"kind": "co_locate_units", "units": ["K1", "K2"]},
+            {"kind": "change_density", "unit": "K2",
+             "density": {"night": {"start": "22:00", "end": "07:00"}}},
+        ])
+    runner = CliRunner()
+    result = runner.invoke(app, ["validate", str(variant), "--resolved"])
+    assert result.exit_code == 0, result.stderr
+    # stdout is the scenario alone; the summary went to stderr.
+    assert "OK" in result.stderr and "OK" not in result.stdout
+    data = yaml.safe_load(result.stdout)
+    assert "base" not in data and "changes" not in data
+    resolved = tmp_path / "resolved.yaml"
+    resolved.write_text(result.stdout, encoding="utf-8")
+    again = runner.invoke(app, ["validate", str(resolved)])
+    assert again.exit_code == 0, again.stderr
+    assert load_scenario(resolved) == load_scenario(variant)
+
+
+def test_cli_validate_resolved_of_a_plain_scenario_is_the_scenario(tmp_path: Path) -> None:
+    plain = write_yaml(tmp_path / "plain.yaml", _group_base())
+    result = CliRunner().invoke(app, ["validate", str(plain), "--resolved"])
+    assert result.exit_code == 0, result.stderr
+    resolved = tmp_path / "resolved.yaml"
+    resolved.write_text(result.stdout, encoding="utf-8")
+    assert load_scenario(resolved) == load_scenario(plain)
 

@@ -204,13 +204,19 @@ def resolve_variant(path: Path | str, data: dict[str, Any] | None = None,
     return result
 
 
-def load_scenario(path: Path | str) -> Scenario:
-    """A scenario file, or a variant file (``base:`` + ``changes:``) resolved and validated."""
+def load_resolved(path: Path | str) -> tuple[dict[str, Any], Scenario]:
+    """A scenario file, or a variant file (``base:`` + ``changes:``) resolved, as the data a
+    scenario file holds and as the validated scenario."""
     data = read_document(path)
     if is_variant(data):
         data = resolve_variant(path, data)
-        return parse_model(Scenario, data, f"{path} (after applying its changes)")
-    return parse_model(Scenario, data, str(path))
+        return data, parse_model(Scenario, data, f"{path} (after applying its changes)")
+    return data, parse_model(Scenario, data, str(path))
+
+
+def load_scenario(path: Path | str) -> Scenario:
+    """A scenario file, or a variant file resolved and validated."""
+    return load_resolved(path)[1]
 
 
 def _describe(exc: ValidationError) -> list[str]:
