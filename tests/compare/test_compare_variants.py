@@ -373,3 +373,22 @@ def test_cli_validate_resolved_of_a_plain_scenario_is_the_scenario(tmp_path: Pat
     resolved.write_text(result.stdout, encoding="utf-8")
     assert load_scenario(resolved) == load_scenario(plain)
 
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "scenarios" / "variants"
+
+
+def test_the_example_variants_mean_what_their_names_say() -> None:
+    base = load_scenario(EXAMPLES / "base.yaml")
+    assert base.pooling == [] and base.co_location == []
+    pooled = load_scenario(EXAMPLES / "pooled.yaml")
+    assert pooled.pooling == [Pool(units=["U1", "U2"], clients_accept_pool=True)]
+    co_located = load_scenario(EXAMPLES / "co_located.yaml")
+    assert co_located.co_location == [["U3", "U4"]]
+    # The joint density: the KTV's midweek child and the supervision's pupils share staff.
+    assert need_person_hours(co_located) < need_person_hours(base)
+    placed = load_scenario(EXAMPLES / "team_placed.yaml")
+    assert not any(s.overstaffing_team for s in placed.staff)
+    result = CliRunner().invoke(app, ["validate", str(EXAMPLES / "co_located.yaml"),
+                                      "--resolved"])
+    assert result.exit_code == 0, result.stderr
+    assert yaml.safe_load(result.stdout)["co_location"] == [["U3", "U4"]]
