@@ -33,7 +33,7 @@ from scheduler.domain.schedule import Schedule
 from scheduler.planning.capacity import capacity_report
 from scheduler.planning.compare import comparison_table, make_run, run_comparison
 from scheduler.planning.pipeline import plan
-from scheduler.planning.variants import load_scenario
+from scheduler.planning.variants import load_resolved, load_scenario
 from scheduler.reports.capacity import print_report, write_report
 from scheduler.reports.comparison import print_table, write_outputs
 from scheduler.reports.html import write_html_report
@@ -108,15 +108,26 @@ ScenarioArg = Annotated[Path, typer.Argument(metavar="SCENARIO", show_default=Fa
 
 
 @app.command()
-def validate(scenario_path: ScenarioArg) -> None:
+def validate(
+    scenario_path: ScenarioArg,
+    resolved: Annotated[bool, typer.Option(
+        "--resolved", help="Print the scenario as YAML (a variant with its changes applied: "
+        "loadable as a scenario file); the summary goes to stderr.")] = False,
+) -> None:
     """Load and check a scenario (input only); print a one-line summary."""
-    scenario = _load_scenario(scenario_path)
+    with _bad_input(scenario_path):
+        data, scenario = load_resolved(scenario_path)
+    if resolved:
+        # stdout carries the YAML alone, so it can be redirected into a scenario file.
+        typer.echo(yaml.safe_dump(data, sort_keys=False, allow_unicode=True,
+                                  default_flow_style=None, width=100), nl=False)
     decisions = sum(len(c.decisions) for c in scenario.clients)
     typer.echo(
         f"{scenario_path}: OK – scenario {scenario.name!r}: {len(scenario.clients)} clients, "
         f"{len(scenario.staff)} staff, {decisions} decisions, "
         f"{need_person_hours(scenario):,.1f} need person-hours in {scenario.horizon.days} days "
-        f"from {scenario.horizon.start}"
+        f"from {scenario.horizon.start}",
+        err=resolved,
     )
 
 

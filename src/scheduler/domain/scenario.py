@@ -21,7 +21,7 @@ from scheduler.domain.opening import closed_parts
 from scheduler.domain.placement import PlacementSettings, Vacancy, vacancy_reference_errors
 from scheduler.domain.settings import ShiftGeneration, SolverSettings, Weights, WorkingTimeRules
 from scheduler.domain.staff import Staff
-from scheduler.domain.units import Booking, Pool, Unit
+from scheduler.domain.units import Booking, Pool, Unit, co_location_errors, pooling_errors
 
 FORMAT_VERSION = "1"
 
@@ -201,30 +201,11 @@ class Scenario(Frozen):
                 if b.start < a.end:
                     errors.append(f"bookings[{i}] and bookings[{j}]: client {cid!r} is booked "
                                   f"twice at once ({b.start:%Y-%m-%d %H:%M})")
-        pooled: set[str] = set()
-        for i, pool in enumerate(self.pooling):
-            for uid in pool.units:
-                if uid not in unit_ids:
-                    errors.append(f"pooling[{i}].units: unknown unit {uid!r}")
-            if len(set(pool.units)) != len(pool.units):
-                errors.append(f"pooling[{i}].units: a unit is listed twice")
-            for uid in set(pool.units) & pooled:
-                errors.append(f"pooling[{i}].units: unit {uid!r} is already in another pool")
-            pooled |= set(pool.units)
-        located: set[str] = set()
-        for i, group in enumerate(self.co_location):
-            if len(set(group)) < 2:
-                errors.append(f"co_location[{i}]: name at least two different units")
-            for uid in group:
-                unit = units.get(uid)
-                if unit is None:
-                    errors.append(f"co_location[{i}]: unknown unit {uid!r}")
-                elif not unit.is_group:
-                    errors.append(f"co_location[{i}]: unit {uid!r} is of kind "
-                                  f"{unit.kind.value}; only group units share premises")
-                elif uid in located:
-                    errors.append(f"co_location[{i}]: unit {uid!r} is already co-located")
-            located |= set(group)
+        errors += [f"pooling[{i}].units: {problem}"
+                   for i, problem in pooling_errors([p.units for p in self.pooling], unit_ids)]
+        kinds = {u.id: u.kind.value for u in self.units}
+        errors += [f"co_location[{i}]: {problem}"
+                   for i, problem in co_location_errors(self.co_location, kinds)]
         return errors
 
     def _history_errors(self, staff_ids: set[str], unit_ids: set[str]) -> list[str]:
