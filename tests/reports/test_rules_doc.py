@@ -6,6 +6,7 @@ from __future__ import annotations
 import inspect
 import re
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,10 @@ def _written(value: Any) -> str:
     """A default as the catalogue writes it (as in a scenario file)."""
     if isinstance(value, bool):
         return str(value).lower()
+    if value is None:
+        return "(none)"
+    if isinstance(value, date):
+        return value.isoformat()
     return f"`{value}`" if isinstance(value, str) else f"{value:g}"
 
 

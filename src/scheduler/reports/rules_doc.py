@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel
@@ -157,8 +158,12 @@ def _audit_line(audit: Callable[..., Any]) -> str:
 def _value(value: Any) -> str:
     if isinstance(value, bool):  # as written in a scenario file
         return "true" if value else "false"
+    if value is None:  # as written in a scenario file: the setting left out
+        return "(none)"
     if isinstance(value, float):
         return f"{value:g}"
+    if isinstance(value, date):
+        return value.isoformat()
     return f"`{value}`" if isinstance(value, str) else str(value)
 
 
