@@ -239,11 +239,12 @@ def capacity_report(scenario: Scenario, schedule: Schedule | None = None,
 
 def team_usage(scenario: Scenario, schedule: Schedule) -> list[TeamUsage]:
     """How much of each team member's contract time the schedule used (the pool's use)."""
-    frame = compute_kpis(scenario, schedule).staff.set_index("staff")
+    staff = compute_kpis(scenario, schedule).staff
+    contracts = dict(zip(staff["staff"], staff["contract_hours"].astype(float), strict=True))
+    works = dict(zip(staff["staff"], staff["work_hours"].astype(float), strict=True))
     out = []
     for m in team_members(scenario):
-        contract = float(frame.at[m.id, "contract_hours"])
-        work = float(frame.at[m.id, "work_hours"])
+        contract, work = contracts[m.id], works[m.id]
         out.append(TeamUsage(member=m.id, contract_hours=_r(contract), work_hours=_r(work),
                              used_share=_r(work / contract) if contract > 0 else None))
     return out

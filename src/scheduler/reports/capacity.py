@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.table import Table
 
 from scheduler.planning.capacity import TOTAL, CapacityReport, CapacityRow, TeamUsage
@@ -81,8 +81,9 @@ def print_report(report: CapacityReport, console: Console) -> None:
     if report.with_schedule:
         table = Table(title="Team pool use (hours)",
                       title_justify="left", show_edge=False, pad_edge=False)
-        for header, justify in (("member", "left"), ("contract", "right"), ("worked", "right"),
-                                ("used", "right")):
+        columns: list[tuple[str, JustifyMethod]] = [
+            ("member", "left"), ("contract", "right"), ("worked", "right"), ("used", "right")]
+        for header, justify in columns:
             table.add_column(header, justify=justify)
         for u in report.team_usage:
             table.add_row(u.member, _h(u.contract_hours), _h(u.work_hours), _pct(u.used_share))

@@ -300,8 +300,8 @@ def compute_costs(scenario: Scenario, schedule: Schedule, kpis: Kpis | None = No
     locator = _JourLocator(grid)
     staff_by_id = scenario.staff_by_id()
     by_unit: dict[str, dict[str, float]] = defaultdict(_empty)
-    for unit in scenario.units:
-        by_unit[unit.id]  # every unit gets a row, also one without shifts
+    for u in scenario.units:
+        by_unit[u.id]  # every unit gets a row, also one without shifts
 
     block_days = rules.limiting_period_weeks * 7
     n_blocks = max(1, -(-grid.days // block_days))
@@ -314,7 +314,7 @@ def compute_costs(scenario: Scenario, schedule: Schedule, kpis: Kpis | None = No
         shift_costs.append(cost)
         by_staff[shift.staff].append(cost)
 
-    rows = []
+    rows: list[dict[str, str | float | None]] = []
     order = [s.id for s in scenario.staff] + sorted(set(by_staff) - set(staff_by_id))
     for sid in order:
         member = staff_by_id.get(sid)
@@ -326,11 +326,10 @@ def compute_costs(scenario: Scenario, schedule: Schedule, kpis: Kpis | None = No
             local_day = c.shift.start.astimezone(grid.zone).date()
             index = (local_day - grid.start_date).days // block_days
             blocks[min(max(index, 0), n_blocks - 1)].append(c)
-        row = {"staff": sid, "home_unit": member.home_unit if member else None,
-               "employment": member.employment.value if member else "unknown",
-               "hourly_wage": wage, "work_hours": 0.0, "additional_hours": 0.0,
-               "overtime_hours": 0.0, "unused_contract_hours": 0.0,
-               **{c: 0.0 for c in PAY_COMPONENTS}}
+        row: dict[str, float] = {
+            "hourly_wage": wage, "work_hours": 0.0, "additional_hours": 0.0,
+            "overtime_hours": 0.0, "unused_contract_hours": 0.0, **{c: 0.0 for c in PAY_COMPONENTS}
+        }
         for days, own in zip(lengths, blocks, strict=True):
             contract = weekly * days / 7
             full = rules.full_time_hours_per_week * days / 7
@@ -370,17 +369,18 @@ def compute_costs(scenario: Scenario, schedule: Schedule, kpis: Kpis | None = No
         pay = sum(row[c] for c in PAY_COMPONENTS)
         row["employer_contributions"] = pay * settings.employer_contribution_rate
         row["total_cost"] = pay + row["employer_contributions"]
-        rows.append(row)
+        rows.append({"staff": sid, "home_unit": member.home_unit if member else None,
+                     "employment": member.employment.value if member else "unknown", **row})
 
     kpis = kpis if kpis is not None else compute_kpis(scenario, schedule)
     clients = scenario.client_by_id()
     earning = set(settings.revenue_decision_kinds)
-    for d in kpis.decisions.itertuples(index=False):
-        if str(d.kind) not in earning or d.client not in clients:
+    for d in kpis.decisions.to_dict(orient="records"):
+        if str(d["kind"]) not in earning or d["client"] not in clients:
             continue
-        paid_hours = min(float(d.scheduled_hours),
-                         max(0.0, float(d.available_without_exception_hours)))
-        by_unit[clients[d.client].unit]["revenue"] += paid_hours * settings.fk_hourly_amount
+        paid_hours = min(float(d["scheduled_hours"]),
+                         max(0.0, float(d["available_without_exception_hours"])))
+        by_unit[clients[d["client"]].unit]["revenue"] += paid_hours * settings.fk_hourly_amount
 
     total = _empty()
     for unit in by_unit.values():

@@ -319,7 +319,7 @@ def _plain(value: Any) -> Any:
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{k: _plain(v) for k, v in row.items()}
+    return [{str(k): _plain(v) for k, v in row.items()}
             for row in frame.astype(object).to_dict(orient="records")]
 
 

@@ -118,14 +118,14 @@ def availability(ctx: Context) -> list[Violation]:
         free = np.zeros(grid.n, dtype=bool)
         for w in staff.availability:
             free |= weekly_mask(grid, w.days, w.start, w.end)
-        for a, b in runs(~free):
+        for lo, hi in runs(~free):
             out.append(
                 Violation(
                     "availability",
                     _shift_who(ctx, i),
                     _shift_when(ctx, i),
                     "outside the staff member's availability windows during "
-                    + fmt_interval(grid.instant(a), min(grid.instant(b), end), ctx.tz),
+                    + fmt_interval(grid.instant(lo), min(grid.instant(hi), end), ctx.tz),
                 )
             )
     return out
@@ -595,20 +595,20 @@ def breaks(ctx: Context) -> list[Violation]:
             work[max(part.start - first, 0): max(part.stop - first, 0)] = False
         limit = unit.breaks.after_hours
         what = "a break" if unpaid_allowed else "a paid meal pause"
-        for a, b in runs(work):
-            if ctx.hours(b - a) > limit + EPS:
-                bad(f"{ctx.hours(b - a):.2f} h of work in a row from "
-                    f"{fmt_instant(ctx.grid.instant(first + a), ctx.tz)} without {what} "
+        for lo, hi in runs(work):
+            if ctx.hours(hi - lo) > limit + EPS:
+                bad(f"{ctx.hours(hi - lo):.2f} h of work in a row from "
+                    f"{fmt_instant(ctx.grid.instant(first + lo), ctx.tz)} without {what} "
                     f"(at most {limit:g} h)")
-    for key, unit in ctx.units.items():
+    for key, profile in ctx.units.items():
         present = ctx.cover[key] - ctx.away[key]
-        short = (ctx.away[key] > 0) & (present < unit.floor)
-        for a, b in runs(short, present, unit.floor):
+        short = (ctx.away[key] > 0) & (present < profile.floor)
+        for lo, hi in runs(short, present, profile.floor):
             out.append(Violation(
                 "breaks", key.removeprefix("unit:"),
-                fmt_interval(ctx.grid.instant(a), ctx.grid.instant(b), ctx.tz),
-                f"{int(present[a])} staff present while {int(ctx.away[key][a])} on a break; "
-                f"the unit keeps at least {int(unit.floor[a])} (staggered breaks)",
+                fmt_interval(ctx.grid.instant(lo), ctx.grid.instant(hi), ctx.tz),
+                f"{int(present[lo])} staff present while {int(ctx.away[key][lo])} on a break; "
+                f"the unit keeps at least {int(profile.floor[lo])} (staggered breaks)",
             ))
     return out
 

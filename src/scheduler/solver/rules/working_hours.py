@@ -8,8 +8,13 @@ the 48-hour average and the jour cap count presence.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from ortools.sat.python import cp_model
+
 from scheduler.solver.context import ModelContext, Penalty, PenaltySpec
 from scheduler.solver.rules.base import Rule
+from scheduler.solver.shifts import CandidateShift
 
 OVERTIME = PenaltySpec("overtime", "overtime", "hours", "overtime")
 ADDITIONAL_HOURS = PenaltySpec("additional_hours", "additional hours (mertid)", "hours",
@@ -18,7 +23,8 @@ UNUSED_CONTRACT = PenaltySpec("unused_contract", "unused contract hours", "hours
                               "unused_contract")
 
 
-def _periods(ctx: ModelContext, sid: str):
+def _periods(ctx: ModelContext, sid: str
+             ) -> Iterator[tuple[int, float, list[tuple[CandidateShift, cp_model.IntVar]]]]:
     own = ctx.by_staff.get(sid, [])
     for index, (a, b, days) in enumerate(ctx.problem.limiting_periods()):
         yield index, days, [(s, v) for s, v in own if a <= s.start < b]
