@@ -7,14 +7,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from apihelpers import Api, heavy, make_settings, running_api, tiny
+from apihelpers import Api, make_settings, running_api
 
+from builders import heavy_data, week_data
 from scheduler.planning.instances import generate
 from scheduler.solver.baseline import plan_greedy
 
 
 def test_submit_poll_and_fetch_the_result(api: Api) -> None:
-    response = api.client.post("/jobs", json={"scenario": tiny(), "seed": 3},
+    response = api.client.post("/jobs", json={"scenario": week_data(), "seed": 3},
                                headers=api.system)
     assert response.status_code == 202
     job = response.json()
@@ -37,7 +38,7 @@ def test_submit_poll_and_fetch_the_result(api: Api) -> None:
 
 
 def test_submit_a_stored_scenario_and_list_jobs(api: Api) -> None:
-    scenario_id = api.client.post("/scenarios", json=tiny(name="stored"),
+    scenario_id = api.client.post("/scenarios", json=week_data(name="stored"),
                                   headers=api.coordinator).json()["id"]
     response = api.client.post("/jobs", json={"scenario_id": scenario_id},
                                headers=api.coordinator)
@@ -57,7 +58,7 @@ def test_submit_a_stored_scenario_and_list_jobs(api: Api) -> None:
 
 
 def test_bad_submissions(api: Api) -> None:
-    both = {"scenario": tiny(), "scenario_id": "x"}
+    both = {"scenario": week_data(), "scenario_id": "x"}
     assert api.client.post("/jobs", json=both, headers=api.system).status_code == 422
     assert api.client.post("/jobs", json={}, headers=api.system).status_code == 422
     missing = api.client.post("/jobs", json={"scenario_id": "nope"}, headers=api.system)
@@ -68,7 +69,7 @@ def test_bad_submissions(api: Api) -> None:
 
 
 def test_time_limit_is_capped(api: Api) -> None:
-    job = api.client.post("/jobs", json={"scenario": tiny(), "time_limit_seconds": 3600,
+    job = api.client.post("/jobs", json={"scenario": week_data(), "time_limit_seconds": 3600,
                                          "workers": 8}, headers=api.system).json()
     assert job["time_limit_seconds"] == 3 and job["workers"] == 1
     api.wait(job["id"])
@@ -153,7 +154,7 @@ def test_a_solve_that_does_not_stop_in_time_falls_back_to_greedy(
 
     monkeypatch.setattr(runner, "_cancel_running", record_only)
     api = long_api
-    job = api.client.post("/jobs", json={"scenario": heavy(), "time_limit_seconds": 20},
+    job = api.client.post("/jobs", json={"scenario": heavy_data(), "time_limit_seconds": 20},
                           headers=api.coordinator).json()
     running = api.wait(job["id"], states={"running", "succeeded", "failed", "cancelled"})
     assert running["state"] == "running"
@@ -168,9 +169,10 @@ def test_a_solve_that_does_not_stop_in_time_falls_back_to_greedy(
 
 def test_cancel_a_queued_job(api: Api) -> None:
     # Two workers: occupy both, then the third job waits in the queue.
-    blockers = [api.client.post("/jobs", json={"scenario": heavy(), "time_limit_seconds": 3},
+    blockers = [api.client.post("/jobs", json={"scenario": heavy_data(), "time_limit_seconds": 3},
                                 headers=api.coordinator).json()["id"] for _ in range(2)]
-    queued = api.client.post("/jobs", json={"scenario": tiny()}, headers=api.coordinator).json()
+    queued = api.client.post("/jobs", json={"scenario": week_data()},
+                             headers=api.coordinator).json()
     assert queued["state"] == "queued" and queued["queue_position"] >= 1
     response = api.client.post(f"/jobs/{queued['id']}/cancel", headers=api.coordinator)
     assert response.status_code == 200

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from apihelpers import bearer, heavy, make_settings, tiny
+from apihelpers import bearer, make_settings
 from fastapi.testclient import TestClient
 
+from builders import heavy_data, week_data
 from scheduler.api import create_app
 from scheduler.api.db import JobRow, JobState, Role, make_engine, make_sessionmaker, migrate
 from scheduler.api.security import create_key
@@ -82,9 +83,10 @@ def test_a_killed_server_leaves_no_job_behind(tmp_path: Path) -> None:
                              capture_output=True, text=True, check=True)
     headers = bearer(created.stdout.strip())
     with server(db, port) as process:
-        running = httpx.post(f"{base}/jobs", json={"scenario": heavy(), "time_limit_seconds": 30},
+        running = httpx.post(f"{base}/jobs",
+                             json={"scenario": heavy_data(), "time_limit_seconds": 30},
                              headers=headers, timeout=10).json()["id"]
-        waiting = httpx.post(f"{base}/jobs", json={"scenario": tiny()}, headers=headers,
+        waiting = httpx.post(f"{base}/jobs", json={"scenario": week_data()}, headers=headers,
                              timeout=10).json()["id"]
         assert _wait(base, headers, running, {"running"})["state"] == "running"
         assert _job(base, headers, waiting)["state"] == "queued"
@@ -102,7 +104,7 @@ def test_a_graceful_stop_fails_the_running_job_with_the_reason(tmp_path: Path) -
     with TestClient(app) as client:
         with app.state.sessions() as session:
             headers = bearer(create_key(session, Role.SYSTEM, []).token)
-        job_id = client.post("/jobs", json={"scenario": heavy(), "time_limit_seconds": 30},
+        job_id = client.post("/jobs", json={"scenario": heavy_data(), "time_limit_seconds": 30},
                              headers=headers).json()["id"]
         deadline = time.monotonic() + 30
         while client.get(f"/jobs/{job_id}", headers=headers).json()["state"] != "running":
@@ -120,7 +122,7 @@ def test_recovery_marks_a_job_left_running(tmp_path: Path) -> None:
     with TestClient(app) as client:
         with app.state.sessions() as session:
             headers = bearer(create_key(session, Role.SYSTEM, []).token)
-        job_id = client.post("/jobs", json={"scenario": tiny()}, headers=headers).json()["id"]
+        job_id = client.post("/jobs", json={"scenario": week_data()}, headers=headers).json()["id"]
         deadline = time.monotonic() + 30
         while client.get(f"/jobs/{job_id}", headers=headers).json()["state"] != "succeeded":
             assert time.monotonic() < deadline

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from compare_helpers import base_data, write_yaml
 from typer.testing import CliRunner
 
+from builders import two_groups_data, write_yaml
 from scheduler.cli import app
 from scheduler.domain.loader import InputError
 from scheduler.domain.scenario import Scenario
@@ -20,7 +20,7 @@ from scheduler.planning.variants import load_scenario
 def _variant(tmp_path: Path, changes: list[dict[str, Any]], name: str = "v.yaml",
              **extra: Any) -> Path:
     if not (tmp_path / "base.yaml").exists():
-        write_yaml(tmp_path / "base.yaml", base_data())
+        write_yaml(tmp_path / "base.yaml", two_groups_data())
     return write_yaml(tmp_path / name, {"base": "base.yaml", **extra, "changes": changes})
 
 
