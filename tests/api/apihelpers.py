@@ -37,8 +37,9 @@ class Api:
             return bearer(create_key(session, role, units).token)
 
     def wait(self, job_id: str, headers: dict[str, str] | None = None,
-             timeout: float = 30, states: set[str] = FINISHED) -> dict[str, Any]:
-        """Poll a job until it is in one of ``states`` (bounded)."""
+             timeout: float = 120, states: set[str] = FINISHED) -> dict[str, Any]:
+        """Poll a job until it is in one of ``states``; bounded generously, as jobs wait for
+        a worker and a loaded machine is slow (the caller asserts the state it waited for)."""
         deadline = time.monotonic() + timeout
         while True:
             job = self.client.get(f"/jobs/{job_id}", headers=headers or self.coordinator).json()
