@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 import yaml
-from compare_helpers import base_data, write_yaml
 from typer.testing import CliRunner
 
+from builders import two_groups_data, write_yaml
 from scheduler.cli import app
 from scheduler.domain.groups import may_serve_client, need_person_hours, staff_units
 from scheduler.domain.loader import InputError
@@ -24,7 +24,7 @@ from scheduler.planning.variants import load_scenario
 def _variant(tmp_path: Path, changes: list[dict[str, Any]], name: str = "v.yaml",
              **extra: Any) -> Path:
     if not (tmp_path / "base.yaml").exists():
-        write_yaml(tmp_path / "base.yaml", base_data())
+        write_yaml(tmp_path / "base.yaml", two_groups_data())
     return write_yaml(tmp_path / name, {"base": "base.yaml", **extra, "changes": changes})
 
 

@@ -12,6 +12,17 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from builders import (
+    WEEKDAYS,
+    client,
+    decision,
+    member,
+    scenario_data,
+    staff,
+    unit,
+    vacancy,
+    window,
+)
 from scheduler.cli import app
 from scheduler.domain.loader import InputError
 from scheduler.domain.scenario import Scenario
@@ -25,44 +36,29 @@ runner = CliRunner()
 
 # Ten days from Monday 1 February 2027: week 2027-W05 (1–7 Feb, 7 days) and 2027-W06 (8–10 Feb,
 # 3 days); CET, no daylight-saving change. Jour counts × 0.5 (the default).
-HAND: dict[str, Any] = {
-    "name": "capacity-hand",
-    "horizon": {"start": "2027-02-01", "days": 10},
-    "units": [{"id": "U1"}, {"id": "U2"}, {"id": "OT"}],
-    "clients": [
-        {   # 4 h every day, plus Friday night jour 22–06 (8 h × 0.5 = 4 h of work time).
-            "id": "C1", "unit": "U1",
-            "decisions": [{"id": "D1", "granted_hours_per_week": 40,
-                           "settlement_period": {"start": "2027-01-01", "end": "2027-06-30"}}],
-            "need": {"weekly": [
-                {"start": "08:00", "end": "12:00"},
-                {"days": ["fri"], "start": "22:00", "end": "06:00", "on_call": True},
-            ]},
-            "approved_staff": ["A1"],
-        },
-        {   # Two assistants 09–17 on weekdays, but the decision ends on Wednesday 3 February:
-            # only Mon–Wed of week 1 is needed (paid for).
-            "id": "C2", "unit": "U2",
-            "decisions": [{"id": "D2", "granted_hours_per_week": 80,
-                           "settlement_period": {"start": "2027-01-01", "end": "2027-02-03"}}],
-            "need": {"weekly": [{"days": ["mon", "tue", "wed", "thu", "fri"],
-                                 "start": "09:00", "end": "17:00", "staff": 2}]},
-            "approved_staff": ["A2", "T1"],
-        },
+HAND: dict[str, Any] = scenario_data(
+    [
+        # 4 h every day, plus Friday night jour 22–06 (8 h × 0.5 = 4 h of work time).
+        client("C1", decisions=[decision("D1", "2027-01-01", "2027-06-30", 40, reserve=None)],
+               windows=[window("08:00", "12:00"),
+                        window("22:00", "06:00", on_call=True, days=["fri"])],
+               approved=["A1"], competences=()),
+        # Two assistants 09–17 on weekdays, but the decision ends on Wednesday 3 February:
+        # only Mon–Wed of week 1 is needed (paid for).
+        client("C2", "U2", decisions=[decision("D2", "2027-01-01", "2027-02-03", 80, reserve=None)],
+               windows=[window("09:00", "17:00", 2, days=WEEKDAYS)],
+               approved=["A2", "T1"], competences=()),
     ],
-    "staff": [
-        {"id": "A1", "home_unit": "U1", "contract_hours_per_week": 30},
-        {"id": "A2", "home_unit": "U2", "contract_hours_per_week": 20},
-        {"id": "H2", "home_unit": "U2", "contract_hours_per_week": 0, "employment": "hourly"},
-        {"id": "T1", "home_unit": "OT", "contract_hours_per_week": 40, "competences": ["x"],
-         "overstaffing_team": True},
-        {"id": "T2", "home_unit": "OT", "contract_hours_per_week": 10,
-         "overstaffing_team": True},
+    [
+        staff("A1", 30), staff("A2", 20, unit="U2"),
+        staff("H2", 0, unit="U2", employment="hourly"),
+        member("T1", 40, ["x"]), staff("T2", 10, unit="OT", overstaffing_team=True),
     ],
+    name="capacity-hand", start="2027-02-01", days=10,
+    units=[unit("U1"), unit("U2"), unit("OT")],
     # T1 fits V1 (40 h, needs x); T2 (10 h) is 30 h off and lacks x: T1 moves OT → U2.
-    "vacancies": [{"id": "V1", "unit": "U2", "hours_per_week": 40,
-                   "required_competences": ["x"], "start": "2027-03-01"}],
-}
+    vacancies=[vacancy("V1", "U2", 40, required_competences=["x"])],
+)
 
 
 def shift(staff: str, client: str | None, unit: str, start: str, end: str,
