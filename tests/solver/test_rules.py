@@ -43,6 +43,8 @@ HOUR_BREAKS = {"length_minutes": 60}
 # Pro rata, the 48-hour average and 48 h of overtime per 4 weeks allow less than 7 h on a single
 # day; lifted, unless the case is about them, so they do not decide the other cases.
 DAY_CAPS_LIFTED = {"max_average_hours_per_week": 80, "max_overtime_hours_per_4_weeks": 200}
+# Every case may relax a rule below the legal default; in a scenario that needs a citation.
+CITED = {"agreement_reference": "test case: a rule relaxed to show that it binds"}
 
 
 def case_scenario(clients: list[dict[str, Any]], people: list[dict[str, Any]], *,
@@ -53,7 +55,7 @@ def case_scenario(clients: list[dict[str, Any]], people: list[dict[str, Any]], *
     lifted unless ``rules`` say otherwise, solved by one CP-SAT worker."""
     return scenario(clients, people, start=start, days=days, slot_minutes=60,
                     units=units or [unit("U1", breaks=HOUR_BREAKS)],
-                    rules={**DAY_CAPS_LIFTED, **(rules or {})},
+                    rules={**DAY_CAPS_LIFTED, **CITED, **(rules or {})},
                     solver={"time_limit_seconds": 20, "workers": 1}, **fields)
 
 
@@ -155,7 +157,7 @@ def breaks(relaxed: bool) -> Scenario:
         [stay_client("K1", "K")],
         [staff("B1", unit="K")],
         units=[unit("K", "short_term_stay",
-                    breaks={**HOUR_BREAKS, "after_hours": 9 if relaxed else 5})],
+                    breaks={**HOUR_BREAKS, **CITED, "after_hours": 9 if relaxed else 5})],
         bookings=[booking("K1", "K", "2027-01-04T08:00", "2027-01-04T16:00")],
     )
 
