@@ -18,8 +18,6 @@ report and the capacity report use. The validator recomputes it on its own sampl
   contract.
 - **Target**: contract − absence hours; the hours the staff member is to work in the period.
   Absence hours are reported as such, never as unused contract hours.
-
-Minutes are whole (rounded), as in the solver's model.
 """
 
 from __future__ import annotations
@@ -36,12 +34,17 @@ Interval = tuple[datetime, datetime]  # UTC, end exclusive
 
 @dataclass(frozen=True)
 class ContractTarget:
-    """One staff member's contract over one period (whole local days)."""
+    """One staff member's contract over one period (whole local days).
+
+    Minutes are whole (rounded, as in the solver's model); hours are exact (for reports), so
+    a staff member absent the whole period has a target of exactly 0 in both."""
 
     days: int
     absent_days: float  # Σ absent shares of the counted days (Mon–Fri only for ÷ 5 staff)
     contract_minutes: int  # weekly contract × days ÷ 7
     absence_minutes: int  # the contract the absence replaces, ≤ contract_minutes
+    contract_hours: float
+    absence_hours: float  # ≤ contract_hours
 
     @property
     def target_minutes(self) -> int:
@@ -49,16 +52,8 @@ class ContractTarget:
         return self.contract_minutes - self.absence_minutes
 
     @property
-    def contract_hours(self) -> float:
-        return self.contract_minutes / 60
-
-    @property
-    def absence_hours(self) -> float:
-        return self.absence_minutes / 60
-
-    @property
     def target_hours(self) -> float:
-        return self.target_minutes / 60
+        return self.contract_hours - self.absence_hours
 
 
 def _utc(day: date, minute: int, zone: ZoneInfo) -> datetime:
@@ -134,15 +129,23 @@ def contract_target(staff: Staff, first_day: date, days: int, zone: ZoneInfo) ->
     """The contract, absence and target of ``staff`` over ``days`` local days from
     ``first_day`` (see the module docstring for the rule)."""
     weekly = staff.contract_hours_per_week
-    contract = round(weekly * 60 * days / 7)
+    contract = weekly * days / 7
+    contract_minutes = round(weekly * 60 * days / 7)
     if weekly <= 0 or not staff.absences:
-        return ContractTarget(days, 0.0, contract, 0)
+        return ContractTarget(days, 0.0, contract_minutes, 0, contract, 0.0)
     shares = absent_day_shares(staff, first_day, days, zone)
     if staff.works_weekdays_only:
         absent = sum(s for i, s in enumerate(shares)
                      if (first_day + timedelta(days=i)).weekday() < 5)
-        absence = round(weekly * 60 * absent / 5)
+        per_day = 5
     else:
         absent = sum(shares)
-        absence = round(weekly * 60 * absent / 7)
-    return ContractTarget(days, absent, contract, min(contract, absence))
+        per_day = 7
+    return ContractTarget(
+        days=days,
+        absent_days=absent,
+        contract_minutes=contract_minutes,
+        absence_minutes=min(contract_minutes, round(weekly * 60 * absent / per_day)),
+        contract_hours=contract,
+        absence_hours=min(contract, weekly * absent / per_day),
+    )

@@ -97,8 +97,8 @@ def _absence_minutes(ctx: Context, staff: Staff, block: Block,
     ordinals = range(first, first + block.days)
     if staff.works_weekdays_only:
         days = sum(shares.get(o, 0.0) for o in ordinals if date.fromordinal(o).weekday() < 5)
-        return min(contract, round(weekly * days / 5 * 60))
-    return min(contract, round(weekly * sum(shares.get(o, 0.0) for o in ordinals) / 7 * 60))
+        return min(contract, round(weekly * 60 * days / 5))
+    return min(contract, round(weekly * 60 * sum(shares.get(o, 0.0) for o in ordinals) / 7))
 
 
 def _contract_terms(ctx: Context) -> dict[str, float]:
