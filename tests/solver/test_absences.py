@@ -14,6 +14,8 @@ from builders import scenario
 from scheduler import validator
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule
+from scheduler.results.costing import compute_costs
+from scheduler.results.kpi import compute_kpis
 from scheduler.solver.baseline import plan_greedy
 from scheduler.solver.engine import solve
 
@@ -54,6 +56,11 @@ def worked(schedule: Schedule, staff: str) -> float:
     return sum(s.hours for s in schedule.shifts if s.staff == staff)
 
 
+def staff_kpis(sc: Scenario, schedule: Schedule, staff: str) -> dict[str, Any]:
+    frame = compute_kpis(sc, schedule).staff.set_index("staff")
+    return frame.loc[staff].to_dict()
+
+
 def four_weeks(staff: list[dict[str, Any]]) -> Scenario:
     return scenario(days=28, granted=40, period=HALF_YEAR, windows=OFFICE_HOURS, staff=staff)
 
@@ -71,6 +78,17 @@ def test_sick_the_whole_horizon_is_no_unused_contract(plan_checked) -> None:
     assert worked(schedule, "A1") == 0 and worked(schedule, "A2") == pytest.approx(160)
     for term in ("unused_contract", "additional_hours", "overtime", "uncovered_need"):
         assert penalty(schedule, term) == pytest.approx(0, abs=1e-6), term
+    # The KPIs: A1's absence is the whole contract (20 × 4 = 80 h), nothing of it unused.
+    a1 = staff_kpis(sc, schedule, "A1")
+    assert a1["contract_hours"] == pytest.approx(80) and a1["absence_hours"] == pytest.approx(80)
+    assert a1["unused_contract_hours"] == 0 and a1["work_hours"] == 0
+    totals = compute_kpis(sc, schedule).totals
+    assert totals["absence_hours"] == pytest.approx(80)
+    assert totals["unused_contract_hours"] == pytest.approx(0, abs=1e-9)
+    # The cost: A1 is still paid the 80 h (absence pay), as an absence, not as unused hours.
+    costs = compute_costs(sc, schedule).staff.set_index("staff").loc["A1"]
+    assert costs["absence_hours"] == pytest.approx(80) and costs["unused_contract_hours"] == 0
+    assert costs["base_pay"] == pytest.approx(80 * costs["hourly_wage"])
 
 
 def test_a_week_of_vacation_lowers_the_target_by_a_week(plan_checked) -> None:
@@ -88,6 +106,10 @@ def test_a_week_of_vacation_lowers_the_target_by_a_week(plan_checked) -> None:
     assert penalty(schedule, "additional_hours") == pytest.approx(0, abs=1e-6)
     assert penalty(schedule, "overtime") == pytest.approx(0, abs=1e-6)
     assert penalty(schedule, "uncovered_need") == pytest.approx(40)
+    a1 = staff_kpis(sc, schedule, "A1")
+    assert (a1["contract_hours"], a1["absence_hours"], a1["work_hours"]) == pytest.approx(
+        (160, 40, 120))
+    assert a1["unused_contract_hours"] == a1["additional_hours"] == a1["overtime_hours"] == 0
 
 
 def test_hours_packed_around_a_vacation_are_additional_hours(plan_checked) -> None:
@@ -104,6 +126,16 @@ def test_hours_packed_around_a_vacation_are_additional_hours(plan_checked) -> No
     assert penalty(schedule, "additional_hours") == pytest.approx(30)
     assert penalty(schedule, "unused_contract") == pytest.approx(0, abs=1e-6)
     assert penalty(schedule, "overtime") == pytest.approx(0, abs=1e-6)
+    a1 = staff_kpis(sc, schedule, "A1")
+    assert a1["absence_hours"] == pytest.approx(30)
+    assert a1["additional_hours"] == pytest.approx(30) and a1["unused_contract_hours"] == 0
+    # The cost: the 30 h of mertid get their premium; pay is 120 h worked + 30 h of absence.
+    costs = compute_costs(sc, schedule).staff.set_index("staff").loc["A1"]
+    wage = costs["hourly_wage"]
+    assert costs["additional_hours"] == pytest.approx(30)
+    assert costs["additional_premium"] == pytest.approx(
+        30 * wage * sc.cost.additional_hours_premium)
+    assert costs["base_pay"] == pytest.approx(150 * wage)
 
 
 @pytest.mark.parametrize(("weekdays_only", "unused_minutes"), [
@@ -125,3 +157,24 @@ def test_weekdays_only_an_absent_monday_takes_a_fifth(plan_checked, weekdays_onl
     assert worked(schedule, "A1") == pytest.approx(32)
     assert penalty(schedule, "unused_contract") == pytest.approx(unused_minutes / 60, abs=1e-3)
     assert penalty(schedule, "uncovered_need") == pytest.approx(8)
+    a1 = staff_kpis(sc, schedule, "A1")
+    assert a1["absence_hours"] == pytest.approx(8 if weekdays_only else 40 / 7)
+    # ÷ 7: 40 − 40 / 7 = 34.29 h to work, 32 worked (exact hours here, whole minutes above).
+    assert a1["unused_contract_hours"] == pytest.approx(0 if weekdays_only else 8 - 40 / 7)
+
+
+def test_absence_falls_in_its_own_limiting_period(plan_checked) -> None:
+    # Two one-week limiting periods; A1 (40 h) is away in the second. Week 1: 40 h worked of
+    # 40; week 2: 40 h absent of 40. Nothing unused, no mertid, in the penalties and the KPIs.
+    sc = scenario(days=14, granted=40, period=HALF_YEAR, windows=OFFICE_HOURS,
+                  rules={"limiting_period_weeks": 1}, staff=[
+                      {"id": "A1", "home_unit": "U1", "contract_hours_per_week": 40,
+                       "absences": [{"start": "2027-02-08T00:00", "end": "2027-02-15T00:00"}]},
+                  ])
+    schedule = plan_checked(sc)
+    assert worked(schedule, "A1") == pytest.approx(40)
+    assert penalty(schedule, "unused_contract") == pytest.approx(0, abs=1e-6)
+    assert penalty(schedule, "additional_hours") == pytest.approx(0, abs=1e-6)
+    a1 = staff_kpis(sc, schedule, "A1")
+    assert (a1["contract_hours"], a1["absence_hours"]) == pytest.approx((80, 40))
+    assert a1["unused_contract_hours"] == 0 and a1["additional_hours"] == 0
