@@ -284,7 +284,9 @@ def test_lp_bound_is_exact_where_the_hours_caps_decide():
 def test_lp_bound_beats_a_weak_data_only_bound(solve_checked):
     sc = without_lp(generate("S", seed=0, days=7), time_limit=3)
     floor, lp = bounds_of(sc)
-    assert lp > floor + 1000  # 46 against ~1,298 measured
+    # 32 against ~1,010 measured (46 against ~1,298 before absences reduced the contract
+    # target: an absent assistant's hours are no longer unused contract hours).
+    assert lp > floor + 900
     result = solve_checked(sc, workers=1)  # a feasible schedule, checked by the validator
     assert lp <= result.solve.objective + 1e-6
     assert result.solve.best_bound == pytest.approx(floor, abs=1e-3)
@@ -320,5 +322,5 @@ def test_scenario_bound_is_the_better_bound_and_below_a_schedule(solve_checked):
     both = scenario_bound(sc)
     assert data_only == pytest.approx(floor, abs=1e-3)
     assert both == pytest.approx(max(floor, lp), abs=1e-3)
-    assert both > data_only + 1000
+    assert both > data_only + 900
     assert both <= solve_checked(sc, workers=1).solve.objective + 1e-6

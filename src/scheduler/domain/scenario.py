@@ -117,6 +117,7 @@ class Scenario(Frozen):
             for u in s.preferred_units:
                 if u not in unit_ids:
                     errors.append(f"{where}.preferred_units: unknown unit {u!r}")
+            errors += [f"{where}.works_weekdays_only: {e}" for e in s.weekdays_only_errors()]
             periods = sorted(s.absences, key=lambda p: p.start)
             for p, q in itertools.pairwise(periods):
                 if q.start < p.end:
