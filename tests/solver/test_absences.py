@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from builders import scenario
+from builders import assistance_week as scenario
 from scheduler import validator
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule
