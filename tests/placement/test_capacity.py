@@ -25,10 +25,12 @@ from builders import (
 )
 from scheduler import validator
 from scheduler.cli import app
+from scheduler.domain.groups import need_person_hours
 from scheduler.domain.loader import InputError
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule, Shift, SolveInfo
-from scheduler.planning.capacity import CapacityRow, capacity_report
+from scheduler.domain.timegrid import TimeGrid
+from scheduler.planning.capacity import CapacityRow, capacity_report, needed_work_slots
 from scheduler.planning.variants import load_scenario
 from scheduler.solver.placement import place
 
@@ -284,3 +286,16 @@ def test_cli_capacity_example_without_schedule(tmp_path: Path) -> None:
     assert r["U2", "2027-W10"]["absence_hours"] == 40
     assert not (tmp_path / "c.team.csv").exists()
     assert load_scenario(EXAMPLE).name == "overstaffing-team"
+
+
+@pytest.mark.parametrize("path", ["scenarios/ktv_home.yaml", "scenarios/ktv_colocated.yaml",
+                                  "scenarios/small_group.yaml"])
+def test_needed_hours_are_the_one_need_definition(path: str) -> None:
+    # With jour counted in full and every need inside a decision's period, the capacity
+    # report's need is exactly the need every other report shows (group units included).
+    scenario = load_scenario(path)
+    scenario = scenario.model_copy(update={
+        "rules": scenario.rules.model_copy(update={"on_call_work_fraction": 1.0})})
+    grid = TimeGrid.from_horizon(scenario.horizon)
+    needed = sum(float(v.sum()) for v in needed_work_slots(scenario, grid).values())
+    assert needed * grid.slot_minutes / 60 == pytest.approx(need_person_hours(scenario, grid))

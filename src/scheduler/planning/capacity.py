@@ -11,11 +11,12 @@ All figures are *work time* in hours, so they compare with contract hours:
   staff who work weekdays only). An absent employee is still paid, but is not available
   capacity.
 - available = contracted − absence: the capacity the need is compared with.
-- needed: the need person-hours of the unit's clients (``expand_need`` on the scenario's time
-  grid), only where a decision's settlement period covers the time (nothing pays for the rest).
-  Jour (sleeping on-call) counts at ``rules.on_call_work_fraction`` (Bilaga J: ½ by default),
-  the same fraction that counts it towards contract hours, so a night of jour needs the same
-  contract time as it uses. Group activities are clients with needs like any other.
+- needed: the need of the unit as every report defines it (``domain.groups.need_person_hours``:
+  its clients' assistance, nothing during stays that suspend it, and a group unit's density
+  demand, co-located units on the first one listed), for clients only where a decision's
+  settlement period covers the time (nothing pays for the rest). Jour (sleeping on-call) counts
+  at ``rules.on_call_work_fraction`` (Bilaga J: ½ by default), the same fraction that counts it
+  towards contract hours, so a night of jour needs the same contract time as it uses.
 - scheduled: work time of the schedule's shifts in the unit (by anyone, pool staff included),
   jour at the same fraction, split at week boundaries on the time grid.
 - difference = available − needed; overcapacity = max(0, difference), shortage = max(0, −it);
@@ -40,6 +41,7 @@ from pydantic import BaseModel, ConfigDict
 from scheduler.domain.budget import decision_budgets
 from scheduler.domain.contract import contract_target
 from scheduler.domain.demand import expand_need
+from scheduler.domain.groups import client_demand, demand_groups, expand_unit_demand
 from scheduler.domain.loader import InputError
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule
@@ -132,16 +134,23 @@ def _weeks(grid: TimeGrid) -> list[_Week]:
 
 
 def needed_work_slots(scenario: Scenario, grid: TimeGrid) -> dict[str, np.ndarray]:
-    """Per unit: needed work time per slot, in slots (jour at its work fraction)."""
+    """Per unit: needed work time per slot, in slots (jour at its work fraction). The same need
+    as every other figure (``domain.groups.need_person_hours``: clients' assistance, nothing
+    during stays that suspend it, and group units' density demand), counted as work time and,
+    for clients, only where a decision's settlement period covers it."""
     fraction = scenario.rules.on_call_work_fraction
     decided: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(grid.n_slots, dtype=bool))
     for b in decision_budgets(scenario, grid):
         decided[b.client_id][b.first_slot : b.end_slot] = True
     out = {u.id: np.zeros(grid.n_slots) for u in scenario.units}
     for client in scenario.clients:
-        demand = expand_need(client, grid)
+        demand = client_demand(client, scenario, grid)
         weight = np.where(demand.on_call, fraction, 1.0)
         out[client.unit] += demand.count * weight * decided[client.id]
+    for group in demand_groups(scenario):
+        # Co-located units are one demand; its shifts are recorded on the first unit listed.
+        demand = expand_unit_demand(group, scenario, grid).demand
+        out[group[0].id] += demand.count * np.where(demand.on_call, fraction, 1.0)
     return out
 
 
