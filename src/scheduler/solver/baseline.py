@@ -30,12 +30,8 @@ from itertools import pairwise
 import numpy as np
 
 from scheduler.domain.scenario import Scenario
-from scheduler.domain.schedule import (
-    PenaltyTerm,
-    Schedule,
-    SolveInfo,
-    UncoveredInterval,
-)
+from scheduler.domain.schedule import PenaltyTerm, Schedule, SolveInfo
+from scheduler.solver import uncovered
 from scheduler.solver.output import output_shift, schedule_header
 from scheduler.solver.output import penalty_terms as output_penalty_terms
 from scheduler.solver.problem import (
@@ -49,16 +45,6 @@ from scheduler.solver.rules.fairness import RATE_SCALE, fair_share_group, rate_f
 from scheduler.solver.shifts import BREAK_STEP_MINUTES, Plan, break_plans
 
 TYPICAL_SHIFT_HOURS = 8.0  # a day or evening shift when a stretch of need is too long for one
-
-
-REASON_NO_DECISION = "no decision covers this time"
-REASON_NOT_ELIGIBLE = "no approved assistant with the required competences"
-REASON_ABSENT = "no approved assistant is available (absence or availability)"
-REASON_SHORT = "too short for a shift (below the minimum shift length or off the shift grid)"
-REASON_BUSY = "approved assistants are working, resting or at their hour caps"
-REASON_NO_UNIT_STAFF = ("nobody may work in the unit (home unit, also_units, pooling, "
-                        "co-location) with the required competences")
-REASON_BREAKS = "no break position keeps the unit's minimum staffing, and no shorter shift fits"
 
 
 @dataclass(frozen=True)
@@ -160,7 +146,8 @@ def plan_greedy(scenario: Scenario, *, rolling_weekly_rest: bool = False) -> Sch
         ),
         penalties=penalties,
         shifts=shifts,
-        uncovered=planner.uncovered(),
+        uncovered=uncovered.uncovered_intervals(
+            problem, ((s.owner, s.start, s.end) for s in assigned), planner.reason),
     )
 
 
@@ -306,14 +293,15 @@ class _Planner:
             nb = t + 1
             while nb < self.n and not client.boundary[nb]:
                 nb += 1
-            self._give_up(client, t, nb, client.reason.get(t - 1, REASON_SHORT))
+            self._give_up(client, t, nb, client.reason.get(t - 1, uncovered.TOO_SHORT))
             return nb
         room_end = t
         while room_end < self.n and client.count[room_end] > client.staffed[room_end]:
             room_end += 1
         ends = [e for e in range(t + self.min_len, min(t + self.max_len, room_end) + 1)
                 if client.boundary[e]]
-        choice, reason = self._choose(client, t, room_end, ends) if ends else (None, REASON_SHORT)
+        choice, reason = (self._choose(client, t, room_end, ends) if ends
+                          else (None, uncovered.TOO_SHORT))
         if choice is None:
             nb = t + 1
             while nb < self.n and not client.boundary[nb]:
@@ -359,15 +347,17 @@ class _Planner:
                 ) -> tuple[tuple[str, int], str] | tuple[None, str]:
         eligible = client.data.eligible_staff
         if not eligible:
-            return None, REASON_NO_UNIT_STAFF if client.data.is_unit else REASON_NOT_ELIGIBLE
+            data = client.data
+            return None, (uncovered.nobody_for_unit(data.label) if data.is_unit
+                          else uncovered.NOT_ELIGIBLE)
         budget_ok = [e for e in ends if self._charge(client, t, e) is not None]
         if not budget_ok:
             used = ", ".join(b.decision_id for b in client.data.budgets
                              if b.first_slot <= t < b.end_slot) or "-"
-            return None, f"granted hours used up in the settlement period ({used})"
+            return None, uncovered.granted_hours_used_up(used)
         budget_ok = [e for e in budget_ok if self._break_choice(client, t, e) is not None]
         if not budget_ok:
-            return None, REASON_BREAKS
+            return None, uncovered.NO_BREAK_POSITION
         ranks = self._preferred_ends(client, t, room_end, budget_ok)
         any_available = False
         options = []
@@ -381,12 +371,12 @@ class _Planner:
                 if key is not None:
                     options.append(((key[0], ranks[e], *key[1:]), sid, e))
         if not options:
-            return None, REASON_BUSY if any_available else REASON_ABSENT
+            return None, uncovered.STAFF_BUSY if any_available else uncovered.NOBODY_AVAILABLE
         options.sort()
         for _, sid, e in options:  # the expensive weekly-rest check only for the best ones
             if self._weekly_rest_ok(sid, t, e):
                 return (sid, e), ""
-        return None, REASON_BUSY
+        return None, uncovered.STAFF_BUSY
 
     def _shape(self, client: _ClientState, t: int, e: int) -> tuple[int, int, int]:
         """(minutes, on-call minutes, work minutes) of the shift [t, e)."""
@@ -601,32 +591,11 @@ class _Planner:
 
     # --- output ---------------------------------------------------------------------------------
 
-    def uncovered(self) -> list[UncoveredInterval]:
-        grid, out = self.grid, []
-        for client in self.clients.values():
-            missing = client.data.demand.count - client.staffed
-            decided = client.data.decided
-            t = 0
-            while t < self.n:
-                if missing[t] <= 0:
-                    t += 1
-                    continue
-                start, reason = t, self._reason(client, decided, t)
-                while (t < self.n and missing[t] == missing[start]
-                       and self._reason(client, decided, t) == reason):
-                    t += 1
-                out.append(UncoveredInterval(
-                    client=client.data.client_id, unit=client.data.unit,
-                    start=grid.local_time(start),
-                    end=grid.local_time(t), missing=int(missing[start]), reason=reason,
-                ))
-        return out
-
-    @staticmethod
-    def _reason(client: _ClientState, decided: np.ndarray, t: int) -> str:
-        if not decided[t]:
-            return REASON_NO_DECISION
-        return client.reason.get(t, REASON_BUSY)
+    def reason(self, data: DemandData, staffed: np.ndarray, t: int) -> str:
+        """Why slot ``t`` of ``data``'s need is open: why the planner gave up on it."""
+        if not data.decided[t]:
+            return uncovered.NO_DECISION
+        return self.clients[data.key].reason.get(t, uncovered.STAFF_BUSY)
 
 
 # --- penalties (the engine's definitions) -------------------------------------------------------

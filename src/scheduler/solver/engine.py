@@ -17,15 +17,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
 
-import numpy as np
 from ortools.sat.python import cp_model
 
 from scheduler.domain.scenario import Scenario
-from scheduler.domain.schedule import (
-    Schedule,
-    SolveInfo,
-    UncoveredInterval,
-)
+from scheduler.domain.schedule import Schedule, SolveInfo
 from scheduler.solver.baseline import plan_greedy
 from scheduler.solver.bounds import lower_bound
 from scheduler.solver.context import OBJECTIVE_SCALE
@@ -33,9 +28,10 @@ from scheduler.solver.lns import improve
 from scheduler.solver.lp_bound import lp_bound
 from scheduler.solver.model import BuiltModel, build_model
 from scheduler.solver.output import output_shift, penalty_terms, schedule_header
-from scheduler.solver.problem import DemandData, Problem, compile_problem, linked_groups
+from scheduler.solver.problem import Problem, compile_problem, linked_groups
 from scheduler.solver.rules.breaks import plan_var_name
 from scheduler.solver.shifts import CandidateShift, break_slots, generate_shifts
+from scheduler.solver.uncovered import uncovered_intervals
 
 MIN_PART_SECONDS = 3.0  # of search per part, when the time limit allows
 
@@ -527,74 +523,6 @@ def _schedule(problem: Problem, outcomes: list[_Outcome], wall: float, time_limi
         ),
         penalties=penalties,
         shifts=shifts,
-        uncovered=uncovered_intervals(problem, assigned),
+        uncovered=uncovered_intervals(problem, ((s.owner, s.start, s.end) for _, s in assigned)),
     )
 
-
-def uncovered_intervals(problem: Problem, assigned: list[tuple[str, CandidateShift]]
-                        ) -> list[UncoveredInterval]:
-    grid = problem.grid
-    staffed: dict[str, np.ndarray] = {
-        key: np.zeros(grid.n_slots, dtype=np.int16) for key in problem.demands
-    }
-    for _, s in assigned:
-        staffed[s.owner][s.start : s.end] += 1
-    out = []
-    for key, data in problem.demands.items():
-        missing = data.demand.count - staffed[key]
-        available_now = np.zeros(grid.n_slots, dtype=np.int16)
-        for sid in data.eligible_staff:
-            available_now += problem.staff[sid].available
-        t = 0
-        while t < grid.n_slots:
-            if missing[t] <= 0:
-                t += 1
-                continue
-            start = t
-            reason = _reason(problem, data, available_now, staffed[key], t)
-            while (t < grid.n_slots and missing[t] == missing[start]
-                   and _reason(problem, data, available_now, staffed[key], t) == reason):
-                t += 1
-            out.append(UncoveredInterval(
-                client=data.client_id, unit=data.unit,
-                start=grid.local_time(start), end=grid.local_time(t),
-                missing=int(missing[start]), reason=reason,
-            ))
-    return out
-
-
-def _reason(problem: Problem, data: DemandData, available_now: np.ndarray, staffed: np.ndarray,
-            t: int) -> str:
-    if data.is_unit:
-        return _unit_reason(data, available_now, t)
-    if not data.decided[t]:
-        return "no decision covers this time"
-    if not data.eligible_staff:
-        return "no approved assistant with the required competences"
-    if not available_now[t]:
-        return "no approved assistant is available (absence or availability)"
-    for budget in data.budgets:
-        if budget.first_slot <= t < budget.end_slot:
-            used = int(staffed[budget.first_slot:budget.end_slot].sum()) * grid_hours(problem)
-            if used >= budget.available_hours - problem.scenario.rules.min_shift_hours:
-                return f"granted hours used up in the settlement period ({budget.decision_id})"
-    return "not covered: working-time rules or cost outweigh it (see penalties)"
-
-
-def _unit_reason(data: DemandData, available_now: np.ndarray, t: int) -> str:
-    units = "+".join(data.units)
-    if not data.eligible_staff:
-        return (f"nobody may work in {units} (home unit, also_units, pooling, co-location) "
-                "with the required competences")
-    need = int(data.demand.count[t])
-    if need > len(data.eligible_staff):
-        return (f"the density rules need {need} staff at once; only "
-                f"{len(data.eligible_staff)} may work in {units}")
-    if available_now[t] < need:
-        return (f"the density rules need {need} staff at once; {int(available_now[t])} of "
-                f"those who may work in {units} are available (absence or availability)")
-    return "not covered: working-time rules or cost outweigh it (see penalties)"
-
-
-def grid_hours(problem: Problem) -> float:
-    return problem.slot_minutes / 60
