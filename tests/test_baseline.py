@@ -9,7 +9,8 @@ import pytest
 from scheduler import validator
 from scheduler.domain.schedule import Schedule
 from scheduler.planning.instances import generate
-from scheduler.solver.baseline import plan_greedy
+from scheduler.solver.baseline import greedy_pairs, plan_greedy
+from scheduler.solver.engine import _hinted_pairs
 from scheduler.solver.problem import compile_problem
 from scheduler.solver.rules import PENALTY_TERMS
 from scheduler.solver.shifts import generate_shifts
@@ -90,6 +91,18 @@ def test_shifts_are_engine_candidates(case, plans) -> None:
         key = (s.client, grid.slot_floor(s.start.astimezone(UTC)),
                grid.slot_floor(s.end.astimezone(UTC)))
         assert key in candidates, s
+
+
+@pytest.mark.parametrize("case", SIZES)
+def test_the_engines_start_is_the_greedy_schedule(case, plans) -> None:
+    """The engine takes the greedy assignments directly (no schedule built and scored): the same
+    as the greedy schedule's shifts among the candidates."""
+    scenario, schedule = plans[case]
+    problem = compile_problem(scenario)
+    shifts = generate_shifts(problem)
+    pairs = greedy_pairs(problem, shifts)
+    assert len(pairs) == len(schedule.shifts)
+    assert pairs == _hinted_pairs(problem, shifts, schedule)
 
 
 def test_deterministic() -> None:

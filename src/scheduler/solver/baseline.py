@@ -42,7 +42,7 @@ from scheduler.solver.problem import (
     linked_groups,
 )
 from scheduler.solver.rules.fairness import RATE_SCALE, fair_share_group, rate_factor
-from scheduler.solver.shifts import BREAK_STEP_MINUTES, Plan, break_plans
+from scheduler.solver.shifts import BREAK_STEP_MINUTES, CandidateShift, Plan, break_plans
 
 TYPICAL_SHIFT_HOURS = 8.0  # a day or evening shift when a stretch of need is too long for one
 
@@ -149,6 +149,13 @@ def plan_greedy(scenario: Scenario, *, rolling_weekly_rest: bool = False) -> Sch
         uncovered=uncovered.uncovered_intervals(
             problem, ((s.owner, s.start, s.end) for s in assigned), planner.reason),
     )
+
+
+def greedy_pairs(problem: Problem, shifts: list[CandidateShift]) -> set[tuple[str, int]]:
+    """The greedy schedule as (staff, candidate index) among ``shifts``: the engine's start,
+    without building or scoring a schedule."""
+    index = {(s.owner, s.start, s.end): s.index for s in shifts}
+    return {(s.staff_id, index[s.owner, s.start, s.end]) for s in _Planner(problem).run()}
 
 
 class _Planner:

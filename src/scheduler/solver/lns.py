@@ -18,11 +18,12 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from scheduler.solver.evaluation import complete_hint
 from scheduler.solver.model import build_model
+from scheduler.solver.parts import Pairs
 from scheduler.solver.problem import Problem
 from scheduler.solver.shifts import CandidateShift
 
-Pairs = set[tuple[str, int]]
 SUB_SOLVE_SECONDS = 0.5  # many short moves beat fewer long ones (M, 60 s, 3 seeds: 0.5 ≈ 1 < 2 s)
 Evaluate = Callable[[Pairs], float | None]
 
@@ -180,7 +181,9 @@ class _Space:
         for key, var in built.ctx.x.items():
             if key in fixed:
                 built.model.add(var == 1)
-        if not _hint_current(built.model, built.ctx.x, current, threads):
+        # A complete hint: CP-SAT starts from the current schedule at once, so a short
+        # sub-solve can only improve on it.
+        if not complete_hint(built, current, workers=threads, seconds=5):
             return None
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = max(
@@ -196,24 +199,6 @@ class _Space:
             key for key, var in built.ctx.x.items()
             if key not in fixed and solver.boolean_value(var)
         })
-
-
-def _hint_current(model: cp_model.CpModel, x: dict, current: frozenset[tuple[str, int]],
-                  workers: int) -> bool:
-    """Hint every variable with the current schedule's values: CP-SAT starts from a complete
-    hint at once, so a short sub-solve can only improve on the current schedule."""
-    fixed = model.clone()
-    for key, var in x.items():
-        fixed.add(fixed.get_bool_var_from_proto_index(var.index) == (key in current))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = workers
-    solver.parameters.max_time_in_seconds = 5
-    if solver.solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return False
-    values = solver.response_proto.solution
-    for i in range(len(model.proto.variables)):
-        model.add_hint(model.get_int_var_from_proto_index(i), values[i])
-    return True
 
 
 def _neighbourhood(problem: Problem, rng: random.Random, owners: list[str], staff: set[str],
