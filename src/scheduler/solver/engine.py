@@ -41,7 +41,15 @@ from scheduler.solver.rules.breaks import plan_var_name
 from scheduler.solver.shifts import CandidateShift, break_slots, generate_shifts
 from scheduler.solver.uncovered import uncovered_intervals
 
-MIN_PART_SECONDS = 3.0  # of search per part, when the time limit allows
+# Search set aside for every part before the rest is shared by weight (see time_share): taken
+# from what larger parts leave, a small part got nothing and stayed at its start schedule.
+MIN_PART_SECONDS = 3.0
+# The least a CP-SAT call is given: enough to load a complete hint as its first solution, so a
+# part whose share has run out still ends with its start schedule.
+MIN_SOLVE_SECONDS = 0.1
+# How soon a stop request ends a search that finds no new solution (and so never calls back):
+# quick enough for someone pressing stop, rare enough to cost nothing.
+STOP_POLL_SECONDS = 0.2
 
 
 @dataclass(frozen=True)
@@ -206,7 +214,7 @@ def solve(
                 if not complete_hint(built, fallback, workers=workers, seed=seed):
                     raise RuntimeError(f"component {index}: the start schedule, valid on its "
                                        "own, does not complete to a hint of the part's model")
-            share = max(0.1, share - (time.perf_counter() - started - elapsed))
+            share = max(MIN_SOLVE_SECONDS, share - (time.perf_counter() - started - elapsed))
             search = _solve_part(built, share, workers, seed, log, monitor)
         outcome = _outcome(problem, index, part, search, fallback, floor, workers, seed)
         outcomes.append(outcome)
@@ -303,7 +311,8 @@ def time_share(left: float, weights: list[float]) -> float:
     reserve = min(MIN_PART_SECONDS, left / count)
     spare = left - reserve * count
     total = sum(weights)
-    return max(0.1, reserve + (spare * weights[0] / total if total > 0 else spare / count))
+    return max(MIN_SOLVE_SECONDS,
+               reserve + (spare * weights[0] / total if total > 0 else spare / count))
 
 
 def _search_part(problem: Problem, part: Component, start: Pairs, seconds: float, workers: int,
@@ -381,7 +390,7 @@ def _solve_part(built: BuiltModel, seconds: float, workers: int, seed: int, log:
     if monitor.stop is not None:
         # A model that finds no new solution never calls back: watch the stop signal apart.
         def watch() -> None:
-            while not done.wait(0.2):
+            while not done.wait(STOP_POLL_SECONDS):
                 if monitor.stop():
                     solver.stop_search()
                     return

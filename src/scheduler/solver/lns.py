@@ -25,6 +25,13 @@ from scheduler.solver.problem import Problem
 from scheduler.solver.shifts import CandidateShift
 
 SUB_SOLVE_SECONDS = 0.5  # many short moves beat fewer long ones (M, 60 s, 3 seeds: 0.5 ≈ 1 < 2 s)
+# The least a sub-solve is given near the deadline: enough to load its complete hint.
+MIN_SUB_SOLVE_SECONDS = 0.1
+# No new move this close to the deadline: it could not be solved and evaluated in time.
+DEADLINE_MARGIN_SECONDS = 0.2
+# A sub-model with the current schedule fixed solves in milliseconds; one that does not within
+# this is skipped rather than let its hint eat the search's time.
+HINT_SECONDS = 5.0
 Evaluate = Callable[[Pairs], float | None]
 
 
@@ -69,7 +76,8 @@ def improve(
     threads = 1 if lanes > 1 else workers
 
     def stopped() -> bool:
-        return time.perf_counter() >= deadline - 0.2 or (stop is not None and stop())
+        return (time.perf_counter() >= deadline - DEADLINE_MARGIN_SECONDS
+                or (stop is not None and stop()))
 
     with ThreadPoolExecutor(max_workers=lanes) as pool:
         running: dict[Future[_Move | None], _Neighbourhood] = {}
@@ -183,11 +191,11 @@ class _Space:
                 built.model.add(var == 1)
         # A complete hint: CP-SAT starts from the current schedule at once, so a short
         # sub-solve can only improve on it.
-        if not complete_hint(built, current, workers=threads, seconds=5):
+        if not complete_hint(built, current, workers=threads, seconds=HINT_SECONDS):
             return None
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = max(
-            0.1, min(SUB_SOLVE_SECONDS, deadline - time.perf_counter())
+            MIN_SUB_SOLVE_SECONDS, min(SUB_SOLVE_SECONDS, deadline - time.perf_counter())
         )
         solver.parameters.num_workers = threads
         solver.parameters.random_seed = hood.seed
