@@ -93,6 +93,23 @@ def test_shifts_are_engine_candidates(case, plans) -> None:
         assert key in candidates, s
 
 
+@pytest.mark.parametrize("case", [("S", 0), ("S", 1), ("M", 0)])
+def test_penalties_are_the_validators_recomputation(case, plans) -> None:
+    """Every term the baseline reports is what the independent validator recomputes from its
+    shifts (a term the baseline failed to evaluate would read 0 here)."""
+    if case in plans:
+        scenario, schedule = plans[case]
+    else:
+        scenario = generate(case[0], seed=case[1])
+        schedule = plan_greedy(scenario)
+    recomputed = validator.check_schedule(scenario, schedule).penalties
+    reported = {p.rule: p.raw for p in schedule.penalties}
+    assert set(recomputed) == set(reported) == set(PENALTY_TERMS)
+    for term in PENALTY_TERMS:
+        assert reported[term] == pytest.approx(recomputed[term], abs=1e-3), term
+    assert any(reported[term] > 0 for term in ("fair_nights", "fair_weekends", "continuity"))
+
+
 @pytest.mark.parametrize("case", SIZES)
 def test_the_engines_start_is_the_greedy_schedule(case, plans) -> None:
     """The engine takes the greedy assignments directly (no schedule built and scored): the same
