@@ -9,7 +9,8 @@ import pytest
 from scheduler import validator
 from scheduler.domain.schedule import Schedule
 from scheduler.planning.instances import generate
-from scheduler.solver.baseline import plan_greedy
+from scheduler.solver.baseline import greedy_pairs, plan_greedy
+from scheduler.solver.engine import _hinted_pairs
 from scheduler.solver.problem import compile_problem
 from scheduler.solver.rules import PENALTY_TERMS
 from scheduler.solver.shifts import generate_shifts
@@ -90,6 +91,35 @@ def test_shifts_are_engine_candidates(case, plans) -> None:
         key = (s.client, grid.slot_floor(s.start.astimezone(UTC)),
                grid.slot_floor(s.end.astimezone(UTC)))
         assert key in candidates, s
+
+
+@pytest.mark.parametrize("case", [("S", 0), ("S", 1), ("M", 0)])
+def test_penalties_are_the_validators_recomputation(case, plans) -> None:
+    """Every term the baseline reports is what the independent validator recomputes from its
+    shifts (a term the baseline failed to evaluate would read 0 here)."""
+    if case in plans:
+        scenario, schedule = plans[case]
+    else:
+        scenario = generate(case[0], seed=case[1])
+        schedule = plan_greedy(scenario)
+    recomputed = validator.check_schedule(scenario, schedule).penalties
+    reported = {p.rule: p.raw for p in schedule.penalties}
+    assert set(recomputed) == set(reported) == set(PENALTY_TERMS)
+    for term in PENALTY_TERMS:
+        assert reported[term] == pytest.approx(recomputed[term], abs=1e-3), term
+    assert any(reported[term] > 0 for term in ("fair_nights", "fair_weekends", "continuity"))
+
+
+@pytest.mark.parametrize("case", SIZES)
+def test_the_engines_start_is_the_greedy_schedule(case, plans) -> None:
+    """The engine takes the greedy assignments directly (no schedule built and scored): the same
+    as the greedy schedule's shifts among the candidates."""
+    scenario, schedule = plans[case]
+    problem = compile_problem(scenario)
+    shifts = generate_shifts(problem)
+    pairs = greedy_pairs(problem, shifts)
+    assert len(pairs) == len(schedule.shifts)
+    assert pairs == _hinted_pairs(problem, shifts, schedule)
 
 
 def test_deterministic() -> None:

@@ -118,10 +118,13 @@ def test_density_that_cannot_be_met_is_listed_with_its_reason(solve_checked) -> 
                for u in schedule.uncovered)
 
 
-def test_a_unit_nobody_may_work_in_is_listed(solve_checked) -> None:
+def test_a_unit_nobody_may_work_in_is_listed(solve_checked, greedy_checked) -> None:
     data = stay_home_data()
     data["units"][0]["required_competences"] = ["sign_language"]
     schedule = solve_checked(build(data))
     assert schedule.shifts == []
     assert schedule.uncovered and all("nobody may work in K" in u.reason
                                       for u in schedule.uncovered)
+    # The greedy baseline gives the reason in the same words.
+    (reason,) = {u.reason for u in schedule.uncovered}
+    assert reason in {u.reason for u in greedy_checked(build(data)).uncovered}

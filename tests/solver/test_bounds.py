@@ -6,7 +6,7 @@ import pytest
 
 from builders import assistance_week, staff, window
 from scheduler.solver.bounds import lower_bound
-from scheduler.solver.engine import components
+from scheduler.solver.parts import components
 from scheduler.solver.problem import compile_problem
 from scheduler.solver.shifts import generate_shifts
 

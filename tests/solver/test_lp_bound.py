@@ -22,7 +22,7 @@ from scheduler.domain.scenario import Scenario
 from scheduler.planning.instances import generate
 from scheduler.solver.bounds import lower_bound
 from scheduler.solver.context import OBJECTIVE_SCALE
-from scheduler.solver.engine import components, scenario_bound
+from scheduler.solver.engine import scenario_bound
 from scheduler.solver.lp_bound import (
     lagrangian_bound,
     lp_bound,
@@ -31,6 +31,7 @@ from scheduler.solver.lp_bound import (
     solve_relaxation,
 )
 from scheduler.solver.model import build_model
+from scheduler.solver.parts import components
 from scheduler.solver.problem import compile_problem
 from scheduler.solver.shifts import generate_shifts
 

@@ -48,8 +48,11 @@ class PenaltyTerm(_Out):
     contribution: float = Field(description="raw × weight, as in the objective.")
 
 
+SolveStatus = Literal["optimal", "feasible", "infeasible", "model_invalid", "unknown", "greedy"]
+
+
 class SolveInfo(_Out):
-    status: Literal["optimal", "feasible", "infeasible", "model_invalid", "unknown", "greedy"]
+    status: SolveStatus
     objective: float | None
     best_bound: float | None
     gap: float | None = Field(description="(objective − bound) / objective; 0 when optimal.")

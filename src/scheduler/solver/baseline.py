@@ -12,8 +12,10 @@ an unpaid break gets the first break position (middle first) at which the others
 the unit's floor; if none does, a shorter shift is cut. Other long shifts get paid meal pauses.
 
 Shifts are the engine's candidate shifts (same boundaries, lengths and stretches of need, see
-``scheduler.solver.shifts``), so a greedy schedule can seed the engine as hints. Penalties use
-the engine's definitions (``scheduler.solver.rules``) so the two can be compared term by term.
+``scheduler.solver.shifts``), so a greedy schedule can seed the engine as hints. Its penalties and
+objective are the exact evaluation's (``scheduler.solver.evaluation``: the engine's registered
+rules with these assignments fixed), so the two are compared term by term on one definition.
+The planner's own bookkeeping (hours, rest, breaks) serves only its decisions.
 """
 
 from __future__ import annotations
@@ -30,35 +32,22 @@ from itertools import pairwise
 import numpy as np
 
 from scheduler.domain.scenario import Scenario
-from scheduler.domain.schedule import (
-    PenaltyTerm,
-    Schedule,
-    SolveInfo,
-    UncoveredInterval,
+from scheduler.domain.schedule import Schedule, SolveInfo
+from scheduler.solver import uncovered
+from scheduler.solver.evaluation import evaluate_parts, total_penalties
+from scheduler.solver.output import output_shift, penalty_terms, schedule_header
+from scheduler.solver.parts import components
+from scheduler.solver.problem import DemandData, Problem, StaffData, compile_problem
+from scheduler.solver.rules.fairness import rate_factor
+from scheduler.solver.shifts import (
+    BREAK_STEP_MINUTES,
+    CandidateShift,
+    Plan,
+    break_plans,
+    candidate_shifts,
 )
-from scheduler.solver.output import output_shift, schedule_header
-from scheduler.solver.output import penalty_terms as output_penalty_terms
-from scheduler.solver.problem import (
-    DemandData,
-    Problem,
-    StaffData,
-    compile_problem,
-    linked_groups,
-)
-from scheduler.solver.rules.fairness import RATE_SCALE, fair_share_group, rate_factor
-from scheduler.solver.shifts import BREAK_STEP_MINUTES, Plan, break_plans
 
 TYPICAL_SHIFT_HOURS = 8.0  # a day or evening shift when a stretch of need is too long for one
-
-
-REASON_NO_DECISION = "no decision covers this time"
-REASON_NOT_ELIGIBLE = "no approved assistant with the required competences"
-REASON_ABSENT = "no approved assistant is available (absence or availability)"
-REASON_SHORT = "too short for a shift (below the minimum shift length or off the shift grid)"
-REASON_BUSY = "approved assistants are working, resting or at their hour caps"
-REASON_NO_UNIT_STAFF = ("nobody may work in the unit (home unit, also_units, pooling, "
-                        "co-location) with the required competences")
-REASON_BREAKS = "no break position keeps the unit's minimum staffing, and no shorter shift fits"
 
 
 @dataclass(frozen=True)
@@ -73,9 +62,6 @@ class GreedyShift:
     end: int  # exclusive
     minutes: int
     on_call_minutes: int
-    work_minutes: int  # active − unpaid breaks + jour × on_call_work_fraction, as the engine
-    is_night: bool
-    is_weekend: bool
     breaks: tuple[tuple[int, int, bool], ...] = ()  # (start, end, paid)
 
 
@@ -135,33 +121,55 @@ def plan_greedy(scenario: Scenario, *, rolling_weekly_rest: bool = False) -> Sch
     problem = compile_problem(scenario)
     planner = _Planner(problem, rolling_weekly_rest=rolling_weekly_rest)
     assigned = planner.run()
-    penalties = penalty_terms(problem, assigned)
+    # Score the schedule on the engine's candidate shifts (only its own, not all of them).
+    spans = sorted({(s.owner, s.start, s.end) for s in assigned})
+    candidates = candidate_shifts(problem, spans)
+    missing = [span for span, c in zip(spans, candidates, strict=True) if c is None]
+    if missing:
+        raise RuntimeError(f"greedy shifts that are no candidate shift, e.g. {missing[:3]}")
+    index = {span: c.index for span, c in zip(spans, candidates, strict=True) if c is not None}
+    pairs = {(s.staff_id, index[s.owner, s.start, s.end]) for s in assigned}
+    parts = components(problem, [c for c in candidates if c is not None])
+    # One thread and a fixed seed: a fixed schedule solves at once, and the figures repeat.
+    evaluations = evaluate_parts(problem, parts, pairs, workers=1, seed=0)
+    if any(e is None for e in evaluations):
+        raise RuntimeError("the greedy schedule breaks one of the engine's hard rules")
+    scored = [e for e in evaluations if e is not None]
     grid = problem.grid
     shifts = [
         output_shift(grid, s.staff_id, s.client_id, s.unit_id, s.start, s.end, s.minutes,
                      s.on_call_minutes, s.breaks)
         for s in sorted(assigned, key=lambda s: (s.start, s.staff_id))
     ]
+    objective = sum(e.objective for e in scored)
     return Schedule(
         **schedule_header(scenario),
         created=datetime.now(UTC),
         solve=SolveInfo(
             status="greedy",
-            objective=round(sum(p.contribution for p in penalties), 4),
+            objective=round(objective, 4),
             best_bound=None,
             gap=None,
             wall_seconds=round(time.perf_counter() - started, 3),
             time_limit_seconds=0.0,
             workers=1,
             seed=0,
-            components=len(_components(problem)),
+            components=len(parts),
             variables=0,
             engine="greedy",
         ),
-        penalties=penalties,
+        penalties=penalty_terms(scenario, total_penalties(scored)),
         shifts=shifts,
-        uncovered=planner.uncovered(),
+        uncovered=uncovered.uncovered_intervals(
+            problem, ((s.owner, s.start, s.end) for s in assigned), planner.reason),
     )
+
+
+def greedy_pairs(problem: Problem, shifts: list[CandidateShift]) -> set[tuple[str, int]]:
+    """The greedy schedule as (staff, candidate index) among ``shifts``: the engine's start,
+    without building or scoring a schedule."""
+    index = {(s.owner, s.start, s.end): s.index for s in shifts}
+    return {(s.staff_id, index[s.owner, s.start, s.end]) for s in _Planner(problem).run()}
 
 
 class _Planner:
@@ -299,21 +307,23 @@ class _Planner:
     def _step(self, client: _ClientState, t: int) -> int | None:
         """Staff (or give up) one piece of the client's need starting at or after ``t``; returns
         where to look next."""
-        t = self._next_room(client, t)
-        if t is None:
+        room = self._next_room(client, t)
+        if room is None:
             return None
+        t = room
         if not client.boundary[t]:  # no shift may start here: skip to the next grid point
             nb = t + 1
             while nb < self.n and not client.boundary[nb]:
                 nb += 1
-            self._give_up(client, t, nb, client.reason.get(t - 1, REASON_SHORT))
+            self._give_up(client, t, nb, client.reason.get(t - 1, uncovered.TOO_SHORT))
             return nb
         room_end = t
         while room_end < self.n and client.count[room_end] > client.staffed[room_end]:
             room_end += 1
         ends = [e for e in range(t + self.min_len, min(t + self.max_len, room_end) + 1)
                 if client.boundary[e]]
-        choice, reason = self._choose(client, t, room_end, ends) if ends else (None, REASON_SHORT)
+        choice, reason = (self._choose(client, t, room_end, ends) if ends
+                          else (None, uncovered.TOO_SHORT))
         if choice is None:
             nb = t + 1
             while nb < self.n and not client.boundary[nb]:
@@ -359,15 +369,17 @@ class _Planner:
                 ) -> tuple[tuple[str, int], str] | tuple[None, str]:
         eligible = client.data.eligible_staff
         if not eligible:
-            return None, REASON_NO_UNIT_STAFF if client.data.is_unit else REASON_NOT_ELIGIBLE
+            data = client.data
+            return None, (uncovered.nobody_for_unit(data.label) if data.is_unit
+                          else uncovered.NOT_ELIGIBLE)
         budget_ok = [e for e in ends if self._charge(client, t, e) is not None]
         if not budget_ok:
             used = ", ".join(b.decision_id for b in client.data.budgets
                              if b.first_slot <= t < b.end_slot) or "-"
-            return None, f"granted hours used up in the settlement period ({used})"
+            return None, uncovered.granted_hours_used_up(used)
         budget_ok = [e for e in budget_ok if self._break_choice(client, t, e) is not None]
         if not budget_ok:
-            return None, REASON_BREAKS
+            return None, uncovered.NO_BREAK_POSITION
         ranks = self._preferred_ends(client, t, room_end, budget_ok)
         any_available = False
         options = []
@@ -381,12 +393,12 @@ class _Planner:
                 if key is not None:
                     options.append(((key[0], ranks[e], *key[1:]), sid, e))
         if not options:
-            return None, REASON_BUSY if any_available else REASON_ABSENT
+            return None, uncovered.STAFF_BUSY if any_available else uncovered.NOBODY_AVAILABLE
         options.sort()
         for _, sid, e in options:  # the expensive weekly-rest check only for the best ones
             if self._weekly_rest_ok(sid, t, e):
                 return (sid, e), ""
-        return None, REASON_BUSY
+        return None, uncovered.STAFF_BUSY
 
     def _shape(self, client: _ClientState, t: int, e: int) -> tuple[int, int, int]:
         """(minutes, on-call minutes, work minutes) of the shift [t, e)."""
@@ -437,7 +449,8 @@ class _Planner:
             rest = max(rest, minutes)
         return math.ceil(int(rest) / self.slot)
 
-    def _key(self, sid: str, client: _ClientState, t: int, e: int) -> tuple | None:
+    def _key(self, sid: str, client: _ClientState, t: int, e: int
+             ) -> tuple[float | str, ...] | None:
         """None when the shift breaks a hard rule for ``sid`` (except weekly rest); else the
         sort key: contract first, then additional hours, then overtime; not on a planned day
         off; weekly rest already had; fair share of nights and weekends; least loaded; an
@@ -596,91 +609,13 @@ class _Planner:
         self.assigned.append(GreedyShift(
             staff_id=sid, owner=client.id, client_id=client.data.client_id,
             unit_id=client.data.unit, start=t, end=e, minutes=minutes, on_call_minutes=on_call,
-            work_minutes=work, is_night=night, is_weekend=weekend, breaks=breaks,
+            breaks=breaks,
         ))
 
     # --- output ---------------------------------------------------------------------------------
 
-    def uncovered(self) -> list[UncoveredInterval]:
-        grid, out = self.grid, []
-        for client in self.clients.values():
-            missing = client.data.demand.count - client.staffed
-            decided = client.data.decided
-            t = 0
-            while t < self.n:
-                if missing[t] <= 0:
-                    t += 1
-                    continue
-                start, reason = t, self._reason(client, decided, t)
-                while (t < self.n and missing[t] == missing[start]
-                       and self._reason(client, decided, t) == reason):
-                    t += 1
-                out.append(UncoveredInterval(
-                    client=client.data.client_id, unit=client.data.unit,
-                    start=grid.local_time(start),
-                    end=grid.local_time(t), missing=int(missing[start]), reason=reason,
-                ))
-        return out
-
-    @staticmethod
-    def _reason(client: _ClientState, decided: np.ndarray, t: int) -> str:
-        if not decided[t]:
-            return REASON_NO_DECISION
-        return client.reason.get(t, REASON_BUSY)
-
-
-# --- penalties (the engine's definitions) -------------------------------------------------------
-
-
-def _components(problem: Problem) -> list[tuple[list[str], list[str]]]:
-    """Owners and staff linked by eligibility (the engine solves and scores these apart)."""
-    return [(owners, staff) for owners, staff in linked_groups(problem) if owners]
-
-
-def penalty_terms(problem: Problem, assigned: list[GreedyShift]) -> list[PenaltyTerm]:
-    """The engine's soft-rule terms for a set of shifts: raw value, weight, contribution."""
-    rules, scenario = problem.scenario.rules, problem.scenario
-    slot = problem.slot_minutes
-    raw: dict[str, float] = defaultdict(float)
-
-    need = sum(int(c.demand.count.sum()) for c in problem.demands.values()) * slot
-    raw["uncovered_need"] = (need - sum(s.minutes for s in assigned)) / 60
-
-    periods = problem.limiting_periods()
-    work: dict[tuple[str, int], int] = defaultdict(int)
-    for s in assigned:
-        index = next(i for i, (a, b, _) in enumerate(periods) if a <= s.start < b)
-        work[s.staff_id, index] += s.work_minutes
-    for sid, data in problem.staff.items():
-        for index, (_, _, days) in enumerate(periods):
-            contract = problem.contract_targets[data.id][index].target_minutes
-            full = round(rules.full_time_hours_per_week * 60 * days / 7)
-            w = work[sid, index]
-            raw["unused_contract"] += max(0, contract - w) / 60
-            raw["additional_hours"] += max(0, min(w, full) - contract) / 60
-            raw["overtime"] += max(0, w - full) / 60
-
-    nights: dict[str, int] = defaultdict(int)
-    weekends: dict[str, int] = defaultdict(int)
-    for s in assigned:
-        nights[s.staff_id] += s.is_night
-        weekends[s.staff_id] += s.is_weekend
-    for clients, staff_ids in _components(problem):
-        for term, mask, counts in (("fair_nights", problem.night, nights),
-                                   ("fair_weekends", problem.weekend, weekends)):
-            raw[term] += _spread(problem, clients, staff_ids, mask, counts) / RATE_SCALE
-
-    raw["continuity"] = len({(s.client_id, s.staff_id) for s in assigned
-                             if s.client_id is not None})
-
-    return output_penalty_terms(scenario, raw)
-
-
-def _spread(problem: Problem, clients: list[str], staff_ids: list[str], mask: np.ndarray,
-            counts: dict[str, int]) -> int:
-    """max − min rate among the staff the engine's fairness rule compares, in hundredths."""
-    group = fair_share_group(problem, clients, staff_ids, mask)
-    rates = [factor * counts.get(sid, 0) for sid, factor in group.items()]
-    return max(rates) - min(rates) if rates else 0
-
-
+    def reason(self, data: DemandData, staffed: np.ndarray, t: int) -> str:
+        """Why slot ``t`` of ``data``'s need is open: why the planner gave up on it."""
+        if not data.decided[t]:
+            return uncovered.NO_DECISION
+        return self.clients[data.key].reason.get(t, uncovered.STAFF_BUSY)

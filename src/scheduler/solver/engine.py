@@ -12,32 +12,44 @@ from __future__ import annotations
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
-import numpy as np
 from ortools.sat.python import cp_model
 
 from scheduler.domain.scenario import Scenario
-from scheduler.domain.schedule import (
-    Schedule,
-    SolveInfo,
-    UncoveredInterval,
-)
-from scheduler.solver.baseline import plan_greedy
+from scheduler.domain.schedule import Schedule, SolveInfo, SolveStatus
+from scheduler.solver.baseline import greedy_pairs
 from scheduler.solver.bounds import lower_bound
 from scheduler.solver.context import OBJECTIVE_SCALE
+from scheduler.solver.evaluation import (
+    Evaluation,
+    complete_hint,
+    evaluate,
+    evaluate_parts,
+    total_penalties,
+)
 from scheduler.solver.lns import improve
 from scheduler.solver.lp_bound import lp_bound
 from scheduler.solver.model import BuiltModel, build_model
 from scheduler.solver.output import output_shift, penalty_terms, schedule_header
-from scheduler.solver.problem import DemandData, Problem, compile_problem, linked_groups
+from scheduler.solver.parts import Component, Pairs, components, eligible_pairs
+from scheduler.solver.problem import Problem, compile_problem
 from scheduler.solver.rules.breaks import plan_var_name
 from scheduler.solver.shifts import CandidateShift, break_slots, generate_shifts
+from scheduler.solver.uncovered import uncovered_intervals
 
-MIN_PART_SECONDS = 3.0  # of search per part, when the time limit allows
+# Search set aside for every part before the rest is shared by weight (see time_share): taken
+# from what larger parts leave, a small part got nothing and stayed at its start schedule.
+MIN_PART_SECONDS = 3.0
+# The least a CP-SAT call is given: enough to load a complete hint as its first solution, so a
+# part whose share has run out still ends with its start schedule.
+MIN_SOLVE_SECONDS = 0.1
+# How soon a stop request ends a search that finds no new solution (and so never calls back):
+# quick enough for someone pressing stop, rare enough to cost nothing.
+STOP_POLL_SECONDS = 0.2
 
 
 @dataclass(frozen=True)
@@ -52,47 +64,36 @@ class Progress:
 ProgressCallback = Callable[[Progress], None]
 
 
-@dataclass
-class Component:
-    owners: list[str]  # demand owner keys (clients and group units)
-    staff: list[str]
-    shifts: list[CandidateShift] = field(default_factory=list)
+@dataclass(frozen=True)
+class _Search:
+    """What searching one part found, before its exact evaluation."""
 
-    @property
-    def size(self) -> int:
-        """A rough count of assignment variables, to share out the time limit."""
-        return max(1, len(self.shifts) * len(self.staff))
-
-
-def components(problem: Problem, shifts: list[CandidateShift]) -> list[Component]:
-    groups = [Component(owners, staff) for owners, staff in linked_groups(problem)]
-    by_owner = {key: comp for comp in groups for key in comp.owners}
-    for shift in shifts:
-        by_owner[shift.owner].shifts.append(shift)
-    # Staff nobody approved share one trivial model: only their unused hours count.
-    idle = Component([], [s for comp in groups if not comp.owners for s in comp.staff])
-    # Owners with no demand and nobody to staff them (children booked into a group unit) add
-    # nothing to any objective: no model for them.
-    out = sorted((c for c in groups if c.owners and (c.staff or any(
-        problem.demands[o].demand.count.any() for o in c.owners))), key=lambda c: -c.size)
-    if idle.staff:
-        out.append(idle)
-    return out
-
-
-@dataclass
-class _Outcome:
-    status: str
-    objective: float
-    bound: float | None  # None: no proven bound (neighbourhood search)
-    values: dict[str, float]  # penalty rule → raw value
-    assigned: set[tuple[str, int]] | None  # (staff, candidate index); None: nothing found
+    status: SolveStatus
+    bound: float | None  # CP-SAT's; None: no proven bound (neighbourhood search)
+    assigned: Pairs | None  # None: no schedule found in time
     first_solution_seconds: float | None
+    best_solution_seconds: float | None
+    variables: int
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """One part's schedule with its exact figures."""
+
+    status: SolveStatus
+    evaluation: Evaluation
+    bound: float
+    assigned: Pairs
+    first_solution_seconds: float | None
+    best_solution_seconds: float | None
     variables: int
     shifts: dict[int, CandidateShift]
-    best_solution_seconds: float | None = None
-    plan_counts: dict[int, list[int]] = field(default_factory=dict)  # unpaid-break plans
-    fallback: bool = False  # no schedule at all in time: nobody assigned in this part
+    plan_counts: dict[int, list[int]]  # unpaid-break plans
+    fallback: bool  # no schedule at all in time: nobody assigned in this part
+
+    @property
+    def objective(self) -> float:
+        return self.evaluation.objective
 
 
 class _Monitor(cp_model.CpSolverSolutionCallback):
@@ -128,7 +129,7 @@ class _Monitor(cp_model.CpSolverSolutionCallback):
             ))
 
 
-_STATUS = {
+_STATUS: dict[cp_model.CpSolverStatus, SolveStatus] = {
     cp_model.OPTIMAL: "optimal",
     cp_model.FEASIBLE: "feasible",
     cp_model.INFEASIBLE: "infeasible",
@@ -162,8 +163,11 @@ def solve(
     shifts = generate_shifts(problem)
     parts = components(problem, shifts)
     if hint == "greedy":
-        hint = plan_greedy(scenario)
-    hinted = _hinted_pairs(problem, shifts, hint) if isinstance(hint, Schedule) else None
+        hinted: Pairs | None = greedy_pairs(problem, shifts)
+    elif isinstance(hint, Schedule):
+        hinted = _hinted_pairs(problem, shifts, hint)
+    else:
+        hinted = None
     # With a hint, a complete valid schedule exists from here on; search only improves it.
     hint_ready = time.perf_counter() - started if hinted is not None else None
     floors = [lower_bound(problem, p.owners, p.staff, p.shifts).total for p in parts]
@@ -173,15 +177,16 @@ def solve(
             now + settings.lp_bound_share * time_limit, started + time_limit))
     # Each part's start (the hint's exact value), so progress reports a whole schedule's
     # objective from the first second: finished parts + this one's best + the rest's starts.
-    starts: list[tuple[dict[str, int], dict[str, float], float] | None] = [
-        _evaluate(problem, p, hinted & _eligible_pairs(problem, p), workers, seed)
-        if hinted is not None else None
-        for p in parts
-    ]
+    starts: list[Evaluation | None] = (
+        evaluate_parts(problem, parts, hinted, workers=workers, seed=seed)
+        if hinted is not None else [None] * len(parts)
+    )
     # Time goes where there is most to gain: the distance from each part's start schedule to
     # its bound (by size without start schedules).
-    if all(start is not None for start in starts):
-        weights = [max(0.0, st[2] - floor) for st, floor in zip(starts, floors, strict=True)]
+    evaluated = [st for st in starts if st is not None]
+    if len(evaluated) == len(parts):
+        weights = [max(0.0, st.objective - floor)
+                   for st, floor in zip(evaluated, floors, strict=True)]
     else:
         weights = [float(part.size) for part in parts]
     outcomes: list[_Outcome] = []
@@ -194,44 +199,59 @@ def solve(
         left = max(0.0, time_limit - elapsed)
         share = time_share(left, weights[index:])
         floor = floors[index]
-        pending = sum(s[2] for s in starts[index + 1:] if s is not None)
+        start = starts[index]
+        pending = sum(s.objective for s in starts[index + 1:] if s is not None)
         monitor = _Monitor(done_objective + pending, index, len(parts), started, progress, stop,
                            bound_offset=done_bound + sum(floors[index + 1:]), floor=floor)
+        fallback: Pairs = set()  # if the search finds nothing: nobody assigned is feasible
         if part.size > settings.full_model_max_assignments:
-            outcome = _search_part(problem, part, hinted or set(), share, workers, seed, monitor,
-                                   None if starts[index] is None else starts[index][2])
-            outcome.bound = min(floor, outcome.objective)
-            outcomes.append(outcome)
-            done_objective += outcome.objective
-            done_bound += outcome.bound
-            continue
-        built = build_model(problem, part.shifts, part.owners, part.staff)
-        fallback: set[tuple[str, int]] = set()  # nobody assigned is always feasible
-        if hinted is not None and starts[index] is not None:
-            _add_complete_hint(built, starts[index][0])
-            fallback = hinted & set(built.ctx.x)
-        share = max(0.1, share - (time.perf_counter() - started - elapsed))
-        outcome = _solve_part(built, share, workers, seed, log, monitor)
-        if outcome.assigned is None:  # no schedule found in time
-            # The start schedule (valid, evaluated above) stands; without one, nobody works.
-            outcome.assigned, outcome.fallback = fallback, not fallback
-            outcome.status = "feasible" if fallback else "unknown"
-        # Report the schedule's exact penalties (the incumbent's slack variables need not be
-        # at their minimum when the search stops early).
-        exact = _evaluate(problem, part, outcome.assigned, workers, seed)
-        if exact is None:
-            raise RuntimeError(f"component {index}: the chosen schedule does not re-evaluate")
-        by_name, outcome.values, outcome.objective = exact
-        outcome.plan_counts = _plan_counts(outcome.shifts, outcome.assigned, by_name)
-        if outcome.status == "optimal":
-            outcome.bound = outcome.objective
+            search = _search_part(problem, part, hinted or set(), share, workers, seed, monitor,
+                                  None if start is None else start.objective)
         else:
-            outcome.bound = min(max(outcome.bound or 0.0, floor), outcome.objective)
+            built = build_model(problem, part.shifts, part.owners, part.staff)
+            if hinted is not None and start is not None:
+                fallback = hinted & set(built.ctx.x)
+                if not complete_hint(built, fallback, workers=workers, seed=seed):
+                    raise RuntimeError(f"component {index}: the start schedule, valid on its "
+                                       "own, does not complete to a hint of the part's model")
+            share = max(MIN_SOLVE_SECONDS, share - (time.perf_counter() - started - elapsed))
+            search = _solve_part(built, share, workers, seed, log, monitor)
+        outcome = _outcome(problem, index, part, search, fallback, floor, workers, seed)
         outcomes.append(outcome)
         done_objective += outcome.objective
         done_bound += outcome.bound
     return _schedule(problem, outcomes, time.perf_counter() - started, time_limit, workers, seed,
                      len(parts), hint_ready)
+
+
+def _outcome(problem: Problem, index: int, part: Component, search: _Search, fallback: Pairs,
+             floor: float, workers: int, seed: int) -> _Outcome:
+    """The part's schedule (the search's; without one, ``fallback``: the start schedule, or
+    nobody) with its exact penalties: the incumbent's slack variables need not be at their
+    minimum when the search stops early."""
+    if search.assigned is not None:
+        status, assigned, failed = search.status, search.assigned, False
+    else:
+        # The start schedule (valid, evaluated before) stands; without one, nobody works.
+        assigned = fallback
+        status, failed = ("feasible", False) if assigned else ("unknown", True)
+    exact = evaluate(problem, part, assigned, workers=workers, seed=seed)
+    if exact is None:
+        raise RuntimeError(f"component {index}: the chosen schedule does not re-evaluate")
+    if status == "optimal":
+        bound = exact.objective
+    elif search.bound is None:  # neighbourhood search: the bound from before the search
+        bound = min(floor, exact.objective)
+    else:
+        bound = min(max(search.bound, floor), exact.objective)
+    by_index = {s.index: s for s in part.shifts}
+    return _Outcome(
+        status=status, evaluation=exact, bound=bound, assigned=assigned,
+        first_solution_seconds=search.first_solution_seconds,
+        best_solution_seconds=search.best_solution_seconds, variables=search.variables,
+        shifts=by_index, plan_counts=_plan_counts(by_index, assigned, exact.values_by_name),
+        fallback=failed,
+    )
 
 
 def scenario_bound(scenario: Scenario, *, lp: bool = True) -> float:
@@ -274,7 +294,7 @@ def _raise_floors_by_lp(problem: Problem, parts: list[Component], floors: list[f
     for index, part in enumerate(parts):
         if stop is not None and stop():
             return
-        if _lp_seconds(len(_eligible_pairs(problem, part))) > deadline - time.perf_counter():
+        if _lp_seconds(len(eligible_pairs(problem, part))) > deadline - time.perf_counter():
             continue
         found = _part_lp_bound(problem, part, time_limit=deadline - time.perf_counter())
         if found is not None:
@@ -291,27 +311,21 @@ def time_share(left: float, weights: list[float]) -> float:
     reserve = min(MIN_PART_SECONDS, left / count)
     spare = left - reserve * count
     total = sum(weights)
-    return max(0.1, reserve + (spare * weights[0] / total if total > 0 else spare / count))
+    return max(MIN_SOLVE_SECONDS,
+               reserve + (spare * weights[0] / total if total > 0 else spare / count))
 
 
-def _eligible_pairs(problem: Problem, part: Component) -> set[tuple[str, int]]:
-    return {
-        (sid, s.index) for s in part.shifts for sid in problem.demands[s.owner].eligible_staff
-    }
-
-
-def _search_part(problem: Problem, part: Component, start: set[tuple[str, int]],
-                 seconds: float, workers: int, seed: int, monitor: _Monitor,
-                 start_objective: float | None = None) -> _Outcome:
+def _search_part(problem: Problem, part: Component, start: Pairs, seconds: float, workers: int,
+                 seed: int, monitor: _Monitor, start_objective: float | None = None) -> _Search:
     """A large part: large-neighbourhood search from the hint (no proven bound)."""
     began = time.perf_counter()
-    eligible = _eligible_pairs(problem, part)
+    eligible = eligible_pairs(problem, part)
     start = start & eligible
 
-    def objective(pairs: set[tuple[str, int]]) -> float | None:
+    def objective(pairs: Pairs) -> float | None:
         # One thread: a fixed schedule solves at once, and moves run beside it.
-        exact = _evaluate(problem, part, pairs, 1, seed)
-        return None if exact is None else exact[2]
+        exact = evaluate(problem, part, pairs, workers=1, seed=seed)
+        return None if exact is None else exact.objective
 
     def report(best: float) -> None:
         now = time.perf_counter() - monitor.started
@@ -326,24 +340,19 @@ def _search_part(problem: Problem, part: Component, start: set[tuple[str, int]],
                        began + seconds, seed=seed, workers=workers, on_improvement=report,
                        stop=monitor.stop,
                        start_objective=start_objective)
-    exact = _evaluate(problem, part, pairs, workers, seed)
-    assert exact is not None  # every accepted move was evaluated feasible
     if monitor.first is None:
         monitor.first = time.perf_counter() - monitor.started
-    by_index = {s.index: s for s in part.shifts}
-    return _Outcome(
-        status="feasible", objective=exact[2], bound=None, values=exact[1], assigned=pairs,
-        first_solution_seconds=monitor.first, variables=len(eligible),
-        shifts=by_index, best_solution_seconds=monitor.last,
-        plan_counts=_plan_counts(by_index, pairs, exact[0]),
-    )
+    # Every accepted move was evaluated feasible, so the result is a schedule.
+    return _Search(status="feasible", bound=None, assigned=pairs,
+                   first_solution_seconds=monitor.first, best_solution_seconds=monitor.last,
+                   variables=len(eligible))
 
 
-def _plan_counts(shifts: dict[int, CandidateShift], pairs: set[tuple[str, int]] | None,
-                 by_name: dict[str, int]) -> dict[int, list[int]]:
+def _plan_counts(shifts: dict[int, CandidateShift], pairs: Pairs,
+                 by_name: Mapping[str, int]) -> dict[int, list[int]]:
     """How many of each used shift's staff take each unpaid-break plan (rules.breaks)."""
     staffed: dict[int, int] = defaultdict(int)
-    for _, i in pairs or ():
+    for _, i in pairs:
         staffed[i] += 1
     out: dict[int, list[int]] = {}
     for i, n in staffed.items():
@@ -355,8 +364,7 @@ def _plan_counts(shifts: dict[int, CandidateShift], pairs: set[tuple[str, int]] 
     return out
 
 
-def _hinted_pairs(problem: Problem, shifts: list[CandidateShift], hint: Schedule
-                  ) -> set[tuple[str, int]]:
+def _hinted_pairs(problem: Problem, shifts: list[CandidateShift], hint: Schedule) -> Pairs:
     """(staff, candidate index) for each hinted shift that is one of the candidates."""
     grid = problem.grid
     by_key = {(s.owner, s.start, s.end): s.index for s in shifts}
@@ -369,60 +377,8 @@ def _hinted_pairs(problem: Problem, shifts: list[CandidateShift], hint: Schedule
     return pairs
 
 
-def _evaluate(problem: Problem, part: Component, pairs: set[tuple[str, int]], workers: int,
-              seed: int) -> tuple[dict[str, int], dict[str, float], float] | None:
-    """The exact penalties of one given assignment: the same rules on a model whose only
-    assignment variables are these pairs, all fixed to 1. Returns every variable's value by
-    name (to complete a hint), the penalty values and the objective; None if infeasible."""
-    used = {i for _, i in pairs}
-    built = build_model(problem, [s for s in part.shifts if s.index in used], part.owners,
-                        part.staff, only=pairs)
-    for var in built.ctx.x.values():
-        built.model.add(var == 1)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = 30
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
-    if solver.solve(built.model) != cp_model.OPTIMAL:
-        return None
-    solution = solver.response_proto.solution
-    by_name = {v.name: solution[i] for i, v in enumerate(built.model.proto.variables) if v.name}
-    values: dict[str, float] = defaultdict(float)
-    for p in built.penalties:
-        values[p.rule] += solver.value(p.expr) / p.scale
-    return by_name, dict(values), solver.objective_value / OBJECTIVE_SCALE
-
-
-def _add_complete_hint(built: BuiltModel, by_name: dict[str, int]) -> None:
-    """Hint every variable: CP-SAT takes a complete, feasible hint as its first solution at
-    once, while a hint on the assignments alone may be lost in search."""
-    model = built.model
-    missing: list[str] = []
-    for i, proto in enumerate(model.proto.variables):
-        if not proto.name:
-            continue
-        value = by_name.get(proto.name)
-        if value is None:
-            # Not in the evaluated model: nothing assigned there, so these are at rest.
-            prefix = proto.name.split("__", 1)[0]
-            if prefix in _ZERO_WHEN_UNASSIGNED:
-                value = 0
-            elif prefix == "weekly_rest_start":
-                value = proto.domain[0]  # a week with no hinted shift: rest anywhere
-            else:
-                missing.append(proto.name)
-                continue
-        model.add_hint(model.get_int_var_from_proto_index(i), value)
-    if missing:
-        raise RuntimeError(f"hint incomplete, e.g. {missing[:3]}")
-
-
-_ZERO_WHEN_UNASSIGNED = {"assign", "staffed", "works_for", "ot", "charge", "break_plan",
-                         "break_on"}
-
-
 def _solve_part(built: BuiltModel, seconds: float, workers: int, seed: int, log: bool,
-                monitor: _Monitor) -> _Outcome:
+                monitor: _Monitor) -> _Search:
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = seconds
     solver.parameters.num_workers = workers
@@ -431,11 +387,12 @@ def _solve_part(built: BuiltModel, seconds: float, workers: int, seed: int, log:
     # Probing in presolve costs tens of seconds on month-long models and finds little here.
     solver.parameters.cp_model_probing_level = 0
     done = threading.Event()
-    if monitor.stop is not None:
+    stop = monitor.stop
+    if stop is not None:
         # A model that finds no new solution never calls back: watch the stop signal apart.
         def watch() -> None:
-            while not done.wait(0.2):
-                if monitor.stop():
+            while not done.wait(STOP_POLL_SECONDS):
+                if stop():
                     solver.stop_search()
                     return
 
@@ -444,20 +401,16 @@ def _solve_part(built: BuiltModel, seconds: float, workers: int, seed: int, log:
         code = solver.solve(built.model, monitor)
     finally:
         done.set()
-    status = _STATUS.get(code, "unknown")
     ctx = built.ctx
     found = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    return _Outcome(
-        status=status,
-        objective=float("nan"),
+    return _Search(
+        status=_STATUS.get(code, "unknown"),
         bound=solver.best_objective_bound / OBJECTIVE_SCALE if found else 0.0,
-        values={},
         assigned={key for key, var in ctx.x.items() if solver.boolean_value(var)}
         if found else None,
         first_solution_seconds=monitor.first,
-        variables=len(ctx.model.proto.variables),
-        shifts=ctx.shifts_by_index,
         best_solution_seconds=monitor.last,
+        variables=len(ctx.model.proto.variables),
     )
 
 
@@ -466,16 +419,16 @@ def _schedule(problem: Problem, outcomes: list[_Outcome], wall: float, time_limi
               ) -> Schedule:
     grid = problem.grid
     scenario = problem.scenario
-    solved = outcomes  # failed parts carry the (valid) empty assignment
+    # Every part has a schedule: failed parts carry the (valid) empty assignment.
+    status: SolveStatus
     if any(o.fallback for o in outcomes):
         status = "unknown"
     elif all(o.status == "optimal" for o in outcomes):
         status = "optimal"
     else:
         status = "feasible"
-    objective = sum(o.objective for o in solved) if solved else None
-    bounds = [o.bound for o in solved]
-    bound = sum(bounds) if solved and None not in bounds else None
+    objective = sum(o.objective for o in outcomes) if outcomes else None
+    bound = sum(o.bound for o in outcomes) if outcomes else None
     gap = None
     if objective is not None and bound is not None:
         gap = max(0.0, objective - bound) / max(abs(objective), 1e-9)
@@ -486,17 +439,13 @@ def _schedule(problem: Problem, outcomes: list[_Outcome], wall: float, time_limi
         firsts = [hint_ready]
     bests = [o.best_solution_seconds for o in outcomes if o.best_solution_seconds is not None]
 
-    raw: dict[str, float] = defaultdict(float)
-    for o in solved:
-        for term, value in o.values.items():
-            raw[term] += value
-    penalties = penalty_terms(scenario, raw)
+    penalties = penalty_terms(scenario, total_penalties(o.evaluation for o in outcomes))
 
-    assigned = sorted(((sid, o.shifts[i]) for o in solved for sid, i in o.assigned or ()),
+    assigned = sorted(((sid, o.shifts[i]) for o in outcomes for sid, i in o.assigned),
                       key=lambda a: (a[1].start, a[0]))
     # Hand out each shift's unpaid-break plans to its staff (interchangeable for the unit).
     plans_left: dict[int, list[int]] = {}
-    for o in solved:
+    for o in outcomes:
         for i, counts in o.plan_counts.items():
             plans_left[i] = [k for k, c in enumerate(counts) for _ in range(c)]
     shifts = []
@@ -527,74 +476,6 @@ def _schedule(problem: Problem, outcomes: list[_Outcome], wall: float, time_limi
         ),
         penalties=penalties,
         shifts=shifts,
-        uncovered=uncovered_intervals(problem, assigned),
+        uncovered=uncovered_intervals(problem, ((s.owner, s.start, s.end) for _, s in assigned)),
     )
 
-
-def uncovered_intervals(problem: Problem, assigned: list[tuple[str, CandidateShift]]
-                        ) -> list[UncoveredInterval]:
-    grid = problem.grid
-    staffed: dict[str, np.ndarray] = {
-        key: np.zeros(grid.n_slots, dtype=np.int16) for key in problem.demands
-    }
-    for _, s in assigned:
-        staffed[s.owner][s.start : s.end] += 1
-    out = []
-    for key, data in problem.demands.items():
-        missing = data.demand.count - staffed[key]
-        available_now = np.zeros(grid.n_slots, dtype=np.int16)
-        for sid in data.eligible_staff:
-            available_now += problem.staff[sid].available
-        t = 0
-        while t < grid.n_slots:
-            if missing[t] <= 0:
-                t += 1
-                continue
-            start = t
-            reason = _reason(problem, data, available_now, staffed[key], t)
-            while (t < grid.n_slots and missing[t] == missing[start]
-                   and _reason(problem, data, available_now, staffed[key], t) == reason):
-                t += 1
-            out.append(UncoveredInterval(
-                client=data.client_id, unit=data.unit,
-                start=grid.local_time(start), end=grid.local_time(t),
-                missing=int(missing[start]), reason=reason,
-            ))
-    return out
-
-
-def _reason(problem: Problem, data: DemandData, available_now: np.ndarray, staffed: np.ndarray,
-            t: int) -> str:
-    if data.is_unit:
-        return _unit_reason(data, available_now, t)
-    if not data.decided[t]:
-        return "no decision covers this time"
-    if not data.eligible_staff:
-        return "no approved assistant with the required competences"
-    if not available_now[t]:
-        return "no approved assistant is available (absence or availability)"
-    for budget in data.budgets:
-        if budget.first_slot <= t < budget.end_slot:
-            used = int(staffed[budget.first_slot:budget.end_slot].sum()) * grid_hours(problem)
-            if used >= budget.available_hours - problem.scenario.rules.min_shift_hours:
-                return f"granted hours used up in the settlement period ({budget.decision_id})"
-    return "not covered: working-time rules or cost outweigh it (see penalties)"
-
-
-def _unit_reason(data: DemandData, available_now: np.ndarray, t: int) -> str:
-    units = "+".join(data.units)
-    if not data.eligible_staff:
-        return (f"nobody may work in {units} (home unit, also_units, pooling, co-location) "
-                "with the required competences")
-    need = int(data.demand.count[t])
-    if need > len(data.eligible_staff):
-        return (f"the density rules need {need} staff at once; only "
-                f"{len(data.eligible_staff)} may work in {units}")
-    if available_now[t] < need:
-        return (f"the density rules need {need} staff at once; {int(available_now[t])} of "
-                f"those who may work in {units} are available (absence or availability)")
-    return "not covered: working-time rules or cost outweigh it (see penalties)"
-
-
-def grid_hours(problem: Problem) -> float:
-    return problem.slot_minutes / 60

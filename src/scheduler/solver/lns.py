@@ -18,12 +18,20 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from scheduler.solver.evaluation import complete_hint
 from scheduler.solver.model import build_model
+from scheduler.solver.parts import Pairs
 from scheduler.solver.problem import Problem
 from scheduler.solver.shifts import CandidateShift
 
-Pairs = set[tuple[str, int]]
 SUB_SOLVE_SECONDS = 0.5  # many short moves beat fewer long ones (M, 60 s, 3 seeds: 0.5 ≈ 1 < 2 s)
+# The least a sub-solve is given near the deadline: enough to load its complete hint.
+MIN_SUB_SOLVE_SECONDS = 0.1
+# No new move this close to the deadline: it could not be solved and evaluated in time.
+DEADLINE_MARGIN_SECONDS = 0.2
+# A sub-model with the current schedule fixed solves in milliseconds; one that does not within
+# this is skipped rather than let its hint eat the search's time.
+HINT_SECONDS = 5.0
 Evaluate = Callable[[Pairs], float | None]
 
 
@@ -68,7 +76,8 @@ def improve(
     threads = 1 if lanes > 1 else workers
 
     def stopped() -> bool:
-        return time.perf_counter() >= deadline - 0.2 or (stop is not None and stop())
+        return (time.perf_counter() >= deadline - DEADLINE_MARGIN_SECONDS
+                or (stop is not None and stop()))
 
     with ThreadPoolExecutor(max_workers=lanes) as pool:
         running: dict[Future[_Move | None], _Neighbourhood] = {}
@@ -180,11 +189,13 @@ class _Space:
         for key, var in built.ctx.x.items():
             if key in fixed:
                 built.model.add(var == 1)
-        if not _hint_current(built.model, built.ctx.x, current, threads):
+        # A complete hint: CP-SAT starts from the current schedule at once, so a short
+        # sub-solve can only improve on it.
+        if not complete_hint(built, current, workers=threads, seconds=HINT_SECONDS):
             return None
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = max(
-            0.1, min(SUB_SOLVE_SECONDS, deadline - time.perf_counter())
+            MIN_SUB_SOLVE_SECONDS, min(SUB_SOLVE_SECONDS, deadline - time.perf_counter())
         )
         solver.parameters.num_workers = threads
         solver.parameters.random_seed = hood.seed
@@ -196,24 +207,6 @@ class _Space:
             key for key, var in built.ctx.x.items()
             if key not in fixed and solver.boolean_value(var)
         })
-
-
-def _hint_current(model: cp_model.CpModel, x: dict, current: frozenset[tuple[str, int]],
-                  workers: int) -> bool:
-    """Hint every variable with the current schedule's values: CP-SAT starts from a complete
-    hint at once, so a short sub-solve can only improve on the current schedule."""
-    fixed = model.clone()
-    for key, var in x.items():
-        fixed.add(fixed.get_bool_var_from_proto_index(var.index) == (key in current))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = workers
-    solver.parameters.max_time_in_seconds = 5
-    if solver.solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return False
-    values = solver.response_proto.solution
-    for i in range(len(model.proto.variables)):
-        model.add_hint(model.get_int_var_from_proto_index(i), values[i])
-    return True
 
 
 def _neighbourhood(problem: Problem, rng: random.Random, owners: list[str], staff: set[str],

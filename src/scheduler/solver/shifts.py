@@ -119,67 +119,108 @@ def _spread(items: list[Plan], most: int) -> list[Plan]:
     return [items[i] for i in picks]
 
 
-def _owner_shifts(problem: Problem, data: DemandData, first_index: int) -> list[CandidateShift]:
-    grid, rules = problem.grid, problem.scenario.rules
-    slot = grid.slot_minutes
-    min_len = int(np.ceil(rules.min_shift_hours * 60 / slot))
-    max_len = int(rules.max_shift_hours * 60 // slot)
-    step = max(problem.scenario.shifts.start_step_minutes, slot)
-    count = np.where(data.decided, data.demand.count, 0)
-    on_call = data.demand.on_call
-    n = grid.n_slots
+class _OwnerShifts:
+    """How one owner's candidate shifts are cut: boundaries, lengths, breaks, figures."""
 
-    # Boundaries: local clock on the shift grid, or a change of need.
-    boundary = np.zeros(n + 1, dtype=bool)
-    boundary[:n] = problem.minute_of_day % step == 0
-    boundary[n] = True
-    boundary[1:n] |= (count[1:] != count[:-1]) | (on_call[1:] != on_call[:-1])
-    boundary[0] = True
+    def __init__(self, problem: Problem, data: DemandData) -> None:
+        grid, rules = problem.grid, problem.scenario.rules
+        self.problem, self.data = problem, data
+        self.slot = slot = grid.slot_minutes
+        self.min_len = int(np.ceil(rules.min_shift_hours * 60 / slot))
+        self.max_len = int(rules.max_shift_hours * 60 // slot)
+        step = max(problem.scenario.shifts.start_step_minutes, slot)
+        self.count = count = np.where(data.decided, data.demand.count, 0)
+        on_call = data.demand.on_call
+        n = grid.n_slots
 
-    night_prefix = np.concatenate([[0], np.cumsum(problem.night)])
-    call_prefix = np.concatenate([[0], np.cumsum(on_call & (count > 0))])
-    fraction = rules.on_call_work_fraction
-    night_min_slots = rules.night_shift_min_hours * 60 / slot
-    policy = data.breaks
-    aligned = _aligned(problem)
-    active_all = ~(on_call & (count > 0))
+        # Boundaries: local clock on the shift grid, or a change of need.
+        boundary = np.zeros(n + 1, dtype=bool)
+        boundary[:n] = problem.minute_of_day % step == 0
+        boundary[n] = True
+        boundary[1:n] |= (count[1:] != count[:-1]) | (on_call[1:] != on_call[:-1])
+        boundary[0] = True
+        self.boundary = boundary
 
-    out: list[CandidateShift] = []
-    for a, b in _stretches(count > 0):
-        starts = [t for t in range(a, b) if boundary[t]]
-        for s in starts:
-            for e in range(s + min_len, min(s + max_len, b) + 1):
-                if not boundary[e]:
+        self.night_prefix = np.concatenate([[0], np.cumsum(problem.night)])
+        self.call_prefix = np.concatenate([[0], np.cumsum(on_call & (count > 0))])
+        self.need_prefix = np.concatenate([[0], np.cumsum(count > 0)])
+        self.fraction = rules.on_call_work_fraction
+        self.night_min_slots = rules.night_shift_min_hours * 60 / slot
+        self.policy = data.breaks
+        self.aligned = _aligned(problem)
+        self.active_all = ~(on_call & (count > 0))
+
+    def spans(self) -> list[tuple[int, int]]:
+        """[start, end) of every candidate shift but those no break fits, in order."""
+        out: list[tuple[int, int]] = []
+        for a, b in _stretches(self.count > 0):
+            for s in range(a, b):
+                if not self.boundary[s]:
                     continue
-                on_call_minutes = int(call_prefix[e] - call_prefix[s]) * slot
-                minutes = (e - s) * slot
-                night_slots = int(night_prefix[e] - night_prefix[s])
-                plans = break_plans(active_all[s:e], s, policy, aligned)
-                if plans is None:
-                    continue  # no break fits: the shift would break the 5-hour rule
-                unpaid = policy.unpaid and bool(plans)
-                break_minutes = len(plans[0]) * policy.length_slots * slot if unpaid else 0
-                out.append(
-                    CandidateShift(
-                        index=first_index + len(out),
-                        owner=data.key,
-                        client_id=data.client_id,
-                        unit_id=data.unit,
-                        start=s,
-                        end=e,
-                        minutes=minutes,
-                        on_call_minutes=on_call_minutes,
-                        work_minutes=round(
-                            minutes - break_minutes - on_call_minutes * (1 - fraction)
-                        ),
-                        night_minutes=night_slots * slot,
-                        is_night=night_slots >= night_min_slots,
-                        is_weekend=bool(problem.weekend[s]),
-                        break_minutes=break_minutes,
-                        break_plans=tuple(plans) if unpaid else (),
-                        pauses=() if unpaid or not plans else plans[len(plans) // 2],
-                    )
-                )
+                out.extend((s, e) for e in range(s + self.min_len, min(s + self.max_len, b) + 1)
+                           if self.boundary[e])
+        return out
+
+    def is_span(self, s: int, e: int) -> bool:
+        """Whether ``spans`` holds [s, e)."""
+        return (s >= 0 and e < len(self.boundary) and self.min_len <= e - s <= self.max_len
+                and bool(self.boundary[s]) and bool(self.boundary[e])
+                and int(self.need_prefix[e] - self.need_prefix[s]) == e - s)
+
+    def shift(self, s: int, e: int, index: int) -> CandidateShift | None:
+        """The candidate shift [s, e); None if no break fits (it would break the 5-hour rule)."""
+        slot, policy = self.slot, self.policy
+        plans = break_plans(self.active_all[s:e], s, policy, self.aligned)
+        if plans is None:
+            return None
+        on_call_minutes = int(self.call_prefix[e] - self.call_prefix[s]) * slot
+        minutes = (e - s) * slot
+        night_slots = int(self.night_prefix[e] - self.night_prefix[s])
+        unpaid = policy.unpaid and bool(plans)
+        break_minutes = len(plans[0]) * policy.length_slots * slot if unpaid else 0
+        return CandidateShift(
+            index=index,
+            owner=self.data.key,
+            client_id=self.data.client_id,
+            unit_id=self.data.unit,
+            start=s,
+            end=e,
+            minutes=minutes,
+            on_call_minutes=on_call_minutes,
+            work_minutes=round(minutes - break_minutes - on_call_minutes * (1 - self.fraction)),
+            night_minutes=night_slots * slot,
+            is_night=night_slots >= self.night_min_slots,
+            is_weekend=bool(self.problem.weekend[s]),
+            break_minutes=break_minutes,
+            break_plans=tuple(plans) if unpaid else (),
+            pauses=() if unpaid or not plans else plans[len(plans) // 2],
+        )
+
+
+def _owner_shifts(problem: Problem, data: DemandData, first_index: int) -> list[CandidateShift]:
+    cutter = _OwnerShifts(problem, data)
+    out: list[CandidateShift] = []
+    for s, e in cutter.spans():
+        shift = cutter.shift(s, e, first_index + len(out))
+        if shift is not None:
+            out.append(shift)
+    return out
+
+
+def candidate_shifts(problem: Problem, spans: list[tuple[str, int, int]]
+                     ) -> list[CandidateShift | None]:
+    """The candidate shift of each (owner, start slot, end slot) as ``generate_shifts`` makes
+    it, numbered in order; None where ``generate_shifts`` makes no such shift. Much cheaper
+    than generating them all when only a schedule's shifts are wanted."""
+    cutters: dict[str, _OwnerShifts] = {}
+    out: list[CandidateShift | None] = []
+    for index, (owner, s, e) in enumerate(spans):
+        data = problem.demands[owner]
+        if owner not in cutters:
+            cutters[owner] = _OwnerShifts(problem, data)
+        cutter = cutters[owner]
+        ok = bool(data.eligible_staff) and cutter.is_span(s, e)
+        out.append(cutter.shift(s, e, index) if ok else None)
     return out
 
 
