@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from ortools.sat.python import cp_model
 
-from builders import scenario
+from builders import assistance_week as scenario
 from scheduler.domain.scenario import Scenario
 from scheduler.solver.baseline import greedy_pairs
 from scheduler.solver.context import OBJECTIVE_SCALE, ModelContext
