@@ -8,10 +8,11 @@ All figures are *work time* in hours, so they compare with contract hours:
   days of the week in the horizon. Hourly staff add nothing (no contract). Absences are not
   deducted: an absent employee is still paid and still counts as capacity.
 - needed: the need person-hours of the unit's clients (``expand_need`` on the scenario's time
-  grid), only where a decision's settlement period covers the time (nothing pays for the rest).
-  Jour (sleeping on-call) counts at ``rules.on_call_work_fraction`` (Bilaga J: ½ by default),
-  the same fraction that counts it towards contract hours, so a night of jour needs the same
-  contract time as it uses. Group activities are clients with needs like any other.
+  grid), only where a decision that pays for that need (its service) covers the time (nothing
+  pays for the rest), plus a group unit's density demand from its bookings (co-located units:
+  on the first unit listed, where their shifts are recorded). Jour (sleeping on-call) counts
+  at ``rules.on_call_work_fraction`` (Bilaga J: ½ by default), the same fraction that counts
+  it towards contract hours, so a night of jour needs the same contract time as it uses.
 - scheduled: work time of the schedule's shifts in the unit (by anyone, pool staff included),
   jour at the same fraction, split at week boundaries on the time grid.
 - difference = contracted − needed; overcapacity = max(0, difference), shortage = max(0, −it);
@@ -32,8 +33,9 @@ from datetime import date, timedelta
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from scheduler.domain.budget import decision_budgets
+from scheduler.domain.budget import DecisionBudget, decided_mask, decision_budgets
 from scheduler.domain.demand import expand_need
+from scheduler.domain.groups import demand_groups, expand_unit_demand
 from scheduler.domain.loader import InputError
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule
@@ -122,14 +124,17 @@ def _weeks(grid: TimeGrid) -> list[_Week]:
 def needed_work_slots(scenario: Scenario, grid: TimeGrid) -> dict[str, np.ndarray]:
     """Per unit: needed work time per slot, in slots (jour at its work fraction)."""
     fraction = scenario.rules.on_call_work_fraction
-    decided: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(grid.n_slots, dtype=bool))
+    budgets: dict[str, list[DecisionBudget]] = defaultdict(list)
     for b in decision_budgets(scenario, grid):
-        decided[b.client_id][b.first_slot : b.end_slot] = True
+        budgets[b.client_id].append(b)
     out = {u.id: np.zeros(grid.n_slots) for u in scenario.units}
     for client in scenario.clients:
         demand = expand_need(client, grid)
         weight = np.where(demand.on_call, fraction, 1.0)
-        out[client.unit] += demand.count * weight * decided[client.id]
+        out[client.unit] += demand.count * weight * decided_mask(budgets[client.id], demand)
+    for group in demand_groups(scenario):
+        demand = expand_unit_demand(group, scenario, grid).demand
+        out[group[0].id] += demand.count * np.where(demand.on_call, fraction, 1.0)
     return out
 
 
