@@ -275,7 +275,8 @@ def test_staffing_cap_outside_decision_and_without_need() -> None:
     found = AUDITS["staffing_cap"](scn, kit.schedule(scn, shifts))
     assert [(v.when, v.detail) for v in found] == [
         ("2027-01-04 07:00–15:00",
-         "1 assistant(s) scheduled, schedulable need 0 (no decision's settlement period)"),
+         "1 assistant(s) scheduled, schedulable need 0 (no decision that pays for assistance "
+         "covers the time)"),
         ("2027-01-06 15:00–18:00", "1 assistant(s) scheduled, schedulable need 0"),
     ]
 

@@ -1,6 +1,6 @@
 """Domain model: the scenario (input contract), its time grid, demand and budgets."""
 
-from scheduler.domain.clients import Client, Decision, DecisionKind, Need, NeedWindow
+from scheduler.domain.clients import Client, Decision, DecisionKind, Need, NeedWindow, Service
 from scheduler.domain.common import Horizon
 from scheduler.domain.scenario import FORMAT_VERSION, Scenario
 from scheduler.domain.settings import WorkingTimeRules
@@ -18,6 +18,7 @@ __all__ = [
     "Need",
     "NeedWindow",
     "Scenario",
+    "Service",
     "Staff",
     "TimeGrid",
     "Unit",

@@ -18,12 +18,42 @@ from scheduler.domain.common import (
 )
 
 
+class Service(StrEnum):
+    """What a need window (or need exception) is: the service a decision must grant to pay for
+    it. Short-term stays are no client need: they are bookings into a group unit."""
+
+    ASSISTANCE = "assistance"  # personal assistance (SFB or LSS), the default
+    COMPANION_SERVICE = "companion_service"  # ledsagarservice
+    RELIEF_SERVICE = "relief_service"  # avlösarservice
+    OTHER = "other"  # a service without a kind of its own; paid only by ``other`` decisions
+
+
 class DecisionKind(StrEnum):
     SFB_ASSISTANCE = "sfb_assistance"  # assistansersättning, paid by Försäkringskassan
     LSS_ASSISTANCE = "lss_assistance"  # LSS 9 § 2, paid by the municipality
     ULTIMATE_RESPONSIBILITY = "ultimate_responsibility"  # basansvar, invoiced to a provider
     SHORT_TERM_STAY = "short_term_stay"
+    COMPANION_SERVICE = "companion_service"  # ledsagarservice, LSS 9 § 3
+    RELIEF_SERVICE = "relief_service"  # avlösarservice i hemmet, LSS 9 § 5
     OTHER = "other"
+
+    @property
+    def service(self) -> Service | None:
+        """The need this kind of decision pays for (DOMAIN.md: one decision's hours never pay
+        for another kind's need). None: a short-term stay, which pays for stays in a group unit
+        and never for a client's need windows."""
+        return PAYS_FOR[self]
+
+
+PAYS_FOR: dict[DecisionKind, Service | None] = {
+    DecisionKind.SFB_ASSISTANCE: Service.ASSISTANCE,
+    DecisionKind.LSS_ASSISTANCE: Service.ASSISTANCE,
+    DecisionKind.ULTIMATE_RESPONSIBILITY: Service.ASSISTANCE,
+    DecisionKind.SHORT_TERM_STAY: None,
+    DecisionKind.COMPANION_SERVICE: Service.COMPANION_SERVICE,
+    DecisionKind.RELIEF_SERVICE: Service.RELIEF_SERVICE,
+    DecisionKind.OTHER: Service.OTHER,
+}
 
 
 class ReserveRule(StrEnum):
@@ -50,6 +80,12 @@ class Decision(Frozen):
     )
     reserve: ReserveRule = ReserveRule.PRO_RATA_NEED
     exception: ApprovedException | None = None
+    on_call_counts_as: float = Field(
+        default=1, gt=0, le=1,
+        description="How much of an hour of jour (sleeping on-call duty) counts against the "
+        "granted hours, as the decision states it (FK assesses jour at 0.25 of an hour, standby "
+        "at 1/7). Without such a statement an hour of jour counts as an hour.",
+    )
 
     @property
     def granted_total_hours(self) -> float:
@@ -66,18 +102,60 @@ class NeedWindow(ClockWindow):
     on_call: bool = Field(
         default=False, description="Sleeping on-call duty (jour): counts partly as work time."
     )
+    service: Service = Field(
+        default=Service.ASSISTANCE,
+        description="The service this need is; only a decision of a kind that pays for it "
+        "covers it (assistance: sfb_assistance, lss_assistance, ultimate_responsibility; "
+        "companion_service, relief_service and other: a decision of that kind). Windows of "
+        "different services may not overlap.",
+    )
 
 
 class NeedException(TimePeriod):
-    """A dated change of need: ``staff`` at once during the period (0: no need, e.g. hospital)."""
+    """A dated change of need: during the period the client's whole need (every service) is
+    ``staff`` at once of ``service`` (0: no need, e.g. hospital)."""
 
     staff: int = Field(default=0, ge=0, le=10)
     on_call: bool = False
+    service: Service = Field(default=Service.ASSISTANCE, description="As in a need window.")
 
 
 class Need(Frozen):
     weekly: list[NeedWindow] = Field(default_factory=list)
     exceptions: list[NeedException] = Field(default_factory=list)
+
+    def service_conflicts(self) -> list[str]:
+        """Windows, or exceptions, of different services that overlap: a client receives one
+        service at a time, and each hour of need must say which decision may pay for it."""
+        out: list[str] = []
+        week = 7 * 1440
+        spans: list[tuple[int, int, int]] = []  # (start, end, window index), minutes of the week
+        for i, w in enumerate(self.weekly):
+            for day in w.days:
+                start = WEEKDAYS.index(day) * 1440 + w.start_minute
+                end = start + w.length_minutes
+                spans.append((start, min(end, week), i))
+                if end > week:  # Sunday night runs into Monday morning
+                    spans.append((0, end - week, i))
+        seen: set[tuple[int, int]] = set()
+        for a0, a1, i in spans:
+            for b0, b1, j in spans:
+                a, b = self.weekly[i], self.weekly[j]
+                if i < j and a.service != b.service and a0 < b1 and b0 < a1 and (i, j) not in seen:
+                    seen.add((i, j))
+                    day = WEEKDAYS[max(a0, b0) // 1440]
+                    out.append(f"weekly[{i}] ({a.service.value} {a.start}–{a.end}) and "
+                               f"weekly[{j}] ({b.service.value} {b.start}–{b.end}) overlap on "
+                               f"{day}: windows of different services may not overlap")
+        for i, first in enumerate(self.exceptions):
+            for j in range(i + 1, len(self.exceptions)):
+                second = self.exceptions[j]
+                if (first.service != second.service and first.start < second.end
+                        and second.start < first.end):
+                    out.append(f"exceptions[{i}] ({first.service.value}) and exceptions[{j}] "
+                               f"({second.service.value}) overlap: exceptions of different "
+                               "services may not overlap")
+        return out
 
 
 class Client(Frozen):

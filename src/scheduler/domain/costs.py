@@ -175,7 +175,8 @@ class CostSettings(_Settings):
     )
     revenue_decision_kinds: list[str] = Field(
         default_factory=lambda: ["sfb_assistance"],
-        description="Decision kinds whose scheduled hours (within granted) earn the FK amount.",
+        description="Decision kinds whose charged hours (within granted; jour at the "
+        "decision's on_call_counts_as) earn the FK amount.",
     )
 
     @field_validator("revenue_decision_kinds")

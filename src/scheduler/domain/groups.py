@@ -190,7 +190,7 @@ def client_demand(client: Client, scenario: Scenario, grid: TimeGrid) -> Demand:
     if not stays.any():
         return need
     return Demand(count=np.where(stays, 0, need.count).astype(np.int16),
-                  on_call=need.on_call & ~stays)
+                  on_call=need.on_call & ~stays, service=need.service)
 
 
 def need_person_hours(scenario: Scenario, grid: TimeGrid | None = None) -> float:

@@ -75,6 +75,7 @@ class Scenario(Frozen):
                     errors.append(f"{where}.approved_staff: unknown staff {sid!r}")
             if len(set(c.approved_staff)) != len(c.approved_staff):
                 errors.append(f"{where}.approved_staff: a staff id is listed twice")
+            errors += [f"{where}.need.{e}" for e in c.need.service_conflicts()]
             for d in c.decisions:
                 if d.id in decision_owner:
                     errors.append(

@@ -22,8 +22,8 @@ def metrics(planned: PlannedSchedule) -> dict[str, Any]:
                                         planned.kpis)
     raw = {p.rule: p.raw for p in schedule.penalties}
     decisions = kpis.decisions
-    # Hours above granted: per decision, scheduled beyond the weekly grant × weeks of the
-    # horizon inside its period (what "performed beyond granted" means week to week).
+    # Hours above granted: per decision, charged (jour at its rate) beyond the weekly grant ×
+    # weeks of the horizon inside its period (what "performed beyond granted" means week to week).
     days_inside = {}
     horizon_end = scenario.horizon.end
     for client in scenario.clients:
@@ -36,7 +36,7 @@ def metrics(planned: PlannedSchedule) -> dict[str, Any]:
     above = 0.0
     for row in decisions.to_dict(orient="records"):
         allowed = grant[row["decision"]] * days_inside[row["decision"]] / 7
-        above += max(0.0, row["scheduled_hours"] - allowed)
+        above += max(0.0, row["charged_hours"] - allowed)
     return {
         "objective": schedule.solve.objective,
         "bound": schedule.solve.best_bound,

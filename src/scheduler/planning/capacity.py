@@ -14,7 +14,8 @@ All figures are *work time* in hours, so they compare with contract hours:
 - needed: the need of the unit as every report defines it (``domain.groups.need_person_hours``:
   its clients' assistance, nothing during stays that suspend it, and a group unit's density
   demand, co-located units on the first one listed), for clients only where a decision's
-  settlement period covers the time (nothing pays for the rest). Jour (sleeping on-call) counts
+  settlement period covers the time with a decision that pays for that need (its service;
+  nothing pays for the rest). Jour (sleeping on-call) counts
   at ``rules.on_call_work_fraction`` (Bilaga J: ½ by default), the same fraction that counts it
   towards contract hours, so a night of jour needs the same contract time as it uses.
 - scheduled: work time of the schedule's shifts in the unit (by anyone, pool staff included),
@@ -38,7 +39,7 @@ from datetime import date, timedelta
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from scheduler.domain.budget import decision_budgets
+from scheduler.domain.budget import DecisionBudget, decided_mask, decision_budgets
 from scheduler.domain.contract import contract_target
 from scheduler.domain.demand import expand_need
 from scheduler.domain.groups import client_demand, demand_groups, expand_unit_demand
@@ -139,14 +140,14 @@ def needed_work_slots(scenario: Scenario, grid: TimeGrid) -> dict[str, np.ndarra
     during stays that suspend it, and group units' density demand), counted as work time and,
     for clients, only where a decision's settlement period covers it."""
     fraction = scenario.rules.on_call_work_fraction
-    decided: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(grid.n_slots, dtype=bool))
+    budgets: dict[str, list[DecisionBudget]] = defaultdict(list)
     for b in decision_budgets(scenario, grid):
-        decided[b.client_id][b.first_slot : b.end_slot] = True
+        budgets[b.client_id].append(b)
     out = {u.id: np.zeros(grid.n_slots) for u in scenario.units}
     for client in scenario.clients:
         demand = client_demand(client, scenario, grid)
         weight = np.where(demand.on_call, fraction, 1.0)
-        out[client.unit] += demand.count * weight * decided[client.id]
+        out[client.unit] += demand.count * weight * decided_mask(budgets[client.id], demand)
     for group in demand_groups(scenario):
         # Co-located units are one demand; its shifts are recorded on the first unit listed.
         demand = expand_unit_demand(group, scenario, grid).demand

@@ -173,7 +173,7 @@ def figures(run: ScenarioRun) -> dict[str, Any]:
     d = run.kpis.decisions
     t = run.kpis.totals
     granted = d["available_without_exception_hours"].clip(lower=0)
-    above = (d["scheduled_hours"] - granted).clip(lower=0)
+    above = (d["charged_hours"] - granted).clip(lower=0)  # jour at each decision's rate
     out: dict[str, Any] = {
         "status": run.schedule.solve.status,
         "gap": "—" if run.schedule.solve.gap is None else f"{100 * run.schedule.solve.gap:.1f} %",

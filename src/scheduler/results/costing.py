@@ -20,8 +20,9 @@ Components (kr, in the horizon), per unit and in total:
 - ``additional_premium``: mertid (beyond contract up to full time) × wage × premium, for
   salaried staff with a contract; hourly staff have no contract to exceed.
 - ``employer_contributions``: PO rate × the sum of the above.
-- ``revenue``: FK's hourly amount × the hours scheduled on decisions of the revenue kinds, up to
-  what the decision leaves for the horizon (hours above granted earn nothing).
+- ``revenue``: FK's hourly amount × the hours charged to decisions of the revenue kinds (only
+  the need each decision pays for, jour at its ``on_call_counts_as``), up to what the decision
+  leaves for the horizon (hours above granted earn nothing).
 
 Unit attribution: pay for worked time, OB and jour go to the shift's unit; unused contract and
 absence pay to the home unit; premiums are shared over units by work time in the block; revenue
@@ -388,7 +389,7 @@ def compute_costs(scenario: Scenario, schedule: Schedule, kpis: Kpis | None = No
     for d in kpis.decisions.to_dict(orient="records"):
         if str(d["kind"]) not in earning or d["client"] not in clients:
             continue
-        paid_hours = min(float(d["scheduled_hours"]),
+        paid_hours = min(float(d["charged_hours"]),
                          max(0.0, float(d["available_without_exception_hours"])))
         by_unit[clients[d["client"]].unit]["revenue"] += paid_hours * settings.fk_hourly_amount
 

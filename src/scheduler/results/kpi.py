@@ -15,17 +15,21 @@ the absence, so an absence is never unused contract.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from scheduler.domain.budget import DecisionBudget, decision_budgets
+from scheduler.domain.clients import Service
 from scheduler.domain.common import parse_clock
 from scheduler.domain.contract import ContractTarget, contract_target
+from scheduler.domain.demand import Demand, expand_need
 from scheduler.domain.groups import (
     double_decision_overlaps,
     need_person_hours,
@@ -39,12 +43,16 @@ DECISION_COLUMNS = [
     "client",
     "decision",
     "kind",
+    "service",  # the need the decision pays for
+    "on_call_counts_as",  # an hour of jour counts as this much of an hour against the grant
     "granted_total_hours",
     "performed_hours",
     "reserve_hours",
     "available_without_exception_hours",
     "available_in_horizon_hours",
-    "scheduled_hours",
+    "scheduled_hours",  # staffed person-hours this decision pays for (jour in full)
+    "on_call_hours",  # of which jour
+    "charged_hours",  # counted against the granted hours: jour at on_call_counts_as
     "exception_reference",
     "exception_hours",
     "exception_hours_used",
@@ -78,7 +86,9 @@ DOUBLE_DECISION_COLUMNS = [
 
 @dataclass
 class Kpis:
-    decisions: pd.DataFrame  # one row per decision whose settlement period meets the horizon
+    # One row per decision whose settlement period meets the horizon and that pays for a client's
+    # need (a short-term stay pays for bookings, never need windows: no row).
+    decisions: pd.DataFrame
     staff: pd.DataFrame  # one row per staff member (scenario order, then unknown ids)
     totals: dict[str, float] = field(default_factory=dict)
     # One row per stay that overlaps the client's assistance need (double decisions).
@@ -108,7 +118,7 @@ def compute_kpis(scenario: Scenario, schedule: Schedule) -> Kpis:
     staff = _staff_rows(scenario, schedule, grid)
     need = need_person_hours(scenario, grid)
     uncovered = float(sum(hours_between(u.start, u.end) * u.missing for u in schedule.uncovered))
-    charged = float(decisions["scheduled_hours"].sum())
+    paid_for = float(decisions["scheduled_hours"].sum())
     client_hours = sum(hours_between(s.start, s.end) for s in schedule.shifts if s.client)
     overlaps = pd.DataFrame(
         [{"client": o.client, "unit": o.unit, "start": o.start.isoformat(),
@@ -127,9 +137,11 @@ def compute_kpis(scenario: Scenario, schedule: Schedule) -> Kpis:
         "coverage_pct": 100.0 * (need - uncovered) / need if need > 0 else 100.0,
         "granted_total_hours": float(decisions["granted_total_hours"].sum()),
         "available_in_horizon_hours": float(decisions["available_in_horizon_hours"].sum()),
-        "decision_scheduled_hours": charged,
-        # Client time no decision's period covers (should be 0: nothing pays for it).
-        "scheduled_outside_decisions_hours": max(0.0, client_hours - charged),
+        "decision_scheduled_hours": paid_for,
+        "decision_charged_hours": float(decisions["charged_hours"].sum()),
+        # Client time no decision pays for (should be 0: outside every decision's period, or
+        # need of a service no decision of the client grants).
+        "scheduled_outside_decisions_hours": max(0.0, client_hours - paid_for),
         "exception_hours_used": float(decisions["exception_hours_used"].sum()),
         "contract_hours": float(staff["contract_hours"].sum()),
         # Contract hours replaced by vacation, sick leave and leave: neither worked nor unused.
@@ -175,58 +187,91 @@ def _decision_rows(scenario: Scenario, schedule: Schedule, grid: TimeGrid) -> pd
     for s in schedule.shifts:
         if s.client is not None:
             shifts_by_client[s.client].append(s)
-    charged: dict[str, float] = {}
+    clients = scenario.client_by_id()
+    charged: dict[str, _Charged] = {}
     for client_id, own in by_client.items():
-        charged.update(_charge(own, shifts_by_client.get(client_id, []), grid))
+        need = expand_need(clients[client_id], grid)
+        charged.update(_charge(own, shifts_by_client.get(client_id, []), need, grid))
     rows = []
     for b in budgets:
-        scheduled = charged.get(b.decision_id, 0.0)
+        c = charged[b.decision_id]
         rows.append({
             "client": b.client_id,
             "decision": b.decision_id,
             "kind": b.kind,
+            "service": b.service.value,
+            "on_call_counts_as": b.on_call_counts_as,
             "granted_total_hours": b.granted_total_hours,
             "performed_hours": b.performed_hours,
             "reserve_hours": b.reserve_hours,
             "available_without_exception_hours": b.available_without_exception_hours,
             "available_in_horizon_hours": b.available_hours,
-            "scheduled_hours": scheduled,
+            "scheduled_hours": c.scheduled,
+            "on_call_hours": c.on_call,
+            "charged_hours": c.charged,
             "exception_reference": b.exception_reference,
             "exception_hours": b.exception_hours,
-            "exception_hours_used": max(0.0, scheduled - b.available_without_exception_hours),
+            "exception_hours_used": max(0.0, c.charged - b.available_without_exception_hours),
             # Beyond even the exception: a breach of the decision (the validator's business).
-            "over_available_hours": max(0.0, scheduled - b.available_hours),
+            "over_available_hours": max(0.0, c.charged - b.available_hours),
             "left_in_period_hours": b.granted_total_hours + b.exception_hours
-            - b.performed_hours - scheduled,
+            - b.performed_hours - c.charged,
         })
     return pd.DataFrame(rows, columns=DECISION_COLUMNS)
 
 
-def _charge(budgets: list[DecisionBudget], shifts: list[Shift], grid: TimeGrid
-            ) -> dict[str, float]:
-    """Hours charged to each of one client's decisions.
+@dataclass
+class _Charged:
+    scheduled: float = 0.0  # staffed person-hours
+    on_call: float = 0.0  # of which jour
+    charged: float = 0.0  # against the granted hours
 
-    The client's time line is cut wherever a decision's period starts or ends; within a piece,
-    time goes to the active decisions in list order, each up to what it has available, and what
+
+def _charge(budgets: list[DecisionBudget], shifts: list[Shift], need: Demand, grid: TimeGrid
+            ) -> dict[str, _Charged]:
+    """Hours each of one client's decisions pays for.
+
+    The client's time line is cut wherever a decision's period starts or ends and wherever the
+    need changes service or between awake and jour. A piece goes to the active decisions that
+    pay for its service (``DecisionBudget.pays``), each up to what it has available, and what
     is left over to the last one (so an overrun shows on the last decision, not spread thinly).
+    Jour is charged at each decision's ``on_call_counts_as`` and handed out first, to the
+    decision that counts it lowest first; then awake time in time and list order. Staffed time
+    no decision pays for is charged to none.
     """
-    windows = {b.decision_id: (grid.instant(b.first_slot), grid.instant(b.end_slot))
-               for b in budgets}
-    cuts = sorted({t for w in windows.values() for t in w})
-    spans = [(_utc(s.start), _utc(s.end)) for s in shifts]
-    charged = {b.decision_id: 0.0 for b in budgets}
-    for a, b in pairwise(cuts):
-        active = [d for d in budgets if windows[d.decision_id][0] <= a
-                  and b <= windows[d.decision_id][1]]
-        hours = sum(_overlap_hours(s0, s1, a, b) for s0, s1 in spans)
+    n = grid.n_slots
+    service = need.service if need.service is not None else np.full(n, Service.ASSISTANCE.value)
+    jour = need.on_call
+    changes = np.flatnonzero((service[1:] != service[:-1]) | (jour[1:] != jour[:-1])) + 1
+    edges = sorted({0, n, *changes.tolist(), *(b.first_slot for b in budgets),
+                    *(b.end_slot for b in budgets)})
+    instants = [grid.instant(e) for e in edges]
+    staffed = [0.0] * (len(edges) - 1)  # person-hours per piece
+    for shift in shifts:
+        s0, s1 = _utc(shift.start), _utc(shift.end)
+        i = max(0, bisect_right(instants, s0) - 1)
+        while i < len(staffed) and instants[i] < s1:
+            staffed[i] += _overlap_hours(s0, s1, instants[i], instants[i + 1])
+            i += 1
+    out = {b.decision_id: _Charged() for b in budgets}
+    pieces = sorted(zip(pairwise(edges), staffed, strict=True), key=lambda p: not jour[p[0][0]])
+    for (a, b), hours in pieces:
+        on_call = bool(jour[a])
+        active = [d for d in budgets if d.first_slot <= a and b <= d.end_slot
+                  and d.service.value == service[a]]
         if not active or hours == 0:
             continue
-        for d in active[:-1]:
-            take = min(hours, max(0.0, d.available_hours - charged[d.decision_id]))
-            charged[d.decision_id] += take
+        if on_call:
+            active.sort(key=lambda d: d.on_call_counts_as)  # stable: list order among equals
+        for i, d in enumerate(active):
+            rate = d.on_call_counts_as if on_call else 1.0
+            room = max(0.0, d.available_hours - out[d.decision_id].charged) / rate
+            take = hours if i == len(active) - 1 else min(hours, room)
+            out[d.decision_id].scheduled += take
+            out[d.decision_id].on_call += take if on_call else 0.0
+            out[d.decision_id].charged += take * rate
             hours -= take
-        charged[active[-1].decision_id] += hours
-    return charged
+    return out
 
 
 # --- staff -------------------------------------------------------------------------------------

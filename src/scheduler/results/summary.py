@@ -90,8 +90,9 @@ def print_summary(schedule: Schedule, *, console: Console | None = None,
             ("client", "client"), ("decision", "decision"), ("kind", "kind"),
             ("granted_total_hours", "granted"), ("performed_hours", "performed"),
             ("reserve_hours", "reserve"), ("available_in_horizon_hours", "available"),
-            ("scheduled_hours", "scheduled"), ("exception_reference", "exception"),
-            ("exception_hours_used", "exc. used"), ("left_in_period_hours", "left"),
+            ("scheduled_hours", "scheduled"), ("charged_hours", "charged"),
+            ("exception_reference", "exception"), ("exception_hours_used", "exc. used"),
+            ("left_in_period_hours", "left"),
         ], kpis["decisions"]))
     if kpis.get("staff"):
         console.print()

@@ -31,6 +31,8 @@ from itertools import pairwise
 
 import numpy as np
 
+from scheduler.domain.budget import charge_classes
+from scheduler.domain.clients import Service
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule, SolveInfo
 from scheduler.solver import uncovered
@@ -76,8 +78,9 @@ class _ClientState:
     staffed: np.ndarray
     away: np.ndarray  # staff on an unpaid break, per slot
     reason: dict[int, str] = field(default_factory=dict)  # slot → why left uncovered
-    remaining: dict[str, int] = field(default_factory=dict)  # decision → minutes left
+    remaining: dict[str, int] = field(default_factory=dict)  # decision → charge units left
     cuts: list[int] = field(default_factory=list)
+    classes: dict[tuple[Service, bool], np.ndarray] = field(default_factory=dict)  # charge_classes
     plans: dict[tuple[int, int], list[Plan] | None] = field(default_factory=dict)  # by (t, e)
 
     @property
@@ -252,9 +255,10 @@ class _Planner:
             away=np.zeros(self.n, dtype=np.int16),
         )
         for b in data.budgets:
-            state.remaining[b.decision_id] = int(b.available_hours * 60 + 1e-6)
+            state.remaining[b.decision_id] = b.available_units
         state.cuts = sorted({b.first_slot for b in data.budgets}
                             | {b.end_slot for b in data.budgets})
+        state.classes = charge_classes(data.demand) if data.budgets else {}
         return state
 
     def _staff_state(self, data: StaffData) -> _StaffState:
@@ -375,7 +379,8 @@ class _Planner:
         budget_ok = [e for e in ends if self._charge(client, t, e) is not None]
         if not budget_ok:
             used = ", ".join(b.decision_id for b in client.data.budgets
-                             if b.first_slot <= t < b.end_slot) or "-"
+                             if b.first_slot <= t < b.end_slot
+                             and client.data.demand.is_service(b.service)[t]) or "-"
             return None, uncovered.granted_hours_used_up(used)
         budget_ok = [e for e in budget_ok if self._break_choice(client, t, e) is not None]
         if not budget_ok:
@@ -565,25 +570,30 @@ class _Planner:
         return t - cursor >= self.weekly_rest
 
     def _charge(self, client: _ClientState, t: int, e: int) -> dict[str, int] | None:
-        """Minutes charged to each decision for [t, e), or None if granted hours do not allow it.
-        Where periods overlap, the decision whose period ends first pays first."""
+        """Charge units for [t, e) per decision, or None if granted hours do not allow it. Each
+        class of need (service, awake or jour) goes to the decisions paying for that service,
+        at their rate; where periods overlap, the decision whose period ends first pays first."""
         charge: dict[str, int] = defaultdict(int)
-        cuts = client.cuts
-        for a, b in pairwise(cuts):
+        for a, b in pairwise(client.cuts):
             lo, hi = max(a, t), min(b, e)
             if lo >= hi:
                 continue
-            need = (hi - lo) * self.slot
-            active = sorted((d for d in client.data.budgets
-                             if d.first_slot <= a and b <= d.end_slot),
-                            key=lambda d: (d.end_slot, d.decision_id))
-            for d in active:
-                take = min(need, client.remaining[d.decision_id] - charge[d.decision_id])
-                if take > 0:
-                    charge[d.decision_id] += take
-                    need -= take
-            if need > 0:
-                return None
+            for (service, on_call), prefix in client.classes.items():
+                need = int(prefix[hi] - prefix[lo]) * self.slot  # minutes
+                if need == 0:
+                    continue
+                active = sorted((d for d in client.data.budgets if d.service is service
+                                 and d.first_slot <= a and b <= d.end_slot),
+                                key=lambda d: (d.end_slot, d.decision_id))
+                for d in active:
+                    units = d.units_per_minute(on_call)
+                    left = client.remaining[d.decision_id] - charge[d.decision_id]
+                    take = min(need, left // units)
+                    if take > 0:
+                        charge[d.decision_id] += take * units
+                        need -= take
+                if need > 0:
+                    return None
         return dict(charge)
 
     def _assign(self, client: _ClientState, t: int, sid: str, e: int) -> None:

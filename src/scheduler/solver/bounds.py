@@ -5,8 +5,10 @@ rules) and large parts are solved by neighbourhood search, which proves nothing.
 term is ≥ 0, so per-term lower bounds weighted and summed bound the objective:
 
 - uncovered need: a client's slot can hold at most as many assistants as there are eligible
-  staff with some candidate shift over it, and a client's staffed hours fit in its decisions'
-  budgets (granted hours left). Whatever exceeds both must stay uncovered;
+  staff with some candidate shift over it, and a client's staffed hours of each service fit in
+  the budgets (granted hours left) of the decisions paying for that service, each at best
+  spending them on jour first (an hour of jour charged at its ``on_call_counts_as``). Whatever
+  exceeds both must stay uncovered;
 - continuity: staffing σ hours needs at least ⌈σ / H⌉ assistants, H the most one person may be
   present in the horizon (48 h/week on average); combined with the uncovered term per client;
 - unused contract hours: per limiting period, the component's staff cannot work more than the
@@ -22,7 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scheduler.solver.problem import Problem
+from scheduler.domain.clients import Service
+from scheduler.solver.problem import DemandData, Problem
 from scheduler.solver.shifts import CandidateShift
 
 
@@ -65,7 +68,7 @@ def lower_bound(problem: Problem, owners: list[str], staff: list[str],
         need_h = float(need.sum()) * slot_h
         most_h = float(reachable.sum()) * slot_h
         if not data.is_unit:
-            most_h = min(most_h, sum(b.available_hours for b in data.budgets))
+            most_h = min(most_h, _payable_hours(data, reachable, slot_h))
         fraction = np.where(data.demand.on_call, rules.on_call_work_fraction, 1.0)
         coverable_work += reachable * fraction
         if data.is_unit:  # no granted hours, and continuity counts clients only
@@ -104,3 +107,23 @@ def lower_bound(problem: Problem, owners: list[str], staff: list[str],
             "unused_contract": unused_total,
         },
     )
+
+
+def _payable_hours(data: DemandData, reachable: np.ndarray, slot_h: float) -> float:
+    """At most the person-hours of ``reachable`` need that the client's decisions can pay for:
+    per service, no more than is reachable, nor than its decisions' budgets buy when each spends
+    them on the cheapest hours (jour) first, periods ignored."""
+    total = 0.0
+    for service in Service:
+        of_service = data.demand.is_service(service)
+        reach = float((reachable * of_service).sum()) * slot_h
+        if reach == 0:
+            continue
+        jour = float((reachable * (of_service & data.demand.on_call)).sum()) * slot_h
+        buys = 0.0
+        for b in data.budgets:
+            if b.service is service:
+                rate, left = b.on_call_counts_as, b.available_hours
+                buys += left / rate if left <= rate * jour else jour + left - rate * jour
+        total += min(reach, buys)
+    return total

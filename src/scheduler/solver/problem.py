@@ -14,7 +14,7 @@ from functools import cached_property
 
 import numpy as np
 
-from scheduler.domain.budget import DecisionBudget, decision_budgets
+from scheduler.domain.budget import DecisionBudget, decided_mask, decision_budgets
 from scheduler.domain.clients import Client
 from scheduler.domain.common import WEEKDAYS, parse_clock
 from scheduler.domain.contract import ContractTarget, contract_target
@@ -55,7 +55,8 @@ class DemandData:
     units: tuple[str, ...]  # the units whose demand it is (several when co-located)
     demand: Demand
     budgets: list[DecisionBudget]  # decisions' granted hours; none for units
-    decided: np.ndarray  # bool per slot: a decision's period covers it / the unit is open
+    # bool per slot: a decision that pays for the need's service covers it / the unit is open
+    decided: np.ndarray
     breaks: BreakPolicy
     # Staff who stay while others take unpaid breaks, per slot (None: no unpaid breaks).
     break_floor: np.ndarray | None = None
@@ -177,17 +178,15 @@ def compile_problem(scenario: Scenario) -> Problem:
     demands: dict[str, DemandData] = {}
     for client in scenario.clients:
         own = [b for b in budgets if b.client_id == client.id]
-        decided = np.zeros(grid.n_slots, dtype=bool)
-        for b in own:
-            decided[b.first_slot : b.end_slot] = True
+        demand = client_demand(client, scenario, grid)
         demands[client.id] = DemandData(
             key=client.id,
             unit=client.unit,
             units=(client.unit,),
             client=client,
-            demand=client_demand(client, scenario, grid),
+            demand=demand,
             budgets=own,
-            decided=decided,
+            decided=decided_mask(own, demand),
             # Personal assistance: the assistant cannot leave, so a paid meal pause.
             breaks=break_policy(units[client.unit], grid, unpaid=False),
             eligible_staff=[s.id for s in scenario.staff

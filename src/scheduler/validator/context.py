@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from scheduler.domain.clients import Client, Decision, DecisionKind
+from scheduler.domain.clients import Client, Decision, Service
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule, Shift
 from scheduler.domain.staff import Staff
@@ -29,8 +29,10 @@ from scheduler.validator.timeline import (
 class NeedProfile:
     count: np.ndarray  # assistants needed at once (all need, decisions ignored)
     on_call: np.ndarray  # the need there is sleeping jour
-    in_decision: np.ndarray  # some decision's settlement period holds the sample
-    decision_active: dict[str, np.ndarray]  # decision id → its period holds the sample
+    service: np.ndarray  # str per sample: the service the need is (a Service value)
+    in_decision: np.ndarray  # some decision pays for the need of the sample
+    # decision id → it pays for the sample: its period holds it and its kind grants the service
+    pays: dict[str, np.ndarray]
 
     @property
     def schedulable(self) -> np.ndarray:
@@ -134,14 +136,18 @@ class Context:
 
     # --- need ---------------------------------------------------------------------------------
 
-    def need_on(self, client: Client, grid: Grid) -> tuple[np.ndarray, np.ndarray]:
-        """(count, on_call) per sample from the weekly windows, overridden by exceptions."""
+    def need_on(self, client: Client, grid: Grid) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(count, on_call, service) per sample from the weekly windows, overridden by
+        exceptions. Windows (and exceptions) of different services never overlap (the scenario
+        refuses it); a sample without a window is assistance."""
         best_on_call = np.zeros(grid.n, dtype=np.int16)
         best_awake = np.zeros(grid.n, dtype=np.int16)
+        service = np.full(grid.n, Service.ASSISTANCE.value, dtype=object)
         for w in client.need.weekly:
             inside = weekly_mask(grid, w.days, w.start, w.end)
             target = best_on_call if w.on_call else best_awake
             np.maximum(target, np.where(inside, w.staff, 0), out=target)
+            service[inside] = w.service.value
         count = np.maximum(best_on_call, best_awake)
         on_call = best_on_call > best_awake
         if client.need.exceptions:
@@ -152,17 +158,24 @@ class Context:
                 part = grid.span(self.instant(e.start), self.instant(e.end))
                 target = ex_on_call if e.on_call else ex_awake
                 target[part] = np.maximum(target[part], e.staff)
+                service[part] = e.service.value
             hit = (ex_on_call >= 0) | (ex_awake >= 0)
             count = np.where(hit, np.maximum(ex_on_call, ex_awake), count)
             on_call = np.where(hit, ex_on_call > ex_awake, on_call)
-        return count, on_call
+        return count, on_call, service
 
-    def assistance_decisions(self, client: Client) -> list[Decision]:
-        """The decisions that pay for the client's assistance: a short-term-stay decision of a
-        client with booked stays pays for the stays (a double decision), not for assistance."""
-        booked = any(b.client == client.id for b in self.scenario.bookings)
-        return [d for d in client.decisions
-                if not (booked and d.kind == DecisionKind.SHORT_TERM_STAY)]
+    def paying_decisions(self, client: Client) -> list[Decision]:
+        """The decisions that pay for some need of a client's: all but short-term stays, which
+        pay for stays in a group unit and never for need windows (DOMAIN.md, Decisions)."""
+        return [d for d in client.decisions if d.kind.service is not None]
+
+    @staticmethod
+    def pays_for(decision: Decision, service: np.ndarray) -> np.ndarray:
+        """Bool per sample: the need there is the service the decision's kind grants."""
+        wanted = decision.kind.service
+        if wanted is None:
+            return np.zeros(service.shape, dtype=bool)
+        return np.asarray(service == wanted.value, dtype=bool)
 
     def period_mask(self, decision: Decision, grid: Grid) -> np.ndarray:
         period = decision.settlement_period
@@ -172,12 +185,13 @@ class Context:
     def need(self) -> dict[str, NeedProfile]:
         out: dict[str, NeedProfile] = {}
         for c in self.scenario.clients:
-            count, on_call = self.need_on(c, self.grid)
-            active = {d.id: self.period_mask(d, self.grid) for d in self.assistance_decisions(c)}
+            count, on_call, service = self.need_on(c, self.grid)
+            pays = {d.id: self.period_mask(d, self.grid) & self.pays_for(d, service)
+                    for d in self.paying_decisions(c)}
             in_decision = np.zeros(self.grid.n, dtype=bool)
-            for mask in active.values():
+            for mask in pays.values():
                 in_decision |= mask
-            out[c.id] = NeedProfile(count, on_call, in_decision, active)
+            out[c.id] = NeedProfile(count, on_call, service, in_decision, pays)
         return out
 
     @cached_property

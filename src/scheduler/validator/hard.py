@@ -9,6 +9,7 @@ from itertools import combinations, pairwise
 from typing import Protocol
 
 import numpy as np
+from ortools.linear_solver import pywraplp
 
 from scheduler.domain.clients import Client, Decision, ReserveRule
 from scheduler.domain.scenario import Scenario
@@ -207,7 +208,8 @@ def staffing_cap(ctx: Context) -> list[Violation]:
         profile = ctx.need[c.id]
         cap = profile.schedulable
         for a, b in runs(cover > cap, cover, cap, profile.in_decision):
-            why = "" if profile.in_decision[a] else " (no decision's settlement period)"
+            why = "" if profile.in_decision[a] else (
+                f" (no decision that pays for {profile.service[a]} covers the time)")
             out.append(
                 Violation(
                     "staffing_cap",
@@ -228,6 +230,13 @@ def _period_bounds(ctx: Context, d: Decision) -> tuple[datetime, datetime]:
     return local_midnight(p.start, ctx.tz), local_midnight(p.end + timedelta(days=1), ctx.tz)
 
 
+def _charged_need(ctx: Context, d: Decision, count: np.ndarray, on_call: np.ndarray,
+                  service: np.ndarray) -> float:
+    """Hours of need the decision would be charged for: its service only, jour at its rate."""
+    rate = np.where(on_call, d.on_call_counts_as, 1.0)
+    return float((count * rate * ctx.pays_for(d, service)).sum()) * ctx.step / 60
+
+
 def available_hours(ctx: Context, client: Client, d: Decision) -> tuple[float, float, float]:
     """(available, left, share) of a decision for the horizon, as the rule states it."""
     horizon = ctx.scenario.horizon
@@ -242,54 +251,92 @@ def available_hours(ctx: Context, client: Client, d: Decision) -> tuple[float, f
     time_share = (horizon.end - first_day).days / (after_end - first_day).days
     if d.reserve == ReserveRule.PRO_RATA_TIME:
         return left * time_share, left, time_share
-    # Need (decisions ignored) from the later of horizon/period start up to the period's end.
-    count = ctx.need[client.id].count
-    inside = float(count[ctx.grid.at(max(ctx.h0, p0)) :].sum()) * ctx.step / 60
+    # Need the decision pays for (its service, jour at its rate; periods ignored) from the
+    # later of horizon/period start up to the period's end.
+    p = ctx.need[client.id]
+    first = ctx.grid.at(max(ctx.h0, p0))
+    inside = _charged_need(ctx, d, p.count[first:], p.on_call[first:], p.service[first:])
     later = Grid.build(ctx.h1, p1, ctx.step, ctx.tz)
-    future_count, _ = ctx.need_on(client, later)
-    total = inside + float(future_count.sum()) * ctx.step / 60
+    total = inside + _charged_need(ctx, d, *ctx.need_on(client, later))
     share = inside / total if total > 0 else time_share
     return left * share, left, share
 
 
 @_audit
 def decision_budget(ctx: Context) -> list[Violation]:
-    """Hours that only some decisions can pay for fit within what those decisions have left.
+    """What each decision is charged fits in what it has available.
 
-    Checked for every set of a client's decisions (Hall's condition), so overlapping decisions
-    cannot pay twice for the same budget; only minimal violating sets are reported."""
+    A decision pays only for the need of its own service, an hour of jour at its
+    ``on_call_counts_as``; where several decisions may pay for the same time, some split of it
+    between them must fit."""
     out: list[Violation] = []
     for c in ctx.scenario.clients:
-        decisions = [d for d in ctx.assistance_decisions(c) if _meets_horizon(ctx, d)]
+        decisions = [d for d in ctx.paying_decisions(c) if _meets_horizon(ctx, d)]
         if not decisions:
             continue
         profile = ctx.need[c.id]
         cover = ctx.cover[c.id]
-        # Which decisions are active at each sample, as a bit mask.
+        # Which decisions may pay for each sample, as a bit mask.
         bits = np.zeros(ctx.grid.n, dtype=np.int64)
         for j, d in enumerate(decisions):
-            bits |= profile.decision_active[d.id].astype(np.int64) << j
-        hours_by_mask: dict[int, float] = {}
+            bits |= profile.pays[d.id].astype(np.int64) << j
+        # Staffed hours per class: (the decisions that may pay, jour or not).
+        hours: dict[tuple[int, bool], float] = {}
         for m in np.unique(bits[cover > 0]):
-            if m:
-                hours_by_mask[int(m)] = ctx.hours(cover[bits == m].sum())
-        avail = [available_hours(ctx, c, d) for d in decisions]
-        # Hall's condition: hours where only decisions of S apply fit into S's budgets.
-        # Only minimal violating subsets are reported (a superset adds nothing new).
-        broken: list[int] = []
+            if not m:
+                continue  # no decision may pay (staffing_cap's business)
+            for on_call in (False, True):
+                h = ctx.hours(cover[(bits == m) & (profile.jour == on_call)].sum())
+                if h > 0:
+                    hours[int(m), on_call] = h
         indices = range(len(decisions))
+        # Per class, the hours charged per hour staffed by each decision that may pay.
+        rates = {(m, on_call): {j: decisions[j].on_call_counts_as if on_call else 1.0
+                                for j in indices if m >> j & 1}
+                 for m, on_call in hours}
+        avail = [available_hours(ctx, c, d) for d in decisions]
+        # Hall's condition: the hours only decisions of S may pay for, each class charged at
+        # the lowest rate among them, fit into S's budgets. Exact when those rates agree;
+        # only minimal violating subsets are reported (a superset adds nothing new).
+        broken: list[int] = []
         for size in range(1, len(decisions) + 1):
             for combo in combinations(indices, size):
                 s = sum(1 << j for j in combo)
                 if any(b & s == b for b in broken):
                     continue
-                charged = sum(h for m, h in hours_by_mask.items() if m & ~s == 0)
+                charged = sum(h * min(rates[k].values()) for k, h in hours.items()
+                              if k[0] & ~s == 0)
                 budget = sum(avail[j][0] for j in combo)
                 if charged > budget + TOL_HOURS:
                     broken.append(s)
                     out.append(_budget_violation(ctx, c, [decisions[j] for j in combo],
                                                  [avail[j] for j in combo], charged, budget))
+        mixed = any(len(set(r.values())) > 1 for r in rates.values())
+        if mixed and not broken:
+            over = _least_overrun(hours, rates, [a[0] for a in avail])
+            if over > TOL_HOURS:
+                out.append(_budget_violation(ctx, c, decisions, avail, None, over))
     return out
+
+
+def _least_overrun(hours: dict[tuple[int, bool], float], rates: dict[tuple[int, bool],
+                   dict[int, float]], avail: list[float]) -> float:
+    """The least total charge beyond the decisions' budgets over every split of each class's
+    hours between the decisions that may pay for it (a small linear programme)."""
+    lp = pywraplp.Solver.CreateSolver("GLOP")
+    over = [lp.NumVar(0, lp.infinity(), f"over_{j}") for j in range(len(avail))]
+    charged: list[list[object]] = [[] for _ in avail]
+    for k, h in hours.items():
+        split = {j: lp.NumVar(0, lp.infinity(), f"x_{k[0]}_{int(k[1])}_{j}") for j in rates[k]}
+        lp.Add(lp.Sum(list(split.values())) == h)
+        for j, x in split.items():
+            charged[j].append(rates[k][j] * x)
+    for j, a in enumerate(avail):
+        lp.Add(lp.Sum(charged[j]) <= a + over[j])
+    lp.Minimize(lp.Sum(over))
+    if lp.Solve() != pywraplp.Solver.OPTIMAL:
+        return float("inf")
+    return lp.Objective().Value()
 
 
 def _meets_horizon(ctx: Context, d: Decision) -> bool:
@@ -302,9 +349,10 @@ def _budget_violation(
     client: Client,
     decisions: list[Decision],
     avail: list[tuple[float, float, float]],
-    charged: float,
+    charged: float | None,
     budget: float,
 ) -> Violation:
+    """``charged`` None: ``budget`` is the least overrun of any split (rates that differ)."""
     bounds = [_period_bounds(ctx, d) for d in decisions]
     start = max(ctx.h0, min(b[0] for b in bounds))
     end = min(ctx.h1, max(b[1] for b in bounds))
@@ -312,13 +360,20 @@ def _budget_violation(
         f"{d.id}: {a:.2f} h (left {left:.2f} h × share {share:.3f})"
         for d, (a, left, share) in zip(decisions, avail, strict=True)
     )
+    counted = [f"{d.id} {d.on_call_counts_as:g} h" for d in decisions if d.on_call_counts_as < 1]
+    jour = f" (an hour of jour counted as {', '.join(counted)})" if counted else ""
     scope = "decision" if len(decisions) == 1 else "decisions together"
+    if charged is None:
+        detail = (f"{budget:.2f} h more than the decisions have available, however the time "
+                  f"where they apply is split between them{jour} ({parts})")
+    else:
+        detail = (f"{charged:.2f} h scheduled where only these apply{jour}, {budget:.2f} h "
+                  f"available to the {scope} ({parts})")
     return Violation(
         "decision_budget",
         f"{client.id}/{'+'.join(d.id for d in decisions)}",
         fmt_interval(start, end, ctx.tz),
-        f"{charged:.2f} h scheduled where only these apply, {budget:.2f} h available to the "
-        f"{scope} ({parts})",
+        detail,
     )
 
 

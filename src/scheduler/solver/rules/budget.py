@@ -1,8 +1,13 @@
-"""Granted hours: scheduled time per decision never exceeds what its settlement period has left.
+"""Granted hours: what is charged to each decision never exceeds what its settlement period has
+left.
 
-A client's horizon is cut where any decision's period starts or ends. In a segment with one
-active decision its time is charged to it; where several overlap (e.g. SFB and municipal
-assistance side by side) allocation variables split the segment's time between them.
+A decision pays only for the need of its own service (``DecisionKind.service``), and charges an
+hour of jour as ``on_call_counts_as`` of an hour. A client's horizon is cut where any decision's
+period starts or ends; within a segment the staffed minutes of each class of need (service,
+awake or jour) go to the decisions of that service active there. With one such decision they
+are charged to it; where several overlap (e.g. SFB and municipal assistance side by side)
+allocation variables split the class's minutes between them, each charged at its own rate.
+Charges are integers: ``CHARGE_UNITS_PER_MINUTE`` units per minute counted in full.
 """
 
 from __future__ import annotations
@@ -10,48 +15,65 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 
+from ortools.sat.python import cp_model
+
+from scheduler.domain.budget import charge_classes
 from scheduler.solver.context import ModelContext, Penalty
 from scheduler.solver.rules.base import Rule
+from scheduler.solver.shifts import CandidateShift
 
 
 def add_decision_budget(ctx: ModelContext) -> list[Penalty]:
     slot = ctx.problem.slot_minutes
-    by_client = defaultdict(list)
+    by_client: dict[str, list[CandidateShift]] = defaultdict(list)
     for shift in ctx.live_shifts:
         if shift.client_id is not None:  # group units have no granted hours
             by_client[shift.client_id].append(shift)
     for client_id, shifts in by_client.items():
-        budgets = ctx.problem.demands[client_id].budgets
+        data = ctx.problem.demands[client_id]
+        budgets = data.budgets
+        classes = charge_classes(data.demand)
         cuts = sorted({b.first_slot for b in budgets} | {b.end_slot for b in budgets})
-        charged = defaultdict(list)  # decision id → expressions of minutes charged to it
+        # Decision id → shift index → charge units per person on the shift (one active payer),
+        # and decision id → split variables × units (several).
+        fixed: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        split: dict[str, list[cp_model.LinearExprT]] = defaultdict(list)
         for a, b in itertools.pairwise(cuts):
-            active = [d for d in budgets if d.first_slot <= a and b <= d.end_slot]
-            terms = [
-                ctx.staffed[s.index] * ((min(s.end, b) - max(s.start, a)) * slot)
-                for s in shifts
-                if s.start < b and a < s.end
-            ]
-            if not terms or not active:
-                continue  # shifts are only generated where a decision covers the need
-            if len(active) == 1:
-                charged[active[0].decision_id].append(sum(terms))
+            inside = [s for s in shifts if s.start < b and a < s.end]
+            if not inside:
                 continue
-            # At most everything the segment's shifts could be staffed with (overlap × y's top).
-            upper = sum(
-                (min(s.end, b) - max(s.start, a)) * slot * max(ctx.staffed[s.index].proto.domain)
-                for s in shifts
-                if s.start < b and a < s.end
-            )
-            parts = []
-            for d in active:
-                part = ctx.model.new_int_var(0, upper, f"charge__{d.decision_id}__{a}")
-                charged[d.decision_id].append(part)
-                parts.append(part)
-            ctx.model.add(sum(parts) == sum(terms)).with_name(f"split__{client_id}__{a}")
+            for (service, on_call), prefix in classes.items():
+                minutes = {s.index: int(prefix[min(s.end, b)] - prefix[max(s.start, a)]) * slot
+                           for s in inside}
+                minutes = {i: m for i, m in minutes.items() if m}
+                active = [d for d in budgets
+                          if d.first_slot <= a and b <= d.end_slot and d.service is service]
+                if not minutes or not active:
+                    continue  # shifts only cover need that a decision pays for
+                if len(active) == 1:
+                    d = active[0]
+                    units = d.units_per_minute(on_call)
+                    for i, m in minutes.items():
+                        fixed[d.decision_id][i] += m * units
+                    continue
+                # At most everything these shifts could be staffed with (minutes × y's top).
+                upper = sum(m * max(ctx.staffed[i].proto.domain) for i, m in minutes.items())
+                kind = "jour" if on_call else "awake"
+                parts = []
+                for d in active:
+                    part = ctx.model.new_int_var(
+                        0, upper, f"charge__{d.decision_id}__{a}__{service.value}__{kind}")
+                    split[d.decision_id].append(part * d.units_per_minute(on_call))
+                    parts.append(part)
+                staffed = sum(ctx.staffed[i] * m for i, m in minutes.items())
+                ctx.model.add(sum(parts) == staffed).with_name(
+                    f"split__{client_id}__{a}__{service.value}__{kind}")
         for d in budgets:
-            if charged[d.decision_id]:
-                limit = int(d.available_hours * 60 + 1e-6)
-                ctx.model.add(sum(charged[d.decision_id]) <= limit).with_name(
+            terms: list[cp_model.LinearExprT] = [
+                ctx.staffed[i] * u for i, u in fixed[d.decision_id].items()]
+            terms += split[d.decision_id]
+            if terms:
+                ctx.model.add(sum(terms) <= d.available_units).with_name(
                     f"granted_hours__{d.decision_id}"
                 )
     return []
@@ -61,7 +83,8 @@ RULES = [
     Rule(
         id="decision_budget",
         kind="hard",
-        title="Hours within what the settlement period has left (plus approved exceptions)",
+        title="Hours within what the settlement period has left (plus approved exceptions), "
+        "each decision paying only for its own service's need",
         source="SFB 51 kap. / LSS decisions; action plan: no time beyond granted",
         add=add_decision_budget,
     ),
