@@ -143,7 +143,7 @@ def test_pseudonymous_ids(scenarios: dict[str, Scenario]) -> None:
 
 
 def test_department_shape(scenarios: dict[str, Scenario]) -> None:
-    """L has what DOMAIN.md describes: both decision kinds, 24/7 jour, double assistance,
+    """L has what docs/domain.md describes: both decision kinds, 24/7 jour, double assistance,
     hourly and PAN staff, absences, pool staff, settlement periods at different stages, one
     approved exception, and capacity roughly in balance with need."""
     scenario = scenarios["L"]

@@ -2,7 +2,7 @@
 
 The code here shares nothing with ``results.kpi`` or ``scheduler.results.costing``: it walks every
 minute (elapsed time, in UTC) of every shift and of the horizon, asks plain questions of the local
-wall-clock time, and applies the rules as DOMAIN.md and ``domain.costs`` state them. Only the
+wall-clock time, and applies the rules as docs/domain.md and ``domain.costs`` state them. Only the
 holiday dates come from the same ``holidays`` library.
 """
 

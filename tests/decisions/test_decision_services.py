@@ -1,4 +1,4 @@
-"""Each decision pays only for the need it was granted for (DOMAIN.md, Decisions): assistance
+"""Each decision pays only for the need it was granted for (docs/domain.md, Decisions): assistance
 decisions for assistance, companion and relief service for their own visits, ``other`` only for
 windows that name it, a short-term stay never for a client's need windows. Need of a service no
 decision of the client pays for is uncovered with that reason, never charged to another

@@ -1,5 +1,5 @@
 """A decision may state how an hour of jour counts against its granted hours (FK assesses jour
-at a quarter of an hour); without such a statement an hour counts as an hour (DOMAIN.md,
+at a quarter of an hour); without such a statement an hour counts as an hour (docs/domain.md,
 Decisions). The engine, the greedy baseline, the validator, the data-only bound, the KPIs and
 FK revenue all count it so."""
 

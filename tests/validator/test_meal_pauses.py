@@ -1,5 +1,5 @@
 """Personal assistance: nobody works more than 5 h in a row; the assistant cannot leave, so a
-paid meal pause must be recorded (DOMAIN.md, breaks). Sleeping jour interrupts work too."""
+paid meal pause must be recorded (docs/domain.md, breaks). Sleeping jour interrupts work too."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""What each decision allows in the horizon: the settlement-period rule of DOMAIN.md.
+"""What each decision allows in the horizon: the settlement-period rule of docs/domain.md.
 
 available = granted total (+ approved exception) − already performed − reserve for the part of
 the period after the horizon. The reserve is pro rata to the need pattern by default.

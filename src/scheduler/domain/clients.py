@@ -39,7 +39,7 @@ class DecisionKind(StrEnum):
 
     @property
     def service(self) -> Service | None:
-        """The need this kind of decision pays for (DOMAIN.md: one decision's hours never pay
+        """The need this kind of decision pays for (docs/domain.md: one decision's hours never pay
         for another kind's need). None: a short-term stay, which pays for stays in a group unit
         and never for a client's need windows."""
         return PAYS_FOR[self]

@@ -1,5 +1,5 @@
 """A staff member's contract target per period: the contract hours minus those an absence
-replaces (vacation, sick leave, leave; DOMAIN.md, working-time rules).
+replaces (vacation, sick leave, leave; docs/domain.md, working-time rules).
 
 The one definition the solver (contract balance, greedy baseline, bounds), the KPIs, the cost
 report and the capacity report use. The validator recomputes it on its own sampling

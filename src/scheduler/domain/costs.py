@@ -1,6 +1,6 @@
 """Cost settings: wages, OB supplements, jour, premiums, employer's contributions, FK revenue.
 
-Every figure is a *default* from DOMAIN.md (Pay) or a documented assumption, and can be set per
+Every figure is a *default* from docs/domain.md (Pay) or a documented assumption, and can be set per
 scenario (``cost:``) or per variant (``set_cost``). The computation is in
 ``scheduler.results.costing``.
 
@@ -88,7 +88,7 @@ class Wages(_Settings):
 
 
 class ObRates(_Settings):
-    """OB supplements, kr per hour (PAN/HÖK levels 2024, DOMAIN.md)."""
+    """OB supplements, kr per hour (PAN/HÖK levels 2024, docs/domain.md)."""
 
     weekday_evening: Rate = Field(default=22.0, ge=0)
     weekday_night: Rate = Field(default=47.0, ge=0)

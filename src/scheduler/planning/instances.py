@@ -1,4 +1,5 @@
-"""Seeded, pseudonymous example scenarios shaped on the department (DOMAIN.md, "The department").
+"""Seeded, pseudonymous example scenarios shaped on the department (docs/domain.md, "The
+department").
 
 ``generate(size, seed)`` is deterministic: the same size, seed, start and days give the same
 scenario (and the same YAML) on every machine. Sizes:
@@ -278,7 +279,7 @@ def _department(rng: random.Random, horizon: Horizon, size: str, seed: int, n_un
         description=(
             f"Generated example ({what}): {len(units)} unit{'s' * (len(units) > 1)}, "
             f"{len(clients)} assistance cases, "
-            f"{len(staff)} staff; shaped on the department's figures in DOMAIN.md."
+            f"{len(staff)} staff; shaped on the department's figures in docs/domain.md."
         ),
         horizon=horizon,
         units=units,
@@ -339,7 +340,7 @@ def _need_windows(rng: random.Random, profile: str) -> list[NeedWindow]:
         ]
     if profile == "scattered":
         # Visits are at least the minimum shift length: the engine has no visit bundling yet
-        # (DOMAIN.md, scattered assistance), so shorter visits could never be staffed.
+        # (docs/domain.md, scattered assistance), so shorter visits could never be staffed.
         slots = [("07:00", "10:00"), ("11:30", "14:30"), ("17:00", "20:00"), ("19:30", "22:30")]
         chosen = sorted(rng.sample(slots[:3], rng.randint(2, 3)))
         if rng.random() < 0.3 and ("17:00", "20:00") not in chosen:
@@ -431,7 +432,7 @@ def _decisions(rng: random.Random, ids: _Ids, group: _Group, horizon: Horizon, *
                period_start: date | None = None) -> list[Decision]:
     """One client's decisions of ``kind``: 6-month settlement periods, the first meeting the
     horizon's start, chained until the horizon is covered (a boundary inside the horizon splits
-    it, as DOMAIN.md says). ``share``: the part of the need this decision pays for."""
+    it, as docs/domain.md says). ``share``: the part of the need this decision pays for."""
     # A period can only be nearly used up late in it (used faster than granted earlier on).
     first = period_start or _period_start(rng, horizon.start, 4 if stage != "normal" else 0)
     out: list[Decision] = []

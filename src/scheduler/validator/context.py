@@ -166,7 +166,7 @@ class Context:
 
     def paying_decisions(self, client: Client) -> list[Decision]:
         """The decisions that pay for some need of a client's: all but short-term stays, which
-        pay for stays in a group unit and never for need windows (DOMAIN.md, Decisions)."""
+        pay for stays in a group unit and never for need windows (docs/domain.md, Decisions)."""
         return [d for d in client.decisions if d.kind.service is not None]
 
     @staticmethod

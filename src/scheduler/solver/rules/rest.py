@@ -3,7 +3,7 @@
 Daily rest: each shift occupies [start, end + rest) on the "rest" timeline, so two chosen shifts
 are at least the rest apart (rest ≥ the shift itself after long shifts). Weekly rest: one
 36-hour interval with a free start in each 7-day period, on the same timeline when the weekly rest
-may not overlap daily rest (DOMAIN.md's default), else beside the bare work intervals.
+may not overlap daily rest (docs/domain.md's default), else beside the bare work intervals.
 """
 
 from __future__ import annotations
