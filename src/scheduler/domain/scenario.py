@@ -131,6 +131,12 @@ class Scenario(Frozen):
         )
         errors += self._group_errors(unit_ids)
         errors += self._history_errors(staff_ids, unit_ids)
+        clients = {c.id for c in self.clients}
+        for e in self.rules.long_shift_exceptions:
+            where = f"rules.long_shift_exceptions[{e.id}]"
+            errors += [f"{where}.staff: unknown staff {s!r}" for s in e.staff if s not in staff_ids]
+            errors += [f"{where}.clients: unknown client {c!r}" for c in e.clients
+                       if c not in clients]
         if errors:
             raise ValueError("; ".join(errors))
         return self

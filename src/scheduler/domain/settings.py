@@ -7,7 +7,34 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from scheduler.domain.common import WEEKDAYS, CalendarDate, Frozen, Weekday, parse_clock
+from scheduler.domain.common import WEEKDAYS, CalendarDate, Frozen, Id, Weekday, parse_clock
+
+
+class LongShiftException(Frozen):
+    """Shifts longer than ``rules.max_shift_hours`` (13 h of work + jour), approved for named
+    staff and clients: up to 20 h as an exception, up to 24 h only by a recorded decision. The
+    rest after such a shift is at least as long as the shift (``long_shift_hours``)."""
+
+    id: Id = Field(description="The exception's reference (e.g. its diary number).")
+    approved_by: str = Field(min_length=1, max_length=200, description="Who approved it.")
+    max_hours: float = Field(gt=0, le=24, description="The longest shift it allows (work + jour).")
+    staff: list[Id] = Field(min_length=1, description="The staff members it applies to.")
+    clients: list[Id] = Field(min_length=1, description="The clients whose shifts it covers.")
+    decision_reference: str | None = Field(
+        default=None, min_length=1, max_length=200,
+        description="The recorded decision that allows more than 20 h (personal assistance).",
+    )
+
+    @model_validator(mode="after")
+    def _recorded_beyond_20(self) -> LongShiftException:
+        if self.max_hours > 20 and self.decision_reference is None:
+            raise ValueError(f"max_hours: {self.max_hours:g} h is more than 20 h; shifts up to "
+                             "24 h need decision_reference (a recorded decision)")
+        return self
+
+    def covers(self, staff_id: str, client_id: str | None, hours: float) -> bool:
+        return (client_id is not None and staff_id in self.staff
+                and client_id in self.clients and hours <= self.max_hours + 1e-9)
 
 
 class WorkingTimeRules(Frozen):
@@ -75,6 +102,11 @@ class WorkingTimeRules(Frozen):
         description="Limiting periods and the 4-week windows of the caps are counted from this "
         "date on (so consecutive plans share them); it must fall on week_start_day.",
     )
+    long_shift_exceptions: list[LongShiftException] = Field(
+        default_factory=list,
+        description="Shifts longer than max_shift_hours for named staff and clients, each "
+        "with who approved it.",
+    )
     agreement_reference: str | None = Field(
         default=None, min_length=1, max_length=200,
         description="The collective-agreement deviation (or recorded decision) that allows a "
@@ -97,6 +129,18 @@ class WorkingTimeRules(Frozen):
                 "rules.agreement_reference (the collective-agreement deviation it rests on)"
             )
         return self
+
+    def longest_shift_hours(self, client_id: str | None = None) -> float:
+        """The longest shift allowed for ``client_id`` (any client: None) by the rules and the
+        exceptions."""
+        return max([self.max_shift_hours, *(
+            e.max_hours for e in self.long_shift_exceptions
+            if client_id is None or client_id in e.clients)])
+
+    def allows_shift(self, staff_id: str, client_id: str | None, hours: float) -> bool:
+        """A shift of ``hours`` (work + jour) is within max_shift_hours or an exception."""
+        return hours <= self.max_shift_hours + 1e-9 or any(
+            e.covers(staff_id, client_id, hours) for e in self.long_shift_exceptions)
 
     def weaker_than_law(self) -> list[str]:
         """The settings that give staff less protection than the legal defaults (DOMAIN:

@@ -93,7 +93,7 @@ def lower_bound(problem: Problem, owners: list[str], staff: list[str],
     unused_total = 0.0
     slot = problem.slot_minutes
     # A shift belongs to the period it starts in but may run past its end.
-    tail = int(rules.max_shift_hours * 60 // slot)
+    tail = int(rules.longest_shift_hours() * 60 // slot)
     for index, (a, b, _) in enumerate(problem.limiting_periods()):
         contract = sum(problem.contract_targets[sid][index].target_minutes for sid in staff)
         work = float(coverable_work[a : b + tail].sum()) * slot

@@ -71,6 +71,7 @@ class ModelContext:
         ctx = cls(problem, cp_model.CpModel(), shifts, owners, staff_ids)
         staff_set = set(staff_ids)
         prefix = {sid: problem.staff[sid].available_prefix for sid in staff_ids}
+        rules = problem.scenario.rules
         for shift in shifts:
             data = problem.demands[shift.owner]
             for sid in data.eligible_staff:
@@ -79,6 +80,8 @@ class ModelContext:
                 p = prefix[sid]
                 if p[shift.end] - p[shift.start] != shift.end - shift.start:
                     continue  # absent or outside availability for part of the shift
+                if not rules.allows_shift(sid, shift.client_id, shift.minutes / 60):
+                    continue  # a long shift only for the staff its exception names
                 var = ctx.model.new_bool_var(f"assign__{sid}__{data.label}__{shift.index}")
                 ctx.x[sid, shift.index] = var
                 ctx.by_staff[sid].append((shift, var))

@@ -127,7 +127,10 @@ class _OwnerShifts:
         self.problem, self.data = problem, data
         self.slot = slot = grid.slot_minutes
         self.min_len = int(np.ceil(rules.min_shift_hours * 60 / slot))
-        self.max_len = int(rules.max_shift_hours * 60 // slot)
+        # Longer than max_shift_hours only for a client with an approved exception; the
+        # context assigns those shifts only to the staff the exception names.
+        self.max_len = int(rules.longest_shift_hours(data.client_id) * 60 // slot
+                           if data.client_id is not None else rules.max_shift_hours * 60 // slot)
         step = max(problem.scenario.shifts.start_step_minutes, slot)
         self.count = count = np.where(data.decided, data.demand.count, 0)
         on_call = data.demand.on_call

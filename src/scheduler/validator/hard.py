@@ -160,8 +160,12 @@ def shift_length(ctx: Context) -> list[Violation]:
         hours = ctx.elapsed_hours(i)
         if hours < rules.min_shift_hours - EPS:
             bad(f"{hours:.2f} h is shorter than the minimum {rules.min_shift_hours:g} h")
-        if hours > rules.max_shift_hours + EPS:
-            bad(f"{hours:.2f} h is longer than the maximum {rules.max_shift_hours:g} h")
+        shift = ctx.shifts[i]
+        if hours > rules.max_shift_hours + EPS and not any(
+                shift.staff in e.staff and shift.client is not None and shift.client in e.clients
+                and hours <= e.max_hours + EPS for e in rules.long_shift_exceptions):
+            bad(f"{hours:.2f} h is longer than the maximum {rules.max_shift_hours:g} h "
+                "(and no long-shift exception names this staff member and client)")
         for label, moment in (("start", start), ("end", end)):
             if not _on_slot(moment, ctx):
                 bad(
