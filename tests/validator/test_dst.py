@@ -41,7 +41,9 @@ def test_shift_length_is_elapsed_time(week: tuple) -> None:
     scn = saturday_jour(monday, max_shift_hours=9.5)
     found = AUDITS["shift_length"](scn, kit.schedule(scn, [kit.shift("A1", "C1", start, end)]))
     if hours > 9.5:
-        assert [v.detail for v in found] == ["10.00 h is longer than the maximum 9.5 h"]
+        assert [v.detail for v in found] == [
+            "10.00 h is longer than the maximum 9.5 h (and no long-shift exception names this "
+            "staff member and client)"]
     else:
         assert found == []
 
