@@ -98,9 +98,10 @@ def weekly_rest(kit: SimpleNamespace) -> Case:
 
 
 def hour_caps(kit: SimpleNamespace) -> Case:
-    # 4 × 13 h = 52 h presence > 48 h/week; rest 20:00 → 07:00 is exactly 11 h; work 52 h is
-    # exactly the 40 + 12 h overtime cap (not above); 65 h weekly rest from Fri 07:00.
-    return base(kit), [
+    # 1-week limiting periods (from a Monday): 4 × 13 h = 52 h presence > 48 h in the week;
+    # rest 20:00 → 07:00 is exactly 11 h; overtime 12 h per 4 weeks is within 48 h; 65 h weekly
+    # rest from Fri 07:00.
+    return base(kit, limiting_period_weeks=1), [
         kit.shift("A1", "C1", f"2027-01-0{d}T07:00", f"2027-01-0{d}T20:00") for d in (4, 5, 6, 7)
     ]
 
@@ -345,15 +346,16 @@ def test_weekly_rest_only_for_whole_weeks_and_busy_staff(kit: SimpleNamespace) -
 
 
 def test_hour_caps_jour_and_yearly_overtime(kit: SimpleNamespace) -> None:
-    # Jour limit per week = 48 × 7/28 = 12 h; two 9 h jour nights = 18 h.
-    scn = kit.scenario()
+    # A jour cap of 12 h per 4 weeks; two 9 h jour nights = 18 h.
+    scn = kit.scenario(max_on_call_hours_per_4_weeks=12)
     nights = [kit.shift("A1", "C1", "2027-01-04T22:00", "2027-01-05T07:00"),
               kit.shift("A1", "C1", "2027-01-06T22:00", "2027-01-07T07:00")]
     found = AUDITS["hour_caps"](scn, kit.schedule(scn, nights))
-    assert [v.detail for v in found] == ["jour 18.00 h exceeds 12.00 h over 7 days"]
-    # Overtime: 4 × 11 h = 44 h work, 4 h over full time; only 3 h left of the year's 200 h.
+    assert [v.detail for v in found] == ["jour 18.00 h exceeds 12 h in the 4 weeks"]
+    # Overtime in a 1-week limiting period: 4 × 11 h = 44 h work, 4 h over full time; only 3 h
+    # left of the year's 200 h.
     tired = kit.assistant("A1", overtime_hours_this_year=197)
-    scn = kit.scenario(staff=[tired, *kit.team("A2", "A3")])
+    scn = kit.scenario(staff=[tired, *kit.team("A2", "A3")], limiting_period_weeks=1)
     days = [kit.shift("A1", "C1", f"2027-01-0{d}T08:00", f"2027-01-0{d}T19:00")
             for d in (4, 5, 6, 7)]
     found = AUDITS["hour_caps"](scn, kit.schedule(scn, days))
@@ -363,9 +365,10 @@ def test_hour_caps_jour_and_yearly_overtime(kit: SimpleNamespace) -> None:
 
 
 def test_hour_caps_blocks_follow_the_limiting_period(kit: SimpleNamespace) -> None:
-    # 14 days, 1-week limiting periods, at most 40 h presence a week. 30 h in each week is fine;
-    # a Sunday 20:00 → Monday 07:00 shift belongs wholly to week 1 (where it starts): 41 h.
-    scn = kit.scenario(days=14, limiting_period_weeks=1, max_average_hours_per_week=40)
+    # 14 days, 1-week limiting periods, at most 36 h presence a week. 30 h in each week is fine;
+    # a Sunday 20:00 → Monday 07:00 shift is split where it is worked: 4 h in week 1 (34 h),
+    # 7 h in week 2 (37 h). Counted wholly in week 1, where it starts, it would hide week 2's.
+    scn = kit.scenario(days=14, limiting_period_weeks=1, max_average_hours_per_week=36)
     week1 = [kit.shift("A1", "C1", f"2027-01-{d:02d}T07:00", f"2027-01-{d:02d}T17:00")
              for d in (4, 5, 6)]
     week2 = [kit.shift("A1", "C1", f"2027-01-{d:02d}T07:00", f"2027-01-{d:02d}T17:00")
@@ -374,5 +377,6 @@ def test_hour_caps_blocks_follow_the_limiting_period(kit: SimpleNamespace) -> No
     sunday = kit.shift("A1", "C1", "2027-01-10T20:00", "2027-01-11T07:00")
     found = AUDITS["hour_caps"](scn, kit.schedule(scn, [*week1, sunday, *week2]))
     assert [(v.when, v.detail) for v in found] == [
-        ("2027-01-04 00:00–2027-01-11 00:00", "presence 41.00 h exceeds 40.00 h over 7 days")
+        ("2027-01-11 00:00–2027-01-18 00:00",
+         "presence 37.00 h exceeds 36.00 h over 7 days (48 h a week on average, jour included)")
     ]
