@@ -1,4 +1,5 @@
-"""The ``scheduler`` command line: validate, solve, check, schema, place, capacity.
+"""The ``scheduler`` command line: validate, solve, check, schema, place, capacity, compare,
+docs (and serve, keys for the HTTP API).
 
 Exit codes scripts can rely on:
   0  ok (input valid / schedule written / schedule clean)
@@ -32,11 +33,12 @@ from scheduler.domain.schedule import Schedule
 from scheduler.planning.capacity import capacity_report
 from scheduler.planning.compare import comparison_table, make_run, run_comparison
 from scheduler.planning.pipeline import plan
-from scheduler.planning.variants import load_scenario
+from scheduler.planning.variants import load_resolved, load_scenario
 from scheduler.reports.capacity import print_report, write_report
 from scheduler.reports.comparison import print_table, write_outputs
 from scheduler.reports.html import write_html_report
 from scheduler.reports.placement import print_placement, write_placement
+from scheduler.reports.rules_doc import REGENERATE, render_rules_markdown
 from scheduler.results.export import write_kpi_csvs, write_schedule
 from scheduler.results.summary import print_summary, wide_console
 from scheduler.solver.placement import place as run_placement
@@ -106,15 +108,26 @@ ScenarioArg = Annotated[Path, typer.Argument(metavar="SCENARIO", show_default=Fa
 
 
 @app.command()
-def validate(scenario_path: ScenarioArg) -> None:
+def validate(
+    scenario_path: ScenarioArg,
+    resolved: Annotated[bool, typer.Option(
+        "--resolved", help="Print the scenario as YAML (a variant with its changes applied: "
+        "loadable as a scenario file); the summary goes to stderr.")] = False,
+) -> None:
     """Load and check a scenario (input only); print a one-line summary."""
-    scenario = _load_scenario(scenario_path)
+    with _bad_input(scenario_path):
+        data, scenario = load_resolved(scenario_path)
+    if resolved:
+        # stdout carries the YAML alone, so it can be redirected into a scenario file.
+        typer.echo(yaml.safe_dump(data, sort_keys=False, allow_unicode=True,
+                                  default_flow_style=None, width=100), nl=False)
     decisions = sum(len(c.decisions) for c in scenario.clients)
     typer.echo(
         f"{scenario_path}: OK – scenario {scenario.name!r}: {len(scenario.clients)} clients, "
         f"{len(scenario.staff)} staff, {decisions} decisions, "
         f"{need_person_hours(scenario):,.1f} need person-hours in {scenario.horizon.days} days "
-        f"from {scenario.horizon.start}"
+        f"from {scenario.horizon.start}",
+        err=resolved,
     )
 
 
@@ -368,6 +381,33 @@ def compare(
                    "`scheduler check` on the schedule for details", err=True)
         raise typer.Exit(EXIT_VIOLATIONS)
 
+
+docs_app = typer.Typer(help="Documentation generated from the code.", no_args_is_help=True)
+
+
+@docs_app.command("rules")
+def docs_rules(
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", show_default=False,
+        help="Markdown file to write (the repository's is docs/rules.md); default: stdout.")
+    ] = None,
+) -> None:
+    """The rule catalogue (docs/rules.md), generated from the rule registry.
+
+    Every registered rule with its kind, legal source, penalty terms and weights, the validator
+    audit that re-checks it, and the working-time settings.
+    """
+    text = render_rules_markdown()
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    with _bad_input(out):
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+    typer.echo(f"Wrote {out} (regenerate with `{REGENERATE}`)")
+
+
+app.add_typer(docs_app, name="docs")
 
 # The HTTP API: `scheduler serve`, `scheduler keys create|list|revoke`.
 app.command()(serve)

@@ -5,23 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from apihelpers import Api, tiny
+from apihelpers import Api
 
+from builders import week_data
 from scheduler.api.db import Role
 
 PROTECTED: list[tuple[str, str, Any]] = [
-    ("POST", "/scenarios/validate", tiny()),
-    ("POST", "/scenarios", tiny()),
+    ("POST", "/scenarios/validate", week_data()),
+    ("POST", "/scenarios", week_data()),
     ("GET", "/scenarios", None),
     ("GET", "/scenarios/x", None),
     ("DELETE", "/scenarios/x", None),
-    ("POST", "/jobs", {"scenario": tiny()}),
+    ("POST", "/jobs", {"scenario": week_data()}),
     ("GET", "/jobs", None),
     ("GET", "/jobs/x", None),
     ("GET", "/jobs/x/result", None),
     ("POST", "/jobs/x/cancel", None),
     ("POST", "/compare", {"job_ids": ["a", "b"]}),
-    ("POST", "/placement", {"scenario": tiny()}),
+    ("POST", "/placement", {"scenario": week_data()}),
     ("GET", "/keys", None),
     ("GET", "/keys/me", None),
 ]
@@ -54,7 +55,7 @@ def test_a_revoked_key_stops_working(api: Api) -> None:
 def test_wrong_role_is_403(api: Api) -> None:
     assert api.client.get("/keys", headers=api.manager_u1).status_code == 403
     assert api.client.get("/keys", headers=api.system).status_code == 403
-    scenario_id = api.client.post("/scenarios", json=tiny(), headers=api.system).json()["id"]
+    scenario_id = api.client.post("/scenarios", json=week_data(), headers=api.system).json()["id"]
     response = api.client.delete(f"/scenarios/{scenario_id}", headers=api.system)
     assert response.status_code == 403 and "system" in response.json()["detail"]
     assert api.client.delete(f"/scenarios/{scenario_id}",
@@ -63,7 +64,7 @@ def test_wrong_role_is_403(api: Api) -> None:
 
 def test_a_unit_manager_never_reaches_another_units_data(api: Api) -> None:
     u2 = api.manager_u2
-    created = api.client.post("/scenarios", json=tiny("U1"), headers=api.manager_u1)
+    created = api.client.post("/scenarios", json=week_data("U1"), headers=api.manager_u1)
     scenario_id = created.json()["id"]
     job_id = api.client.post("/jobs", json={"scenario_id": scenario_id},
                              headers=api.manager_u1).json()["id"]
@@ -71,10 +72,10 @@ def test_a_unit_manager_never_reaches_another_units_data(api: Api) -> None:
     forbidden = [
         ("GET", f"/scenarios/{scenario_id}", None),
         ("DELETE", f"/scenarios/{scenario_id}", None),
-        ("POST", "/scenarios/validate", tiny("U1")),
-        ("POST", "/scenarios", tiny("U1")),
+        ("POST", "/scenarios/validate", week_data("U1")),
+        ("POST", "/scenarios", week_data("U1")),
         ("POST", "/jobs", {"scenario_id": scenario_id}),
-        ("POST", "/jobs", {"scenario": tiny("U1")}),
+        ("POST", "/jobs", {"scenario": week_data("U1")}),
         ("GET", f"/jobs/{job_id}", None),
         ("GET", f"/jobs/{job_id}/result", None),
         ("POST", f"/jobs/{job_id}/cancel", None),
@@ -90,16 +91,16 @@ def test_a_unit_manager_never_reaches_another_units_data(api: Api) -> None:
     assert scenario_id in [s["id"] for s in api.client.get("/scenarios",
                                                            headers=api.manager_u1).json()]
     # A scenario that also covers U2 is out of reach for U1's manager (all units must match).
-    both = tiny("U1")
+    both = week_data("U1")
     both["units"].append({"id": "U2"})
     assert api.client.post("/scenarios", json=both, headers=api.manager_u1).status_code == 403
     assert api.client.post("/scenarios", json=both, headers=api.coordinator).status_code == 201
     # U2's own manager does fine with U2's data.
-    own = api.client.post("/scenarios/validate", json=tiny("U2"), headers=u2)
+    own = api.client.post("/scenarios/validate", json=week_data("U2"), headers=u2)
     assert own.status_code == 200
 
 
 def test_a_coordinator_limited_to_units_is_held_to_them(api: Api) -> None:
     headers = api.key(Role.COORDINATOR, ["U2"])
-    assert api.client.post("/scenarios", json=tiny("U1"), headers=headers).status_code == 403
-    assert api.client.post("/scenarios", json=tiny("U2"), headers=headers).status_code == 201
+    assert api.client.post("/scenarios", json=week_data("U1"), headers=headers).status_code == 403
+    assert api.client.post("/scenarios", json=week_data("U2"), headers=headers).status_code == 201

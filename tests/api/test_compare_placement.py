@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from apihelpers import Api, tiny
+from apihelpers import Api
+
+from builders import staff, week_data
 
 
 def test_compare_two_finished_jobs(api: Api) -> None:
-    base = tiny(name="base")
-    fewer = tiny(name="two assistants")
+    base = week_data(name="base")
+    fewer = week_data(name="two assistants")
     fewer["staff"] = fewer["staff"][:2]
     fewer["clients"][0]["approved_staff"] = ["A1", "A2"]
     ids = [api.client.post("/jobs", json={"scenario": s}, headers=api.coordinator).json()["id"]
@@ -24,7 +26,7 @@ def test_compare_two_finished_jobs(api: Api) -> None:
 
 
 def test_compare_refuses_unfinished_or_repeated_jobs(api: Api) -> None:
-    job_id = api.client.post("/jobs", json={"scenario": tiny()},
+    job_id = api.client.post("/jobs", json={"scenario": week_data()},
                              headers=api.coordinator).json()["id"]
     api.wait(job_id)
     twice = api.client.post("/compare", json={"job_ids": [job_id, job_id]},
@@ -36,11 +38,9 @@ def test_compare_refuses_unfinished_or_repeated_jobs(api: Api) -> None:
 
 
 def test_place_the_overstaffing_team(api: Api) -> None:
-    data = tiny()
-    data["staff"].append({"id": "T1", "home_unit": "U1", "contract_hours_per_week": 30,
-                          "overstaffing_team": True})
-    data["staff"].append({"id": "T2", "home_unit": "U1", "contract_hours_per_week": 30,
-                          "overstaffing_team": True, "competences": ["lift"]})
+    data = week_data()
+    data["staff"] += [staff("T1", 30, overstaffing_team=True),
+                      staff("T2", 30, overstaffing_team=True, competences=["lift"])]
     data["vacancies"] = [{"id": "V1", "unit": "U1", "hours_per_week": 30, "start": "2027-02-01",
                           "required_competences": ["lift"]}]
     response = api.client.post("/placement", json={"scenario": data}, headers=api.manager_u1)

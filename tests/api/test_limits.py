@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from apihelpers import Api, bearer, heavy, make_settings, tiny
+from apihelpers import Api, bearer, make_settings
 from fastapi.testclient import TestClient
 
+from builders import heavy_data, week_data
 from scheduler.api import Settings, create_app
 from scheduler.api.db import Role
 from scheduler.api.security import create_key
 
 
 def test_a_body_over_the_cap_is_413(api: Api) -> None:
-    data = tiny()
+    data = week_data()
     data["description"] = "x" * 400_000
     response = api.client.post("/scenarios", json=data, headers=api.coordinator)
     assert response.status_code == 413
@@ -38,7 +39,8 @@ def test_a_full_queue_is_429_with_retry_after(tmp_path: Path) -> None:
             headers = bearer(create_key(session, Role.SYSTEM, []).token)
         codes = []
         for _ in range(5):
-            response = client.post("/jobs", json={"scenario": heavy(), "time_limit_seconds": 1},
+            response = client.post("/jobs", json={"scenario": heavy_data(),
+                                                  "time_limit_seconds": 1},
                                    headers=headers)
             codes.append(response.status_code)
             if response.status_code == 429:

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from apihelpers import bearer, heavy, make_settings, tiny
+from apihelpers import bearer, make_settings
 from fastapi.testclient import TestClient
 
+from builders import heavy_data, week_data
 from scheduler.api import create_app
 from scheduler.api.db import JobRow, JobState, Role, make_engine, make_sessionmaker, migrate
 from scheduler.api.security import create_key
@@ -66,7 +67,9 @@ def _job(base: str, headers: dict[str, str], job_id: str) -> dict[str, Any]:
 
 
 def _wait(base: str, headers: dict[str, str], job_id: str, states: set[str],
-          timeout: float = 30) -> dict[str, Any]:
+          timeout: float = 120) -> dict[str, Any]:
+    """Poll until the job is in one of ``states`` (bounded generously: a loaded machine is
+    slow to start worker processes; the caller asserts the state it waited for)."""
     deadline = time.monotonic() + timeout
     while True:
         job = _job(base, headers, job_id)
@@ -82,9 +85,10 @@ def test_a_killed_server_leaves_no_job_behind(tmp_path: Path) -> None:
                              capture_output=True, text=True, check=True)
     headers = bearer(created.stdout.strip())
     with server(db, port) as process:
-        running = httpx.post(f"{base}/jobs", json={"scenario": heavy(), "time_limit_seconds": 30},
+        running = httpx.post(f"{base}/jobs",
+                             json={"scenario": heavy_data(), "time_limit_seconds": 30},
                              headers=headers, timeout=10).json()["id"]
-        waiting = httpx.post(f"{base}/jobs", json={"scenario": tiny()}, headers=headers,
+        waiting = httpx.post(f"{base}/jobs", json={"scenario": week_data()}, headers=headers,
                              timeout=10).json()["id"]
         assert _wait(base, headers, running, {"running"})["state"] == "running"
         assert _job(base, headers, waiting)["state"] == "queued"
@@ -102,9 +106,9 @@ def test_a_graceful_stop_fails_the_running_job_with_the_reason(tmp_path: Path) -
     with TestClient(app) as client:
         with app.state.sessions() as session:
             headers = bearer(create_key(session, Role.SYSTEM, []).token)
-        job_id = client.post("/jobs", json={"scenario": heavy(), "time_limit_seconds": 30},
+        job_id = client.post("/jobs", json={"scenario": heavy_data(), "time_limit_seconds": 30},
                              headers=headers).json()["id"]
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120
         while client.get(f"/jobs/{job_id}", headers=headers).json()["state"] != "running":
             assert time.monotonic() < deadline
             time.sleep(0.05)
@@ -120,8 +124,8 @@ def test_recovery_marks_a_job_left_running(tmp_path: Path) -> None:
     with TestClient(app) as client:
         with app.state.sessions() as session:
             headers = bearer(create_key(session, Role.SYSTEM, []).token)
-        job_id = client.post("/jobs", json={"scenario": tiny()}, headers=headers).json()["id"]
-        deadline = time.monotonic() + 30
+        job_id = client.post("/jobs", json={"scenario": week_data()}, headers=headers).json()["id"]
+        deadline = time.monotonic() + 120
         while client.get(f"/jobs/{job_id}", headers=headers).json()["state"] != "succeeded":
             assert time.monotonic() < deadline
             time.sleep(0.05)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from apihelpers import Api, tiny
+from apihelpers import Api
+
+from builders import week_data
 
 
 def test_health_is_open(api: Api) -> None:
@@ -24,7 +26,7 @@ def test_openapi_lists_every_resource_with_examples(api: Api) -> None:
 
 
 def test_validate_summarises_a_good_scenario(api: Api) -> None:
-    response = api.client.post("/scenarios/validate", json=tiny(), headers=api.system)
+    response = api.client.post("/scenarios/validate", json=week_data(), headers=api.system)
     assert response.status_code == 200
     summary = response.json()["summary"]
     assert summary["units"] == ["U1"]
@@ -32,7 +34,7 @@ def test_validate_summarises_a_good_scenario(api: Api) -> None:
 
 
 def test_validate_names_field_and_id_of_a_bad_reference(api: Api) -> None:
-    data = tiny()
+    data = week_data()
     data["clients"][0]["unit"] = "U9"
     response = api.client.post("/scenarios/validate", json=data, headers=api.coordinator)
     assert response.status_code == 422
@@ -40,11 +42,11 @@ def test_validate_names_field_and_id_of_a_bad_reference(api: Api) -> None:
 
 
 def test_personal_identity_numbers_are_refused_as_ids_and_in_free_text(api: Api) -> None:
-    as_id = tiny()
+    as_id = week_data()
     as_id["clients"][0]["id"] = "19800101-1234"
-    in_text = tiny()
+    in_text = week_data()
     in_text["description"] = "för brukare 800101-1234, se akten"
-    in_reason = tiny()
+    in_reason = week_data()
     in_reason["staff"][0]["absences"] = [{"start": "2027-02-02T00:00", "end": "2027-02-03T00:00",
                                           "reason": "vab 201501019876"}]
     for data, path in ((as_id, "$.clients[0].id"), (in_text, "$.description"),
@@ -58,12 +60,12 @@ def test_personal_identity_numbers_are_refused_as_ids_and_in_free_text(api: Api)
         response = api.client.post("/jobs", json={"scenario": data}, headers=api.coordinator)
         assert response.status_code == 422
     # Dates, times and ordinary numbers are not mistaken for one.
-    assert api.client.post("/scenarios/validate", json=tiny(),
+    assert api.client.post("/scenarios/validate", json=week_data(),
                            headers=api.coordinator).status_code == 200
 
 
 def test_store_list_read_delete(api: Api) -> None:
-    created = api.client.post("/scenarios", json=tiny(name="store-me"), headers=api.manager_u1)
+    created = api.client.post("/scenarios", json=week_data(name="store-me"), headers=api.manager_u1)
     assert created.status_code == 201
     scenario_id = created.json()["id"]
     assert created.headers["location"] == f"/scenarios/{scenario_id}"

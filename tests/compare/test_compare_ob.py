@@ -11,8 +11,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from compare_helpers import hand_schedule
 
+import builders as kit
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Shift
 from scheduler.results.costing import compute_costs
@@ -21,29 +21,14 @@ ZONE = ZoneInfo("Europe/Stockholm")
 
 
 def _scenario(start: str, days: int = 14) -> Scenario:
-    return Scenario.model_validate({
-        "name": "ob",
-        "horizon": {"start": start, "days": days},
-        "units": [{"id": "U1"}, {"id": "U2"}],
-        "clients": [{
-            "id": "C1", "unit": "U1",
-            "decisions": [{"id": "D1", "kind": "sfb_assistance", "granted_hours_per_week": 70,
-                           "settlement_period": {"start": start, "end": "2027-12-31"},
-                           "reserve": "none"}],
-            "need": {"weekly": [
-                {"start": "07:00", "end": "22:00"},
-                {"days": ["sat"], "start": "22:00", "end": "07:00", "on_call": True},
-            ]},
-            "approved_staff": ["M1", "P1", "H1"],
-        }],
-        "staff": [
-            {"id": "M1", "home_unit": "U1", "contract_hours_per_week": 0},
-            {"id": "P1", "home_unit": "U1", "contract_hours_per_week": 0, "employment": "pan",
-             "family_caregiver": True},
-            {"id": "H1", "home_unit": "U1", "contract_hours_per_week": 0,
-             "employment": "hourly"},
-        ],
-    })
+    granted = kit.decision("D1", start, "2027-12-31", 70, kind="sfb_assistance")
+    c1 = kit.client("C1", decisions=[granted], approved=["M1", "P1", "H1"], competences=(),
+                    windows=[kit.window("07:00", "22:00"),
+                             kit.window("22:00", "07:00", on_call=True, days=["sat"])])
+    people = [kit.staff("M1", 0), kit.staff("P1", 0, employment="pan", family_caregiver=True),
+              kit.staff("H1", 0, employment="hourly")]
+    return kit.scenario([c1], people, name="ob", start=start, days=days,
+                        units=[kit.unit("U1"), kit.unit("U2")])
 
 
 def _shift(staff: str, start: datetime, end: datetime, on_call: float = 0) -> Shift:
@@ -53,7 +38,7 @@ def _shift(staff: str, start: datetime, end: datetime, on_call: float = 0) -> Sh
 
 
 def _ob(scenario: Scenario, shift: Shift) -> tuple[float, float]:
-    cost = compute_costs(scenario, hand_schedule(scenario, [shift])).shifts[0]
+    cost = compute_costs(scenario, kit.schedule(scenario, [shift])).shifts[0]
     return cost.ob, cost.jour_pay
 
 
@@ -103,42 +88,28 @@ def test_jour_is_paid_the_jour_rate_not_ob() -> None:
     # Work time 1 + 9 × 0.5 = 5.5 h → base pay 5.5 × 175 = 962.5.
     scenario = _scenario("2027-03-01")
     shift = _shift("H1", datetime(2027, 3, 6, 21), datetime(2027, 3, 7, 7), on_call=9)
-    report = compute_costs(scenario, hand_schedule(scenario, [shift]))
+    report = compute_costs(scenario, kit.schedule(scenario, [shift]))
     cost = report.shifts[0]
     assert cost.ob == pytest.approx(64.0)
     assert cost.jour_pay == pytest.approx(900.0)
     assert cost.work_hours == pytest.approx(5.5)
     assert report.total["base_pay"] == pytest.approx(962.5)
     # The family caregiver gets neither OB nor jour supplement for the same shift.
-    caregiver = compute_costs(scenario, hand_schedule(scenario, [shift.model_copy(
+    caregiver = compute_costs(scenario, kit.schedule(scenario, [shift.model_copy(
         update={"staff": "P1"})])).shifts[0]
     assert (caregiver.ob, caregiver.jour_pay) == (0.0, 0.0)
 
 
 def test_premiums_contributions_revenue_and_units_by_hand() -> None:
     """One week, Monday 1 – Sunday 7 March 2027 (no holidays), default settings."""
-    scenario = Scenario.model_validate({
-        "name": "premiums",
-        "horizon": {"start": "2027-03-01", "days": 7},
-        "units": [{"id": "U1"}, {"id": "U2"}],
-        "clients": [{
-            "id": "C1", "unit": "U1",
-            # Period = the horizon, 70 h/week, nothing performed, no reserve: 70 h available.
-            "decisions": [{"id": "D1", "kind": "sfb_assistance", "granted_hours_per_week": 70,
-                           "settlement_period": {"start": "2027-03-01", "end": "2027-03-07"},
-                           "reserve": "none"}],
-            "need": {"weekly": [{"start": "08:00", "end": "18:00"}]},
-            "approved_staff": ["F1", "F2", "P1", "H1"],
-        }],
-        "staff": [
-            {"id": "F1", "home_unit": "U1", "contract_hours_per_week": 40},
-            {"id": "F2", "home_unit": "U1", "contract_hours_per_week": 40},
-            {"id": "P1", "home_unit": "U1", "contract_hours_per_week": 20},
-            {"id": "H1", "home_unit": "U1", "contract_hours_per_week": 0,
-             "employment": "hourly"},
-            {"id": "I1", "home_unit": "U2", "contract_hours_per_week": 30},
-        ],
-    })
+    # Period = the horizon, 70 h/week, nothing performed, no reserve: 70 h available.
+    granted = kit.decision("D1", "2027-03-01", "2027-03-07", 70, kind="sfb_assistance")
+    c1 = kit.client("C1", decisions=[granted], windows=[kit.window("08:00", "18:00")],
+                    approved=["F1", "F2", "P1", "H1"], competences=())
+    people = [kit.staff("F1"), kit.staff("F2"), kit.staff("P1", 20),
+              kit.staff("H1", 0, employment="hourly"), kit.staff("I1", 30, unit="U2")]
+    scenario = kit.scenario([c1], people, name="premiums", start="2027-03-01",
+                            units=[kit.unit("U1"), kit.unit("U2")])
     shifts = (
         [_shift("F1", datetime(2027, 3, d, 8), datetime(2027, 3, d, 17)) for d in range(1, 6)]
         + [_shift("F2", datetime(2027, 3, d, 8), datetime(2027, 3, d, 18)) for d in range(1, 5)]
@@ -146,7 +117,7 @@ def test_premiums_contributions_revenue_and_units_by_hand() -> None:
         + [_shift("P1", datetime(2027, 3, d, 8), datetime(2027, 3, d, 16)) for d in range(1, 4)]
         + [_shift("H1", datetime(2027, 3, 4, 8), datetime(2027, 3, 4, 12))]
     )
-    report = compute_costs(scenario, hand_schedule(scenario, shifts))
+    report = compute_costs(scenario, kit.schedule(scenario, shifts))
     staff = report.staff.set_index("staff")
     # F1: 5 × 9 h = 45 h, full time 40 → 5 h overtime, all on weekdays 08–17 (simple):
     # premium 5 × 190 × 0.8 = 760; base 190 × 45 = 8550.

@@ -8,19 +8,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from compare_helpers import base_data, write_yaml
+import yaml
 from typer.testing import CliRunner
 
+from builders import two_groups_data, write_yaml
 from scheduler.cli import app
+from scheduler.domain.groups import may_serve_client, need_person_hours, staff_units
 from scheduler.domain.loader import InputError
 from scheduler.domain.scenario import Scenario
+from scheduler.domain.units import DensityRules, NightMode, Pool
+from scheduler.planning.pipeline import plan
 from scheduler.planning.variants import load_scenario
 
 
 def _variant(tmp_path: Path, changes: list[dict[str, Any]], name: str = "v.yaml",
              **extra: Any) -> Path:
     if not (tmp_path / "base.yaml").exists():
-        write_yaml(tmp_path / "base.yaml", base_data())
+        write_yaml(tmp_path / "base.yaml", two_groups_data())
     return write_yaml(tmp_path / name, {"base": "base.yaml", **extra, "changes": changes})
 
 
@@ -28,13 +32,16 @@ def _load(tmp_path: Path, changes: list[dict[str, Any]], **extra: Any) -> Scenar
     return load_scenario(_variant(tmp_path, changes, **extra))
 
 
-def _error(tmp_path: Path, changes: list[dict[str, Any]], **extra: Any) -> str:
-    path = _variant(tmp_path, changes, **extra)
+def _error_at(path: Path) -> str:
     with pytest.raises(InputError) as caught:
         load_scenario(path)
     message = str(caught.value)
     assert str(path) in message  # the file is named
     return message
+
+
+def _error(tmp_path: Path, changes: list[dict[str, Any]], **extra: Any) -> str:
+    return _error_at(_variant(tmp_path, changes, **extra))
 
 
 def test_staff_changes(tmp_path: Path) -> None:
@@ -70,17 +77,28 @@ def test_settings_changes_merge(tmp_path: Path) -> None:
     assert s.cost.fk_hourly_amount == 350
 
 
-def test_pool_and_co_locate(tmp_path: Path) -> None:
+def test_pool_units_adds_a_pool(tmp_path: Path) -> None:
     pooled = _load(tmp_path, [{"kind": "pool_units", "units": ["U1", "U2"],
-                               "approve_all": True}])
+                               "clients_accept_pool": True}])
+    assert pooled.pooling == [Pool(units=["U1", "U2"], clients_accept_pool=True)]
     staff, clients = pooled.staff_by_id(), pooled.client_by_id()
-    assert staff["A01"].also_units == ["U2"] and staff["B01"].also_units == ["U1"]
+    # The pool itself shares the units and the clients: no also_units, no new approvals.
+    assert all(not s.also_units for s in pooled.staff)
+    assert clients["C01"].approved_staff == ["A01", "A02", "A03"]
+    assert staff_units(staff["B01"], pooled) == {"U1", "U2"}
+    assert may_serve_client(clients["C01"], staff["B01"], pooled)
+    # approve_all writes named approvals instead; the clients do not accept the pool as such.
+    approved = _load(tmp_path, [{"kind": "pool_units", "units": ["U1", "U2"],
+                                 "approve_all": True}])
+    assert approved.pooling == [Pool(units=["U1", "U2"], clients_accept_pool=False)]
+    clients = approved.client_by_id()
     assert set(clients["C01"].approved_staff) == {"A01", "A02", "A03", "B01", "B02"}
     assert set(clients["C02"].approved_staff) == {"A01", "A02", "A03", "B01", "B02"}
-    # Without approve_all only the units are shared: no client approves anyone new.
-    co = _load(tmp_path, [{"kind": "co_locate_units", "units": ["U1", "U2"]}])
-    assert co.staff_by_id()["B02"].also_units == ["U1"]
-    assert co.client_by_id()["C01"].approved_staff == ["A01", "A02", "A03"]
+    # Neither: the staff share the units, but every client keeps their own assistants.
+    shared = _load(tmp_path, [{"kind": "pool_units", "units": ["U1", "U2"]}])
+    assert shared.pooling == [Pool(units=["U1", "U2"])]
+    assert not may_serve_client(shared.client_by_id()["C01"], shared.staff_by_id()["B01"],
+                                shared)
 
 
 def test_a_variant_of_a_variant(tmp_path: Path) -> None:
@@ -141,21 +159,134 @@ def test_bad_base(tmp_path: Path) -> None:
         load_scenario(path)
 
 
-def test_change_density(tmp_path: Path) -> None:
-    from scheduler.domain import scenario as model
+# --- group units: co-location and density ----------------------------------------------------
 
-    if not any("density" in name for name in model.Unit.model_fields):
-        message = _error(tmp_path, [{"kind": "change_density", "unit": "U1", "density": {}}])
-        assert "changes[0] (change_density): not supported until group units exist" in message
-        return
-    # Group units exist: the change merges into the unit's density rules, and the scenario's
-    # own validation judges the result.
-    assert _load(tmp_path, [{"kind": "change_density", "unit": "U1", "density": {}}])
-    message = _error(tmp_path, [{"kind": "change_density", "unit": "U9", "density": {}}])
-    assert "changes[0] (change_density).unit: unknown unit 'U9'" in message
-    message = _error(tmp_path, [{"kind": "change_density", "unit": "U1",
-                                 "density": {"no_such_rule": 1}}])
-    assert "no_such_rule" in message and "after applying its changes" in message
+
+def _stay_client(cid: str, unit: str) -> dict[str, Any]:
+    return {"id": cid, "unit": unit, "need": {}, "decisions": [{
+        "id": f"D{cid}", "kind": "short_term_stay", "granted_hours_per_week": 0,
+        "settlement_period": {"start": "2027-01-01", "end": "2027-12-31"}}]}
+
+
+def _group_base() -> dict[str, Any]:
+    """Two short-term stay homes with one child each on Tuesday 09–13, one hourly staff member
+    each, and an assistance group: apart (or pooled) the homes need two staff at a time
+    (min_staff 1 each), co-located one (⌈1/3 + 1/3⌉ = 1, one minimum for the house)."""
+    density = {"clients_per_staff": 3, "min_staff": 1}
+    return {
+        "name": "homes",
+        "horizon": {"start": "2027-03-23", "days": 1},
+        "units": [{"id": "U1"},
+                  {"id": "K1", "kind": "short_term_stay", "density": density},
+                  {"id": "K2", "kind": "short_term_stay", "density": density},
+                  {"id": "T1", "kind": "after_school_supervision"}],
+        "clients": [_stay_client("KC1", "K1"), _stay_client("KC2", "K2")],
+        "bookings": [
+            {"client": "KC1", "unit": "K1", "start": "2027-03-23T09:00",
+             "end": "2027-03-23T13:00"},
+            {"client": "KC2", "unit": "K2", "start": "2027-03-23T09:00",
+             "end": "2027-03-23T13:00"},
+        ],
+        "staff": [{"id": "N1", "home_unit": "K1", "contract_hours_per_week": 0,
+                   "employment": "hourly"},
+                  {"id": "N2", "home_unit": "K2", "contract_hours_per_week": 0,
+                   "employment": "hourly"}],
+        "solver": {"time_limit_seconds": 5, "workers": 1},
+    }
+
+
+def _group_variant(tmp_path: Path, changes: list[dict[str, Any]], name: str = "v.yaml") -> Path:
+    if not (tmp_path / "homes.yaml").exists():
+        write_yaml(tmp_path / "homes.yaml", _group_base())
+    return write_yaml(tmp_path / name, {"base": "homes.yaml", "changes": changes})
+
+
+def test_co_locate_units_adds_a_co_location_group(tmp_path: Path) -> None:
+    s = load_scenario(_group_variant(tmp_path, [
+        {"kind": "co_locate_units", "units": ["K1", "K2"]}]))
+    assert s.co_location == [["K1", "K2"]]
+    assert s.pooling == [] and all(not m.also_units for m in s.staff)
+    # The joint density: one staff at a time for both homes instead of one each.
+    assert need_person_hours(s) == 4
+    assert need_person_hours(load_scenario(tmp_path / "homes.yaml")) == 8
+
+
+def test_change_density_edits_the_units_rules(tmp_path: Path) -> None:
+    s = load_scenario(_group_variant(tmp_path, [
+        {"kind": "change_density", "unit": "K1",
+         "density": {"min_staff": 2, "night": {"start": "22:00", "end": "07:00"}}},
+        {"kind": "change_density", "unit": "K1", "density": {"night": {"mode": "awake"}}},
+    ]))
+    units = s.unit_by_id()
+    # Merged into the unit's rules: clients_per_staff kept, night merged field by field.
+    assert units["K1"].density == DensityRules(
+        clients_per_staff=3, min_staff=2,
+        night=NightMode(start="22:00", end="07:00", mode="awake"))
+    assert units["K2"].density == DensityRules(clients_per_staff=3, min_staff=1)
+
+
+@pytest.mark.parametrize(("changes", "fragments"), [
+    ([{"kind": "co_locate_units", "units": ["K1", "U1"]}],
+     ["changes[0] (co_locate_units).units: unit 'U1' is of kind assistance_group; only group "
+      "units share premises"]),
+    ([{"kind": "co_locate_units", "units": ["K1", "K9"]}],
+     ["changes[0] (co_locate_units).units: unknown unit 'K9'"]),
+    ([{"kind": "co_locate_units", "units": ["K1", "K1"]}],
+     ["changes[0] (co_locate_units).units: name at least two different units"]),
+    ([{"kind": "co_locate_units", "units": ["K1", "K2"]},
+      {"kind": "co_locate_units", "units": ["K2", "T1"]}],
+     ["changes[1] (co_locate_units).units: unit 'K2' is already co-located"]),
+    ([{"kind": "co_locate_units", "units": ["K1"]}],
+     ["changes[0] (co_locate_units).units", "at least 2 items"]),
+    ([{"kind": "co_locate_units", "units": ["K1", "K2"], "approve_all": True}],
+     ["changes[0] (co_locate_units).approve_all", "Extra inputs are not permitted"]),
+    ([{"kind": "pool_units", "units": ["K1", "K9"]}],
+     ["changes[0] (pool_units).units: unknown unit 'K9'"]),
+    ([{"kind": "pool_units", "units": ["K1", "K2", "K1"]}],
+     ["changes[0] (pool_units).units: a unit is listed twice"]),
+    ([{"kind": "pool_units", "units": ["K1", "K2"]}, {"kind": "pool_units", "units": ["U1", "K2"]}],
+     ["changes[1] (pool_units).units: unit 'K2' is already in another pool"]),
+    ([{"kind": "change_density", "unit": "U1", "density": {"min_staff": 2}}],
+     ["changes[0] (change_density).unit: unit 'U1' is of kind assistance_group; only group "
+      "units"]),
+    ([{"kind": "change_density", "unit": "K9", "density": {}}],
+     ["changes[0] (change_density).unit: unknown unit 'K9'"]),
+    ([{"kind": "change_density", "unit": "K1", "density": {"no_such_rule": 1}}],
+     ["changes[0] (change_density).density.no_such_rule: Extra inputs are not permitted"]),
+    ([{"kind": "change_density", "unit": "K1", "density": {"clients_per_staff": 0}}],
+     ["changes[0] (change_density).density.clients_per_staff: Input should be greater than 0"]),
+    ([{"kind": "change_density", "unit": "K1", "density": {"night": {"mode": "asleep"}}}],
+     ["changes[0] (change_density).density.night.mode: Input should be 'awake' or 'jour'"]),
+    ([{"kind": "change_density", "unit": "K1", "density": 3}],
+     ["changes[0] (change_density).density: Input should be a valid dictionary"]),
+])
+def test_bad_group_changes_name_change_and_field(tmp_path: Path, changes: list[dict[str, Any]],
+                                                 fragments: list[str]) -> None:
+    message = _error_at(_group_variant(tmp_path, changes))
+    for fragment in fragments:
+        assert fragment in message, (fragment, message)
+
+
+def test_a_pool_in_the_base_is_checked_too(tmp_path: Path) -> None:
+    write_yaml(tmp_path / "homes.yaml", {**_group_base(), "pooling": [{"units": ["K1", "K2"]}]})
+    message = _error_at(_group_variant(tmp_path, [{"kind": "pool_units", "units": ["K2", "U1"]}]))
+    assert "changes[0] (pool_units).units: unit 'K2' is already in another pool" in message
+
+
+def test_co_located_variant_solves_with_fewer_staff_than_the_pooled_one(tmp_path: Path) -> None:
+    """Pooling shares the staff, co-location also the density: the pooled homes still need
+    one staff each, the co-located ones one for both."""
+    pooled = load_scenario(_group_variant(
+        tmp_path, [{"kind": "pool_units", "units": ["K1", "K2"]}], name="pooled.yaml"))
+    together = load_scenario(_group_variant(
+        tmp_path, [{"kind": "co_locate_units", "units": ["K1", "K2"]}], name="together.yaml"))
+    hours = {}
+    for label, scenario in (("pooled", pooled), ("together", together)):
+        planned = plan(scenario, time_limit=5, workers=1, seed=0)
+        assert planned.complete and not planned.report.violations, label
+        assert planned.schedule.uncovered == [], label
+        hours[label] = sum(s.hours for s in planned.schedule.shifts)
+    assert hours == {"pooled": 8, "together": 4}
 
 
 def _placement_result(member: str, unit: str, client: str | None, status: str) -> dict:
@@ -199,3 +330,65 @@ def test_cli_validate_reads_variants(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
     assert f"{bad}: invalid input" in result.stderr
     assert "changes[0] (remove_staff).staff: unknown staff member 'A99'" in result.stderr
+
+
+@pytest.mark.parametrize("which", ["assistance", "group units"])
+def test_cli_validate_resolved_prints_a_scenario_that_loads_again(tmp_path: Path,
+                                                                  which: str) -> None:
+    if which == "assistance":
+        variant = _variant(tmp_path, [
+            {"kind": "add_staff", "staff": {"id": "N01", "home_unit": "U1",
+                                            "contract_hours_per_week": 25,
+                                            "absences": [{"start": "2027-03-23T08:00",
+                                                          "end": "2027-03-24T08:00"}]},
+             "approve_for": ["C01"]},
+            {"kind": "pool_units", "units": ["U1", "U2"], "approve_all": True},
+            {"kind": "set_cost", "cost": {"ob": {"weekday_evening": 30}}},
+        ])
+    else:
+        variant = _group_variant(tmp_path, [
+            {"kind": "co_locate_units", "units": ["K1", "K2"]},
+            {"kind": "change_density", "unit": "K2",
+             "density": {"night": {"start": "22:00", "end": "07:00"}}},
+        ])
+    runner = CliRunner()
+    result = runner.invoke(app, ["validate", str(variant), "--resolved"])
+    assert result.exit_code == 0, result.stderr
+    # stdout is the scenario alone; the summary went to stderr.
+    assert "OK" in result.stderr and "OK" not in result.stdout
+    data = yaml.safe_load(result.stdout)
+    assert "base" not in data and "changes" not in data
+    resolved = tmp_path / "resolved.yaml"
+    resolved.write_text(result.stdout, encoding="utf-8")
+    again = runner.invoke(app, ["validate", str(resolved)])
+    assert again.exit_code == 0, again.stderr
+    assert load_scenario(resolved) == load_scenario(variant)
+
+
+def test_cli_validate_resolved_of_a_plain_scenario_is_the_scenario(tmp_path: Path) -> None:
+    plain = write_yaml(tmp_path / "plain.yaml", _group_base())
+    result = CliRunner().invoke(app, ["validate", str(plain), "--resolved"])
+    assert result.exit_code == 0, result.stderr
+    resolved = tmp_path / "resolved.yaml"
+    resolved.write_text(result.stdout, encoding="utf-8")
+    assert load_scenario(resolved) == load_scenario(plain)
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "scenarios" / "variants"
+
+
+def test_the_example_variants_mean_what_their_names_say() -> None:
+    base = load_scenario(EXAMPLES / "base.yaml")
+    assert base.pooling == [] and base.co_location == []
+    pooled = load_scenario(EXAMPLES / "pooled.yaml")
+    assert pooled.pooling == [Pool(units=["U1", "U2"], clients_accept_pool=True)]
+    co_located = load_scenario(EXAMPLES / "co_located.yaml")
+    assert co_located.co_location == [["U3", "U4"]]
+    # The joint density: the KTV's midweek child and the supervision's pupils share staff.
+    assert need_person_hours(co_located) < need_person_hours(base)
+    placed = load_scenario(EXAMPLES / "team_placed.yaml")
+    assert not any(s.overstaffing_team for s in placed.staff)
+    result = CliRunner().invoke(app, ["validate", str(EXAMPLES / "co_located.yaml"),
+                                      "--resolved"])
+    assert result.exit_code == 0, result.stderr
+    assert yaml.safe_load(result.stdout)["co_location"] == [["U3", "U4"]]

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from builders import client, decision, scenario, staff, window
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Break, Schedule, Shift, SolveInfo
 from scheduler.results.costing import compute_costs
@@ -14,21 +15,11 @@ CET = timezone(timedelta(hours=1))
 
 
 def _scenario() -> Scenario:
-    return Scenario.model_validate({
-        "name": "breaks-cost",
-        "horizon": {"start": "2027-02-01", "days": 7},
-        "units": [{"id": "U1"}],
-        "clients": [{
-            "id": "C1", "unit": "U1",
-            "decisions": [{"id": "D1", "granted_hours_per_week": 56,
-                           "settlement_period": {"start": "2027-02-01", "end": "2027-02-07"}}],
-            "need": {"weekly": [{"start": "08:00", "end": "16:00"}]},
-            "approved_staff": ["A1"],
-        }],
-        # Hourly: paid per hour worked, so the break's effect is not hidden by a contract.
-        "staff": [{"id": "A1", "home_unit": "U1", "contract_hours_per_week": 0,
-                   "employment": "hourly"}],
-    })
+    c1 = client("C1", decisions=[decision("D1", "2027-02-01", "2027-02-07", 56, reserve=None)],
+                windows=[window("08:00", "16:00")], approved=["A1"], competences=())
+    # Hourly: paid per hour worked, so the break's effect is not hidden by a contract.
+    return scenario([c1], [staff("A1", 0, employment="hourly")], name="breaks-cost",
+                    start="2027-02-01")
 
 
 def _schedule(breaks: list[Break]) -> Schedule:

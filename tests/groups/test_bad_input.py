@@ -7,9 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from group_builders import booking, build, ktv_data, stay_client
 from pydantic import ValidationError
 
+from builders import booking, build, stay_client, stay_home_data
 from scheduler.domain.loader import InputError
 from scheduler.planning.variants import load_scenario
 
@@ -88,7 +88,7 @@ CASES: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_bad_group_input_is_refused_with_field_and_id(case: str) -> None:
     change, message = CASES[case]
-    data = ktv_data()
+    data = stay_home_data()
     change(data)
     with pytest.raises(ValidationError) as info:
         build(data)
@@ -98,7 +98,7 @@ def test_bad_group_input_is_refused_with_field_and_id(case: str) -> None:
 def test_loader_names_the_file(tmp_path) -> None:
     import yaml
 
-    data = ktv_data()
+    data = stay_home_data()
     data["bookings"].append(booking("X9", "K", "2027-03-01T08:00", "2027-03-01T12:00"))
     path = tmp_path / "bad.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
@@ -111,7 +111,7 @@ def test_density_that_cannot_be_met_is_listed_with_its_reason(solve_checked) -> 
     # Four children booked 1:1 at once and three staff: one staff member short all day.
     ones = [booking(f"K{i}", "K", "2027-03-01T08:00", "2027-03-01T12:00", one_to_one=True)
             for i in range(1, 5)]
-    schedule = solve_checked(build(ktv_data(bookings=ones, n_staff=3)))
+    schedule = solve_checked(build(stay_home_data(bookings=ones, n_staff=3)))
     assert schedule.uncovered
     assert all(u.unit == "K" and u.client is None for u in schedule.uncovered)
     assert any("need 4 staff at once; only 3 may work in K" in u.reason
@@ -119,7 +119,7 @@ def test_density_that_cannot_be_met_is_listed_with_its_reason(solve_checked) -> 
 
 
 def test_a_unit_nobody_may_work_in_is_listed(solve_checked) -> None:
-    data = ktv_data()
+    data = stay_home_data()
     data["units"][0]["required_competences"] = ["sign_language"]
     schedule = solve_checked(build(data))
     assert schedule.shifts == []

@@ -3,8 +3,7 @@ neighbourhood search improves on it for units as for clients; both pass the vali
 
 from __future__ import annotations
 
-from group_builders import booking, build, ktv_data
-
+from builders import booking, build, stay_home_data
 from scheduler.solver.engine import _hinted_pairs
 from scheduler.solver.problem import compile_problem
 from scheduler.solver.shifts import generate_shifts
@@ -17,7 +16,7 @@ NIGHT = {"clients_per_staff": 2, "night": {"start": "22:00", "end": "07:00", "mo
 
 
 def scenario(**solver: object):
-    data = ktv_data(bookings=WEEKEND, density=NIGHT, days=7, n_staff=8, contract=25)
+    data = stay_home_data(bookings=WEEKEND, density=NIGHT, days=7, n_staff=8, contract=25)
     data["solver"].update(solver)
     return build(data)
 

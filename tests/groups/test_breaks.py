@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import numpy as np
 import pytest
-from group_builders import booking, build, ktv_data
 
+from builders import booking, build, client, decision, stay_home_data, unit, window
 from scheduler.domain.schedule import Break, Schedule
 from scheduler.results.kpi import compute_kpis
 from scheduler.solver.problem import BreakPolicy
@@ -32,7 +32,7 @@ def presence(schedule: Schedule, moment) -> tuple[int, int]:
 
 
 def test_staggered_breaks_keep_the_minimum_staffing(solve_checked):
-    scenario = build(ktv_data(bookings=FOUR_ALL_DAY, n_staff=3, contract=40))
+    scenario = build(stay_home_data(bookings=FOUR_ALL_DAY, n_staff=3, contract=40))
     schedule = solve_checked(scenario)
     assert schedule.uncovered == []
     breaks = [(s, b) for s in schedule.shifts for b in s.breaks]
@@ -60,7 +60,7 @@ def test_staggered_breaks_keep_the_minimum_staffing(solve_checked):
 
 def test_a_lone_worker_cannot_leave_so_shifts_stay_within_five_hours(solve_checked):
     one_child = [booking("K1", "K", "2027-03-01T08:00", "2027-03-01T20:00")]
-    schedule = solve_checked(build(ktv_data(bookings=one_child)))
+    schedule = solve_checked(build(stay_home_data(bookings=one_child)))
     assert schedule.uncovered == []
     assert all(s.hours <= 5 and not s.breaks for s in schedule.shifts)
 
@@ -70,11 +70,11 @@ def test_a_single_staff_member_covers_the_day_only_where_the_unit_may_be_left(so
     # break cannot be taken, so at most a 5-hour shift; with breaks.min_staff 0 the unit may be
     # left for the break and a 12-hour shift with two unpaid breaks covers the day.
     one_child = [booking("K1", "K", "2027-03-01T08:00", "2027-03-01T20:00")]
-    kept = solve_checked(build(ktv_data(bookings=one_child, n_staff=1, contract=40)))
+    kept = solve_checked(build(stay_home_data(bookings=one_child, n_staff=1, contract=40)))
     assert all(s.hours <= 5 for s in kept.shifts)
     missing = sum(u.missing * (u.end - u.start).total_seconds() / 3600 for u in kept.uncovered)
     assert missing >= 12 - 5
-    left = solve_checked(build(ktv_data(bookings=one_child, n_staff=1, contract=40,
+    left = solve_checked(build(stay_home_data(bookings=one_child, n_staff=1, contract=40,
                                         breaks={"min_staff": 0})))
     assert left.uncovered == []
     (shift,) = left.shifts
@@ -83,7 +83,7 @@ def test_a_single_staff_member_covers_the_day_only_where_the_unit_may_be_left(so
 
 
 def test_paid_meal_pauses_where_breaks_are_not_allowed(solve_checked):
-    scenario = build(ktv_data(bookings=FOUR_ALL_DAY, breaks={"allowed": False}))
+    scenario = build(stay_home_data(bookings=FOUR_ALL_DAY, breaks={"allowed": False}))
     schedule = solve_checked(scenario)
     long = [s for s in schedule.shifts if s.hours > 5]
     assert long and all(s.breaks and all(b.paid for b in s.breaks) for s in long)
@@ -91,15 +91,12 @@ def test_paid_meal_pauses_where_breaks_are_not_allowed(solve_checked):
 
 
 def test_personal_assistance_gets_paid_meal_pauses(solve_checked):
-    data = ktv_data(bookings=[])
-    data["units"].append({"id": "G", "kind": "assistance_group"})
-    data["clients"] = [{
-        "id": "C1", "unit": "G",
-        "decisions": [{"id": "D1", "granted_hours_per_week": 100,
-                       "settlement_period": {"start": "2027-03-01", "end": "2027-03-03"}}],
-        "need": {"weekly": [{"start": "07:00", "end": "19:00"}]},
-        "approved_staff": ["B1", "B2", "B3"],
-    }]
+    data = stay_home_data(bookings=[])
+    data["units"].append(unit("G", "assistance_group"))
+    data["clients"] = [client("C1", "G", approved=["B1", "B2", "B3"], competences=(),
+                              decisions=[decision("D1", "2027-03-01", "2027-03-03", 100,
+                                                  reserve=None)],
+                              windows=[window("07:00", "19:00")])]
     scenario = build(data)
     schedule = solve_checked(scenario)
     long = [s for s in schedule.shifts if s.hours > 5]
@@ -129,7 +126,7 @@ def test_break_plans_cut_long_work_into_stretches_of_five_hours_at_most():
 
 
 def test_validator_reports_breaks_taken_all_at_once(solve_checked):
-    scenario = build(ktv_data(bookings=FOUR_ALL_DAY, n_staff=3, contract=40))
+    scenario = build(stay_home_data(bookings=FOUR_ALL_DAY, n_staff=3, contract=40))
     schedule = solve_checked(scenario)
     # Everyone on shift at 10:00 Monday takes a break then: nobody stays with the children.
     moment = min(s.start for s in schedule.shifts) + timedelta(hours=2)

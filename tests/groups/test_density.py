@@ -8,8 +8,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from group_builders import booking, build, ktv_data, staff, stay_client
 
+from builders import WEEKDAYS, booking, build, staff, stay_client, stay_home_data, unit
+from builders import scenario as build_scenario
 from scheduler.domain.groups import opening_mask
 from scheduler.domain.timegrid import TimeGrid
 from scheduler.results.kpi import compute_kpis
@@ -37,7 +38,7 @@ def staffed_at(schedule, text: str, unit: str = "K") -> int:
 
 
 def test_demand_follows_bookings():
-    problem = compile_problem(build(ktv_data(bookings=STEPPED)))
+    problem = compile_problem(build(stay_home_data(bookings=STEPPED)))
     demand = problem.demands["unit:K"].demand
     grid = problem.grid
     expected = {
@@ -54,7 +55,7 @@ def test_demand_follows_bookings():
 
 
 def test_more_present_more_staff_in_the_schedule(solve_checked):
-    schedule = solve_checked(build(ktv_data(bookings=STEPPED)))
+    schedule = solve_checked(build(stay_home_data(bookings=STEPPED)))
     assert schedule.uncovered == []
     assert staffed_at(schedule, "2027-03-01T13:00") == 3
     assert staffed_at(schedule, "2027-03-01T09:00") == 1
@@ -68,7 +69,7 @@ def test_night_mode_jour_and_awake():
     for mode, on_call in (("jour", True), ("awake", False)):
         density = {"clients_per_staff": 1, "night": {"start": "22:00", "end": "07:00",
                                                      "mode": mode}}
-        problem = compile_problem(build(ktv_data(bookings=stay, density=density)))
+        problem = compile_problem(build(stay_home_data(bookings=stay, density=density)))
         demand, grid = problem.demands["unit:K"].demand, problem.grid
         evening, night = slot(grid, "2027-03-01T20:00"), slot(grid, "2027-03-02T02:00")
         assert demand.count[evening] == 2 and not demand.on_call[evening]
@@ -77,25 +78,22 @@ def test_night_mode_jour_and_awake():
 
 def test_minimum_while_open_and_empty():
     density = {"clients_per_staff": 3, "min_staff": 2, "min_staff_when_empty": 1}
-    problem = compile_problem(build(ktv_data(density=density)))
+    problem = compile_problem(build(stay_home_data(density=density)))
     demand, grid = problem.demands["unit:K"].demand, problem.grid
     assert demand.count[slot(grid, "2027-03-01T09:00")] == 2  # 3 present: ⌈3/3⌉ = 1 < 2
     assert demand.count[slot(grid, "2027-03-01T22:00")] == 1  # open, nobody booked
 
 
 def co_located(joint: bool):
-    data = ktv_data(bookings=[
+    data = stay_home_data(bookings=[
         booking("K1", "K", "2027-03-01T08:00", "2027-03-01T20:00"),
         booking("P1", "T", "2027-03-01T13:00", "2027-03-01T17:00"),
     ], n_staff=3)
-    data["units"].append({
-        "id": "T", "kind": "after_school_supervision",
-        "density": {"clients_per_staff": 3},
-        "opening_hours": [{"days": ["mon", "tue", "wed", "thu", "fri"], "start": "13:00",
-                           "end": "18:00"}],
-    })
+    data["units"].append(unit("T", "after_school_supervision", density={"clients_per_staff": 3},
+                              opening_hours=[{"days": WEEKDAYS, "start": "13:00",
+                                              "end": "18:00"}]))
     data["clients"].append(stay_client("P1", "T"))
-    data["staff"] += [staff("S1", "T"), staff("S2", "T")]
+    data["staff"] += [staff("S1", 30, unit="T"), staff("S2", 30, unit="T")]
     if joint:
         data["co_location"] = [["K", "T"]]
     return build(data)
@@ -122,17 +120,12 @@ def test_co_located_units_meet_demand_jointly(solve_checked):
 
 def test_after_school_hours_follow_school_days_and_holidays():
     # Week of Ascension Day (Thursday 6 May 2027, a public holiday); Friday in a school holiday.
-    data = {
-        "name": "supervision", "horizon": {"start": "2027-05-03", "days": 7},
-        "units": [{"id": "T", "kind": "after_school_supervision", "opening_hours": [
-            {"days": ["mon", "tue", "wed", "thu", "fri"], "start": "13:00", "end": "18:00",
-             "applies": "school_days"},
-            {"days": ["mon", "tue", "wed", "thu", "fri"], "start": "08:00", "end": "18:00",
-             "applies": "holidays"},
-        ]}],
-        "school_holidays": [{"start": "2027-05-07", "end": "2027-05-07"}],
-    }
-    scenario = build(data)
+    supervision = unit("T", "after_school_supervision", opening_hours=[
+        {"days": WEEKDAYS, "start": "13:00", "end": "18:00", "applies": "school_days"},
+        {"days": WEEKDAYS, "start": "08:00", "end": "18:00", "applies": "holidays"},
+    ])
+    scenario = build_scenario([], [], name="supervision", start="2027-05-03", units=[supervision],
+                              school_holidays=[{"start": "2027-05-07", "end": "2027-05-07"}])
     grid = TimeGrid.from_horizon(scenario.horizon)
     is_open = opening_mask(scenario.units[0], scenario, grid)
     cases = {

@@ -9,8 +9,18 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from group_builders import booking, build, staff, stay_client
 
+from builders import (
+    booking,
+    build,
+    client,
+    decision,
+    scenario_data,
+    staff,
+    stay_client,
+    unit,
+    window,
+)
 from scheduler.domain.groups import double_decision_overlaps, overlap_hours_by_client
 from scheduler.results.kpi import compute_kpis
 from scheduler.validator import check_schedule
@@ -20,29 +30,21 @@ STAY = ("2027-03-02T15:00", "2027-03-03T10:00")  # Tuesday 15:00 → Wednesday 1
 
 
 def double_decision(*, needed: bool = False) -> dict[str, Any]:
-    return {
-        "name": "double-decision",
-        "horizon": {"start": "2027-03-01", "days": 4},
-        "units": [{"id": "G", "kind": "assistance_group"},
-                  {"id": "K", "kind": "short_term_stay",
-                   "density": {"clients_per_staff": 2, "night": {"mode": "jour"}}}],
-        "clients": [
-            {"id": "C1", "unit": "G", "approved_staff": ["A1", "A2", "A3", "A4"],
-             "decisions": [
-                 {"id": "D1", "granted_hours_per_week": 140,
-                  "settlement_period": {"start": "2027-03-01", "end": "2027-03-04"}},
-                 {"id": "DK", "kind": "short_term_stay", "granted_hours_per_week": 0,
-                  "settlement_period": {"start": "2027-01-01", "end": "2027-06-30"}}],
-             "need": {"weekly": [{"start": "07:00", "end": "22:00"},
-                                 {"start": "22:00", "end": "07:00", "on_call": True}]}},
-            stay_client("K2", "K"),
-        ],
-        "bookings": [booking("C1", "K", *STAY, assistance_needed=needed),
-                     booking("K2", "K", *STAY)],
-        "staff": [*(staff(f"A{i}", "G", 40) for i in range(1, 5)),
-                  *(staff(f"B{i}", "K", 30) for i in range(1, 4))],
-        "solver": {"time_limit_seconds": 5, "workers": 2},
-    }
+    c1 = client("C1", "G", approved=["A1", "A2", "A3", "A4"], competences=(), decisions=[
+        decision("D1", "2027-03-01", "2027-03-04", 140, reserve=None),
+        decision("DK", "2027-01-01", "2027-06-30", 0, kind="short_term_stay", reserve=None),
+    ], windows=[window("07:00", "22:00"), window("22:00", "07:00", on_call=True)])
+    home = unit("K", "short_term_stay",
+                density={"clients_per_staff": 2, "night": {"mode": "jour"}})
+    return scenario_data(
+        [c1, stay_client("K2", "K")],
+        [*(staff(f"A{i}", unit="G") for i in range(1, 5)),
+         *(staff(f"B{i}", 30, unit="K") for i in range(1, 4))],
+        name="double-decision", start="2027-03-01", days=4,
+        units=[unit("G", "assistance_group"), home],
+        bookings=[booking("C1", "K", *STAY, assistance_needed=needed), booking("K2", "K", *STAY)],
+        solver={"time_limit_seconds": 5, "workers": 2},
+    )
 
 
 def local(text: str) -> datetime:

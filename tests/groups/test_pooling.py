@@ -7,33 +7,27 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from group_builders import build, staff
 
+from builders import WEEKDAYS, build, client, decision, scenario_data, staff, unit, window
 from scheduler.results.kpi import compute_kpis
 from scheduler.solver.problem import compile_problem
 
 
 def groups(*, pooled: bool) -> dict[str, Any]:
-    week = {"start": "2027-03-01", "end": "2027-03-07"}
-    data: dict[str, Any] = {
-        "name": "pooled" if pooled else "apart",
-        "horizon": {"start": "2027-03-01", "days": 7},
-        "units": [{"id": "G1"}, {"id": "G2"}],
-        "clients": [
-            {"id": "C1", "unit": "G1", "approved_staff": ["A1", "A2"],
-             "decisions": [{"id": "D1", "granted_hours_per_week": 112,
-                            "settlement_period": week}],
-             "need": {"weekly": [{"start": "07:00", "end": "23:00"}]}},  # 112 h
-            {"id": "C2", "unit": "G2", "approved_staff": ["B1", "B2", "B3"],
-             "decisions": [{"id": "D2", "kind": "lss_assistance", "granted_hours_per_week": 40,
-                            "settlement_period": week}],
-             "need": {"weekly": [{"days": ["mon", "tue", "wed", "thu", "fri"],
-                                  "start": "09:00", "end": "17:00"}]}},  # 40 h
-        ],
-        "staff": [staff("A1", "G1", 40), staff("A2", "G1", 40),
-                  staff("B1", "G2", 40), staff("B2", "G2", 40), staff("B3", "G2", 40)],
-        "solver": {"time_limit_seconds": 5, "workers": 2},
-    }
+    week = ("2027-03-01", "2027-03-07")
+    c1 = client("C1", "G1", approved=["A1", "A2"], competences=(),
+                decisions=[decision("D1", *week, 112, reserve=None)],
+                windows=[window("07:00", "23:00")])  # 112 h
+    c2 = client("C2", "G2", approved=["B1", "B2", "B3"], competences=(),
+                decisions=[decision("D2", *week, 40, kind="lss_assistance", reserve=None)],
+                windows=[window("09:00", "17:00", days=WEEKDAYS)])  # 40 h
+    data = scenario_data(
+        [c1, c2],
+        [staff("A1", unit="G1"), staff("A2", unit="G1"),
+         *(staff(f"B{i}", unit="G2") for i in (1, 2, 3))],
+        name="pooled" if pooled else "apart", start="2027-03-01", units=[unit("G1"), unit("G2")],
+        solver={"time_limit_seconds": 5, "workers": 2},
+    )
     if pooled:
         data["pooling"] = [{"units": ["G1", "G2"], "clients_accept_pool": True}]
     return data

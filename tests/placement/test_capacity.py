@@ -12,6 +12,18 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from builders import (
+    WEEKDAYS,
+    client,
+    decision,
+    member,
+    scenario_data,
+    staff,
+    unit,
+    vacancy,
+    window,
+)
+from scheduler import validator
 from scheduler.cli import app
 from scheduler.domain.loader import InputError
 from scheduler.domain.scenario import Scenario
@@ -25,44 +37,29 @@ runner = CliRunner()
 
 # Ten days from Monday 1 February 2027: week 2027-W05 (1–7 Feb, 7 days) and 2027-W06 (8–10 Feb,
 # 3 days); CET, no daylight-saving change. Jour counts × 0.5 (the default).
-HAND: dict[str, Any] = {
-    "name": "capacity-hand",
-    "horizon": {"start": "2027-02-01", "days": 10},
-    "units": [{"id": "U1"}, {"id": "U2"}, {"id": "OT"}],
-    "clients": [
-        {   # 4 h every day, plus Friday night jour 22–06 (8 h × 0.5 = 4 h of work time).
-            "id": "C1", "unit": "U1",
-            "decisions": [{"id": "D1", "granted_hours_per_week": 40,
-                           "settlement_period": {"start": "2027-01-01", "end": "2027-06-30"}}],
-            "need": {"weekly": [
-                {"start": "08:00", "end": "12:00"},
-                {"days": ["fri"], "start": "22:00", "end": "06:00", "on_call": True},
-            ]},
-            "approved_staff": ["A1"],
-        },
-        {   # Two assistants 09–17 on weekdays, but the decision ends on Wednesday 3 February:
-            # only Mon–Wed of week 1 is needed (paid for).
-            "id": "C2", "unit": "U2",
-            "decisions": [{"id": "D2", "granted_hours_per_week": 80,
-                           "settlement_period": {"start": "2027-01-01", "end": "2027-02-03"}}],
-            "need": {"weekly": [{"days": ["mon", "tue", "wed", "thu", "fri"],
-                                 "start": "09:00", "end": "17:00", "staff": 2}]},
-            "approved_staff": ["A2", "T1"],
-        },
+HAND: dict[str, Any] = scenario_data(
+    [
+        # 4 h every day, plus Friday night jour 22–06 (8 h × 0.5 = 4 h of work time).
+        client("C1", decisions=[decision("D1", "2027-01-01", "2027-06-30", 40, reserve=None)],
+               windows=[window("08:00", "12:00"),
+                        window("22:00", "06:00", on_call=True, days=["fri"])],
+               approved=["A1"], competences=()),
+        # Two assistants 09–17 on weekdays, but the decision ends on Wednesday 3 February:
+        # only Mon–Wed of week 1 is needed (paid for).
+        client("C2", "U2", decisions=[decision("D2", "2027-01-01", "2027-02-03", 80, reserve=None)],
+               windows=[window("09:00", "17:00", 2, days=WEEKDAYS)],
+               approved=["A2", "T1"], competences=()),
     ],
-    "staff": [
-        {"id": "A1", "home_unit": "U1", "contract_hours_per_week": 30},
-        {"id": "A2", "home_unit": "U2", "contract_hours_per_week": 20},
-        {"id": "H2", "home_unit": "U2", "contract_hours_per_week": 0, "employment": "hourly"},
-        {"id": "T1", "home_unit": "OT", "contract_hours_per_week": 40, "competences": ["x"],
-         "overstaffing_team": True},
-        {"id": "T2", "home_unit": "OT", "contract_hours_per_week": 10,
-         "overstaffing_team": True},
+    [
+        staff("A1", 30), staff("A2", 20, unit="U2"),
+        staff("H2", 0, unit="U2", employment="hourly"),
+        member("T1", 40, ["x"]), staff("T2", 10, unit="OT", overstaffing_team=True),
     ],
+    name="capacity-hand", start="2027-02-01", days=10,
+    units=[unit("U1"), unit("U2"), unit("OT")],
     # T1 fits V1 (40 h, needs x); T2 (10 h) is 30 h off and lacks x: T1 moves OT → U2.
-    "vacancies": [{"id": "V1", "unit": "U2", "hours_per_week": 40,
-                   "required_competences": ["x"], "start": "2027-03-01"}],
-}
+    vacancies=[vacancy("V1", "U2", 40, required_competences=["x"])],
+)
 
 
 def shift(staff: str, client: str | None, unit: str, start: str, end: str,
@@ -164,6 +161,45 @@ def test_hand_computed_case() -> None:
     assert [(m.member, m.from_unit, m.to_unit) for m in report.moves] == [("T1", "OT", "U2")]
 
 
+def test_absence_is_not_available_capacity() -> None:
+    """The hand case with A1 (U1, 30 h) on leave Tue–Wed 2–3 February and T1 (OT, 40 h, placed
+    in U2) sick on Monday 8 February."""
+    data = json.loads(json.dumps(HAND))
+    staff = {s["id"]: s for s in data["staff"]}
+    staff["A1"]["absences"] = [{"start": "2027-02-02T00:00", "end": "2027-02-04T00:00"}]
+    staff["T1"]["absences"] = [{"start": "2027-02-08T00:00", "end": "2027-02-09T00:00"}]
+    scenario = Scenario.model_validate(data)
+    # T1 works 4 h for C2 on Tuesday 2 February: a valid schedule (checked).
+    schedule = hand_schedule(shifts=[
+        shift("T1", "C2", "U2", "2027-02-02T09:00+01:00", "2027-02-02T13:00+01:00")])
+    assert validator.check_schedule(scenario, schedule).ok
+    report = capacity_report(scenario, schedule, place(scenario))
+    r = rows(report)
+    # U1, W05: 30 contracted, 30 × 2 / 7 = 8.571 absent, 21.429 available, 32 needed:
+    # 10.571 short (2 without the leave).
+    check(r["U1", "2027-W05"], contracted_hours=30, absence_hours=60 / 7,
+          available_hours=150 / 7, needed_hours=32, difference_hours=150 / 7 - 32,
+          overcapacity_hours=0, shortage_hours=32 - 150 / 7, available_after_hours=150 / 7)
+    check(r["U1", "2027-W06"], absence_hours=0, available_hours=90 / 7)
+    # OT, W06: (40 + 10) × 3 / 7 = 21.429 contracted, T1's Monday 40 / 7 = 5.714 absent: 15.714
+    # available, none needed, all of it over (100 %). After, T1 and the absence are in U2:
+    # 60 × 3 / 7 − 40 / 7 = 20 available there, all over; OT keeps T2's 10 × 3 / 7.
+    check(r["OT", "2027-W06"], contracted_hours=150 / 7, absence_hours=40 / 7,
+          available_hours=110 / 7, overcapacity_hours=110 / 7, not_needed_share=1,
+          absence_after_hours=0, available_after_hours=30 / 7)
+    check(r["U2", "2027-W06"], absence_hours=0, absence_after_hours=40 / 7,
+          available_after_hours=20, overcapacity_after_hours=20)
+    check(r["department", "total"], contracted_hours=1000 / 7, absence_hours=100 / 7,
+          available_hours=900 / 7, absence_after_hours=100 / 7, available_after_hours=900 / 7)
+    # The team's pool time: T1 has 40 × 10 / 7 = 57.143 h less 5.714 absent = 51.429 available,
+    # of which 4 h worked; the team 500 / 7 − 40 / 7 = 65.714 available.
+    usage = {u.member: u for u in report.team_usage}
+    assert usage["T1"].absence_hours == pytest.approx(40 / 7, abs=1e-4)
+    assert usage["T1"].used_share == pytest.approx(4 / (360 / 7), abs=1e-4)
+    assert report.team_absence_hours == pytest.approx(40 / 7, abs=1e-4)
+    assert report.team_used_share == pytest.approx(4 / (460 / 7), abs=1e-4)
+
+
 def test_without_schedule_or_placement() -> None:
     scenario = Scenario.model_validate(HAND)
     report = capacity_report(scenario)
@@ -232,11 +268,19 @@ def test_cli_capacity_example_without_schedule(tmp_path: Path) -> None:
     result = runner.invoke(app, ["capacity", str(EXAMPLE), "--out", str(out)])
     assert result.exit_code == 0, result.output
     r = {(row["scope"], row["week"]): row for row in json.loads(out.read_text())["rows"]}
-    # 364 h/week contracted, 304 needed; 174 of it (the team) not needed: 48 %; after placing
-    # four members (118 h/week) the team keeps 56 h and U2, U3 are 2 h over: 60 h, 16 %.
+    # 364 h/week contracted, of which A11's sick leave (U1) takes 40 in week 1 and A21's (U2)
+    # 40 in week 2: 324 available, 304 needed; 174 (the team) not needed: 54 % of the
+    # available; short U1 78 + U2 48 + U3 28 = 154 (without the sick leave 114). After placing
+    # four members (118 h/week) the team keeps 56 h and U2, U3 are 2 h over: 60 h, 19 %; U1 is
+    # still short by A11's 40 h. Week 2: U2 is short by A21's 40 h less its 2 h: 38.
     week = r["department", "2027-W09"]
-    assert (week["contracted_hours"], week["needed_hours"], week["overcapacity_hours"],
-            week["shortage_hours"]) == (364, 304, 174, 114)
-    assert (week["overcapacity_after_hours"], week["shortage_after_hours"]) == (60, 0)
+    assert (week["contracted_hours"], week["absence_hours"], week["available_hours"],
+            week["needed_hours"], week["overcapacity_hours"], week["shortage_hours"]
+            ) == (364, 40, 324, 304, 174, 154)
+    assert (week["overcapacity_after_hours"], week["shortage_after_hours"]) == (60, 40)
+    assert r["U1", "2027-W09"]["absence_hours"] == 40 and r["U2", "2027-W09"]["absence_hours"] == 0
+    week = r["department", "2027-W10"]
+    assert (week["overcapacity_after_hours"], week["shortage_after_hours"]) == (58, 38)
+    assert r["U2", "2027-W10"]["absence_hours"] == 40
     assert not (tmp_path / "c.team.csv").exists()
     assert load_scenario(EXAMPLE).name == "overstaffing-team"

@@ -10,9 +10,9 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from team_builders import base, member, random_instance, vacancy
 from typer.testing import CliRunner
 
+from builders import member, placement_data, random_team_instance, staff, vacancy
 from scheduler.cli import app
 from scheduler.domain.loader import InputError, parse_model
 from scheduler.domain.placement import Vacancy
@@ -71,7 +71,7 @@ def brute_force(s: Scenario) -> int:
 
 @pytest.mark.parametrize("seed", range(60))
 def test_placement_equals_brute_force(seed: int) -> None:
-    s = random_instance(seed)
+    s = random_team_instance(seed)
     result = place(s)
     assert result.solve.status == "optimal"
     assert result.solve.objective == brute_force(s)
@@ -96,7 +96,7 @@ def test_placement_equals_brute_force(seed: int) -> None:
 
 def test_random_instances_are_not_trivial() -> None:
     """The brute-force comparison means something only if the instances have real choices."""
-    results = [place(random_instance(seed)) for seed in range(60)]
+    results = [place(random_team_instance(seed)) for seed in range(60)]
     assert sum(len(r.placements) >= 2 for r in results) >= 10
     assert any("taken" in n.reason for r in results for n in r.not_placed)
     assert any("competences" in n.reason for r in results for n in r.not_placed)
@@ -143,9 +143,10 @@ def run(data: dict[str, Any]) -> PlacementResult:
 
 
 def test_reason_competence_includes_the_clients() -> None:
-    data = base(staff=[member("T1", 30, ["autism"])],
-                vacancies=[vacancy("V1", "U1", 30, client="C1"),
-                           vacancy("V2", "U2", 30, required_competences=["epilepsy"])])
+    data = placement_data(staff=[member("T1", 30, ["autism"])],
+                          vacancies=[vacancy("V1", "U1", 30, client="C1"),
+                                     vacancy("V2", "U2", 30,
+                                             required_competences=["epilepsy"])])
     data["clients"][0]["required_competences"] = ["tube"]
     (reason,) = [n.reason for n in run(data).not_placed]
     assert reason == "no vacancy matches their competences (V1 needs tube; V2 needs epilepsy)"
@@ -156,7 +157,8 @@ def test_reason_competence_includes_the_clients() -> None:
     (40, 20, "the vacancy has too few hours (20 h/week vacancy, 40 h/week contract"),
 ])
 def test_reason_hours(contract: float, hours: float, fragment: str) -> None:
-    result = run(base(staff=[member("T1", contract, [])], vacancies=[vacancy("V1", "U2", hours)]))
+    result = run(placement_data(staff=[member("T1", contract, [])],
+                                vacancies=[vacancy("V1", "U2", hours)]))
     (reason,) = [n.reason for n in result.not_placed]
     assert reason.startswith("hours do not match") and fragment in reason
     (unfilled,) = result.unfilled
@@ -165,14 +167,14 @@ def test_reason_hours(contract: float, hours: float, fragment: str) -> None:
 
 def test_reason_absent_on_start() -> None:
     absent = [{"start": "2027-02-25T00:00", "end": "2027-03-05T00:00", "reason": "sick"}]
-    result = run(base(staff=[member("T1", 30, [], absences=absent)],
-                      vacancies=[vacancy("V1", "U2", 30)]))
+    result = run(placement_data(staff=[member("T1", 30, [], absences=absent)],
+                                vacancies=[vacancy("V1", "U2", 30)]))
     assert "absent on the start date 2027-03-01" in result.not_placed[0].reason
 
 
 def test_reason_taken_and_unfilled() -> None:
     # T1 wishes U2 (+20): fit 120; T2 no wish: 100. One vacancy: T1 gets it.
-    result = run(base(
+    result = run(placement_data(
         staff=[member("T1", 30, [], preferred_units=["U2"]), member("T2", 30, [])],
         vacancies=[vacancy("V1", "U2", 30), vacancy("V2", "U3", 30, required_competences=["lift"])],
     ))
@@ -185,22 +187,23 @@ def test_reason_taken_and_unfilled() -> None:
 
 def test_unfilled_because_the_fitting_member_is_better_elsewhere() -> None:
     # T1 fits V1 (100 + wish 20) and V2 (100): only one; V2 stays open.
-    result = run(base(staff=[member("T1", 30, [], preferred_units=["U2"])],
-                      vacancies=[vacancy("V1", "U2", 30), vacancy("V2", "U3", 30)]))
+    result = run(placement_data(staff=[member("T1", 30, [], preferred_units=["U2"])],
+                                vacancies=[vacancy("V1", "U2", 30), vacancy("V2", "U3", 30)]))
     assert [u.reason for u in result.unfilled] == [
         "every member who fits is placed where the total fit is higher (T1 → V1)"]
 
 
 def test_nothing_to_place() -> None:
-    assert run(base(staff=[member("T1", 30, [])])).not_placed[0].reason == (
+    assert run(placement_data(staff=[member("T1", 30, [])])).not_placed[0].reason == (
         "no vacancies in the scenario")
-    result = run(base(vacancies=[vacancy("V1", "U2", 30)]))
+    result = run(placement_data(vacancies=[vacancy("V1", "U2", 30)]))
     assert result.unfilled[0].reason == "no overstaffing-team members in the scenario"
     assert result.solve.status == "optimal" and result.solve.objective == 0
 
 
 def test_approval_decides_the_status() -> None:
-    data = base(staff=[member("T1", 30, [])], vacancies=[vacancy("V1", "U1", 30, client="C1")])
+    data = placement_data(staff=[member("T1", 30, [])],
+                          vacancies=[vacancy("V1", "U1", 30, client="C1")])
     (p,) = run(data).placements
     assert p.status == NEEDS_INTRODUCTION and p.fit_parts["approved_by_client"] == 0
     data["clients"][0]["approved_staff"] = ["T1"]
@@ -209,7 +212,7 @@ def test_approval_decides_the_status() -> None:
 
 
 def test_regular_staff_are_not_placed() -> None:
-    data = base(staff=[{"id": "A1", "home_unit": "U2", "contract_hours_per_week": 30}],
+    data = placement_data(staff=[staff("A1", 30, unit="U2")],
                 vacancies=[vacancy("V1", "U2", 30)])
     assert run(data).placements == []
 
@@ -236,7 +239,7 @@ def test_regular_staff_are_not_placed() -> None:
      ["must exceed weights.hours_gap × max_hours_gap (3 × 40)"]),
 ])
 def test_bad_input(change, fragments: list[str]) -> None:
-    data = base()
+    data = placement_data()
     change(data)
     with pytest.raises(InputError) as info:
         parse_model(Scenario, data, "bad.yaml")
@@ -246,7 +249,7 @@ def test_bad_input(change, fragments: list[str]) -> None:
 
 
 def test_cli_bad_input_exit_2(tmp_path: Path) -> None:
-    data = base(vacancies=[vacancy("V9", "U9", 20)])
+    data = placement_data(vacancies=[vacancy("V9", "U9", 20)])
     path = tmp_path / "bad.yaml"
     path.write_text(json.dumps(data, default=str), encoding="utf-8")
     result = runner.invoke(app, ["place", str(path)])

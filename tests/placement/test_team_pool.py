@@ -5,10 +5,9 @@ overtime (30/h), so an approved team member is used first."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
+from builders import client, decision, scenario, staff, unit, window
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule
 from scheduler.planning.capacity import team_usage
@@ -16,7 +15,7 @@ from scheduler.results.kpi import compute_kpis
 from scheduler.solver.engine import solve
 from scheduler.validator import check_schedule, format_report
 
-TEAM = {"id": "T1", "home_unit": "OT", "contract_hours_per_week": 40, "overstaffing_team": True}
+TEAM = staff("T1", 40, unit="OT", overstaffing_team=True)
 
 
 def sick_leave_week(*, team: bool, hourly: bool = False) -> Scenario:
@@ -24,31 +23,18 @@ def sick_leave_week(*, team: bool, hourly: bool = False) -> Scenario:
     Wednesday, so A1 and A2 can give 40 + 18 h within their contracts; the other 5 h are
     overtime for A1 (cheaper than leaving them uncovered, and within the 48-hour week), hourly
     work for H1, or team time."""
-    staff: list[dict[str, Any]] = [
-        {"id": "A1", "home_unit": "U1", "contract_hours_per_week": 40},
-        {"id": "A2", "home_unit": "U1", "contract_hours_per_week": 40,
-         "absences": [{"start": "2027-02-03T00:00", "end": "2027-02-08T00:00",
-                       "reason": "sick leave"}]},
-    ]
+    sick = {"start": "2027-02-03T00:00", "end": "2027-02-08T00:00", "reason": "sick leave"}
+    people = [staff("A1"), staff("A2", absences=[sick])]
     if hourly:
-        staff.append({"id": "H1", "home_unit": "U1", "contract_hours_per_week": 0,
-                      "employment": "hourly"})
+        people.append(staff("H1", 0, employment="hourly"))
     if team:
-        staff.append(dict(TEAM))
-    return Scenario.model_validate({
-        "name": "pool",
-        "horizon": {"start": "2027-02-01", "days": 7},
-        "units": [{"id": "U1"}, {"id": "OT", "name": "Övertalighetsteamet"}],
-        "clients": [{
-            "id": "C1", "unit": "U1",
-            "decisions": [{"id": "D1", "granted_hours_per_week": 63, "reserve": "none",
-                           "settlement_period": {"start": "2027-02-01", "end": "2027-02-07"}}],
-            "need": {"weekly": [{"start": "08:00", "end": "17:00"}]},
-            "approved_staff": [s["id"] for s in staff],
-        }],
-        "staff": staff,
-        "solver": {"time_limit_seconds": 5, "workers": 2},
-    })
+        people.append(dict(TEAM))
+    c1 = client("C1", decisions=[decision("D1", "2027-02-01", "2027-02-07", 63)],
+                windows=[window("08:00", "17:00")], approved=[s["id"] for s in people],
+                competences=())
+    return scenario([c1], people, name="pool", start="2027-02-01",
+                    units=[unit("U1"), unit("OT", name="Övertalighetsteamet")],
+                    solver={"time_limit_seconds": 5, "workers": 2})
 
 
 def solved(scenario: Scenario) -> tuple[Schedule, dict[str, float], dict[str, float]]:

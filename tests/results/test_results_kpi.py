@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from builders import decision, staff
 from scheduler.domain.schedule import Schedule, Shift, SolveInfo, UncoveredInterval
 from scheduler.results.kpi import compute_kpis, hours_between, kpis_to_dict
 
@@ -45,9 +46,9 @@ def schedule_of(scenario, shifts: list[Shift], uncovered: list[UncoveredInterval
 
 
 STAFF_THREE = [
-    {"id": "F01", "home_unit": "U1", "contract_hours_per_week": 40},  # full time
-    {"id": "P01", "home_unit": "U1", "contract_hours_per_week": 20},  # part time
-    {"id": "I01", "home_unit": "U1", "contract_hours_per_week": 30},  # gets nothing
+    staff("F01"),  # full time
+    staff("P01", 20),  # part time
+    staff("I01", 30),  # gets nothing
 ]
 
 
@@ -152,15 +153,13 @@ def test_dst_night_is_elapsed_time(three):
 def test_decisions_charged_in_list_order_with_exception(tiny_data, tiny_scenario):
     # Two decisions side by side for the same week (reserve none: all of it is available):
     # SFB 7 h/week → 7 h; LSS 14 h/week → 14 h, plus an approved exception of 10 h → 24 h.
-    week = {"start": "2027-03-22", "end": "2027-03-28"}
+    week = ("2027-03-22", "2027-03-28")
     data = tiny_data()
     client = data["clients"][0]
     client["decisions"] = [
-        {"id": "SFB1", "kind": "sfb_assistance", "granted_hours_per_week": 7,
-         "settlement_period": week, "reserve": "none"},
-        {"id": "LSS1", "kind": "lss_assistance", "granted_hours_per_week": 14,
-         "settlement_period": week, "reserve": "none",
-         "exception": {"reference": "AC-2027-12", "extra_hours": 10}},
+        decision("SFB1", *week, 7, kind="sfb_assistance"),
+        decision("LSS1", *week, 14, kind="lss_assistance",
+                 exception={"reference": "AC-2027-12", "extra_hours": 10}),
     ]
     scenario = tiny_scenario(clients=[client])
     # 30 h of client time: 3 × 8 h plus double assistance 2 × 3 h on Thursday.

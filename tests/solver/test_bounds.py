@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from builders import scenario
 
+from builders import assistance_week, staff, window
 from scheduler.solver.bounds import lower_bound
 from scheduler.solver.engine import components
 from scheduler.solver.problem import compile_problem
@@ -13,16 +13,15 @@ from scheduler.solver.shifts import generate_shifts
 CASES = {
     "plain week": {},
     "budget short by 16 h": {"granted": 40},
-    "double assistance": {"windows": [{"start": "08:00", "end": "12:00", "staff": 2}]},
+    "double assistance": {"windows": [window("08:00", "12:00", 2)]},
     "one assistant, long days": {
-        "windows": [{"start": "06:00", "end": "22:00"}],
+        "windows": [window("06:00", "22:00")],
         "granted": 112,
-        "staff": [{"id": "A1", "home_unit": "U1", "contract_hours_per_week": 40}],
+        "staff": [staff("A1")],
         "rules": {"max_shift_hours": 8},
     },
     "idle part-timers": {
-        "staff": [{"id": f"A{i}", "home_unit": "U1", "contract_hours_per_week": 30}
-                  for i in range(5)],
+        "staff": [staff(f"A{i}", 30) for i in range(5)],
     },
 }
 
@@ -36,7 +35,7 @@ def bound_of(sc) -> float:
 
 @pytest.mark.parametrize("case", CASES)
 def test_bound_is_below_the_proven_optimum(case, solve_checked):
-    sc = scenario(**CASES[case])
+    sc = assistance_week(**CASES[case])
     result = solve_checked(sc)
     assert result.solve.status == "optimal"
     assert bound_of(sc) <= result.solve.objective + 1e-6
@@ -44,11 +43,10 @@ def test_bound_is_below_the_proven_optimum(case, solve_checked):
 
 def test_bound_sees_a_budget_shortfall():
     # 56 h of need, 40 h granted: at least 16 person-hours stay uncovered (weight 100).
-    assert bound_of(scenario(granted=40)) >= 16 * 100
+    assert bound_of(assistance_week(granted=40)) >= 16 * 100
 
 
 def test_bound_sees_idle_contract_hours():
     # 56 h of need, five 30-h contracts = 150 h: at least 94 h stay unused (weight 4).
-    sc = scenario(staff=[{"id": f"A{i}", "home_unit": "U1", "contract_hours_per_week": 30}
-                         for i in range(5)])
+    sc = assistance_week(staff=[staff(f"A{i}", 30) for i in range(5)])
     assert bound_of(sc) >= 94 * 4

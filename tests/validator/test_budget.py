@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from types import SimpleNamespace
 
 import pytest
 
+import builders as kit
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule
 from scheduler.validator import AUDITS, check_schedule, format_report
@@ -15,7 +15,7 @@ MON, SUN = date(2027, 1, 4), date(2027, 1, 10)
 budget = AUDITS["decision_budget"]
 
 
-def test_double_assistance_consumes_two_hours_per_hour(kit: SimpleNamespace) -> None:
+def test_double_assistance_consumes_two_hours_per_hour() -> None:
     # 5 h/week over exactly the horizon week = 5 h. Two assistants 07–10 use 6 h.
     c1 = kit.client("C1", windows=[kit.window("07:00", "10:00", staff=2, days=["mon"])],
                     decisions=[kit.decision("D1", MON, SUN, 5)])
@@ -29,7 +29,7 @@ def test_double_assistance_consumes_two_hours_per_hour(kit: SimpleNamespace) -> 
 
 
 def _two_decisions(
-    kit: SimpleNamespace, d1_per_week: float, d2_per_week: float
+    d1_per_week: float, d2_per_week: float
 ) -> tuple[Scenario, Schedule]:
     """D1 (SFB) runs all week, D2 (municipal) from Thursday; both end in the horizon (share 1).
     D1 grants d1_per_week × 7/7 h, D2 grants d2_per_week × 4/7 h. A1 works Monday (only D1
@@ -37,7 +37,7 @@ def _two_decisions(
     c1 = kit.client("C1", decisions=[
         kit.decision("D1", MON, SUN, d1_per_week),
         kit.decision("D2", date(2027, 1, 7), SUN, d2_per_week,
-                     kind=kit.DecisionKind.LSS_ASSISTANCE),
+                     kind="lss_assistance"),
     ])
     scn = kit.scenario([c1])
     shifts = [kit.shift("A1", "C1", "2027-01-04T07:00", "2027-01-04T15:00"),
@@ -58,13 +58,13 @@ def _two_decisions(
     ],
 )
 def test_halls_condition_over_overlapping_decisions(
-    kit: SimpleNamespace, d1: float, d2: float, expected: list[str]
+    d1: float, d2: float, expected: list[str]
 ) -> None:
-    scn, sched = _two_decisions(kit, d1, d2)
+    scn, sched = _two_decisions(d1, d2)
     assert [v.who for v in budget(scn, sched)] == expected
 
 
-def test_horizon_split_at_a_period_boundary(kit: SimpleNamespace) -> None:
+def test_horizon_split_at_a_period_boundary() -> None:
     # D1 ends on Wednesday with 6 h; D2 (same kind) starts Thursday with plenty.
     c1 = kit.client("C1", decisions=[
         kit.decision("D1", date(2027, 1, 1), date(2027, 1, 6), 7),
@@ -78,11 +78,12 @@ def test_horizon_split_at_a_period_boundary(kit: SimpleNamespace) -> None:
     assert budget(scn, kit.schedule(scn, [thursday])) == []
 
 
-def _reserve_case(kit: SimpleNamespace, days: int, *, future_off: bool = False,
+def _reserve_case(days: int, *, future_off: bool = False,
                   **decision_args: object) -> tuple[Scenario, Schedule]:
     """Need 08–11 daily (21 h in the horizon, 21 h in the following week). D1: 14 h/week over
     two weeks (Jan 4–17) = 28 h, so half is reserved for the week after the horizon."""
-    exceptions = [kit.exception("2027-01-11T00:00", "2027-01-18T00:00", 0)] if future_off else []
+    off = kit.need_exception("2027-01-11T00:00", "2027-01-18T00:00", 0)
+    exceptions = [off] if future_off else []
     c1 = kit.client("C1", windows=[kit.window("08:00", "11:00")], exceptions=exceptions,
                     decisions=[kit.decision("D1", MON, date(2027, 1, 17), 14, **decision_args)])
     scn = kit.scenario([c1])
@@ -92,39 +93,39 @@ def _reserve_case(kit: SimpleNamespace, days: int, *, future_off: bool = False,
     return scn, kit.schedule(scn, shifts)
 
 
-def test_pro_rata_need_reserves_for_the_rest_of_the_period(kit: SimpleNamespace) -> None:
-    need = kit.ReserveRule.PRO_RATA_NEED
+def test_pro_rata_need_reserves_for_the_rest_of_the_period() -> None:
+    need = "pro_rata_need"
     # share = 21 / (21 + 21) → 14 h available: 4 × 3 h fits, 5 × 3 h does not.
-    assert budget(*_reserve_case(kit, 4, reserve=need)) == []
-    found = budget(*_reserve_case(kit, 5, reserve=need))
+    assert budget(*_reserve_case(4, reserve=need)) == []
+    found = budget(*_reserve_case(5, reserve=need))
     assert [v.detail.split(" (")[0] for v in found] == [
         "15.00 h scheduled where only these apply, 14.00 h available to the decision"
     ]
     assert "share 0.500" in found[0].detail
     # No need after the horizon: nothing to reserve, all 28 h may be used now.
-    assert budget(*_reserve_case(kit, 7, future_off=True, reserve=need)) == []
+    assert budget(*_reserve_case(7, future_off=True, reserve=need)) == []
 
 
-def test_pro_rata_time_ignores_the_need_pattern(kit: SimpleNamespace) -> None:
+def test_pro_rata_time_ignores_the_need_pattern() -> None:
     # 7 of 14 days → half of 28 h, even when the later week has no need.
-    time = kit.ReserveRule.PRO_RATA_TIME
-    assert len(budget(*_reserve_case(kit, 5, future_off=True, reserve=time))) == 1
-    assert budget(*_reserve_case(kit, 4, future_off=True, reserve=time)) == []
+    time = "pro_rata_time"
+    assert len(budget(*_reserve_case(5, future_off=True, reserve=time))) == 1
+    assert budget(*_reserve_case(4, future_off=True, reserve=time)) == []
 
 
-def test_hours_performed_and_approved_exception(kit: SimpleNamespace) -> None:
-    need = kit.ReserveRule.PRO_RATA_NEED
+def test_hours_performed_and_approved_exception() -> None:
+    need = "pro_rata_need"
     # (28 − 10) × 0.5 = 9 h: 3 × 3 h fits, 4 × 3 h does not.
-    assert budget(*_reserve_case(kit, 3, reserve=need, performed=10)) == []
-    assert len(budget(*_reserve_case(kit, 4, reserve=need, performed=10))) == 1
+    assert budget(*_reserve_case(3, reserve=need, performed=10)) == []
+    assert len(budget(*_reserve_case(4, reserve=need, performed=10))) == 1
     # (28 + 2) × 0.5 = 15 h with an approved exception: 5 × 3 h fits exactly.
-    assert budget(*_reserve_case(kit, 5, reserve=need, extra=2)) == []
+    assert budget(*_reserve_case(5, reserve=need, extra=2)) == []
 
 
-def test_no_reserve_when_the_period_ends_in_the_horizon(kit: SimpleNamespace) -> None:
+def test_no_reserve_when_the_period_ends_in_the_horizon() -> None:
     # Period Jan 1–10 ends inside the horizon: all that is left may be used (share 1).
     c1 = kit.client("C1", decisions=[kit.decision("D1", date(2027, 1, 1), SUN, 7,
-                                                  reserve=kit.ReserveRule.PRO_RATA_NEED)])
+                                                  reserve="pro_rata_need")])
     scn = kit.scenario([c1])
     shifts = [kit.shift("A1", "C1", "2027-01-04T07:00", "2027-01-04T17:00")]  # 10 h = 10 h
     assert budget(scn, kit.schedule(scn, shifts)) == []

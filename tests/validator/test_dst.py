@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from types import SimpleNamespace
 
 import pytest
 
+import builders as kit
 from scheduler.domain.scenario import Scenario
 from scheduler.validator import AUDITS, PENALTY_AUDITS, check_schedule, format_report
 
@@ -16,15 +16,15 @@ AUTUMN = (date(2027, 10, 25), ("2027-10-30T22:00", "2027-10-31T07:00"), 10.0)  #
 WEEKS = pytest.mark.parametrize("week", [SPRING, AUTUMN], ids=["spring", "autumn"])
 
 
-def saturday_jour(kit: SimpleNamespace, monday: date, **rules: object) -> Scenario:
+def saturday_jour(monday: date, **rules: object) -> Scenario:
     c1 = kit.client("C1", windows=[kit.window("22:00", "07:00", on_call=True, days=["sat"])])
-    return kit.scenario([c1], start=monday, **rules)
+    return kit.scenario([c1], start=monday, rules=rules)
 
 
 @WEEKS
-def test_night_window_lasts_its_elapsed_hours(kit: SimpleNamespace, week: tuple) -> None:
+def test_night_window_lasts_its_elapsed_hours(week: tuple) -> None:
     monday, (start, end), hours = week
-    scn = saturday_jour(kit, monday)
+    scn = saturday_jour(monday)
     empty = kit.schedule(scn, [])
     assert PENALTY_AUDITS["uncovered_need"](scn, empty) == pytest.approx(hours)
     night = kit.shift("A1", "C1", start, end, jour=hours)
@@ -36,9 +36,9 @@ def test_night_window_lasts_its_elapsed_hours(kit: SimpleNamespace, week: tuple)
 
 
 @WEEKS
-def test_shift_length_is_elapsed_time(kit: SimpleNamespace, week: tuple) -> None:
+def test_shift_length_is_elapsed_time(week: tuple) -> None:
     monday, (start, end), hours = week
-    scn = saturday_jour(kit, monday, max_shift_hours=9.5)
+    scn = saturday_jour(monday, max_shift_hours=9.5)
     found = AUDITS["shift_length"](scn, kit.schedule(scn, [kit.shift("A1", "C1", start, end)]))
     if hours > 9.5:
         assert [v.detail for v in found] == ["10.00 h is longer than the maximum 9.5 h"]
@@ -47,10 +47,10 @@ def test_shift_length_is_elapsed_time(kit: SimpleNamespace, week: tuple) -> None
 
 
 @WEEKS
-def test_jour_cap_counts_elapsed_jour(kit: SimpleNamespace, week: tuple) -> None:
+def test_jour_cap_counts_elapsed_jour(week: tuple) -> None:
     # 9 h of jour per 4 weeks: the 8 h spring night fits, the 10 h autumn night does not.
     monday, (start, end), hours = week
-    scn = saturday_jour(kit, monday, max_on_call_hours_per_4_weeks=9)
+    scn = saturday_jour(monday, max_on_call_hours_per_4_weeks=9)
     found = AUDITS["hour_caps"](scn, kit.schedule(scn, [kit.shift("A1", "C1", start, end)]))
     assert [v.detail for v in found] == (
         ["jour 10.00 h exceeds 9 h in the 4 weeks"] if hours > 9 else []
@@ -59,7 +59,7 @@ def test_jour_cap_counts_elapsed_jour(kit: SimpleNamespace, week: tuple) -> None
 
 @pytest.mark.parametrize(("monday", "hours"), [(SPRING[0], 167.0), (AUTUMN[0], 169.0)])
 def test_round_the_clock_week_has_167_or_169_hours(
-    kit: SimpleNamespace, monday: date, hours: float
+    monday: date, hours: float
 ) -> None:
     c1 = kit.client("C1", windows=[kit.window("00:00", "24:00")])
     scn = kit.scenario([c1], start=monday)
@@ -68,7 +68,7 @@ def test_round_the_clock_week_has_167_or_169_hours(
 
 @pytest.mark.parametrize(("monday", "hours"), [(SPRING[0], 0.0), (AUTUMN[0], 2.0)])
 def test_wall_clock_hour_that_is_skipped_or_repeated(
-    kit: SimpleNamespace, monday: date, hours: float
+    monday: date, hours: float
 ) -> None:
     # A Sunday 02:00–03:00 window never happens in spring and happens twice in autumn.
     c1 = kit.client("C1", windows=[kit.window("02:00", "03:00", days=["sun"])])
@@ -76,7 +76,7 @@ def test_wall_clock_hour_that_is_skipped_or_repeated(
     assert PENALTY_AUDITS["uncovered_need"](scn, kit.schedule(scn, [])) == pytest.approx(hours)
 
 
-def test_rest_across_the_spring_change_is_elapsed(kit: SimpleNamespace) -> None:
+def test_rest_across_the_spring_change_is_elapsed() -> None:
     # Sat 20:00 → Sun 07:00 looks like 11 h on the wall clock but is 10 h of real rest.
     scn = kit.scenario(start=SPRING[0])
     shifts = [

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
+import builders as kit
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Shift
 from scheduler.validator import (
@@ -21,17 +22,17 @@ from scheduler.validator import (
 Case = tuple[Scenario, list[Shift]]
 
 
-def base(kit: SimpleNamespace, *, staff: list | None = None, **rules: object) -> Scenario:
+def base(*, staff: list | None = None, **rules: object) -> Scenario:
     """Two clients, 07–22 awake + 22–07 jour every day; A1–A3 approved, A4 competent only."""
     return kit.scenario(
         [kit.client("C1"), kit.client("C2")],
         staff if staff is not None else [*kit.team("A1", "A2", "A3"), kit.assistant("A4")],
-        **rules,
+        rules=rules,
     )
 
 
-def valid_case(kit: SimpleNamespace) -> Case:
-    return base(kit), [
+def valid_case() -> Case:
+    return base(), [
         kit.shift("A1", "C1", "2027-01-04T07:00", "2027-01-04T15:00"),
         kit.shift("A2", "C1", "2027-01-04T15:00", "2027-01-04T22:00"),
         kit.shift("A3", "C1", "2027-01-04T22:00", "2027-01-05T07:00", jour=9),
@@ -39,45 +40,45 @@ def valid_case(kit: SimpleNamespace) -> Case:
     ]
 
 
-def approved_assistant(kit: SimpleNamespace) -> Case:
+def approved_assistant() -> Case:
     # A4 has the competence but C1 never approved A4.
-    return base(kit), [kit.shift("A4", "C1", "2027-01-04T07:00", "2027-01-04T15:00")]
+    return base(), [kit.shift("A4", "C1", "2027-01-04T07:00", "2027-01-04T15:00")]
 
 
-def availability(kit: SimpleNamespace) -> Case:
+def availability() -> Case:
     a1 = kit.assistant("A1", absences=[("2027-01-04T06:00", "2027-01-04T12:00")])
-    scn = base(kit, staff=[a1, *kit.team("A2", "A3")])
+    scn = base(staff=[a1, *kit.team("A2", "A3")])
     return scn, [kit.shift("A1", "C1", "2027-01-04T07:00", "2027-01-04T15:00")]
 
 
-def shift_length(kit: SimpleNamespace) -> Case:
-    return base(kit), [kit.shift("A1", "C1", "2027-01-04T07:00", "2027-01-04T09:00")]  # 2 h < 3
+def shift_length() -> Case:
+    return base(), [kit.shift("A1", "C1", "2027-01-04T07:00", "2027-01-04T09:00")]  # 2 h < 3
 
 
-def staffing_cap(kit: SimpleNamespace) -> Case:
+def staffing_cap() -> Case:
     # Need is 1 assistant; 08:00–15:00 has 2.
-    return base(kit), [
+    return base(), [
         kit.shift("A1", "C1", "2027-01-04T07:00", "2027-01-04T15:00"),
         kit.shift("A2", "C1", "2027-01-04T08:00", "2027-01-04T16:00"),
     ]
 
 
-def decision_budget(kit: SimpleNamespace) -> Case:
+def decision_budget() -> Case:
     # 7 h/week over exactly the horizon week = 7 h, and the period ends in the horizon (share 1).
     c1 = kit.client("C1", decisions=[kit.decision("D1", kit.MONDAY, kit.MONDAY.replace(day=10), 7)])
     scn = kit.scenario([c1])
     return scn, [kit.shift("A1", "C1", "2027-01-04T07:00", "2027-01-04T15:00")]  # 8 h > 7 h
 
 
-def no_overlap(kit: SimpleNamespace) -> Case:
-    return base(kit), [
+def no_overlap() -> Case:
+    return base(), [
         kit.shift("A1", "C1", "2027-01-04T07:00", "2027-01-04T15:00"),
         kit.shift("A1", "C2", "2027-01-04T14:00", "2027-01-04T18:00"),
     ]
 
 
-def daily_rest(kit: SimpleNamespace) -> Case:
-    return base(kit), [
+def daily_rest() -> Case:
+    return base(), [
         kit.shift("A1", "C1", "2027-01-04T07:00", "2027-01-04T15:00"),
         kit.shift("A1", "C1", "2027-01-04T22:00", "2027-01-05T07:00"),  # 7 h < 11 h later
     ]
@@ -91,50 +92,49 @@ MON_WED_FRI_SUN = [
 ]
 
 
-def weekly_rest(kit: SimpleNamespace) -> Case:
+def weekly_rest() -> Case:
     # Free stretches: Mon 00–10 (10 h); after each shift's 11 h rest, 01:00 → 10:00 two days
     # later (33 h). Nothing reaches 36 h. Only 16 h of work, so no other rule is touched.
-    return base(kit), [kit.shift("A1", "C1", a, b) for a, b in MON_WED_FRI_SUN]
+    return base(), [kit.shift("A1", "C1", a, b) for a, b in MON_WED_FRI_SUN]
 
 
-def hour_caps(kit: SimpleNamespace) -> Case:
+def hour_caps() -> Case:
     # 1-week limiting periods (from a Monday): 4 × 13 h = 52 h presence > 48 h in the week;
     # rest 20:00 → 07:00 is exactly 11 h; overtime 12 h per 4 weeks is within 48 h; 65 h weekly
     # rest from Fri 07:00.
-    return base(kit, limiting_period_weeks=1), [
+    return base(limiting_period_weeks=1), [
         kit.shift("A1", "C1", f"2027-01-0{d}T07:00", f"2027-01-0{d}T20:00") for d in (4, 5, 6, 7)
     ]
 
 
-def with_stay_home(kit: SimpleNamespace) -> Scenario:
+def with_stay_home() -> Scenario:
     """base plus a short-term stay home K (KTV, staff B1 and B2) where C1 stays Tuesday
     08:00–20:00: C1's own assistance is not staffed then, and K needs one staff."""
-    data = base(kit).model_dump()
+    data = base().model_dump()
     data["units"].append({"id": "K", "kind": "short_term_stay"})
-    data["staff"] += [s.model_copy(update={"home_unit": "K"}).model_dump()
-                      for s in kit.team("B1", "B2")]
+    data["staff"] += kit.team("B1", "B2", unit="K")
     data["bookings"] = [{"client": "C1", "unit": "K", "start": "2027-01-05T08:00",
                          "end": "2027-01-05T20:00"}]
     return Scenario.model_validate(data)
 
 
-def unit_eligibility(kit: SimpleNamespace) -> Case:
+def unit_eligibility() -> Case:
     # A1 belongs to U1 only: K is neither home, also_units nor pooled.
-    return with_stay_home(kit), [
+    return with_stay_home(), [
         kit.shift("A1", None, "2027-01-05T08:00", "2027-01-05T12:00", unit="K"),
     ]
 
 
-def double_staffing(kit: SimpleNamespace) -> Case:
+def double_staffing() -> Case:
     # C1 is at K: an assistant for C1 then staffs the same hours twice.
-    return with_stay_home(kit), [
+    return with_stay_home(), [
         kit.shift("A1", "C1", "2027-01-05T07:00", "2027-01-05T11:00"),
     ]
 
 
-def breaks(kit: SimpleNamespace) -> Case:
+def breaks() -> Case:
     # 8 h in the stay home without the unpaid break the unit requires after 5 h.
-    return with_stay_home(kit), [
+    return with_stay_home(), [
         kit.shift("B1", None, "2027-01-05T08:00", "2027-01-05T16:00", unit="K"),
     ]
 
@@ -168,8 +168,8 @@ def test_public_registries() -> None:
     assert set(BROKEN) == set(AUDITS)  # every rule has a breaking case below
 
 
-def test_valid_schedule_passes(kit: SimpleNamespace) -> None:
-    scn, shifts = valid_case(kit)
+def test_valid_schedule_passes() -> None:
+    scn, shifts = valid_case()
     report = check_schedule(scn, kit.schedule(scn, shifts))
     assert report.ok, format_report(report)
     assert report.violations == []
@@ -178,8 +178,8 @@ def test_valid_schedule_passes(kit: SimpleNamespace) -> None:
 
 
 @pytest.mark.parametrize("rule", sorted(BROKEN))
-def test_breaking_one_rule_is_reported_under_that_rule(kit: SimpleNamespace, rule: str) -> None:
-    scn, shifts = BROKEN[rule](kit)
+def test_breaking_one_rule_is_reported_under_that_rule(rule: str) -> None:
+    scn, shifts = BROKEN[rule]()
     sched = kit.schedule(scn, shifts)
     report = check_schedule(scn, sched)
     assert not report.ok
@@ -191,8 +191,8 @@ def test_breaking_one_rule_is_reported_under_that_rule(kit: SimpleNamespace, rul
         assert all(isinstance(v, Violation) and v.rule == other for v in found)
 
 
-def test_format_report_has_one_line_per_violation(kit: SimpleNamespace) -> None:
-    scn, shifts = staffing_cap(kit)
+def test_format_report_has_one_line_per_violation() -> None:
+    scn, shifts = staffing_cap()
     report: ValidationReport = check_schedule(scn, kit.schedule(scn, shifts))
     lines = format_report(report).splitlines()
     v = report.violations[0]
@@ -206,7 +206,7 @@ def test_format_report_has_one_line_per_violation(kit: SimpleNamespace) -> None:
 # --- finer points of single rules ---------------------------------------------------------------
 
 
-def test_unknown_ids_and_wrong_unit_and_competence(kit: SimpleNamespace) -> None:
+def test_unknown_ids_and_wrong_unit_and_competence() -> None:
     scn = kit.scenario(
         [kit.client("C1")], [*kit.team("A1", "A2"), kit.assistant("A3", competences=[])]
     )
@@ -223,10 +223,10 @@ def test_unknown_ids_and_wrong_unit_and_competence(kit: SimpleNamespace) -> None
     assert any("lacks required competence(s): lift" in d for d in details)
 
 
-def test_availability_windows(kit: SimpleNamespace) -> None:
+def test_availability_windows() -> None:
     days = ["mon", "tue", "wed", "thu", "fri"]
-    a1 = kit.assistant("A1", availability=[kit.AvailabilityWindow(days=days, start="08:00",
-                                                                   end="16:00")])
+    a1 = kit.assistant("A1", availability=[{"days": days, "start": "08:00",
+                                                     "end": "16:00"}])
     scn = kit.scenario(staff=[a1, *kit.team("A2", "A3")])
     inside = kit.shift("A1", "C1", "2027-01-04T08:00", "2027-01-04T16:00")
     early = kit.shift("A1", "C1", "2027-01-05T07:00", "2027-01-05T15:00")
@@ -239,10 +239,10 @@ def test_availability_windows(kit: SimpleNamespace) -> None:
     ]
 
 
-def test_availability_window_across_midnight_covers_a_night_shift(kit: SimpleNamespace) -> None:
+def test_availability_window_across_midnight_covers_a_night_shift() -> None:
     # A window belongs to the day it starts on: Monday 22:00 → Tuesday 07:00.
-    a1 = kit.assistant("A1", availability=[kit.AvailabilityWindow(days=["mon"], start="22:00",
-                                                                   end="07:00")])
+    a1 = kit.assistant("A1", availability=[{"days": ["mon"], "start": "22:00",
+                                                     "end": "07:00"}])
     scn = kit.scenario(staff=[a1, *kit.team("A2", "A3")])
     ok = kit.shift("A1", "C1", "2027-01-04T22:00", "2027-01-05T07:00")
     bad = kit.shift("A1", "C1", "2027-01-05T22:00", "2027-01-06T07:00")  # Tuesday night
@@ -250,7 +250,7 @@ def test_availability_window_across_midnight_covers_a_night_shift(kit: SimpleNam
     assert len(AUDITS["availability"](scn, kit.schedule(scn, [bad]))) == 1
 
 
-def test_shift_off_grid_outside_horizon_and_reversed(kit: SimpleNamespace) -> None:
+def test_shift_off_grid_outside_horizon_and_reversed() -> None:
     scn = kit.scenario()
     shifts = [
         kit.shift("A1", "C1", "2027-01-04T07:10", "2027-01-04T15:10"),
@@ -263,7 +263,7 @@ def test_shift_off_grid_outside_horizon_and_reversed(kit: SimpleNamespace) -> No
     assert any("ends at or before it starts" in d for d in details)
 
 
-def test_staffing_cap_outside_decision_and_without_need(kit: SimpleNamespace) -> None:
+def test_staffing_cap_outside_decision_and_without_need() -> None:
     # The decision starts on Wednesday; need exists from Monday but is not schedulable yet.
     c1 = kit.client("C1", windows=[kit.window("07:00", "15:00")],
                     decisions=[kit.decision("D1", kit.MONDAY.replace(day=6))])
@@ -281,12 +281,12 @@ def test_staffing_cap_outside_decision_and_without_need(kit: SimpleNamespace) ->
     ]
 
 
-def test_need_exception_overrides_weekly_windows(kit: SimpleNamespace) -> None:
+def test_need_exception_overrides_weekly_windows() -> None:
     # Hospital stay Tuesday 00:00–Wednesday 00:00: no need, so a shift then breaks the cap;
     # an exception raising the need to 2 on Thursday morning allows double staffing.
     c1 = kit.client("C1", exceptions=[
-        kit.exception("2027-01-05T00:00", "2027-01-06T00:00", 0),
-        kit.exception("2027-01-07T07:00", "2027-01-07T12:00", 2),
+        kit.need_exception("2027-01-05T00:00", "2027-01-06T00:00", 0),
+        kit.need_exception("2027-01-07T07:00", "2027-01-07T12:00", 2),
     ])
     scn = kit.scenario([c1])
     shifts = [
@@ -298,7 +298,7 @@ def test_need_exception_overrides_weekly_windows(kit: SimpleNamespace) -> None:
     assert [v.when for v in found] == ["2027-01-05 07:00–15:00"]
 
 
-def test_client_less_shift_has_no_need_to_staff(kit: SimpleNamespace) -> None:
+def test_client_less_shift_has_no_need_to_staff() -> None:
     scn = kit.scenario()
     found = check_schedule(
         scn, kit.schedule(scn, [kit.shift("A1", None, "2027-01-04T07:00", "2027-01-04T15:00")])
@@ -306,8 +306,8 @@ def test_client_less_shift_has_no_need_to_staff(kit: SimpleNamespace) -> None:
     assert [v.rule for v in found] == ["staffing_cap"]
 
 
-def test_three_way_overlap_is_reported_for_each_late_shift(kit: SimpleNamespace) -> None:
-    scn = base(kit)
+def test_three_way_overlap_is_reported_for_each_late_shift() -> None:
+    scn = base()
     shifts = [
         kit.shift("A1", "C1", "2027-01-04T07:00", "2027-01-04T19:00"),
         kit.shift("A1", "C2", "2027-01-04T09:00", "2027-01-04T12:00"),
@@ -316,9 +316,9 @@ def test_three_way_overlap_is_reported_for_each_late_shift(kit: SimpleNamespace)
     assert len(AUDITS["no_overlap"](scn, kit.schedule(scn, shifts))) == 2
 
 
-def test_long_shift_needs_rest_as_long_as_itself(kit: SimpleNamespace) -> None:
-    scn = kit.scenario(max_shift_hours=20, long_shift_hours=13,
-                       agreement_reference="Exception 2027:3, head of department")
+def test_long_shift_needs_rest_as_long_as_itself() -> None:
+    scn = kit.scenario(rules={"max_shift_hours": 20, "long_shift_hours": 13,
+                              "agreement_reference": "Exception 2027:3, head of department"})
     first = kit.shift("A1", "C1", "2027-01-04T07:00", "2027-01-04T23:00")  # 16 h (2 h jour)
     after_15h = kit.shift("A1", "C1", "2027-01-05T14:00", "2027-01-05T20:00")
     after_16h = kit.shift("A1", "C1", "2027-01-05T15:00", "2027-01-05T20:00")
@@ -327,17 +327,17 @@ def test_long_shift_needs_rest_as_long_as_itself(kit: SimpleNamespace) -> None:
     assert AUDITS["daily_rest"](scn, kit.schedule(scn, [first, after_16h])) == []
 
 
-def test_weekly_rest_may_overlap_daily_rest_when_allowed(kit: SimpleNamespace) -> None:
+def test_weekly_rest_may_overlap_daily_rest_when_allowed() -> None:
     # Same shifts as the weekly_rest case: 14:00 → 10:00 two days later is 44 h of free time.
-    scn = base(kit, weekly_rest_excludes_daily_rest=False)
+    scn = base(weekly_rest_excludes_daily_rest=False)
     shifts = [kit.shift("A1", "C1", a, b) for a, b in MON_WED_FRI_SUN]
     assert AUDITS["weekly_rest"](scn, kit.schedule(scn, shifts)) == []
-    strict = base(kit)
+    strict = base()
     found = AUDITS["weekly_rest"](strict, kit.schedule(strict, shifts))
     assert [v.detail for v in found] == ["longest continuous rest 33.00 h, at least 36 h required"]
 
 
-def test_weekly_rest_only_for_whole_weeks_and_busy_staff(kit: SimpleNamespace) -> None:
+def test_weekly_rest_only_for_whole_weeks_and_busy_staff() -> None:
     # 10 days: only the first 7-day period is checked; shifts in days 8–10 are not judged.
     scn = kit.scenario(days=10)
     shifts = [kit.shift("A1", "C1", f"2027-01-{d:02d}T10:00", f"2027-01-{d:02d}T14:00")
@@ -345,9 +345,9 @@ def test_weekly_rest_only_for_whole_weeks_and_busy_staff(kit: SimpleNamespace) -
     assert AUDITS["weekly_rest"](scn, kit.schedule(scn, shifts)) == []
 
 
-def test_hour_caps_jour_and_yearly_overtime(kit: SimpleNamespace) -> None:
+def test_hour_caps_jour_and_yearly_overtime() -> None:
     # A jour cap of 12 h per 4 weeks; two 9 h jour nights = 18 h.
-    scn = kit.scenario(max_on_call_hours_per_4_weeks=12)
+    scn = kit.scenario(rules={"max_on_call_hours_per_4_weeks": 12})
     nights = [kit.shift("A1", "C1", "2027-01-04T22:00", "2027-01-05T07:00"),
               kit.shift("A1", "C1", "2027-01-06T22:00", "2027-01-07T07:00")]
     found = AUDITS["hour_caps"](scn, kit.schedule(scn, nights))
@@ -355,7 +355,7 @@ def test_hour_caps_jour_and_yearly_overtime(kit: SimpleNamespace) -> None:
     # Overtime in a 1-week limiting period: 4 × 11 h = 44 h work, 4 h over full time; only 3 h
     # left of the year's 200 h.
     tired = kit.assistant("A1", overtime_hours_this_year=197)
-    scn = kit.scenario(staff=[tired, *kit.team("A2", "A3")], limiting_period_weeks=1)
+    scn = kit.scenario(staff=[tired, *kit.team("A2", "A3")], rules={"limiting_period_weeks": 1})
     days = [kit.shift("A1", "C1", f"2027-01-0{d}T08:00", f"2027-01-0{d}T19:00")
             for d in (4, 5, 6, 7)]
     found = AUDITS["hour_caps"](scn, kit.schedule(scn, days))
@@ -364,11 +364,12 @@ def test_hour_caps_jour_and_yearly_overtime(kit: SimpleNamespace) -> None:
     ]
 
 
-def test_hour_caps_blocks_follow_the_limiting_period(kit: SimpleNamespace) -> None:
+def test_hour_caps_blocks_follow_the_limiting_period() -> None:
     # 14 days, 1-week limiting periods, at most 36 h presence a week. 30 h in each week is fine;
     # a Sunday 20:00 → Monday 07:00 shift is split where it is worked: 4 h in week 1 (34 h),
     # 7 h in week 2 (37 h). Counted wholly in week 1, where it starts, it would hide week 2's.
-    scn = kit.scenario(days=14, limiting_period_weeks=1, max_average_hours_per_week=36)
+    scn = kit.scenario(days=14, rules={"limiting_period_weeks": 1,
+                                         "max_average_hours_per_week": 36})
     week1 = [kit.shift("A1", "C1", f"2027-01-{d:02d}T07:00", f"2027-01-{d:02d}T17:00")
              for d in (4, 5, 6)]
     week2 = [kit.shift("A1", "C1", f"2027-01-{d:02d}T07:00", f"2027-01-{d:02d}T17:00")

@@ -4,10 +4,10 @@ real pause (at least the unit's break length) — issue: continuous planning, fi
 from __future__ import annotations
 
 from datetime import timedelta
-from types import SimpleNamespace
 
 import pytest
 
+import builders as kit
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Break, Shift
 from scheduler.validator import AUDITS, check_schedule, format_report
@@ -25,7 +25,7 @@ def _group_scenario(kind: str, allowed: bool | None) -> Scenario:
     })
 
 
-def _group_shift(kit: SimpleNamespace, pauses: list[tuple[str, str]], *, paid: bool = True
+def _group_shift(pauses: list[tuple[str, str]], *, paid: bool = True
                  ) -> Shift:
     shift = kit.shift("A1", None, "2027-01-04T07:00", "2027-01-04T19:00", unit="G1")
     return shift.model_copy(update={"breaks": [
@@ -36,21 +36,21 @@ def _group_shift(kit: SimpleNamespace, pauses: list[tuple[str, str]], *, paid: b
     ("after_school_supervision", None),  # no unpaid breaks there by default
     ("short_term_stay", False),  # a KTV that does not allow breaks away from work
 ])
-def test_a_twelve_hour_group_shift_without_any_pause_is_reported(
-        kit: SimpleNamespace, kind: str, allowed: bool | None) -> None:
+def test_a_twelve_hour_group_shift_without_any_pause_is_reported(kind: str,
+                                                                allowed: bool | None) -> None:
     scn = _group_scenario(kind, allowed)
-    found = AUDITS["breaks"](scn, kit.schedule(scn, [_group_shift(kit, [])]))
+    found = AUDITS["breaks"](scn, kit.schedule(scn, [_group_shift([])]))
     assert found and "without a paid meal pause" in found[0].detail, found
 
 
-def test_the_same_shift_with_meal_pauses_every_five_hours_passes(kit: SimpleNamespace) -> None:
+def test_the_same_shift_with_meal_pauses_every_five_hours_passes() -> None:
     scn = _group_scenario("after_school_supervision", None)
-    shift = _group_shift(kit, [("2027-01-04T11:30", "2027-01-04T12:00"),
+    shift = _group_shift([("2027-01-04T11:30", "2027-01-04T12:00"),
                                ("2027-01-04T16:30", "2027-01-04T17:00")])
     assert AUDITS["breaks"](scn, kit.schedule(scn, [shift])) == []
 
 
-def test_one_minute_meal_pauses_do_not_count(kit: SimpleNamespace) -> None:
+def test_one_minute_meal_pauses_do_not_count() -> None:
     scn = kit.scenario(clients=[kit.client()], staff=kit.team("A1", "A2", "A3"))
     shift = kit.shift("A1", "C1", "2027-01-04T07:00", "2027-01-04T20:00", meal_pauses=False)
     start = kit.local("2027-01-04T07:00")
@@ -62,7 +62,7 @@ def test_one_minute_meal_pauses_do_not_count(kit: SimpleNamespace) -> None:
     assert any("shorter than 30 min" in d for d in details), format_report(report)
 
 
-def test_meal_pauses_of_the_break_length_pass(kit: SimpleNamespace) -> None:
+def test_meal_pauses_of_the_break_length_pass() -> None:
     scn = kit.scenario(clients=[kit.client()], staff=kit.team("A1", "A2", "A3"))
     shift = kit.shift("A1", "C1", "2027-01-04T07:00", "2027-01-04T20:00", meal_pauses=True)
     assert AUDITS["breaks"](scn, kit.schedule(scn, [shift])) == []

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 
+import builders as kit
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule
 from scheduler.domain.staff import EmploymentForm
 from scheduler.validator import PENALTY_AUDITS, check_schedule, format_report
 
 
-def contract_case(kit: SimpleNamespace, **schedule_args: object) -> tuple[Scenario, Schedule]:
+def contract_case(**schedule_args: object) -> tuple[Scenario, Schedule]:
     """One week (one hour-cap block of 7 days, full time 40 h).
 
     Need of C1: Mon–Fri 08–19 (5 × 11 = 55 h) and Thursday night 22–07 jour (9 h): 64 h.
@@ -54,8 +53,8 @@ CONTRACT_EXPECTED = {
 }
 
 
-def test_contract_terms_uncovered_and_continuity(kit: SimpleNamespace) -> None:
-    scn, sched = contract_case(kit)
+def test_contract_terms_uncovered_and_continuity() -> None:
+    scn, sched = contract_case()
     report = check_schedule(scn, sched)
     assert report.ok, format_report(report)
     assert report.penalties == pytest.approx(CONTRACT_EXPECTED)
@@ -63,16 +62,16 @@ def test_contract_terms_uncovered_and_continuity(kit: SimpleNamespace) -> None:
         assert audit(scn, sched) == pytest.approx(CONTRACT_EXPECTED[term]), term
 
 
-def test_penalty_and_uncovered_mismatches(kit: SimpleNamespace) -> None:
+def test_penalty_and_uncovered_mismatches() -> None:
     honest = dict(CONTRACT_EXPECTED, some_future_term=99.0)  # unknown terms are not compared
-    scn, sched = contract_case(kit, penalties=honest,
+    scn, sched = contract_case(penalties=honest,
                                uncovered=[kit.gap("C1", "2027-01-08T12:00", "2027-01-08T19:00")])
     report = check_schedule(scn, sched)
     assert report.penalty_mismatches == []
     assert report.uncovered_mismatch is None
 
     off = dict(CONTRACT_EXPECTED, overtime=3.0, continuity=3.01)  # 0.01 is within tolerance
-    scn, sched = contract_case(kit, penalties=off,
+    scn, sched = contract_case(penalties=off,
                                uncovered=[kit.gap("C1", "2027-01-08T12:00", "2027-01-08T18:00")])
     report = check_schedule(scn, sched)
     assert report.penalty_mismatches == ["overtime: schedule says 3.00 h, recomputed 4.00"]
@@ -83,7 +82,7 @@ def test_penalty_and_uncovered_mismatches(kit: SimpleNamespace) -> None:
     assert "penalty mismatch: overtime" in format_report(report)
 
 
-def fairness_case(kit: SimpleNamespace) -> tuple[Scenario, Schedule]:
+def fairness_case() -> tuple[Scenario, Schedule]:
     """Two components (one week, 22–06 nights, night shift = ≥ 3 h of night).
 
     C1 (needs 'lift', awake 24/7) ← A1–A5.  C2 (night 22–06 daily, no competence) ← B1, B2.
@@ -119,8 +118,8 @@ def fairness_case(kit: SimpleNamespace) -> tuple[Scenario, Schedule]:
     return scn, kit.schedule(scn, shifts)
 
 
-def test_fairness_spreads(kit: SimpleNamespace) -> None:
-    scn, sched = fairness_case(kit)
+def test_fairness_spreads() -> None:
+    scn, sched = fairness_case()
     report = check_schedule(scn, sched)
     assert report.ok, format_report(report)
     # Nights. C1 group {A1, A2}: A1 factor 100 × 2 = 200; A2 factor
@@ -132,7 +131,7 @@ def test_fairness_spreads(kit: SimpleNamespace) -> None:
     assert report.penalties["continuity"] == 4
 
 
-def test_short_evening_overlap_is_not_a_night_shift(kit: SimpleNamespace) -> None:
+def test_short_evening_overlap_is_not_a_night_shift() -> None:
     # 19:00–23:00 has 1 h of night (< 3 h), so the spread stays 0 between A1 and A2.
     scn = kit.scenario([kit.client("C1", approved=["A1", "A2"])], kit.team("A1", "A2"))
     sched = kit.schedule(scn, [kit.shift("A1", "C1", "2027-01-04T19:00", "2027-01-04T23:00")])

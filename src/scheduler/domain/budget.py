@@ -7,7 +7,7 @@ the period after the horizon. The reserve is pro rata to the need pattern by def
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from scheduler.domain.clients import Client, Decision, DecisionKind, ReserveRule
 from scheduler.domain.demand import expand_need
@@ -86,7 +86,8 @@ def _budget(client: Client, decision: Decision, grid: TimeGrid) -> DecisionBudge
     )
 
 
-def _share_in_horizon(client, decision, grid, in_from, in_to, period_end) -> float:
+def _share_in_horizon(client: Client, decision: Decision, grid: TimeGrid, in_from: date,
+                      in_to: date, period_end: date) -> float:
     if decision.reserve is ReserveRule.NONE or in_to >= period_end:
         return 1.0
     if decision.reserve is ReserveRule.PRO_RATA_TIME:
@@ -98,7 +99,7 @@ def _share_in_horizon(client, decision, grid, in_from, in_to, period_end) -> flo
     return inside / (inside + after)
 
 
-def _need_hours(client: Client, grid: TimeGrid, start, days: int) -> float:
+def _need_hours(client: Client, grid: TimeGrid, start: date, days: int) -> float:
     if days <= 0:
         return 0.0
     sub = TimeGrid(start, days, grid.slot_minutes, grid.zone)

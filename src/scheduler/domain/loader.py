@@ -85,7 +85,7 @@ def parse_model(model: type[M], data: dict[str, Any], source: str) -> M:
 
 
 def describe_errors(exc: ValidationError, data: Any) -> list[str]:
-    problems = []
+    problems: list[str] = []
     for error in exc.errors():
         location = _readable_location(error["loc"], data)
         message = error["msg"].removeprefix("Value error, ")
@@ -102,7 +102,7 @@ def _short(value: Any) -> bool:
     return isinstance(value, str | int | float | bool) and len(repr(value)) <= 60
 
 
-def _readable_location(loc: tuple, data: Any) -> str:
+def _readable_location(loc: tuple[int | str, ...], data: Any) -> str:
     """('clients', 3, 'decisions', 0, 'x') → 'clients[C3].decisions[D1].x', using ids where any."""
     parts: list[str] = []
     node = data

@@ -8,8 +8,9 @@ ignored setting. Cross-references (unknown ids, overlapping periods, ...) are ch
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from datetime import datetime, time
-from typing import Literal
+from typing import Final, Literal, Protocol
 
 from pydantic import Field, model_validator
 
@@ -21,9 +22,9 @@ from scheduler.domain.opening import closed_parts
 from scheduler.domain.placement import PlacementSettings, Vacancy, vacancy_reference_errors
 from scheduler.domain.settings import ShiftGeneration, SolverSettings, Weights, WorkingTimeRules
 from scheduler.domain.staff import Staff
-from scheduler.domain.units import Booking, Pool, Unit
+from scheduler.domain.units import Booking, Pool, Unit, co_location_errors, pooling_errors
 
-FORMAT_VERSION = "1"
+FORMAT_VERSION: Final = "1"
 
 
 class Scenario(Frozen):
@@ -116,12 +117,13 @@ class Scenario(Frozen):
             for u in s.preferred_units:
                 if u not in unit_ids:
                     errors.append(f"{where}.preferred_units: unknown unit {u!r}")
+            errors += [f"{where}.works_weekdays_only: {e}" for e in s.weekdays_only_errors()]
             periods = sorted(s.absences, key=lambda p: p.start)
-            for a, b in itertools.pairwise(periods):
-                if b.start < a.end:
+            for p, q in itertools.pairwise(periods):
+                if q.start < p.end:
                     errors.append(
-                        f"{where}.absences: {a.start:%Y-%m-%d %H:%M}–{a.end:%Y-%m-%d %H:%M} and "
-                        f"{b.start:%Y-%m-%d %H:%M}–{b.end:%Y-%m-%d %H:%M} overlap"
+                        f"{where}.absences: {p.start:%Y-%m-%d %H:%M}–{p.end:%Y-%m-%d %H:%M} and "
+                        f"{q.start:%Y-%m-%d %H:%M}–{q.end:%Y-%m-%d %H:%M} overlap"
                     )
         errors += vacancy_reference_errors(
             self.vacancies, unit_ids, {c.id: c.unit for c in self.clients}
@@ -197,34 +199,15 @@ class Scenario(Frozen):
             by_client.setdefault(b.client, []).append((i, b))
         for cid, own in by_client.items():
             own.sort(key=lambda ib: ib[1].start)
-            for (i, a), (j, b) in itertools.pairwise(own):
-                if b.start < a.end:
+            for (i, first), (j, second) in itertools.pairwise(own):
+                if second.start < first.end:
                     errors.append(f"bookings[{i}] and bookings[{j}]: client {cid!r} is booked "
-                                  f"twice at once ({b.start:%Y-%m-%d %H:%M})")
-        pooled: set[str] = set()
-        for i, pool in enumerate(self.pooling):
-            for uid in pool.units:
-                if uid not in unit_ids:
-                    errors.append(f"pooling[{i}].units: unknown unit {uid!r}")
-            if len(set(pool.units)) != len(pool.units):
-                errors.append(f"pooling[{i}].units: a unit is listed twice")
-            for uid in set(pool.units) & pooled:
-                errors.append(f"pooling[{i}].units: unit {uid!r} is already in another pool")
-            pooled |= set(pool.units)
-        located: set[str] = set()
-        for i, group in enumerate(self.co_location):
-            if len(set(group)) < 2:
-                errors.append(f"co_location[{i}]: name at least two different units")
-            for uid in group:
-                unit = units.get(uid)
-                if unit is None:
-                    errors.append(f"co_location[{i}]: unknown unit {uid!r}")
-                elif not unit.is_group:
-                    errors.append(f"co_location[{i}]: unit {uid!r} is of kind "
-                                  f"{unit.kind.value}; only group units share premises")
-                elif uid in located:
-                    errors.append(f"co_location[{i}]: unit {uid!r} is already co-located")
-            located |= set(group)
+                                  f"twice at once ({second.start:%Y-%m-%d %H:%M})")
+        errors += [f"pooling[{i}].units: {problem}"
+                   for i, problem in pooling_errors([p.units for p in self.pooling], unit_ids)]
+        kinds = {u.id: u.kind.value for u in self.units}
+        errors += [f"co_location[{i}]: {problem}"
+                   for i, problem in co_location_errors(self.co_location, kinds)]
         return errors
 
     def _history_errors(self, staff_ids: set[str], unit_ids: set[str]) -> list[str]:
@@ -272,7 +255,12 @@ class Scenario(Frozen):
         return {u.id: u for u in self.units}
 
 
-def _unique(items: list, label: str, errors: list[str]) -> set[str]:
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+def _unique(items: Sequence[_HasId], label: str, errors: list[str]) -> set[str]:
     seen: set[str] = set()
     for item in items:
         if item.id in seen:

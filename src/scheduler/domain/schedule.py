@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-SCHEDULE_FORMAT_VERSION = "1"
+SCHEDULE_FORMAT_VERSION: Final = "1"
 
 
 class _Out(BaseModel):

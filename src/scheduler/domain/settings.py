@@ -11,32 +11,57 @@ from scheduler.domain.common import WEEKDAYS, CalendarDate, Frozen, Weekday, par
 
 
 class WorkingTimeRules(Frozen):
-    """AB with Bilaga J, PAN and Arbetstidslagen; defaults from DOMAIN.md."""
+    """AB with Bilaga J, PAN and Arbetstidslagen; defaults as in docs/domain.md."""
 
-    min_shift_hours: float = Field(default=3, gt=0, le=24)
-    max_shift_hours: float = Field(default=13, gt=0, le=24, description="Work + jour.")
+    min_shift_hours: float = Field(default=3, gt=0, le=24, description="Shortest shift.")
+    max_shift_hours: float = Field(
+        default=13, gt=0, le=24, description="Longest shift, work + jour."
+    )
     long_shift_hours: float = Field(
         default=13, gt=0, le=24,
         description="Shifts longer than this are followed by rest at least as long as the shift.",
     )
-    daily_rest_hours: float = Field(default=11, ge=0, le=24)
-    weekly_rest_hours: float = Field(default=36, ge=0, le=72)
+    daily_rest_hours: float = Field(
+        default=11, ge=0, le=24, description="Continuous rest after every shift (dygnsvila)."
+    )
+    weekly_rest_hours: float = Field(
+        default=36, ge=0, le=72,
+        description="Continuous rest in every 7-day period from the horizon's start (veckovila).",
+    )
     weekly_rest_excludes_daily_rest: bool = Field(
         default=True, description="The weekly rest may not overlap a shift's daily rest."
     )
-    full_time_hours_per_week: float = Field(default=40, gt=0, le=60)
-    limiting_period_weeks: int = Field(default=4, ge=1, le=16)
+    full_time_hours_per_week: float = Field(
+        default=40, gt=0, le=60,
+        description="Full time per week; work beyond it in a limiting period is overtime.",
+    )
+    limiting_period_weeks: int = Field(
+        default=4, ge=1, le=16,
+        description="Hours are averaged over periods of this length from the horizon's start "
+        "(begränsningsperiod).",
+    )
     max_average_hours_per_week: float = Field(
         default=48, gt=0, le=80, description="Work incl. overtime and jour, on average."
     )
-    max_overtime_hours_per_4_weeks: float = Field(default=48, ge=0, le=200)
-    max_overtime_hours_per_year: float = Field(default=200, ge=0, le=2000)
-    max_on_call_hours_per_4_weeks: float = Field(default=48, ge=0, le=672)
+    max_overtime_hours_per_4_weeks: float = Field(
+        default=48, ge=0, le=200,
+        description="Overtime cap in every 4-week window from period_start.",
+    )
+    max_overtime_hours_per_year: float = Field(
+        default=200, ge=0, le=2000,
+        description="Overtime cap per calendar year (less the staff member's "
+        "overtime_hours_this_year).",
+    )
+    max_on_call_hours_per_4_weeks: float = Field(
+        default=48, ge=0, le=672, description="Jour cap in every 4-week window from period_start."
+    )
     on_call_work_fraction: float = Field(
         default=0.5, ge=0, le=1, description="Share of jour counted as work time (Bilaga J)."
     )
-    night_start: str = "22:00"
-    night_end: str = "06:00"
+    night_start: str = Field(
+        default="22:00", description="Start of night (HH:MM local): night shifts and KPIs."
+    )
+    night_end: str = Field(default="06:00", description="End of night (HH:MM local).")
     night_shift_min_hours: float = Field(
         default=3, gt=0, le=24,
         description="A shift with at least this much night time is a night shift.",

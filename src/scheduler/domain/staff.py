@@ -43,7 +43,17 @@ class Staff(Frozen):
     availability: list[AvailabilityWindow] | None = Field(
         default=None, description="Weekly windows they can work in; none given means any time."
     )
-    absences: list[TimePeriod] = Field(default_factory=list)
+    absences: list[TimePeriod] = Field(
+        default_factory=list,
+        description="Vacation, sick leave, leave: no work, and the contract target is reduced "
+        "(scheduler.domain.contract).",
+    )
+    works_weekdays_only: bool = Field(
+        default=False,
+        description="The contract is worked Monday–Friday: an absent weekday replaces the "
+        "weekly contract ÷ 5 (otherwise every absent day ÷ 7). Needs availability windows on "
+        "Monday–Friday only.",
+    )
     overtime_hours_this_year: NonNegativeHours = Field(
         default=0, description="Overtime of the limiting periods this calendar year that ended "
         "before the horizon (towards the 200 h cap); periods touching the horizon are counted "
@@ -67,3 +77,20 @@ class Staff(Frozen):
     family_caregiver: bool = Field(
         default=False, description="PAN family caregiver (anhörigvårdare): no OB, no jour pay."
     )
+
+    def weekdays_only_errors(self) -> list[str]:
+        """Why ``works_weekdays_only`` contradicts the availability (empty if it does not)."""
+        if not self.works_weekdays_only:
+            return []
+        if self.availability is None:
+            return ["needs availability windows on Monday–Friday only"]
+        errors = []
+        for window in self.availability:
+            weekend = [d for d in window.days if d in ("sat", "sun")]
+            if weekend:
+                errors.append(f"availability {window.start}–{window.end} includes "
+                              f"{', '.join(weekend)}")
+            elif "fri" in window.days and window.start_minute + window.length_minutes > 1440:
+                errors.append(f"availability {window.start}–{window.end} on fri runs into "
+                              "Saturday")
+        return errors

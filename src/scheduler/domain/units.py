@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence, Set
 from enum import StrEnum
 from typing import Literal
 
@@ -164,3 +165,41 @@ class Pool(Frozen):
         description="Clients of these units accept every assistant of the pool (their required "
         "competences still apply); otherwise only their approved assistants serve them.",
     )
+
+
+def pooling_errors(pools: Sequence[Sequence[str]], unit_ids: Set[str]) -> list[tuple[int, str]]:
+    """(index of the pool, problem) for every pool naming an unknown unit, a unit twice, or a unit
+    an earlier pool holds. One definition for the scenario and for variants' ``pool_units``."""
+    out: list[tuple[int, str]] = []
+    pooled: set[str] = set()
+    for i, units in enumerate(pools):
+        out += [(i, f"unknown unit {uid!r}") for uid in units if uid not in unit_ids]
+        if len(set(units)) != len(units):
+            out.append((i, "a unit is listed twice"))
+        out += [(i, f"unit {uid!r} is already in another pool")
+                for uid in dict.fromkeys(units) if uid in pooled]
+        pooled |= set(units)
+    return out
+
+
+def co_location_errors(groups: Sequence[Sequence[str]], kinds: Mapping[str, str]
+                       ) -> list[tuple[int, str]]:
+    """(index of the group, problem) for every co-location group with fewer than two units, an
+    unknown or non-group unit, or a unit an earlier group holds (``kinds``: unit id → kind).
+    One definition for the scenario and for variants' ``co_locate_units``."""
+    out: list[tuple[int, str]] = []
+    located: set[str] = set()
+    for i, group in enumerate(groups):
+        if len(set(group)) < 2:
+            out.append((i, "name at least two different units"))
+        for uid in group:
+            kind = kinds.get(uid)
+            if kind is None:
+                out.append((i, f"unknown unit {uid!r}"))
+            elif kind not in GROUP_KINDS:
+                out.append((i, f"unit {uid!r} is of kind {kind}; only group units share "
+                               "premises"))
+            elif uid in located:
+                out.append((i, f"unit {uid!r} is already co-located"))
+        located |= set(group)
+    return out

@@ -34,9 +34,9 @@ def metrics(planned: PlannedSchedule) -> dict[str, Any]:
                                     (horizon_end - start).days)
     grant = {d.id: d.granted_hours_per_week for c in scenario.clients for d in c.decisions}
     above = 0.0
-    for row in decisions.itertuples():
-        allowed = grant[row.decision] * days_inside[row.decision] / 7
-        above += max(0.0, row.scheduled_hours - allowed)
+    for row in decisions.to_dict(orient="records"):
+        allowed = grant[row["decision"]] * days_inside[row["decision"]] / 7
+        above += max(0.0, row["scheduled_hours"] - allowed)
     return {
         "objective": schedule.solve.objective,
         "bound": schedule.solve.best_bound,

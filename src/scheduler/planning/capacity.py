@@ -5,8 +5,12 @@ it; and how much of the team's time a schedule used while they are a flexible po
 All figures are *work time* in hours, so they compare with contract hours:
 
 - contracted: the contract hours per week of the staff whose home unit it is, pro rata to the
-  days of the week in the horizon. Hourly staff add nothing (no contract). Absences are not
-  deducted: an absent employee is still paid and still counts as capacity.
+  days of the week in the horizon. Hourly staff add nothing (no contract).
+- absence: the contract hours that vacation, sick leave and leave replace in the week
+  (``scheduler.domain.contract``: contract × absent days ÷ 7, or ÷ 5 per absent weekday for
+  staff who work weekdays only). An absent employee is still paid, but is not available
+  capacity.
+- available = contracted − absence: the capacity the need is compared with.
 - needed: the need person-hours of the unit's clients (``expand_need`` on the scenario's time
   grid), only where a decision's settlement period covers the time (nothing pays for the rest).
   Jour (sleeping on-call) counts at ``rules.on_call_work_fraction`` (Bilaga J: ½ by default),
@@ -14,13 +18,14 @@ All figures are *work time* in hours, so they compare with contract hours:
   contract time as it uses. Group activities are clients with needs like any other.
 - scheduled: work time of the schedule's shifts in the unit (by anyone, pool staff included),
   jour at the same fraction, split at week boundaries on the time grid.
-- difference = contracted − needed; overcapacity = max(0, difference), shortage = max(0, −it);
-  not-needed share = overcapacity / contracted.
+- difference = available − needed; overcapacity = max(0, difference), shortage = max(0, −it);
+  not-needed share = overcapacity / available.
 - The department's overcapacity and shortage are the sums over units (a surplus in one unit
   does not staff another), so its difference can be near zero while both are large.
-- After placement: each placed member's whole contract moves from their home unit to the
-  vacancy's unit for the whole horizon (the steady state once placed; start dates are in the
-  placement output).
+- After placement: each placed member's whole contract, and their absence, moves from their
+  home unit to the vacancy's unit for the whole horizon (the steady state once placed; start
+  dates are in the placement output).
+- Team pool use: each member's contract less their absence is the pool time available.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from scheduler.domain.budget import decision_budgets
+from scheduler.domain.contract import contract_target
 from scheduler.domain.demand import expand_need
 from scheduler.domain.loader import InputError
 from scheduler.domain.scenario import Scenario
@@ -55,13 +61,17 @@ class CapacityRow(_Out):
     week_start: date
     days: int
     contracted_hours: float
+    absence_hours: float  # contract hours an absence replaces: paid, but not available
+    available_hours: float  # contracted − absence
     needed_hours: float
     scheduled_hours: float | None  # only with a schedule
     difference_hours: float
     overcapacity_hours: float
     shortage_hours: float
-    not_needed_share: float | None  # overcapacity / contracted; None without contract hours
+    not_needed_share: float | None  # overcapacity / available; None without available hours
     contracted_after_hours: float
+    absence_after_hours: float
+    available_after_hours: float
     difference_after_hours: float
     overcapacity_after_hours: float
     shortage_after_hours: float
@@ -79,9 +89,10 @@ class Move(_Out):
 
 class TeamUsage(_Out):
     member: str
-    contract_hours: float  # in the horizon: the pool time available
+    contract_hours: float  # in the horizon
+    absence_hours: float  # of it replaced by an absence
     work_hours: float  # scheduled work time (jour at its fraction)
-    used_share: float | None
+    used_share: float | None  # work / (contract − absence): of the pool time available
 
 
 class CapacityReport(_Out):
@@ -94,6 +105,7 @@ class CapacityReport(_Out):
     moves: list[Move]
     team_usage: list[TeamUsage]
     team_contract_hours: float
+    team_absence_hours: float
     team_work_hours: float | None
     team_used_share: float | None
 
@@ -195,6 +207,18 @@ def capacity_report(scenario: Scenario, schedule: Schedule | None = None,
     for m in moves:
         weekly_after[m.from_unit] -= m.contract_hours_per_week
         weekly_after[m.to_unit] += m.contract_hours_per_week
+    # Absence per week and unit (an absent member's absence moves with them when placed).
+    unit_after = {s.id: s.home_unit for s in scenario.staff} | {m.member: m.to_unit
+                                                                 for m in moves}
+    absence_before: dict[tuple[str, str], float] = defaultdict(float)
+    absence_after: dict[tuple[str, str], float] = defaultdict(float)
+    for s in scenario.staff:
+        if not s.absences:
+            continue
+        for w in weeks:
+            hours = contract_target(s, w.start, w.days, grid.zone).absence_hours
+            absence_before[s.home_unit, w.label] += hours
+            absence_after[unit_after[s.id], w.label] += hours
 
     needed = needed_work_slots(scenario, grid)
     scheduled = (None if schedule is None
@@ -207,7 +231,9 @@ def capacity_report(scenario: Scenario, schedule: Schedule | None = None,
             row = _row(
                 unit.id, w.label, w.start, w.days,
                 contracted=weekly_before.get(unit.id, 0.0) * w.days / 7,
+                absence=absence_before[unit.id, w.label],
                 contracted_after=weekly_after.get(unit.id, 0.0) * w.days / 7,
+                absence_after=absence_after[unit.id, w.label],
                 needed=float(needed[unit.id][w.first_slot : w.end_slot].sum()) * hours_per_slot,
                 scheduled=None if scheduled is None else
                 float(scheduled[unit.id][w.first_slot : w.end_slot].sum()) * hours_per_slot,
@@ -219,7 +245,11 @@ def capacity_report(scenario: Scenario, schedule: Schedule | None = None,
     rows += [*department, _sum_rows(DEPARTMENT, department, grid)]
 
     usage = [] if schedule is None else team_usage(scenario, schedule)
-    team_contract = sum(m.contract_hours_per_week for m in team_members(scenario)) * grid.days / 7
+    team = team_members(scenario)
+    team_contract = sum(m.contract_hours_per_week for m in team) * grid.days / 7
+    team_absence = sum(contract_target(m, w.start, w.days, grid.zone).absence_hours
+                       for m in team for w in weeks)
+    team_available = team_contract - team_absence
     team_work = None if schedule is None else sum(u.work_hours for u in usage)
     return CapacityReport(
         scenario=scenario.name,
@@ -231,21 +261,28 @@ def capacity_report(scenario: Scenario, schedule: Schedule | None = None,
         moves=moves,
         team_usage=usage,
         team_contract_hours=_r(team_contract),
+        team_absence_hours=_r(team_absence),
         team_work_hours=None if team_work is None else _r(team_work),
-        team_used_share=None if team_work is None or team_contract == 0
-        else _r(team_work / team_contract),
+        team_used_share=None if team_work is None or team_available <= 1e-9
+        else _r(team_work / team_available),
     )
 
 
 def team_usage(scenario: Scenario, schedule: Schedule) -> list[TeamUsage]:
-    """How much of each team member's contract time the schedule used (the pool's use)."""
-    frame = compute_kpis(scenario, schedule).staff.set_index("staff")
+    """How much of each team member's available time (contract less absence) the schedule used
+    (the pool's use)."""
+    staff = compute_kpis(scenario, schedule).staff
+    column = {name: dict(zip(staff["staff"], staff[name].astype(float), strict=True))
+              for name in ("contract_hours", "absence_hours", "work_hours")}
     out = []
     for m in team_members(scenario):
-        contract = float(frame.at[m.id, "contract_hours"])
-        work = float(frame.at[m.id, "work_hours"])
-        out.append(TeamUsage(member=m.id, contract_hours=_r(contract), work_hours=_r(work),
-                             used_share=_r(work / contract) if contract > 0 else None))
+        contract = column["contract_hours"][m.id]
+        absence = column["absence_hours"][m.id]
+        work = column["work_hours"][m.id]
+        available = contract - absence
+        out.append(TeamUsage(member=m.id, contract_hours=_r(contract), absence_hours=_r(absence),
+                             work_hours=_r(work),
+                             used_share=_r(work / available) if available > 1e-9 else None))
     return out
 
 
@@ -257,19 +294,23 @@ def _share(over: float, contracted: float) -> float | None:
     return _r(over / contracted) if contracted > 1e-9 else None
 
 
-def _row(scope: str, week: str, start: date, days: int, *, contracted: float,
-         contracted_after: float, needed: float, scheduled: float | None) -> CapacityRow:
-    diff, diff_after = contracted - needed, contracted_after - needed
+def _row(scope: str, week: str, start: date, days: int, *, contracted: float, absence: float,
+         contracted_after: float, absence_after: float, needed: float, scheduled: float | None
+         ) -> CapacityRow:
+    available, available_after = contracted - absence, contracted_after - absence_after
+    diff, diff_after = available - needed, available_after - needed
     return CapacityRow(
         scope=scope, week=week, week_start=start, days=days,
-        contracted_hours=_r(contracted), needed_hours=_r(needed),
+        contracted_hours=_r(contracted), absence_hours=_r(absence),
+        available_hours=_r(available), needed_hours=_r(needed),
         scheduled_hours=None if scheduled is None else _r(scheduled),
         difference_hours=_r(diff), overcapacity_hours=_r(max(0.0, diff)),
-        shortage_hours=_r(max(0.0, -diff)), not_needed_share=_share(max(0.0, diff), contracted),
-        contracted_after_hours=_r(contracted_after), difference_after_hours=_r(diff_after),
+        shortage_hours=_r(max(0.0, -diff)), not_needed_share=_share(max(0.0, diff), available),
+        contracted_after_hours=_r(contracted_after), absence_after_hours=_r(absence_after),
+        available_after_hours=_r(available_after), difference_after_hours=_r(diff_after),
         overcapacity_after_hours=_r(max(0.0, diff_after)),
         shortage_after_hours=_r(max(0.0, -diff_after)),
-        not_needed_share_after=_share(max(0.0, diff_after), contracted_after),
+        not_needed_share_after=_share(max(0.0, diff_after), available_after),
     )
 
 
@@ -280,6 +321,7 @@ def _sum_rows(scope: str, parts: list[CapacityRow], grid: TimeGrid, week: _Week 
         return sum(getattr(p, name) for p in parts)
 
     contracted, contracted_after = total("contracted_hours"), total("contracted_after_hours")
+    available, available_after = total("available_hours"), total("available_after_hours")
     over, over_after = total("overcapacity_hours"), total("overcapacity_after_hours")
     has_schedule = bool(parts) and parts[0].scheduled_hours is not None
     return CapacityRow(
@@ -287,15 +329,18 @@ def _sum_rows(scope: str, parts: list[CapacityRow], grid: TimeGrid, week: _Week 
         week=week.label if week else TOTAL,
         week_start=week.start if week else grid.start_date,
         days=week.days if week else grid.days,
-        contracted_hours=_r(contracted), needed_hours=_r(total("needed_hours")),
+        contracted_hours=_r(contracted), absence_hours=_r(total("absence_hours")),
+        available_hours=_r(available), needed_hours=_r(total("needed_hours")),
         scheduled_hours=_r(total("scheduled_hours")) if has_schedule else None,
         difference_hours=_r(total("difference_hours")), overcapacity_hours=_r(over),
-        shortage_hours=_r(total("shortage_hours")), not_needed_share=_share(over, contracted),
+        shortage_hours=_r(total("shortage_hours")), not_needed_share=_share(over, available),
         contracted_after_hours=_r(contracted_after),
+        absence_after_hours=_r(total("absence_after_hours")),
+        available_after_hours=_r(available_after),
         difference_after_hours=_r(total("difference_after_hours")),
         overcapacity_after_hours=_r(over_after),
         shortage_after_hours=_r(total("shortage_after_hours")),
-        not_needed_share_after=_share(over_after, contracted_after),
+        not_needed_share_after=_share(over_after, available_after),
     )
 
 

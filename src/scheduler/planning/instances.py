@@ -30,6 +30,7 @@ from __future__ import annotations
 import json
 import math
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -47,7 +48,7 @@ from scheduler.domain.clients import (
     NeedException,
     NeedWindow,
 )
-from scheduler.domain.common import WEEKDAYS, DatePeriod, Horizon, TimePeriod
+from scheduler.domain.common import WEEKDAYS, DatePeriod, Horizon, TimePeriod, Weekday
 from scheduler.domain.groups import demand_groups, expand_unit_demand
 from scheduler.domain.opening import public_holidays
 from scheduler.domain.placement import Vacancy
@@ -65,8 +66,8 @@ _DEPARTMENT = {"M": (1, 12, 60.0), "L": (8, 65, 300.0), "XL": (16, 130, 600.0)}
 
 RULES = WorkingTimeRules()
 FULL_TIME = RULES.full_time_hours_per_week
-WEEKEND = ["sat", "sun"]
-WORKDAYS = ["mon", "tue", "wed", "thu", "fri"]
+WEEKEND: list[Weekday] = ["sat", "sun"]
+WORKDAYS: list[Weekday] = ["mon", "tue", "wed", "thu", "fri"]
 
 # Employment degree (%) of monthly staff: many 75–100 %, some 50 % (AB; personal assistants are
 # often part-time).
@@ -241,7 +242,7 @@ def _department(rng: random.Random, horizon: Horizon, size: str, seed: int, n_un
     # Settlement stages: about one in ten nearly used up; one case has an approved exception.
     exception_case = rng.randrange(n_clients)
     for unit, count in zip(units, per_unit, strict=True):
-        unit_groups = []
+        unit_groups: list[_Group] = []
         for _ in range(count):
             profile = _weighted(rng, _PROFILES)
             cid = ids.next("C")
@@ -318,10 +319,11 @@ def _need_windows(rng: random.Random, profile: str) -> list[NeedWindow]:
         return [NeedWindow(start="07:00", end="22:00"), NeedWindow(start="22:00", end="07:00")]
     if profile == "day_double":
         end = rng.choice(["21:00", "22:00"])
-        days = sorted(rng.sample(range(7), rng.randint(3, 7)), key=int)
+        double_days = sorted(rng.sample(range(7), rng.randint(3, 7)), key=int)
         windows = [
             NeedWindow(start="07:00", end=end),
-            NeedWindow(days=[WEEKDAYS[d] for d in days], start="07:00", end="10:00", staff=2),
+            NeedWindow(days=[WEEKDAYS[d] for d in double_days], start="07:00", end="10:00",
+                       staff=2),
         ]
         if rng.random() < 0.4:
             windows.append(NeedWindow(days=["fri", "sat", "sun"], start="18:00", end=end, staff=2))
@@ -893,6 +895,7 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _compact(value: Any) -> bool:
+    inner: Iterable[Any]
     if isinstance(value, dict):
         inner = value.values()
     elif isinstance(value, list):

@@ -4,7 +4,7 @@
     name: unit-pooled             # optional (default: the file's stem)
     description: ...              # optional
     changes:
-      - {kind: pool_units, units: [U1, U2], approve_all: true}
+      - {kind: pool_units, units: [U1, U2], clients_accept_pool: true}
       - {kind: change_contract_hours, staff: A03, hours: 30}
 
 The changes edit the base's *data* in order; the result is then validated as a whole scenario.
@@ -18,21 +18,26 @@ Change kinds:
 - ``approve_staff`` {client: id, staff: [ids]}
 - ``change_contract_hours`` {staff: id, hours: h}
 - ``set_weights`` {weights: {...}} and ``set_cost`` {cost: {...}} — merged into the base's
-- ``pool_units`` / ``co_locate_units`` {units: [ids], approve_all: false}: until group units and
-  pooling exist in the engine both do the same: the staff of each listed unit get the other
-  listed units in ``also_units``; with ``approve_all: true`` they are also added to the
-  approved assistants of every client of the listed units (competences still apply).
-- ``change_density`` {unit: id, density: ...}: sets the unit's staffing-density rule; an error
-  while the scenario model has no density field (until group units exist).
+- ``pool_units`` {units: [ids], clients_accept_pool: false, approve_all: false} — adds
+  ``{units, clients_accept_pool}`` to ``pooling``: the staff of each listed unit may work in all
+  of them. With ``clients_accept_pool: true`` the pool's clients accept every pooled assistant
+  (also staff who join later); ``approve_all: true`` instead writes the listed units' current
+  staff into the approved assistants of each of their clients. Competences still apply.
+- ``co_locate_units`` {units: [ids]} — adds the group units to ``co_location``: they share
+  staff and premises and meet their density jointly (one minimum, one night staffing).
+- ``change_density`` {unit: id, density: {...}} — merged into the group unit's ``density``.
 - ``apply_placement`` {file: placement.json, include_needs_introduction: false}: places the
   overstaffing team as ``scheduler place`` decided (without ``file``: runs the placement on the
-  scenario as changed so far); needs ``scheduler.solver.placement``.
+  scenario as changed so far).
+
+Pools and co-location groups are checked by the scenario's own rules (``domain.units``) when
+the change applies, so an error names the change (``changes[2] (pool_units).units: ...``), not
+an entry the variant author never wrote.
 """
 
 from __future__ import annotations
 
 import copy
-import importlib
 import json
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -45,6 +50,13 @@ from scheduler.domain.loader import InputError, parse_model, read_document
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.settings import Weights
 from scheduler.domain.staff import Staff
+from scheduler.domain.units import (
+    GROUP_KINDS,
+    DensityRules,
+    UnitKind,
+    co_location_errors,
+    pooling_errors,
+)
 from scheduler.solver.placement import PlacementResult, place
 
 
@@ -95,19 +107,24 @@ class SetCost(_Model):
 class PoolUnits(_Model):
     kind: Literal["pool_units"]
     units: list[Id] = Field(min_length=2)
-    approve_all: bool = False
+    clients_accept_pool: bool = Field(
+        default=False, description="The pool's clients accept every pooled assistant."
+    )
+    approve_all: bool = Field(
+        default=False, description="Add the listed units' current staff to the approved "
+        "assistants of every client of those units.",
+    )
 
 
 class CoLocateUnits(_Model):
     kind: Literal["co_locate_units"]
     units: list[Id] = Field(min_length=2)
-    approve_all: bool = False
 
 
 class ChangeDensity(_Model):
     kind: Literal["change_density"]
     unit: Id
-    density: Any
+    density: dict[str, Any] = Field(description="Merged into the unit's density rules.")
 
 
 class ApplyPlacement(_Model):
@@ -187,13 +204,19 @@ def resolve_variant(path: Path | str, data: dict[str, Any] | None = None,
     return result
 
 
-def load_scenario(path: Path | str) -> Scenario:
-    """A scenario file, or a variant file (``base:`` + ``changes:``) resolved and validated."""
+def load_resolved(path: Path | str) -> tuple[dict[str, Any], Scenario]:
+    """A scenario file, or a variant file (``base:`` + ``changes:``) resolved, as the data a
+    scenario file holds and as the validated scenario."""
     data = read_document(path)
     if is_variant(data):
         data = resolve_variant(path, data)
-        return parse_model(Scenario, data, f"{path} (after applying its changes)")
-    return parse_model(Scenario, data, str(path))
+        return data, parse_model(Scenario, data, f"{path} (after applying its changes)")
+    return data, parse_model(Scenario, data, str(path))
+
+
+def load_scenario(path: Path | str) -> Scenario:
+    """A scenario file, or a variant file resolved and validated."""
+    return load_resolved(path)[1]
 
 
 def _describe(exc: ValidationError) -> list[str]:
@@ -295,6 +318,7 @@ def _merge(into: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
 
 def _checked_section(data: dict[str, Any], key: str, new: dict[str, Any],
                      model: type[BaseModel]) -> None:
+    """Merge ``new`` into ``data[key]`` if the result is a valid ``model``."""
     merged = _merge(data.get(key) or {}, new)
     try:
         model.model_validate(merged)
@@ -313,36 +337,48 @@ def _set_cost(data: dict[str, Any], change: SetCost, _: Path) -> None:
     _checked_section(data, "cost", change.cost, CostSettings)
 
 
-def _pool(data: dict[str, Any], change: PoolUnits | CoLocateUnits, _: Path) -> None:
-    if len(set(change.units)) != len(change.units):
-        raise _ChangeError("units", "a unit is listed twice")
-    for unit in change.units:
-        _by_id(data, "units", unit, "units")
-    pooled = set(change.units)
-    members = [s for s in data.get("staff") or [] if s.get("home_unit") in pooled]
-    for member in members:
-        also = member.setdefault("also_units", [])
-        also.extend(u for u in change.units if u != member["home_unit"] and u not in also)
+def _unit_kinds(data: dict[str, Any]) -> dict[str, str]:
+    """Unit id → kind as written (the default where none is)."""
+    return {u["id"]: str(u.get("kind", UnitKind.ASSISTANCE_GROUP.value))
+            for u in data.get("units") or [] if isinstance(u, dict) and "id" in u}
+
+
+def _first_problem(problems: list[tuple[int, str]], index: int) -> None:
+    """Raise the first problem of the entry the change adds (``index``); earlier entries come
+    from the base and are the whole scenario's validation's business."""
+    own = [problem for i, problem in problems if i == index]
+    if own:
+        raise _ChangeError("units", "; ".join(own))
+
+
+def _pool_units(data: dict[str, Any], change: PoolUnits, _: Path) -> None:
+    pools = [list(p.get("units") or []) for p in data.get("pooling") or [] if isinstance(p, dict)]
+    _first_problem(pooling_errors([*pools, change.units], set(_unit_kinds(data))), len(pools))
+    data.setdefault("pooling", []).append(
+        {"units": list(change.units), "clients_accept_pool": change.clients_accept_pool}
+    )
     if change.approve_all:
-        ids = [m["id"] for m in members]
+        pooled = set(change.units)
+        ids = [s["id"] for s in data.get("staff") or [] if s.get("home_unit") in pooled]
         for client in data.get("clients") or []:
             if client.get("unit") in pooled:
                 _approve(client, ids)
 
 
+def _co_locate_units(data: dict[str, Any], change: CoLocateUnits, _: Path) -> None:
+    groups = [list(g) for g in data.get("co_location") or [] if isinstance(g, list)]
+    _first_problem(co_location_errors([*groups, change.units], _unit_kinds(data)), len(groups))
+    data.setdefault("co_location", []).append(list(change.units))
+
+
 def _change_density(data: dict[str, Any], change: ChangeDensity, _: Path) -> None:
-    # Looked up at run time: group units (with density rules) are being added to the model.
-    scenario_module = importlib.import_module("scheduler.domain.scenario")
-    fields = [name for name in scenario_module.Unit.model_fields if "density" in name]
-    if not fields:
-        raise _ChangeError("", "not supported until group units exist (the scenario model "
-                               "has no staffing-density rules yet)")
     unit = _by_id(data, "units", change.unit, "unit")
-    current = unit.get(fields[0])
-    if isinstance(current, dict) and isinstance(change.density, dict):
-        unit[fields[0]] = _merge(current, change.density)
-    else:
-        unit[fields[0]] = change.density
+    kind = _unit_kinds(data)[change.unit]
+    if kind not in GROUP_KINDS:
+        raise _ChangeError("unit", f"unit {change.unit!r} is of kind {kind}; only group units "
+                                   "(short-term stay, after-school supervision, leisure) have "
+                                   "a staffing density")
+    _checked_section(unit, "density", change.density, DensityRules)
 
 
 def _apply_placement(data: dict[str, Any], change: ApplyPlacement, path: Path) -> None:
@@ -386,8 +422,8 @@ _APPLY: dict[str, Any] = {
     "change_contract_hours": _change_contract_hours,
     "set_weights": _set_weights,
     "set_cost": _set_cost,
-    "pool_units": _pool,
-    "co_locate_units": _pool,
+    "pool_units": _pool_units,
+    "co_locate_units": _co_locate_units,
     "change_density": _change_density,
     "apply_placement": _apply_placement,
 }

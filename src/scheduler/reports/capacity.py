@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.table import Table
 
 from scheduler.planning.capacity import TOTAL, CapacityReport, CapacityRow, TeamUsage
@@ -46,12 +46,13 @@ def print_report(report: CapacityReport, console: Console) -> None:
         f"[bold]Capacity – {report.scenario}[/bold]: {report.horizon_days} days from "
         f"{report.horizon_start}; work hours, jour counted × {report.on_call_work_fraction:g}"
     )
-    table = Table(title="Contracted vs needed hours (after: placed members moved to their "
-                  "vacancy's unit)", title_justify="left", show_edge=False, pad_edge=False)
-    headers = ["unit", "week", "contracted", "needed"]
+    table = Table(title="Available (contracted − absent) vs needed hours (after: placed members "
+                  "moved to their vacancy's unit)", title_justify="left", show_edge=False,
+                  pad_edge=False)
+    headers = ["unit", "week", "contracted", "absent", "available", "needed"]
     if report.with_schedule:
         headers.append("scheduled")
-    headers += ["difference", "over", "short", "not needed", "contr. after", "over after",
+    headers += ["difference", "over", "short", "not needed", "avail. after", "over after",
                 "short after", "not n. after"]
     for i, header in enumerate(headers):
         table.add_column(header, justify="left" if i < 2 else "right")
@@ -60,11 +61,12 @@ def print_report(report: CapacityReport, console: Console) -> None:
         if previous is not None and r.scope != previous:
             table.add_section()
         previous = r.scope
-        cells = [r.scope, r.week, _h(r.contracted_hours), _h(r.needed_hours)]
+        cells = [r.scope, r.week, _h(r.contracted_hours), _h(r.absence_hours),
+                 _h(r.available_hours), _h(r.needed_hours)]
         if report.with_schedule:
             cells.append(_h(r.scheduled_hours))
         cells += [_h(r.difference_hours), _h(r.overcapacity_hours), _h(r.shortage_hours),
-                  _pct(r.not_needed_share), _h(r.contracted_after_hours),
+                  _pct(r.not_needed_share), _h(r.available_after_hours),
                   _h(r.overcapacity_after_hours), _h(r.shortage_after_hours),
                   _pct(r.not_needed_share_after)]
         style = "bold" if r.week == TOTAL else None
@@ -81,13 +83,16 @@ def print_report(report: CapacityReport, console: Console) -> None:
     if report.with_schedule:
         table = Table(title="Team pool use (hours)",
                       title_justify="left", show_edge=False, pad_edge=False)
-        for header, justify in (("member", "left"), ("contract", "right"), ("worked", "right"),
-                                ("used", "right")):
+        columns: list[tuple[str, JustifyMethod]] = [
+            ("member", "left"), ("contract", "right"), ("absent", "right"), ("worked", "right"),
+            ("used", "right")]
+        for header, justify in columns:
             table.add_column(header, justify=justify)
         for u in report.team_usage:
-            table.add_row(u.member, _h(u.contract_hours), _h(u.work_hours), _pct(u.used_share))
+            table.add_row(u.member, _h(u.contract_hours), _h(u.absence_hours), _h(u.work_hours),
+                          _pct(u.used_share))
         table.add_section()
-        table.add_row("team", _h(report.team_contract_hours), _h(report.team_work_hours),
-                      _pct(report.team_used_share), style="bold")
+        table.add_row("team", _h(report.team_contract_hours), _h(report.team_absence_hours),
+                      _h(report.team_work_hours), _pct(report.team_used_share), style="bold")
         console.print()
         console.print(table)

@@ -4,8 +4,11 @@ Components (kr, in the horizon), per unit and in total:
 
 - ``base_pay``: the hourly wage × paid hours. Salaried staff (monthly, PAN) are paid at least
   their contract in every limiting period, worked or not, so unused contract hours cost money;
-  hourly staff are paid the work time they are scheduled. Work time counts jour at
-  ``rules.on_call_work_fraction`` (Bilaga J), as the KPIs do.
+  the hours an absence replaces (``domain.contract``) are paid at the wage too (a
+  simplification: sick pay is less, and partly Försäkringskassan's) and are neither unused nor
+  part of the target that mertid and unused hours are counted from; hourly staff are paid the
+  work time they are scheduled. Work time counts jour at ``rules.on_call_work_fraction``
+  (Bilaga J), as the KPIs do.
 - ``ob``: OB supplement for every active (non-jour) hour by its window (``domain.costs``);
   none for PAN family caregivers.
 - ``jour``: jour supplement per jour hour (weekday / weekend / major-holiday rate); none for
@@ -20,9 +23,9 @@ Components (kr, in the horizon), per unit and in total:
 - ``revenue``: FK's hourly amount × the hours scheduled on decisions of the revenue kinds, up to
   what the decision leaves for the horizon (hours above granted earn nothing).
 
-Unit attribution: pay for worked time, OB and jour go to the shift's unit; unused contract pay to
-the home unit; premiums are shared over units by work time in the block; revenue to the client's
-unit.
+Unit attribution: pay for worked time, OB and jour go to the shift's unit; unused contract and
+absence pay to the home unit; premiums are shared over units by work time in the block; revenue
+to the client's unit.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
+from scheduler.domain.contract import contract_target
 from scheduler.domain.costs import CostSettings, clock_minutes
 from scheduler.domain.demand import expand_need
 from scheduler.domain.scenario import Scenario
@@ -300,8 +304,8 @@ def compute_costs(scenario: Scenario, schedule: Schedule, kpis: Kpis | None = No
     locator = _JourLocator(grid)
     staff_by_id = scenario.staff_by_id()
     by_unit: dict[str, dict[str, float]] = defaultdict(_empty)
-    for unit in scenario.units:
-        by_unit[unit.id]  # every unit gets a row, also one without shifts
+    for u in scenario.units:
+        by_unit[u.id]  # every unit gets a row, also one without shifts
 
     block_days = rules.limiting_period_weeks * 7
     n_blocks = max(1, -(-grid.days // block_days))
@@ -314,7 +318,7 @@ def compute_costs(scenario: Scenario, schedule: Schedule, kpis: Kpis | None = No
         shift_costs.append(cost)
         by_staff[shift.staff].append(cost)
 
-    rows = []
+    rows: list[dict[str, str | float | None]] = []
     order = [s.id for s in scenario.staff] + sorted(set(by_staff) - set(staff_by_id))
     for sid in order:
         member = staff_by_id.get(sid)
@@ -326,13 +330,17 @@ def compute_costs(scenario: Scenario, schedule: Schedule, kpis: Kpis | None = No
             local_day = c.shift.start.astimezone(grid.zone).date()
             index = (local_day - grid.start_date).days // block_days
             blocks[min(max(index, 0), n_blocks - 1)].append(c)
-        row = {"staff": sid, "home_unit": member.home_unit if member else None,
-               "employment": member.employment.value if member else "unknown",
-               "hourly_wage": wage, "work_hours": 0.0, "additional_hours": 0.0,
-               "overtime_hours": 0.0, "unused_contract_hours": 0.0,
-               **{c: 0.0 for c in PAY_COMPONENTS}}
-        for days, own in zip(lengths, blocks, strict=True):
-            contract = weekly * days / 7
+        row: dict[str, float] = {
+            "hourly_wage": wage, "work_hours": 0.0, "additional_hours": 0.0,
+            "overtime_hours": 0.0, "unused_contract_hours": 0.0, "absence_hours": 0.0,
+            **{c: 0.0 for c in PAY_COMPONENTS}
+        }
+        for index, (days, own) in enumerate(zip(lengths, blocks, strict=True)):
+            # The hours to work: the contract less what absences replace (domain.contract).
+            absence = 0.0 if member is None else contract_target(
+                member, grid.start_date + timedelta(days=index * block_days), days, grid.zone
+            ).absence_hours
+            contract = weekly * days / 7 - absence
             full = rules.full_time_hours_per_week * days / 7
             work = sum(c.work_hours for c in own)
             additional = max(0.0, min(work, full) - contract)
@@ -351,6 +359,7 @@ def compute_costs(scenario: Scenario, schedule: Schedule, kpis: Kpis | None = No
             row["additional_hours"] += additional
             row["overtime_hours"] += overtime
             row["unused_contract_hours"] += unused
+            row["absence_hours"] += absence
             row["overtime_premium"] += overtime_premium
             row["additional_premium"] += additional_premium
             for c in own:
@@ -364,23 +373,24 @@ def compute_costs(scenario: Scenario, schedule: Schedule, kpis: Kpis | None = No
                 row["base_pay"] += wage * c.work_hours
                 row["ob"] += c.ob
                 row["jour"] += c.jour_pay
-            if salaried and unused > 0 and member is not None:
-                by_unit[member.home_unit]["base_pay"] += wage * unused
-                row["base_pay"] += wage * unused
+            if salaried and unused + absence > 0 and member is not None:
+                by_unit[member.home_unit]["base_pay"] += wage * (unused + absence)
+                row["base_pay"] += wage * (unused + absence)
         pay = sum(row[c] for c in PAY_COMPONENTS)
         row["employer_contributions"] = pay * settings.employer_contribution_rate
         row["total_cost"] = pay + row["employer_contributions"]
-        rows.append(row)
+        rows.append({"staff": sid, "home_unit": member.home_unit if member else None,
+                     "employment": member.employment.value if member else "unknown", **row})
 
     kpis = kpis if kpis is not None else compute_kpis(scenario, schedule)
     clients = scenario.client_by_id()
     earning = set(settings.revenue_decision_kinds)
-    for d in kpis.decisions.itertuples(index=False):
-        if str(d.kind) not in earning or d.client not in clients:
+    for d in kpis.decisions.to_dict(orient="records"):
+        if str(d["kind"]) not in earning or d["client"] not in clients:
             continue
-        paid_hours = min(float(d.scheduled_hours),
-                         max(0.0, float(d.available_without_exception_hours)))
-        by_unit[clients[d.client].unit]["revenue"] += paid_hours * settings.fk_hourly_amount
+        paid_hours = min(float(d["scheduled_hours"]),
+                         max(0.0, float(d["available_without_exception_hours"])))
+        by_unit[clients[d["client"]].unit]["revenue"] += paid_hours * settings.fk_hourly_amount
 
     total = _empty()
     for unit in by_unit.values():

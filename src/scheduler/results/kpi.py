@@ -5,6 +5,11 @@ JSON, edited by hand or made by another tool, so they can be compared with the p
 engine reports. Durations are elapsed time (instants are compared in UTC), which keeps nights
 across daylight-saving changes right; local time is used only for calendar questions (which
 day, which limiting period, night window, weekend).
+
+Per staff member, ``contract_hours`` is the weekly contract × days ÷ 7 and ``absence_hours`` the
+part of it that vacation, sick leave and leave replace (``scheduler.domain.contract``); unused
+contract, additional hours and overtime are counted per limiting period from the contract less
+the absence, so an absence is never unused contract.
 """
 
 from __future__ import annotations
@@ -20,12 +25,14 @@ import pandas as pd
 
 from scheduler.domain.budget import DecisionBudget, decision_budgets
 from scheduler.domain.common import parse_clock
+from scheduler.domain.contract import ContractTarget, contract_target
 from scheduler.domain.groups import (
     double_decision_overlaps,
     need_person_hours,
 )
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule, Shift
+from scheduler.domain.staff import Staff
 from scheduler.domain.timegrid import TimeGrid
 
 DECISION_COLUMNS = [
@@ -50,6 +57,7 @@ STAFF_COLUMNS = [
     "home_unit",
     "employment",
     "contract_hours",
+    "absence_hours",
     "scheduled_hours",
     "on_call_hours",
     "work_hours",
@@ -124,6 +132,8 @@ def compute_kpis(scenario: Scenario, schedule: Schedule) -> Kpis:
         "scheduled_outside_decisions_hours": max(0.0, client_hours - charged),
         "exception_hours_used": float(decisions["exception_hours_used"].sum()),
         "contract_hours": float(staff["contract_hours"].sum()),
+        # Contract hours replaced by vacation, sick leave and leave: neither worked nor unused.
+        "absence_hours": float(staff["absence_hours"].sum()),
         "overtime_hours": float(staff["overtime_hours"].sum()),
         "additional_hours": float(staff["additional_hours"].sum()),
         "unused_contract_hours": float(staff["unused_contract_hours"].sum()),
@@ -262,9 +272,12 @@ def _staff_rows(scenario: Scenario, schedule: Schedule, grid: TimeGrid) -> pd.Da
             night = _night_hours(s, grid, night_start, night_end)
             nights += night >= rules.night_shift_min_hours - 1e-9
             weekends += local_start.weekday() >= 5
+        # Absence reduces the hours to work (domain.contract); it is not unused contract.
+        targets = [_target(member, grid.start_date + timedelta(days=i * block_days), days, grid)
+                   for i, days in enumerate(lengths)]
         additional = overtime = unused = 0.0
-        for days, work in zip(lengths, work_per_block, strict=True):
-            contract = weekly * days / 7
+        for days, work, target in zip(lengths, work_per_block, targets, strict=True):
+            contract = target.target_hours
             full = rules.full_time_hours_per_week * days / 7
             unused += max(0.0, contract - work)
             additional += max(0.0, min(work, full) - contract)
@@ -274,6 +287,7 @@ def _staff_rows(scenario: Scenario, schedule: Schedule, grid: TimeGrid) -> pd.Da
             "home_unit": member.home_unit if member else None,
             "employment": member.employment.value if member else "unknown",
             "contract_hours": weekly * grid.days / 7,
+            "absence_hours": sum(t.absence_hours for t in targets),
             "scheduled_hours": presence,
             "on_call_hours": on_call,
             "work_hours": sum(work_per_block),
@@ -287,6 +301,12 @@ def _staff_rows(scenario: Scenario, schedule: Schedule, grid: TimeGrid) -> pd.Da
             "outside_home_unit_hours": outside,
         })
     return pd.DataFrame(rows, columns=STAFF_COLUMNS)
+
+
+def _target(member: Staff | None, first: date, days: int, grid: TimeGrid) -> ContractTarget:
+    if member is None:  # a staff id the scenario does not know: no contract
+        return ContractTarget(days, 0.0, 0, 0, 0.0, 0.0)
+    return contract_target(member, first, days, grid.zone)
 
 
 def _night_hours(shift: Shift, grid: TimeGrid, night_start: int, night_end: int) -> float:
@@ -319,7 +339,7 @@ def _plain(value: Any) -> Any:
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{k: _plain(v) for k, v in row.items()}
+    return [{str(k): _plain(v) for k, v in row.items()}
             for row in frame.astype(object).to_dict(orient="records")]
 
 

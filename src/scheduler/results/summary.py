@@ -97,7 +97,8 @@ def print_summary(schedule: Schedule, *, console: Console | None = None,
         console.print()
         console.print(_table("Staff (hours in the horizon)", [
             ("staff", "staff"), ("home_unit", "unit"), ("employment", "form"),
-            ("contract_hours", "contract"), ("scheduled_hours", "scheduled"),
+            ("contract_hours", "contract"), ("absence_hours", "absent"),
+            ("scheduled_hours", "scheduled"),
             ("on_call_hours", "jour"), ("work_hours", "work"),
             ("additional_hours", "additional"), ("overtime_hours", "overtime"),
             ("unused_contract_hours", "unused"), ("shifts", "shifts"),

@@ -262,8 +262,8 @@ class _Planner:
     def _limits(self, data: StaffData) -> _Limits:
         r, staff = self.rules, data.staff
         return _Limits(
-            contract=[round(staff.contract_hours_per_week * 60 * d / 7)
-                      for _, _, d in self.periods],
+            # The hours to work per period: the contract less what absences replace.
+            contract=[t.target_minutes for t in self.problem.contract_targets[data.id]],
             full=[round(r.full_time_hours_per_week * 60 * d / 7) for _, _, d in self.periods],
             overtime_cap=[round(r.max_overtime_hours_per_4_weeks * 60 * d / 28)
                           for _, _, d in self.periods],
@@ -653,7 +653,7 @@ def penalty_terms(problem: Problem, assigned: list[GreedyShift]) -> list[Penalty
         work[s.staff_id, index] += s.work_minutes
     for sid, data in problem.staff.items():
         for index, (_, _, days) in enumerate(periods):
-            contract = round(data.staff.contract_hours_per_week * 60 * days / 7)
+            contract = problem.contract_targets[data.id][index].target_minutes
             full = round(rules.full_time_hours_per_week * 60 * days / 7)
             w = work[sid, index]
             raw["unused_contract"] += max(0, contract - w) / 60

@@ -91,10 +91,8 @@ def lower_bound(problem: Problem, owners: list[str], staff: list[str],
     slot = problem.slot_minutes
     # A shift belongs to the period it starts in but may run past its end.
     tail = int(rules.max_shift_hours * 60 // slot)
-    for a, b, days in problem.limiting_periods():
-        contract = sum(
-            round(problem.staff[sid].staff.contract_hours_per_week * 60 * days / 7) for sid in staff
-        )
+    for index, (a, b, _) in enumerate(problem.limiting_periods()):
+        contract = sum(problem.contract_targets[sid][index].target_minutes for sid in staff)
         work = float(coverable_work[a : b + tail].sum()) * slot
         unused_total += max(0.0, contract - work) / 60
     total = combined + weights.unused_contract * unused_total

@@ -280,9 +280,9 @@ def _relax_clause(lp: Relaxation, kind: str, literals: list[int], enforcement: l
     slack, slack_constant = _slack(enforcement)
     if kind == "bool_and":  # each literal + slack ≥ 1
         for ref in literals:
-            terms = dict(slack)
-            constant = slack_constant + _literal(terms, ref, 1.0)
-            lp.add_row(terms, constant, 1.0, math.inf)
+            row = dict(slack)
+            constant = slack_constant + _literal(row, ref, 1.0)
+            lp.add_row(row, constant, 1.0, math.inf)
         return
     terms: Terms = {}
     constant = 0.0
@@ -347,7 +347,7 @@ def solve_relaxation(lp: Relaxation, time_limit: float | None = None
         model.constraint.add(lower_bound=lp.row_lower[r], upper_bound=lp.row_upper[r],
                              var_index=lp.columns[a:b], coefficient=lp.values[a:b])
     response = linear_solver_pb2.MPSolutionResponse()
-    pywraplp.Solver.SolveWithProto(request, response)
+    pywraplp.Solver.SolveWithProto(request, response)  # type: ignore[no-untyped-call]  # SWIG
     del request
     if response.status != linear_solver_pb2.MPSOLVER_OPTIMAL:
         return None
@@ -367,7 +367,8 @@ def lagrangian_bound(lp: Relaxation, duals: np.ndarray) -> float:
     y = np.where((duals < 0) & np.isfinite(row_upper), duals, y)
     row_term = np.where(y > 0, y * np.where(y > 0, row_lower, 0.0),
                         y * np.where(y < 0, row_upper, 0.0))
-    row_of = np.repeat(np.arange(lp.rows), np.diff(np.frombuffer(lp.row_start, dtype=np.int64)))
+    row_start = np.frombuffer(lp.row_start, dtype=np.int64)
+    row_of = np.repeat(np.arange(lp.rows), row_start[1:] - row_start[:-1])
     columns = np.frombuffer(lp.columns, dtype=np.int32)
     products = np.frombuffer(lp.values, dtype=np.float64) * y[row_of]
     n = len(lp.cost)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal
+from typing import Final, Literal
 
 from ortools.sat.python import cp_model
 from pydantic import BaseModel, ConfigDict, Field
@@ -27,8 +27,10 @@ from scheduler.domain.placement import Vacancy
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.staff import Staff
 
-PLACED = "placed"
-NEEDS_INTRODUCTION = "needs introduction"
+PlacementStatus = Literal["placed", "needs introduction"]
+SolveStatus = Literal["optimal", "feasible", "infeasible", "model_invalid", "unknown"]
+PLACED: Final = "placed"
+NEEDS_INTRODUCTION: Final = "needs introduction"
 
 
 # --- fit ---------------------------------------------------------------------------------------
@@ -139,7 +141,7 @@ class Placement(_Out):
     contract_hours_per_week: float
     fit: int
     fit_parts: dict[str, int] = Field(description="Points per criterion; they sum to fit.")
-    status: Literal["placed", "needs introduction"]
+    status: PlacementStatus
 
 
 class NotPlaced(_Out):
@@ -157,7 +159,7 @@ class Unfilled(_Out):
 
 
 class PlacementSolve(_Out):
-    status: Literal["optimal", "feasible", "infeasible", "model_invalid", "unknown"]
+    status: SolveStatus
     objective: int
     best_bound: float
     wall_seconds: float
@@ -179,7 +181,7 @@ class PlacementResult(_Out):
 
 # --- the model ---------------------------------------------------------------------------------
 
-_STATUS = {
+_STATUS: dict[cp_model.CpSolverStatus, SolveStatus] = {
     cp_model.OPTIMAL: "optimal",
     cp_model.FEASIBLE: "feasible",
     cp_model.INFEASIBLE: "infeasible",

@@ -17,6 +17,7 @@ import numpy as np
 from scheduler.domain.budget import DecisionBudget, decision_budgets
 from scheduler.domain.clients import Client
 from scheduler.domain.common import WEEKDAYS, parse_clock
+from scheduler.domain.contract import ContractTarget, contract_target
 from scheduler.domain.demand import Demand
 from scheduler.domain.groups import (
     client_demand,
@@ -134,6 +135,17 @@ class Problem:
             last_day = min(first_day + weeks * 7, days)
             out.append((starts[first_day], starts[last_day], float(last_day - first_day)))
         return out
+
+    @cached_property
+    def contract_targets(self) -> dict[str, list[ContractTarget]]:
+        """Per staff id, per limiting period: contract, absence and the target to work
+        (``scheduler.domain.contract``: absences reduce the contract)."""
+        starts = self.grid.day_starts()
+        periods = [(self.grid.start_date + timedelta(days=starts.index(a)), round(days))
+                   for a, _, days in self.limiting_periods()]
+        return {sid: [contract_target(data.staff, first, days, self.grid.zone)
+                      for first, days in periods]
+                for sid, data in self.staff.items()}
 
     def rest_weeks(self) -> list[tuple[int, int]]:
         """Each whole 7-day period of the horizon, from its start (weekly rest is per period)."""

@@ -117,8 +117,8 @@ class Context:
                 minutes += [p.start.hour * 60 + p.start.minute, p.end.hour * 60 + p.end.minute]
         minutes += [clock(self.rules.night_start), clock(self.rules.night_end)]
         for u in self.scenario.units:
-            for w in u.opening_hours:
-                minutes += [clock(w.start), clock(w.end)]
+            for window in u.opening_hours:
+                minutes += [clock(window.start), clock(window.end)]
             if u.density.night is not None:
                 minutes += [clock(u.density.night.start), clock(u.density.night.end)]
         for b in self.scenario.bookings:

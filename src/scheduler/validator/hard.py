@@ -59,6 +59,7 @@ def _shift_when(ctx: Context, i: int) -> str:
 
 @_audit
 def approved_assistant(ctx: Context) -> list[Violation]:
+    """Client shifts go to assistants the client accepted, with its competences, in its unit."""
     out: list[Violation] = []
 
     def bad(i: int, detail: str) -> None:
@@ -91,6 +92,7 @@ def approved_assistant(ctx: Context) -> list[Violation]:
 
 @_audit
 def availability(ctx: Context) -> list[Violation]:
+    """No shift overlaps an absence of its staff member or leaves their availability windows."""
     out: list[Violation] = []
     for i, s in enumerate(ctx.shifts):
         staff = ctx.staff.get(s.staff)
@@ -116,14 +118,14 @@ def availability(ctx: Context) -> list[Violation]:
         free = np.zeros(grid.n, dtype=bool)
         for w in staff.availability:
             free |= weekly_mask(grid, w.days, w.start, w.end)
-        for a, b in runs(~free):
+        for lo, hi in runs(~free):
             out.append(
                 Violation(
                     "availability",
                     _shift_who(ctx, i),
                     _shift_when(ctx, i),
                     "outside the staff member's availability windows during "
-                    + fmt_interval(grid.instant(a), min(grid.instant(b), end), ctx.tz),
+                    + fmt_interval(grid.instant(lo), min(grid.instant(hi), end), ctx.tz),
                 )
             )
     return out
@@ -142,6 +144,7 @@ def _on_slot(moment: datetime, ctx: Context) -> bool:
 
 @_audit
 def shift_length(ctx: Context) -> list[Violation]:
+    """Shifts last from the minimum to the maximum length, on the slot grid, in the horizon."""
     out: list[Violation] = []
     rules = ctx.rules
     for i, _ in enumerate(ctx.shifts):
@@ -174,6 +177,7 @@ def shift_length(ctx: Context) -> list[Violation]:
 
 @_audit
 def staffing_cap(ctx: Context) -> list[Violation]:
+    """Never more staff at once than a client's schedulable need or a unit's density asks."""
     out: list[Violation] = []
     for i, s in enumerate(ctx.shifts):
         if s.client is None and s.unit not in ctx.unit_owner:
@@ -250,6 +254,10 @@ def available_hours(ctx: Context, client: Client, d: Decision) -> tuple[float, f
 
 @_audit
 def decision_budget(ctx: Context) -> list[Violation]:
+    """Hours that only some decisions can pay for fit within what those decisions have left.
+
+    Checked for every set of a client's decisions (Hall's condition), so overlapping decisions
+    cannot pay twice for the same budget; only minimal violating sets are reported."""
     out: list[Violation] = []
     for c in ctx.scenario.clients:
         decisions = [d for d in ctx.assistance_decisions(c) if _meets_horizon(ctx, d)]
@@ -319,6 +327,7 @@ def _budget_violation(
 
 @_audit
 def no_overlap(ctx: Context) -> list[Violation]:
+    """Nobody works two shifts at once."""
     out: list[Violation] = []
     for staff_id, indices in ctx.by_staff.items():
         latest = None  # the shift reaching furthest so far
@@ -339,7 +348,8 @@ def no_overlap(ctx: Context) -> list[Violation]:
 
 @_audit
 def daily_rest(ctx: Context) -> list[Violation]:
-    """Rest after every shift, from the last shift worked before the horizon on."""
+    """Rest after every shift, from the last shift worked before the horizon on: at least the
+    daily rest; after a long shift at least its length."""
     out: list[Violation] = []
     for staff_id, indices in ctx.by_staff.items():
         # (start, end, rest owed after it) of the history's last shift and every planned one.
@@ -461,8 +471,9 @@ def hour_caps(ctx: Context) -> list[Violation]:
 
 @_audit
 def unit_eligibility(ctx: Context) -> list[Violation]:
-    """A unit shift: known staff, allowed in the unit (home, also_units, pooled, co-located),
-    with the unit's required competences."""
+    """Unit shifts go to staff who may work in the unit, with the unit's required competences.
+
+    Allowed: the home unit, ``also_units``, or a unit pooled or co-located with the home unit."""
     out: list[Violation] = []
     units = ctx.scenario.unit_by_id()
     for i, s in enumerate(ctx.shifts):
@@ -519,7 +530,9 @@ def double_staffing(ctx: Context) -> list[Violation]:
 
 @_audit
 def breaks(ctx: Context) -> list[Violation]:
-    """Breaks lie inside their shift and do not overlap; unpaid ones only where the unit allows
+    """Breaks: inside the shift, unpaid only where allowed, long enough, often enough, staggered.
+
+    Breaks lie inside their shift and do not overlap; unpaid ones only where the unit allows
     them (never in personal assistance: a paid meal pause there); every break and meal pause at
     least the unit's ``breaks.length_minutes``; nobody works longer than ``after_hours`` in a row
     without one, in every kind of unit (jour interrupts work); and while staff are on unpaid
@@ -572,20 +585,20 @@ def breaks(ctx: Context) -> list[Violation]:
             work[max(part.start - first, 0): max(part.stop - first, 0)] = False
         limit = unit.breaks.after_hours
         what = "a break" if unpaid_allowed else "a paid meal pause"
-        for a, b in runs(work):
-            if ctx.hours(b - a) > limit + EPS:
-                bad(f"{ctx.hours(b - a):.2f} h of work in a row from "
-                    f"{fmt_instant(ctx.grid.instant(first + a), ctx.tz)} without {what} "
+        for lo, hi in runs(work):
+            if ctx.hours(hi - lo) > limit + EPS:
+                bad(f"{ctx.hours(hi - lo):.2f} h of work in a row from "
+                    f"{fmt_instant(ctx.grid.instant(first + lo), ctx.tz)} without {what} "
                     f"(at most {limit:g} h)")
-    for key, unit in ctx.units.items():
+    for key, profile in ctx.units.items():
         present = ctx.cover[key] - ctx.away[key]
-        short = (ctx.away[key] > 0) & (present < unit.floor)
-        for a, b in runs(short, present, unit.floor):
+        short = (ctx.away[key] > 0) & (present < profile.floor)
+        for lo, hi in runs(short, present, profile.floor):
             out.append(Violation(
                 "breaks", key.removeprefix("unit:"),
-                fmt_interval(ctx.grid.instant(a), ctx.grid.instant(b), ctx.tz),
-                f"{int(present[a])} staff present while {int(ctx.away[key][a])} on a break; "
-                f"the unit keeps at least {int(unit.floor[a])} (staggered breaks)",
+                fmt_interval(ctx.grid.instant(lo), ctx.grid.instant(hi), ctx.tz),
+                f"{int(present[lo])} staff present while {int(ctx.away[key][lo])} on a break; "
+                f"the unit keeps at least {int(profile.floor[lo])} (staggered breaks)",
             ))
     return out
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from datetime import date
 from typing import Protocol
 
 import numpy as np
@@ -12,7 +13,7 @@ from scheduler.domain.clients import Client
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule
 from scheduler.domain.staff import EmploymentForm, Staff
-from scheduler.validator.context import Context
+from scheduler.validator.context import Block, Context
 from scheduler.validator.groups import serves, works_in
 from scheduler.validator.timeline import Grid, daily_mask, weekly_mask
 
@@ -33,8 +34,10 @@ def _penalty(fn: Callable[[Context], float]) -> PenaltyAudit:
 
 @_penalty
 def uncovered_need(ctx: Context) -> float:
-    """Person-hours of need (decisions or not; not during a stay that suspends assistance) and
-    of group units' density demand without staff (staff on a break count as covering)."""
+    """Person-hours of client need and of group units' density demand left without staff.
+
+    A client's need counts whether or not a decision covers it, but not during a stay that
+    suspends assistance; staff on a break count as covering."""
     total = 0
     for c in ctx.scenario.clients:
         count = ctx.need[c.id].count.astype(np.int32)
@@ -58,8 +61,51 @@ def _work_minutes(ctx: Context, index: int) -> int:
     return round(elapsed - jour + ctx.rules.on_call_work_fraction * jour)
 
 
+def _absent_shares(ctx: Context, staff: Staff) -> dict[int, float]:
+    """Per local date (ordinal) of the horizon: the share of the staff member's working time
+    (inside an availability window; none given: the whole date) covered by an absence, or of
+    the whole date where they have no working time that day. On this module's own sampling."""
+    grid = ctx.grid
+    absent = np.zeros(grid.n, dtype=bool)
+    for a in staff.absences:
+        absent[grid.span(ctx.instant(a.start), ctx.instant(a.end))] = True
+    if staff.availability is None:
+        working = np.ones(grid.n, dtype=bool)
+    else:
+        working = np.zeros(grid.n, dtype=bool)
+        for w in staff.availability:
+            working |= weekly_mask(grid, w.days, w.start, w.end)
+    first = int(grid.ordinal[0]) if grid.n else 0
+    day = grid.ordinal - first
+    days = int(day.max()) + 1 if grid.n else 0
+    samples = np.bincount(day, minlength=days)
+    work_samples = np.bincount(day, weights=working, minlength=days)
+    absent_samples = np.bincount(day, weights=absent, minlength=days)
+    absent_work_samples = np.bincount(day, weights=absent & working, minlength=days)
+    return {
+        first + d: float(absent_work_samples[d] / work_samples[d]) if work_samples[d] > 0
+        else float(absent_samples[d] / samples[d])
+        for d in range(days)
+    }
+
+
+def _absence_minutes(ctx: Context, staff: Staff, block: Block,
+                     shares: dict[int, float]) -> int:
+    """The contract minutes the absences replace in the block: contract × absent days ÷ 7, or
+    ÷ 5 per absent weekday for staff who work weekdays only; at most the block's contract."""
+    weekly = staff.contract_hours_per_week
+    contract = round(weekly * block.days / 7 * 60)
+    first = block.start.astimezone(ctx.tz).date().toordinal()
+    ordinals = range(first, first + block.days)
+    if staff.works_weekdays_only:
+        days = sum(shares.get(o, 0.0) for o in ordinals if date.fromordinal(o).weekday() < 5)
+        return min(contract, round(weekly * 60 * days / 5))
+    return min(contract, round(weekly * 60 * sum(shares.get(o, 0.0) for o in ordinals) / 7))
+
+
 def _contract_terms(ctx: Context) -> dict[str, float]:
-    """Hours of unused contract, additional hours and overtime over all staff and blocks."""
+    """Hours of unused contract, additional hours and overtime over all staff and blocks.
+    The contract is reduced by the hours absences replace (absence is not unused contract)."""
     cached = ctx.memo.get("contract_terms")
     if isinstance(cached, dict):
         return cached
@@ -68,8 +114,11 @@ def _contract_terms(ctx: Context) -> dict[str, float]:
         work = [0] * len(ctx.blocks)
         for i in ctx.by_staff.get(staff.id, []):
             work[ctx.block_of(i).index] += _work_minutes(ctx, i)
+        shares = _absent_shares(ctx, staff) if staff.absences else {}
         for block in ctx.blocks:
             contract = round(staff.contract_hours_per_week * block.days / 7 * 60)
+            if shares and staff.contract_hours_per_week > 0:
+                contract -= _absence_minutes(ctx, staff, block, shares)
             full = round(ctx.rules.full_time_hours_per_week * block.days / 7 * 60)
             w = work[block.index]
             unused += max(0, contract - w)
@@ -86,21 +135,25 @@ def _contract_terms(ctx: Context) -> dict[str, float]:
 
 @_penalty
 def overtime(ctx: Context) -> float:
+    """Hours of work beyond full time, per staff member and limiting period."""
     return _contract_terms(ctx)["overtime"]
 
 
 @_penalty
 def additional_hours(ctx: Context) -> float:
+    """Hours beyond the contract up to full time (mertid), per staff member and period."""
     return _contract_terms(ctx)["additional_hours"]
 
 
 @_penalty
 def unused_contract(ctx: Context) -> float:
+    """Contracted hours not worked, per staff member and limiting period."""
     return _contract_terms(ctx)["unused_contract"]
 
 
 @_penalty
 def continuity(ctx: Context) -> float:
+    """Distinct (client, assistant) pairs among the client shifts (unit shifts do not count)."""
     return float(len({(s.client, s.staff) for s in ctx.shifts if s.client is not None}))
 
 
@@ -194,12 +247,20 @@ def _spread(
 
 @_penalty
 def fair_nights(ctx: Context) -> float:
+    """Spread of night shifts per full-time equivalent among regular staff who can do them.
+
+    Per group of staff linked by whom they may serve: max − min of each member's night shifts ×
+    full time / contract × horizon days / days available, summed over the groups."""
     has = {key: bool(np.any((need > 0) & ctx.night)) for key, need, _ in _owners(ctx)}
     return _spread(ctx, has.__getitem__, functools.partial(_is_night_shift, ctx))
 
 
 @_penalty
 def fair_weekends(ctx: Context) -> float:
+    """Spread of weekend shifts per full-time equivalent among regular staff who can do them.
+
+    Per group of staff linked by whom they may serve: max − min of each member's weekend shifts ×
+    full time / contract × horizon days / days available, summed over the groups."""
     weekend = ctx.grid.weekday >= 5
     has = {key: bool(np.any((need > 0) & weekend)) for key, need, _ in _owners(ctx)}
     return _spread(ctx, has.__getitem__, functools.partial(_is_weekend_shift, ctx))

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from scheduler.domain.common import WEEKDAYS, parse_clock
+from scheduler.domain.common import WEEKDAYS, Weekday, parse_clock
 
 _DAY_INDEX = {name: i for i, name in enumerate(WEEKDAYS)}
 
@@ -89,7 +89,7 @@ class Grid:
         return self.step / 60
 
 
-def weekly_mask(grid: Grid, days: Iterable[str], start: str, end: str) -> np.ndarray:
+def weekly_mask(grid: Grid, days: Iterable[Weekday], start: str, end: str) -> np.ndarray:
     """Samples inside a weekly window. The window belongs to the weekday it starts on; an end
     at or before the start means it runs past midnight into the next day."""
     on = np.zeros(7, dtype=bool)

@@ -34,7 +34,7 @@ def add_break_cover(ctx: ModelContext) -> list[Penalty]:
         data = ctx.problem.demands[owner]
         floor = data.break_floor
         length = data.breaks.length_slots
-        plans: dict[int, list[tuple[int, cp_model.LinearExprT]]] = {}
+        plans: dict[int, list[tuple[int, cp_model.IntVar]]] = {}
         for s in shifts:
             if not s.break_plans:
                 continue
@@ -56,7 +56,7 @@ def add_break_cover(ctx: ModelContext) -> list[Penalty]:
             for k, var in plans[s.index]
             for p in s.break_plans[k]
         ]
-        inside = set()
+        inside: set[int] = set()
         for a, b, _ in breaks:
             inside.update(range(a, b))
         points = {a for a, _, _ in breaks} | {b for _, b, _ in breaks}

@@ -1,15 +1,21 @@
 """Hours per staff member over each limiting period: contract, additional hours, overtime, caps.
 
-worked = contract − unused + additional + overtime, where additional hours (mertid) fill the gap
-up to full time and overtime is beyond it. All three are penalised, overtime most, so the solver
-never reports unused and additional hours at once. Work time counts jour at its fraction;
-the 48-hour average and the jour cap count presence.
+worked = target − unused + additional + overtime, where the target is the contract less the
+hours an absence replaces (``scheduler.domain.contract``), additional hours (mertid) fill the gap
+from it up to full time and overtime is beyond full time. All three are penalised, overtime most,
+so the solver never reports unused and additional hours at once. Work time counts jour at its
+fraction; the 48-hour average and the jour cap count presence.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from ortools.sat.python import cp_model
+
 from scheduler.solver.context import ModelContext, Penalty, PenaltySpec
 from scheduler.solver.rules.base import Rule
+from scheduler.solver.shifts import CandidateShift
 
 OVERTIME = PenaltySpec("overtime", "overtime", "hours", "overtime")
 ADDITIONAL_HOURS = PenaltySpec("additional_hours", "additional hours (mertid)", "hours",
@@ -18,7 +24,8 @@ UNUSED_CONTRACT = PenaltySpec("unused_contract", "unused contract hours", "hours
                               "unused_contract")
 
 
-def _periods(ctx: ModelContext, sid: str):
+def _periods(ctx: ModelContext, sid: str
+             ) -> Iterator[tuple[int, float, list[tuple[CandidateShift, cp_model.IntVar]]]]:
     own = ctx.by_staff.get(sid, [])
     for index, (a, b, days) in enumerate(ctx.problem.limiting_periods()):
         yield index, days, [(s, v) for s, v in own if a <= s.start < b]
@@ -28,9 +35,10 @@ def add_contract_hours(ctx: ModelContext) -> list[Penalty]:
     rules = ctx.problem.scenario.rules
     unused_terms, additional_terms, overtime_terms = [], [], []
     for sid in ctx.staff_ids:
-        staff = ctx.problem.staff[sid].staff
+        targets = ctx.problem.contract_targets[sid]
         for index, days, own in _periods(ctx, sid):
-            contract = round(staff.contract_hours_per_week * 60 * days / 7)
+            # The hours to work: the contract less what absences replace (domain.contract).
+            contract = targets[index].target_minutes
             full_time = round(rules.full_time_hours_per_week * 60 * days / 7)
             worked = sum(v * s.work_minutes for s, v in own)
             most = sum(s.work_minutes for s, _ in own)
