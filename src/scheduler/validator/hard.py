@@ -348,8 +348,9 @@ def no_overlap(ctx: Context) -> list[Violation]:
 
 @_audit
 def daily_rest(ctx: Context) -> list[Violation]:
-    """Rest after every shift, from the last shift worked before the horizon on: at least the
-    daily rest; after a long shift at least its length."""
+    """Between two shifts at least the daily rest; after a long shift at least its length.
+
+    The history's last shift counts: the rest runs on across consecutive plans."""
     out: list[Violation] = []
     for staff_id, indices in ctx.by_staff.items():
         # (start, end, rest owed after it) of the history's last shift and every planned one.
@@ -373,9 +374,12 @@ def daily_rest(ctx: Context) -> list[Violation]:
 
 @_audit
 def weekly_rest(ctx: Context) -> list[Violation]:
-    """Continuous rest in every calendar week that touches the horizon, the first and last
-    partial ones included: the history's shifts count, time after the horizon is free (the
-    next plan inherits this one as history and is held to the same week)."""
+    """The weekly rest, continuous, in every calendar week that touches the horizon.
+
+    Weeks run from ``rules.week_start_day`` 00:00; the first and last partial ones are checked
+    too: the history's shifts count, time after the horizon is free (the next plan inherits this
+    one as history and is held to the same week). With ``weekly_rest_excludes_daily_rest`` the
+    weekly rest may not overlap a shift's daily rest."""
     out: list[Violation] = []
     need = ctx.rules.weekly_rest_hours
     excludes_daily_rest = ctx.rules.weekly_rest_excludes_daily_rest
@@ -419,11 +423,13 @@ def _longest_gap(w0: datetime, w1: datetime, busy: list[tuple[datetime, datetime
 
 @_audit
 def hour_caps(ctx: Context) -> list[Violation]:
-    """The caps over calendar periods counted from ``rules.period_start`` (not from the
-    horizon), with the history's hours in them and work split where it is worked: per
-    limiting period the 48-hour average (presence incl. jour) and overtime towards the yearly
-    cap; per 4-week window jour and overtime. A period reaching past the horizon's end holds
-    only this plan's part yet; the next plan, with this one as history, is held to the rest."""
+    """Caps per limiting period and 4-week window from ``rules.period_start``, and per year.
+
+    Periods are calendar periods, not the horizon's: the history's hours count in them and work
+    is split where it is worked. Per limiting period the 48-hour average (presence, jour in
+    full) and overtime towards the yearly cap; per 4-week window jour and overtime (work, jour
+    at its fraction, beyond full time). A period reaching past the horizon's end holds only this
+    plan's part yet; the next plan, with this one as history, is held to the rest."""
     out: list[Violation] = []
     rules = ctx.rules
     for staff_id in ctx.by_staff:
