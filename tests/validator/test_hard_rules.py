@@ -93,9 +93,10 @@ MON_WED_FRI_SUN = [
 
 
 def weekly_rest() -> Case:
-    # Free stretches: Mon 00–10 (10 h); after each shift's 11 h rest, 01:00 → 10:00 two days
-    # later (33 h). Nothing reaches 36 h. Only 16 h of work, so no other rule is touched.
-    return base(), [kit.shift("A1", "C1", a, b) for a, b in MON_WED_FRI_SUN]
+    # Every day 10–14: free stretches of 10 h (Monday morning, Sunday evening) and 20 h between
+    # shifts. Nothing reaches 36 h. Only 28 h of work, so no other rule is touched.
+    return base(), [kit.shift("A1", "C1", f"2027-01-{d:02d}T10:00", f"2027-01-{d:02d}T14:00")
+                    for d in range(4, 11)]
 
 
 def hour_caps() -> Case:
@@ -327,18 +328,20 @@ def test_long_shift_needs_rest_as_long_as_itself() -> None:
     assert AUDITS["daily_rest"](scn, kit.schedule(scn, [first, after_16h])) == []
 
 
-def test_weekly_rest_may_overlap_daily_rest_when_allowed() -> None:
-    # Same shifts as the weekly_rest case: 14:00 → 10:00 two days later is 44 h of free time.
-    scn = base(weekly_rest_excludes_daily_rest=False)
+def test_weekly_rest_may_overlap_daily_rest_by_default() -> None:
+    # Shifts every other day: 14:00 → 10:00 two days later is 44 h of free time. With the
+    # stricter reading (47 h: 36 h besides each shift's 11 h daily rest) it is 33 h.
+    scn = base()
     shifts = [kit.shift("A1", "C1", a, b) for a, b in MON_WED_FRI_SUN]
     assert AUDITS["weekly_rest"](scn, kit.schedule(scn, shifts)) == []
-    strict = base()
+    strict = base(weekly_rest_excludes_daily_rest=True)
     found = AUDITS["weekly_rest"](strict, kit.schedule(strict, shifts))
     assert [v.detail for v in found] == ["longest continuous rest 33.00 h, at least 36 h required"]
 
 
-def test_weekly_rest_only_for_whole_weeks_and_busy_staff() -> None:
-    # 10 days: only the first 7-day period is checked; shifts in days 8–10 are not judged.
+def test_weekly_rest_of_a_partial_last_week_may_lie_after_the_horizon() -> None:
+    # 10 days: the second week is partial; the time after the horizon (from Thursday 14
+    # January) is free, so shifts on its first three days leave the week's rest after them.
     scn = kit.scenario(days=10)
     shifts = [kit.shift("A1", "C1", f"2027-01-{d:02d}T10:00", f"2027-01-{d:02d}T14:00")
               for d in (11, 12, 13)]

@@ -40,11 +40,11 @@ def test_the_last_partial_week_is_checked() -> None:
             for d in range(5, 17)]
     found = AUDITS["weekly_rest"](scn, kit.schedule(scn, days))
     # Week 1 has Monday free (37 h from its start to Tuesday 13:00); week 2 (partial, Sunday
-    # after the horizon counted free) has at most Sunday 04:00 (after Saturday's daily rest,
-    # which the weekly rest may not overlap by default) → Monday 00:00 = 20 h.
+    # after the horizon counted free) has at most Saturday 17:00 → Monday 00:00 = 31 h (the
+    # weekly rest may include the daily rest by default).
     assert [(v.when, v.detail) for v in found] == [
         ("2027-01-11 00:00–2027-01-18 00:00",
-         "longest continuous rest 20.00 h, at least 36 h required")]
+         "longest continuous rest 31.00 h, at least 36 h required")]
 
 
 def test_the_first_partial_week_counts_the_history() -> None:

@@ -29,7 +29,9 @@ class WorkingTimeRules(Frozen):
         description="Continuous rest in every 7-day period from the horizon's start (veckovila).",
     )
     weekly_rest_excludes_daily_rest: bool = Field(
-        default=True, description="The weekly rest may not overlap a shift's daily rest."
+        default=False,
+        description="The weekly rest may not overlap a shift's daily rest (36 + 11 = 47 h). "
+        "Off by default: SKR and Kommunal read the 36 h as allowed to include the daily rest.",
     )
     full_time_hours_per_week: float = Field(
         default=40, gt=0, le=60,

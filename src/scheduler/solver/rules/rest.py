@@ -2,8 +2,9 @@
 
 Daily rest: each shift occupies [start, end + rest) on the "rest" timeline, so two chosen shifts
 are at least the rest apart (rest ≥ the shift itself after long shifts). Weekly rest: one
-36-hour interval with a free start in each 7-day period, on the same timeline when the weekly rest
-may not overlap daily rest (DOMAIN.md's default), else beside the bare work intervals.
+36-hour interval with a free start in each 7-day period, beside the bare work intervals (DOMAIN.md's
+default: the 36 h may include a daily rest), or on the rest timeline when
+``weekly_rest_excludes_daily_rest`` says it may not overlap a shift's daily rest (36 + 11 h).
 """
 
 from __future__ import annotations
