@@ -217,7 +217,7 @@ class _Planner:
     # --- set-up ---------------------------------------------------------------------------------
 
     def _planned_days_off(self) -> dict[str, np.ndarray]:
-        """Two days off in a row per 7-day period, staggered within each assistance group and
+        """Two days off in a row per calendar week, staggered within each assistance group and
         moving on every week (a rotating roster): shifts there are asked of others first, so
         weekly rests are spread out instead of all falling due at the weekend."""
         starts = self.grid.day_starts()
