@@ -18,7 +18,8 @@ CASES = {
         "windows": [window("06:00", "22:00")],
         "granted": 112,
         "staff": [staff("A1")],
-        "rules": {"max_shift_hours": 8},
+        # 1-week limiting periods: the 48-hour average binds in the week.
+        "rules": {"max_shift_hours": 8, "limiting_period_weeks": 1},
     },
     "idle part-timers": {
         "staff": [staff(f"A{i}", 30) for i in range(5)],

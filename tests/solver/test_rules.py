@@ -40,8 +40,9 @@ from scheduler.solver.rules import REGISTRY
 
 # 60-minute slots: a unit's breaks must be whole slots too.
 HOUR_BREAKS = {"length_minutes": 60}
-# Pro rata, the 48-hour average and 48 h of overtime per 4 weeks allow less than 7 h on a single
-# day; lifted, unless the case is about them, so they do not decide the other cases.
+# The 48-hour average and 48 h of overtime per 4 weeks hold over calendar periods from
+# period_start, not pro rata to the case's day; lifted all the same, unless the case is about
+# them, so they cannot decide the other cases.
 DAY_CAPS_LIFTED = {"max_average_hours_per_week": 80, "max_overtime_hours_per_4_weeks": 200}
 # Every case may relax a rule below the legal default; in a scenario that needs a citation.
 CITED = {"agreement_reference": "test case: a rule relaxed to show that it binds"}
@@ -183,18 +184,26 @@ def daily_rest(relaxed: bool) -> Scenario:
 
 
 def weekly_rest(relaxed: bool) -> Scenario:
-    # 08–12 every day of the week: 20 h between shifts. 36 h in a row besides the 11 h of daily
-    # rest after a shift means two days off in a row (one gives 44 − 11 = 33 h).
+    # 08–12 every day of the week: 20 h between shifts. One day off gives 44 h in a row (the
+    # weekly rest may include the daily rest by default).
     return case_scenario([needing(window("08:00", "12:00"))], [staff("A1", 0, employment="hourly")],
                          days=7, rules={"weekly_rest_hours": 0 if relaxed else 36})
 
 
+# A1 worked 6 × 9 h = 54 h from Monday 28 December 2026, when the 4-week window holding the
+# case's day began (counted from period_start 2024-01-01).
+WORKED_54_HOURS = {"since": "2026-12-28T00:00", "staff": [{"staff": "A1", "shifts": [
+    {"start": f"{day}T08:00", "end": f"{day}T17:00"}
+    for day in ("2026-12-28", "2026-12-29", "2026-12-30", "2026-12-31", "2027-01-01",
+                "2027-01-02")]}]}
+
+
 def hour_caps(relaxed: bool) -> Scenario:
-    # Full time 14 h/week is 2 h on the day, so the 4-hour shift is 2 h of overtime: none is
-    # allowed, or 56 h per 4 weeks (2 h a day).
-    rules = {"full_time_hours_per_week": 14, "max_overtime_hours_per_4_weeks": 56 if relaxed else 0}
+    # Full time 14 h/week is 56 h in the 4 weeks, of which the history worked 54 h: the 4-hour
+    # shift (at least 3 h) is 2 h of overtime. None is allowed, or 48 h per 4 weeks.
+    rules = {"full_time_hours_per_week": 14, "max_overtime_hours_per_4_weeks": 48 if relaxed else 0}
     return case_scenario([needing(window("08:00", "12:00"))], [staff("A1", 0, employment="hourly")],
-                         rules=rules)
+                         rules=rules, history=WORKED_54_HOURS)
 
 
 def _approved_broken(sc: Scenario) -> list[Shift]:
@@ -245,12 +254,13 @@ HARD_CASES: dict[str, HardCase] = {
         lambda sc: [shift("A1", "C1", "2027-01-04T06:00", "2027-01-04T10:00"),
                     shift("A1", "C1", "2027-01-04T18:00", "2027-01-04T22:00")]),
     "weekly_rest": HardCase(
-        "08–12 every day, one assistant: two days off, 8 h uncovered; no weekly rest, none",
-        weekly_rest, uncovered, (8, 0),
+        "08–12 every day, one assistant: a day off, 4 h uncovered; no weekly rest, none",
+        weekly_rest, uncovered, (4, 0),
         lambda sc: [shift("A1", "C1", f"2027-01-{d:02d}T08:00", f"2027-01-{d:02d}T12:00")
                     for d in range(4, 11)]),
     "hour_caps": HardCase(
-        "a 4-hour need is 2 h of overtime: none allowed, 4 h uncovered; 2 h allowed, none",
+        "after 54 h in the 4-week window, a 4-hour need is overtime: none allowed, 4 h "
+        "uncovered; 48 h allowed, none",
         hour_caps, uncovered, (4, 0), _approved_broken),
 }
 

@@ -50,12 +50,12 @@ def test_shift_length_is_elapsed_time(week: tuple) -> None:
 
 @WEEKS
 def test_jour_cap_counts_elapsed_jour(week: tuple) -> None:
-    # 36 h per 4 weeks → 9 h in a 7-day horizon: the 8 h spring night fits, 10 h autumn does not.
+    # 9 h of jour per 4 weeks: the 8 h spring night fits, the 10 h autumn night does not.
     monday, (start, end), hours = week
-    scn = saturday_jour(monday, max_on_call_hours_per_4_weeks=36)
+    scn = saturday_jour(monday, max_on_call_hours_per_4_weeks=9)
     found = AUDITS["hour_caps"](scn, kit.schedule(scn, [kit.shift("A1", "C1", start, end)]))
     assert [v.detail for v in found] == (
-        ["jour 10.00 h exceeds 9.00 h over 7 days"] if hours > 9 else []
+        ["jour 10.00 h exceeds 9 h in the 4 weeks"] if hours > 9 else []
     )
 
 

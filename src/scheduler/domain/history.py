@@ -2,15 +2,19 @@
 starts from the shifts before it (daily rest after yesterday's last shift, this week's rest and
 hours, this limiting period's hours) and from the counters a list of shifts cannot show.
 
-A history is either written in the scenario (``history:``) or read from a previous schedule of
-ours (``scheduler solve SCENARIO --history PREVIOUS.json``).
+A history is written in the scenario (``history:``); ``history_from_schedule`` makes one from
+the previous plan's schedule.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
 from pydantic import Field, model_validator
 
 from scheduler.domain.common import Frozen, Id, LocalDateTime, NonNegativeHours
+from scheduler.domain.schedule import Schedule
 
 
 class WorkedShift(Frozen):
@@ -66,3 +70,37 @@ class History(Frozen):
             if entry.staff == staff_id:
                 return entry.shifts
         return []
+
+
+def history_from_schedule(schedule: Schedule, *, since: datetime | None = None,
+                          earlier: History | None = None) -> History:
+    """The shifts of ``schedule`` as the history of the plan that follows it: per staff member
+    start and end (as the schedule states them, with their UTC offset), jour, unpaid breaks,
+    client and unit. The list is complete from ``since`` (by default the schedule's horizon
+    start). ``earlier``: the history the schedule was itself planned on, kept before its shifts
+    (the result is then complete from the earlier ``since``)."""
+    zone = ZoneInfo(schedule.timezone)
+    if since is None:
+        since = datetime.combine(date.fromisoformat(schedule.horizon_start), time(0))
+    if earlier is not None:
+        since = min(since, earlier.since, key=lambda t: _instant(t, zone))
+    shifts: dict[str, list[WorkedShift]] = {}
+    if earlier is not None:
+        for entry in earlier.staff:
+            shifts.setdefault(entry.staff, []).extend(entry.shifts)
+    for s in schedule.shifts:
+        unpaid = sum(
+            max(0.0, (min(s.end, b.end).astimezone(UTC)
+                      - max(s.start, b.start).astimezone(UTC)).total_seconds() / 3600)
+            for b in s.breaks if not b.paid)
+        shifts.setdefault(s.staff, []).append(WorkedShift(
+            start=s.start, end=s.end, on_call_hours=s.on_call_hours, unpaid_break_hours=unpaid,
+            client=s.client, unit=s.unit))
+    return History(since=since, staff=[
+        StaffHistory(staff=sid, shifts=sorted(worked, key=lambda w: _instant(w.start, zone)))
+        for sid, worked in sorted(shifts.items())])
+
+
+def _instant(moment: datetime, zone: ZoneInfo) -> datetime:
+    """In UTC; a naive time is wall-clock time in ``zone`` (the scenario's convention)."""
+    return (moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)).astimezone(UTC)

@@ -236,7 +236,8 @@ class Scenario(Frozen):
             if entry.staff in seen:
                 errors.append(f"{where}: listed twice")
             seen.add(entry.staff)
-            shifts = sorted(entry.shifts, key=lambda s: s.start)
+            # Wall-clock order (naive and offset-carrying times may be mixed).
+            shifts = sorted(entry.shifts, key=lambda s: s.start.replace(tzinfo=None))
             for k, s in enumerate(shifts):
                 start, end = s.start.replace(tzinfo=None), s.end.replace(tzinfo=None)
                 label = f"{where}.shifts ({start:%Y-%m-%d %H:%M}–{end:%Y-%m-%d %H:%M})"

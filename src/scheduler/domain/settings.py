@@ -53,10 +53,13 @@ class WorkingTimeRules(Frozen):
     )
     weekly_rest_hours: float = Field(
         default=36, ge=0, le=72,
-        description="Continuous rest in every 7-day period from the horizon's start (veckovila).",
+        description="Continuous rest in every calendar week from week_start_day 00:00 "
+        "(veckovila), the plan's first and last partial weeks too.",
     )
     weekly_rest_excludes_daily_rest: bool = Field(
-        default=True, description="The weekly rest may not overlap a shift's daily rest."
+        default=False,
+        description="The weekly rest may not overlap a shift's daily rest (36 + 11 = 47 h). "
+        "Off by default: SKR and Kommunal read the 36 h as allowed to include the daily rest.",
     )
     full_time_hours_per_week: float = Field(
         default=40, gt=0, le=60,
@@ -64,8 +67,9 @@ class WorkingTimeRules(Frozen):
     )
     limiting_period_weeks: int = Field(
         default=4, ge=1, le=16,
-        description="Hours are averaged over periods of this length from the horizon's start "
-        "(begränsningsperiod).",
+        description="Limiting period (begränsningsperiod): the hour caps hold over periods of "
+        "this length counted from period_start; the contract balance (unused and additional "
+        "hours, overtime) is penalised over blocks of this length from the horizon's start.",
     )
     max_average_hours_per_week: float = Field(
         default=48, gt=0, le=80, description="Work incl. overtime and jour, on average."

@@ -55,7 +55,9 @@ class Staff(Frozen):
         "Monday–Friday only.",
     )
     overtime_hours_this_year: NonNegativeHours = Field(
-        default=0, description="Overtime already worked this calendar year (towards the 200 h cap)."
+        default=0, description="Overtime of the limiting periods this calendar year that ended "
+        "before the horizon (towards the 200 h cap); periods touching the horizon are counted "
+        "from the history.",
     )
     # The overstaffing team (övertalighetsteamet): to be placed in vacancies (``scheduler place``).
     overstaffing_team: bool = Field(

@@ -4,9 +4,12 @@ It walks through the need in time order, the clients' and the group units' alike
 not yet staffed it cuts a shift of typical length (a whole short stretch, an 8-hour day, a jour
 night) and gives it to the least-loaded approved (or, in a group unit, the unit's), competent
 assistant who is available, not already working, rested (daily
-rest after every shift, weekly rest in every 7-day period; those who have not had this week's
-rest yet are asked last) and within the hour caps and the decision's granted hours. Assistants
-within their contract come first, then additional hours (mertid, hourly staff), then overtime.
+rest after every shift, weekly rest in every calendar week; those who have not had this week's
+rest yet are asked last) and within the hour caps and the decision's granted hours. The rules
+run on from the scenario's history: rest after its last shift, its shifts in this week's rest,
+its hours in the caps' periods (counted from ``rules.period_start``, work split where worked).
+Assistants within their contract come first, then additional hours (mertid, hourly staff), then
+overtime.
 What nobody can take stays uncovered, with the reason. A group-unit shift long enough to need
 an unpaid break gets the first break position (middle first) at which the others on shift keep
 the unit's floor; if none does, a shorter shift is cut. Other long shifts get paid meal pauses.
@@ -26,7 +29,7 @@ import time
 from bisect import bisect_left, insort
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
 import numpy as np
@@ -94,9 +97,13 @@ class _StaffState:
     available_prefix: np.ndarray
     busy: list[tuple[int, int]] = field(default_factory=list)  # [start, end + daily rest)
     work_busy: list[tuple[int, int]] = field(default_factory=list)  # bare shifts
-    work: list[int] = field(default_factory=list)  # per limiting period, minutes
+    work: list[int] = field(default_factory=list)  # per contract block, minutes
+    # Per aligned limiting period (presence, work) and 4-week window (jour, work), minutes in
+    # the horizon, split where worked (the caps: problem.caps).
     presence: list[int] = field(default_factory=list)
+    period_work: list[int] = field(default_factory=list)
     on_call: list[int] = field(default_factory=list)
+    window_work: list[int] = field(default_factory=list)
     nights: int = 0
     weekends: int = 0
     clients: set[str] = field(default_factory=set)
@@ -104,21 +111,18 @@ class _StaffState:
 
 @dataclass
 class _Limits:
-    """Per limiting period, in minutes (rounded as the engine rounds them)."""
+    """Per contract block (``problem.limiting_periods``), in minutes (rounded as the engine
+    rounds them); the hard caps are ``problem.caps``."""
 
     contract: list[int]
     full: list[int]
-    overtime_cap: list[int]
-    presence_cap: list[int]
-    on_call_cap: list[int]
-    overtime_year_left: int
 
 
 def plan_greedy(scenario: Scenario, *, rolling_weekly_rest: bool = False) -> Schedule:
     """Plan ``scenario`` by hand-style greedy rules; see the module docstring.
 
-    ``rolling_weekly_rest``: also keep 36 h of rest in every 7-day window, not only in each
-    7-day period from the horizon's start (safer against a stricter reading of the rule).
+    ``rolling_weekly_rest``: also keep 36 h of rest in every 7-day window of the horizon, not
+    only in each calendar week (safer against a stricter reading of the rule).
     """
     started = time.perf_counter()
     problem = compile_problem(scenario)
@@ -193,7 +197,10 @@ class _Planner:
         self.period_of = np.zeros(self.n, dtype=np.int16)
         for index, (a, b, _) in enumerate(self.periods):
             self.period_of[a:b] = index
-        self.rest_weeks = problem.rest_weeks()
+        self.weeks = problem.weeks
+        # Weekly rest is looked for from the first week's start to the last one's end: before
+        # the horizon only the history is busy, after it nothing is.
+        self.week_span = (min(0, self.weeks[0].first), max(self.n, self.weeks[-1].end))
         self.weekly_rest = math.ceil(self.rules.weekly_rest_hours * 60 / slot)
         self.week_slots = 7 * 1440 // slot
         # Shift grid on the local clock, shared by all clients (as in solver.shifts).
@@ -214,12 +221,14 @@ class _Planner:
             for sid, d in problem.staff.items() if d.is_regular and d.available_days > 0
         }
         self.off_prefix = self._planned_days_off()
+        self.splits: dict[tuple[str, int, int],
+                          tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]] = {}
         self.assigned: list[GreedyShift] = []
 
     # --- set-up ---------------------------------------------------------------------------------
 
     def _planned_days_off(self) -> dict[str, np.ndarray]:
-        """Two days off in a row per 7-day period, staggered within each assistance group and
+        """Two days off in a row per calendar week, staggered within each assistance group and
         moving on every week (a rotating roster): shifts there are asked of others first, so
         weekly rests are spread out instead of all falling due at the weekend."""
         starts = self.grid.day_starts()
@@ -232,10 +241,13 @@ class _Planner:
                     continue
                 base = rank * 6 // size if size <= 6 else rank % 6
                 off = np.zeros(self.n, dtype=bool)
-                for week, (a, _) in enumerate(self.rest_weeks):
-                    first_day = next(d for d, slot in enumerate(starts) if slot == a)
-                    d = first_day + (base + 3 * week) % 6
-                    off[starts[d] : starts[d + 2]] = True
+                for week in self.weeks:
+                    # Counted on from the period start, so the rota runs on across plans.
+                    first = self.grid.start_date + timedelta(days=week.day)
+                    number = (first - self.rules.period_start).days // 7
+                    d = week.day + (base + 3 * number) % 6
+                    lo, hi = min(max(d, 0), self.grid.days), min(max(d + 2, 0), self.grid.days)
+                    off[starts[lo] : starts[hi]] = True
                 out[sid] = np.concatenate([[0], np.cumsum(off)])
         return out
 
@@ -262,30 +274,26 @@ class _Planner:
         return state
 
     def _staff_state(self, data: StaffData) -> _StaffState:
-        k = len(self.periods)
+        caps = self.problem.caps[data.id]
         return _StaffState(
             data=data,
             available_prefix=np.concatenate([[0], np.cumsum(data.available)]),
-            work=[0] * k,
-            presence=[0] * k,
-            on_call=[0] * k,
+            # The history's shifts (slots before the horizon) count for weekly rest.
+            busy=self.problem.history_busy(data.id, with_rest=True),
+            work_busy=self.problem.history_busy(data.id, with_rest=False),
+            work=[0] * len(self.periods),
+            presence=[0] * len(caps.limiting),
+            period_work=[0] * len(caps.limiting),
+            on_call=[0] * len(caps.windows),
+            window_work=[0] * len(caps.windows),
         )
 
     def _limits(self, data: StaffData) -> _Limits:
-        r, staff = self.rules, data.staff
+        r = self.rules
         return _Limits(
             # The hours to work per period: the contract less what absences replace.
             contract=[t.target_minutes for t in self.problem.contract_targets[data.id]],
             full=[round(r.full_time_hours_per_week * 60 * d / 7) for _, _, d in self.periods],
-            overtime_cap=[round(r.max_overtime_hours_per_4_weeks * 60 * d / 28)
-                          for _, _, d in self.periods],
-            presence_cap=[round(r.max_average_hours_per_week * 60 * d / 7)
-                          for _, _, d in self.periods],
-            on_call_cap=[round(r.max_on_call_hours_per_4_weeks * 60 * d / 28)
-                         for _, _, d in self.periods],
-            overtime_year_left=max(
-                0, round((r.max_overtime_hours_per_year - staff.overtime_hours_this_year) * 60)
-            ),
         )
 
     # --- the sweep ------------------------------------------------------------------------------
@@ -461,26 +469,17 @@ class _Planner:
         off; weekly rest already had; fair share of nights and weekends; least loaded; an
         assistant the client already knows."""
         staff, limits = self.staff[sid], self.limits[sid]
-        minutes, on_call, work = self._shape(client, t, e)
+        minutes, _, work = self._shape(client, t, e)
         end_rest = e + self._rest_after(minutes)
         i = bisect_left(staff.busy, (t, -1))
         if i > 0 and staff.busy[i - 1][1] > t:
             return None  # still working or resting after the previous shift
         if i < len(staff.busy) and staff.busy[i][0] < end_rest:
             return None  # its rest would run into the next shift
+        if not self._within_caps(sid, client, t, e):
+            return None
         p = int(self.period_of[t])
-        if staff.presence[p] + minutes > limits.presence_cap[p]:
-            return None
-        if on_call and staff.on_call[p] + on_call > limits.on_call_cap[p]:
-            return None
         worked = staff.work[p] + work
-        if worked > limits.full[p] + limits.overtime_cap[p]:
-            return None
-        overtime_before = sum(max(0, w - f) for w, f in zip(staff.work, limits.full, strict=True))
-        overtime_after = overtime_before - max(0, staff.work[p] - limits.full[p]) + max(
-            0, worked - limits.full[p])
-        if overtime_after > overtime_before and overtime_after > limits.overtime_year_left:
-            return None
         regular = staff.data.is_regular
         if regular and worked <= limits.contract[p]:
             tier, load = 0, staff.work[p] / max(limits.contract[p], 1)
@@ -498,12 +497,51 @@ class _Planner:
         return (tier, day_off, not rested, fair, round(load, 3), client.id not in staff.clients,
                 sid)
 
+    def _split(self, client: _ClientState, t: int, e: int
+               ) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]:
+        """(presence, jour, work) minutes of the shift [t, e) in each aligned limiting period
+        and each 4-week window, split where worked, as the engine's caps split them."""
+        key = (client.id, t, e)
+        if key not in self.splits:
+            plans = self._plans(client, t, e) if client.data.breaks.unpaid else None
+            unpaid = plans or []
+            self.splits[key] = (
+                [self.problem.minutes_in(client.id, t, e, unpaid, p)
+                 for p in self.problem.cap_periods],
+                [self.problem.minutes_in(client.id, t, e, unpaid, p)
+                 for p in self.problem.four_weeks])
+        return self.splits[key]
+
+    def _within_caps(self, sid: str, client: _ClientState, t: int, e: int) -> bool:
+        """The hour caps over the aligned periods, the history's hours counted
+        (``problem.caps``): presence and yearly overtime per limiting period, jour and work per
+        4-week window."""
+        caps, staff = self.problem.caps[sid], self.staff[sid]
+        if caps.blocked:
+            return False
+        by_period, by_window = self._split(client, t, e)
+        for k, (cap, (presence, _, _)) in enumerate(zip(caps.limiting, by_period, strict=True)):
+            if presence and staff.presence[k] + presence > cap.presence:
+                return False
+        for k, (cap, (_, jour, work)) in enumerate(zip(caps.windows, by_window, strict=True)):
+            if jour and staff.on_call[k] + jour > cap.jour:
+                return False
+            if work and staff.window_work[k] + work > cap.work:
+                return False
+        rooms = [max(0, cap.room) for cap in caps.limiting]
+        before = sum(max(0, w - r) for w, r in zip(staff.period_work, rooms, strict=True))
+        after = sum(max(0, w + add - r) for w, (_, _, add), r
+                    in zip(staff.period_work, by_period, rooms, strict=True))
+        return not (after > before and after > caps.overtime_year)
+
     def _is_night(self, t: int, e: int) -> bool:
         return int(self.night_prefix[e] - self.night_prefix[t]) >= self.night_min_slots
 
     def _gaps(self, sid: str, extra: tuple[int, int] | None = None) -> list[tuple[int, int]]:
-        """Free stretches of ``sid`` in the horizon (outside shifts and, by default, their
-        daily rest), optionally with one more shift [t, e) added."""
+        """Free stretches of ``sid`` from the first week's start to the last week's end
+        (outside shifts, the history's included, and their daily rest where the weekly rest may
+        not overlap it), optionally with one more shift [t, e) added. Time after the horizon
+        is free; before it, only the history is busy."""
         staff = self.staff[sid]
         excludes = self.rules.weekly_rest_excludes_daily_rest
         intervals = list(staff.busy if excludes else staff.work_busy)
@@ -511,24 +549,26 @@ class _Planner:
             t, e = extra
             end = e + self._rest_after((e - t) * self.slot) if excludes else e
             intervals = sorted([*intervals, (t, end)])
-        gaps, free_from = [], 0
+        lo, hi = self.week_span
+        gaps, free_from = [], lo
         for a, b in intervals:
             if a > free_from:
-                gaps.append((free_from, min(a, self.n)))
+                gaps.append((free_from, min(a, hi)))
             free_from = max(free_from, b)
-        if free_from < self.n:
-            gaps.append((free_from, self.n))
+        if free_from < hi:
+            gaps.append((free_from, hi))
         return gaps
 
     def _weekly_rest_ok(self, sid: str, t: int, e: int) -> bool:
-        """36 h of weekly rest still fit in every 7-day period from the horizon's start (as the
-        engine and the validator read the rule), and with ``rolling_weekly_rest`` also in every
-        7-day window of the horizon (a stricter reading), with the shift [t, e) added."""
+        """36 h of weekly rest still fit in every calendar week the shift [t, e) touches (as
+        the engine and the validator read the rule: partial weeks too, the history counted),
+        and with ``rolling_weekly_rest`` also in every 7-day window of the horizon (a stricter
+        reading), with the shift added."""
         if self.weekly_rest == 0:
             return True
         gaps = self._gaps(sid, (t, e))
         length = self.weekly_rest
-        for a, b in self.rest_weeks:
+        for a, b in ((w.first, w.end) for w in self.weeks):
             if a < e + self._rest_after((e - t) * self.slot) and t < b and not any(
                 min(g1, b) - max(g0, a) >= length for g0, g1 in gaps
             ):
@@ -550,9 +590,10 @@ class _Planner:
         return reach > last
 
     def _rested(self, sid: str, t: int) -> bool:
-        """Has ``sid`` already had this 7-day period's weekly rest before ``t``? Those who have
-        not are asked last, so rests get staggered instead of all falling due at the weekend."""
-        week = next(((a, b) for a, b in self.rest_weeks if a <= t < b), None)
+        """Has ``sid`` already had this calendar week's weekly rest before ``t`` (the history
+        counted)? Those who have not are asked last, so rests get staggered instead of all
+        falling due at the weekend."""
+        week = next(((w.first, w.end) for w in self.weeks if w.first <= t < w.end), None)
         if week is None or self.weekly_rest == 0:
             return True
         a = week[0]
@@ -608,10 +649,14 @@ class _Planner:
                 client.away[a:b] += 1
         insort(staff.busy, (t, e + self._rest_after(minutes)))
         insort(staff.work_busy, (t, e))
-        p = int(self.period_of[t])
-        staff.work[p] += work
-        staff.presence[p] += minutes
-        staff.on_call[p] += on_call
+        staff.work[int(self.period_of[t])] += work
+        by_period, by_window = self._split(client, t, e)
+        for k, (presence, _, period_work) in enumerate(by_period):
+            staff.presence[k] += presence
+            staff.period_work[k] += period_work
+        for k, (jour, window_work) in enumerate((j, w) for _, j, w in by_window):
+            staff.on_call[k] += jour
+            staff.window_work[k] += window_work
         night, weekend = self._is_night(t, e), bool(self.problem.weekend[t])
         staff.nights += night
         staff.weekends += weekend

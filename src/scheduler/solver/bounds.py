@@ -10,7 +10,9 @@ term is ≥ 0, so per-term lower bounds weighted and summed bound the objective:
   spending them on jour first (an hour of jour charged at its ``on_call_counts_as``). Whatever
   exceeds both must stay uncovered;
 - continuity: staffing σ hours needs at least ⌈σ / H⌉ assistants, H the most one person may be
-  present in the horizon (48 h/week on average); combined with the uncovered term per client;
+  present in the horizon (48 h/week on average over each limiting period from
+  ``rules.period_start``, less the history's hours, at most the period's part of the horizon);
+  combined with the uncovered term per client;
 - unused contract hours: per limiting period, the component's staff cannot work more than the
   coverable need (jour at its work fraction), so contract beyond it stays unused.
 Overtime, additional hours and fairness are bounded by 0.
@@ -50,7 +52,7 @@ def lower_bound(problem: Problem, owners: list[str], staff: list[str],
     continuity_total = 0.0
     combined = 0.0  # uncovered and continuity weighted, per client
     coverable_work = np.zeros(n)  # work minutes per slot that staff could possibly do
-    max_presence_h = rules.max_average_hours_per_week * problem.grid.days / 7
+    max_presence_h = _most_presence_hours(problem, staff)
     for cid in owners:  # clients and group units (no budgets, no continuity term)
         data = problem.demands[cid]
         need = data.demand.count.astype(np.int64)
@@ -127,3 +129,20 @@ def _payable_hours(data: DemandData, reachable: np.ndarray, slot_h: float) -> fl
                 buys += left / rate if left <= rate * jour else jour + left - rate * jour
         total += min(reach, buys)
     return total
+
+
+def _most_presence_hours(problem: Problem, staff: list[str]) -> float:
+    """The most one of ``staff`` may be present in the horizon under the 48-hour average: what
+    each limiting period leaves (``problem.caps``), at most its part of the horizon. At least
+    one slot, so the count of assistants stays finite; the bound stays valid, as leaving the
+    need uncovered is always among its options."""
+    n, slot = problem.grid.n_slots, problem.slot_minutes
+    most = 0
+    for sid in staff:
+        caps = problem.caps[sid]
+        if caps.blocked:
+            continue
+        most = max(most, sum(
+            min(cap.presence, max(0, min(cap.period.end, n) - max(cap.period.first, 0)) * slot)
+            for cap in caps.limiting))
+    return max(most, slot) / 60

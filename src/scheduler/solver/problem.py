@@ -8,6 +8,7 @@ integers (minutes, slots), computed once.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
@@ -31,6 +32,17 @@ from scheduler.domain.scenario import Scenario
 from scheduler.domain.staff import EmploymentForm, Staff
 from scheduler.domain.timegrid import TimeGrid
 from scheduler.domain.units import Unit
+from scheduler.solver.periods import (
+    CalendarPeriod,
+    StaffCaps,
+    Worked,
+    busy_slots,
+    calendar_periods,
+    minutes_in,
+    rested_from,
+    staff_caps,
+    worked_before,
+)
 
 MIN_STRETCH_MINUTES = 60  # a break neither right after arriving nor right before leaving
 
@@ -80,7 +92,7 @@ class DemandData:
 @dataclass
 class StaffData:
     staff: Staff
-    available: np.ndarray  # bool per slot
+    available: np.ndarray  # bool per slot: not absent, in availability, rested after history
     available_days: float  # days in the horizon not absent (for fair shares)
 
     @cached_property
@@ -109,6 +121,7 @@ class Problem:
     night: np.ndarray  # bool per slot: inside the night window (22–06 by default)
     weekend: np.ndarray  # bool per slot: Saturday or Sunday, local time
     unit_owner: dict[str, str] = field(default_factory=dict)  # group unit id → owner key
+    history: dict[str, list[Worked]] = field(default_factory=dict)  # staff id → shifts before
 
     @property
     def slot_minutes(self) -> int:
@@ -127,7 +140,9 @@ class Problem:
         return {k: d for k, d in self.demands.items() if d.client is not None}
 
     def limiting_periods(self) -> list[tuple[int, int, float]]:
-        """(first slot, end slot, length in days) of each limiting period, from the start."""
+        """(first slot, end slot, length in days) of each block of ``limiting_period_weeks``
+        from the horizon's start: the contract balance's periods (the hard caps hold over
+        ``cap_periods``, aligned with ``rules.period_start``)."""
         weeks = self.scenario.rules.limiting_period_weeks
         days = self.grid.days
         starts = self.grid.day_starts()
@@ -148,10 +163,58 @@ class Problem:
                       for first, days in periods]
                 for sid, data in self.staff.items()}
 
-    def rest_weeks(self) -> list[tuple[int, int]]:
-        """Each whole 7-day period of the horizon, from its start (weekly rest is per period)."""
-        starts = self.grid.day_starts()
-        return [(starts[d], starts[d + 7]) for d in range(0, self.grid.days - 6, 7)]
+    # --- across plans: calendar periods and the history (scheduler.solver.periods) -----------
+
+    @cached_property
+    def weeks(self) -> list[CalendarPeriod]:
+        """The calendar weeks (from ``rules.week_start_day`` 00:00) that touch the horizon,
+        the first and last partial ones included: weekly rest holds in each."""
+        return calendar_periods(self.grid, 7, self.scenario.rules.period_start)
+
+    @cached_property
+    def cap_periods(self) -> list[CalendarPeriod]:
+        """The limiting periods from ``rules.period_start`` that touch the horizon (hour caps;
+        the contract balance keeps ``limiting_periods``)."""
+        rules = self.scenario.rules
+        return calendar_periods(self.grid, 7 * rules.limiting_period_weeks, rules.period_start)
+
+    @cached_property
+    def four_weeks(self) -> list[CalendarPeriod]:
+        """The 4-week windows from ``rules.period_start`` that touch the horizon (the caps
+        "per 4 weeks")."""
+        return calendar_periods(self.grid, 28, self.scenario.rules.period_start)
+
+    @cached_property
+    def caps(self) -> dict[str, StaffCaps]:
+        """Per staff id: what the hour caps leave the horizon, the history's hours counted."""
+        return {sid: staff_caps(self.scenario.rules, data.staff.overtime_hours_this_year,
+                                self.history.get(sid, []), self.cap_periods, self.four_weeks,
+                                self.grid)
+                for sid, data in self.staff.items()}
+
+    def history_busy(self, sid: str, *, with_rest: bool) -> list[tuple[int, int]]:
+        """The history's shifts of ``sid`` as slots before the horizon (with their daily rest
+        when ``with_rest``), by start."""
+        return busy_slots(self.history.get(sid, []), self.scenario.rules, self.slot_minutes,
+                          with_rest=with_rest)
+
+    @cached_property
+    def call_prefix(self) -> dict[str, np.ndarray]:
+        """Per demand owner: its jour slots (sleeping jour where staff are needed), cumulated."""
+        out = {}
+        for key, data in self.demands.items():
+            count = np.where(data.decided, data.demand.count, 0)
+            out[key] = np.concatenate([[0], np.cumsum(data.demand.on_call & (count > 0))])
+        return out
+
+    def minutes_in(self, owner: str, start: int, end: int,
+                   unpaid_plans: Sequence[Sequence[int]], period: CalendarPeriod
+                   ) -> tuple[int, int, int]:
+        """(presence, jour, work) minutes of a shift of ``owner`` inside ``period``: work
+        belongs to the period it is worked in (``periods.minutes_in``)."""
+        return minutes_in(self.call_prefix[owner], start, end, unpaid_plans,
+                          self.demands[owner].breaks.length_slots, period, self.slot_minutes,
+                          self.scenario.rules.on_call_work_fraction)
 
 
 def eligible(client: Client, staff: Staff) -> bool:
@@ -210,12 +273,16 @@ def compile_problem(scenario: Scenario) -> Problem:
                             if may_work_in_units(group, s, scenario)],
         )
         unit_owner.update({u.id: key for u in group})
-    staff = {s.id: _staff_data(s, grid) for s in scenario.staff}
+    history = worked_before(scenario, grid)
+    staff = {s.id: _staff_data(s, grid, rested_from(history.get(s.id, []), scenario.rules,
+                                                    grid.slot_minutes))
+             for s in scenario.staff}
     return Problem(
         scenario=scenario,
         grid=grid,
         demands=demands,
         unit_owner=unit_owner,
+        history=history,
         staff=staff,
         night=grid.clock_mask(scenario.rules.night_start, scenario.rules.night_end),
         weekend=np.array(
@@ -224,7 +291,9 @@ def compile_problem(scenario: Scenario) -> Problem:
     )
 
 
-def _staff_data(staff: Staff, grid: TimeGrid) -> StaffData:
+def _staff_data(staff: Staff, grid: TimeGrid, rested: int = 0) -> StaffData:
+    """``rested``: the first slot after the daily rest that follows the history's last shift
+    (no shift may start before it)."""
     n = grid.n_slots
     if staff.availability is None:
         available = np.ones(n, dtype=bool)
@@ -251,6 +320,7 @@ def _staff_data(staff: Staff, grid: TimeGrid) -> StaffData:
     absent_days = sum(
         1 for d in range(grid.days) if not available[starts[d] : starts[d + 1]].any()
     )
+    available[: max(0, min(rested, n))] = False  # resting: not an absence (fair shares)
     return StaffData(staff=staff, available=available, available_days=grid.days - absent_days)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import cached_property, reduce
 from math import gcd
 from zoneinfo import ZoneInfo
@@ -41,6 +41,35 @@ class NeedProfile:
     @property
     def jour(self) -> np.ndarray:
         return self.on_call & (self.count > 0)
+
+
+@dataclass(frozen=True)
+class Worked:
+    """A shift worked before the horizon (the scenario's history), in real time. Its jour and
+    unpaid breaks are known only as totals: split across a period boundary pro rata."""
+
+    start: datetime  # UTC
+    end: datetime
+    on_call_hours: float
+    unpaid_hours: float
+
+    @property
+    def hours(self) -> float:
+        return (self.end - self.start).total_seconds() / 3600
+
+    def share(self, w0: datetime, w1: datetime) -> float:
+        """The part of the shift inside [w0, w1)."""
+        inside = (min(self.end, w1) - max(self.start, w0)).total_seconds() / 3600
+        return max(0.0, inside) / self.hours if self.hours > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class Period:
+    """A calendar period (week, 4-week window, limiting period): local midnights, real time."""
+
+    start: datetime  # UTC
+    end: datetime
+    days: int
 
 
 @dataclass(frozen=True)
@@ -126,6 +155,100 @@ class Context:
                     days=days,
                 )
             )
+        return out
+
+    # --- calendar periods across plans -------------------------------------------------------
+
+    def periods(self, days: int, anchor: date) -> list[Period]:
+        """The periods of ``days`` days counted from ``anchor`` (local midnight) that touch the
+        horizon: the first and last may reach outside it (history before, the next plan
+        after)."""
+        horizon = self.scenario.horizon
+        first = (horizon.start - anchor).days // days
+        out: list[Period] = []
+        k = first
+        while True:
+            day0 = anchor + timedelta(days=k * days)
+            if day0 >= horizon.end:
+                return out
+            out.append(Period(local_midnight(day0, self.tz),
+                              local_midnight(day0 + timedelta(days=days), self.tz), days))
+            k += 1
+
+    @cached_property
+    def weeks(self) -> list[Period]:
+        """Calendar weeks from ``rules.week_start_day`` 00:00 that touch the horizon."""
+        return self.periods(7, self.rules.period_start)
+
+    @cached_property
+    def four_weeks(self) -> list[Period]:
+        """The 4-week windows of the caps "per 4 weeks", from ``rules.period_start``."""
+        return self.periods(28, self.rules.period_start)
+
+    @cached_property
+    def limiting_periods(self) -> list[Period]:
+        return self.periods(7 * self.rules.limiting_period_weeks, self.rules.period_start)
+
+    @cached_property
+    def history(self) -> dict[str, list[Worked]]:
+        """Per staff id: the shifts worked before the horizon, in real time, by start."""
+        out: dict[str, list[Worked]] = {}
+        if self.scenario.history is None:
+            return out
+        for entry in self.scenario.history.staff:
+            out[entry.staff] = sorted(
+                (Worked(to_utc(s.start, self.tz), to_utc(s.end, self.tz), s.on_call_hours,
+                        s.unpaid_break_hours) for s in entry.shifts),
+                key=lambda w: (w.start, w.end))
+        return out
+
+    def hours_in(self, staff_id: str, w0: datetime, w1: datetime) -> tuple[float, float, float]:
+        """(presence, jour, unpaid break) hours of ``staff_id`` inside [w0, w1): the schedule's
+        shifts by the sample (work belongs to the period it is worked in) and the history's
+        pro rata."""
+        presence = jour = unpaid = 0.0
+        for w in self.history.get(staff_id, []):
+            share = w.share(w0, w1)
+            presence += share * w.hours
+            jour += share * w.on_call_hours
+            unpaid += share * w.unpaid_hours
+        window = self.grid.span(w0, w1)
+        for i in self.by_staff.get(staff_id, []):
+            part = self.samples(i)
+            lo, hi = max(part.start, window.start), min(part.stop, window.stop)
+            if hi <= lo:
+                continue
+            presence += self.hours(hi - lo)
+            jour += self.hours(self.jour_samples(i)[lo - part.start: hi - part.start].sum())
+            unpaid += self.hours(self.unpaid_samples(i)[lo - part.start: hi - part.start].sum())
+        return presence, jour, unpaid
+
+    def work_hours(self, presence: float, jour: float, unpaid: float) -> float:
+        """Work time: presence less unpaid breaks, jour at its counted fraction."""
+        return presence - unpaid - jour + self.rules.on_call_work_fraction * jour
+
+    def jour_samples(self, index: int) -> np.ndarray:
+        """Per sample of shift ``index``: its client's (or unit's) need is sleeping jour."""
+        s = self.shifts[index]
+        part = self.samples(index)
+        if s.client is not None:
+            profile = self.need.get(s.client)
+            jour = None if profile is None else profile.jour
+        else:
+            unit = self.units.get(self.unit_owner.get(s.unit, ""))
+            jour = None if unit is None else unit.jour
+        if jour is None:
+            return np.zeros(part.stop - part.start, dtype=bool)
+        return jour[part]
+
+    def unpaid_samples(self, index: int) -> np.ndarray:
+        """Per sample of shift ``index``: on an unpaid break."""
+        part = self.samples(index)
+        out = np.zeros(part.stop - part.start, dtype=bool)
+        for b in self.shifts[index].breaks:
+            if not b.paid:
+                inner = self.grid.span(self.instant(b.start), self.instant(b.end))
+                out[max(inner.start - part.start, 0): max(inner.stop - part.start, 0)] = True
         return out
 
     def block_of(self, index: int) -> Block:
@@ -283,7 +406,9 @@ class Context:
 
     def rest_after(self, index: int) -> float:
         """Daily rest owed after a shift: longer shifts are followed by at least their length."""
-        length = self.elapsed_hours(index)
+        return self.rest_after_hours(self.elapsed_hours(index))
+
+    def rest_after_hours(self, length: float) -> float:
         rest = self.rules.daily_rest_hours
         return max(rest, length) if length > self.rules.long_shift_hours else rest
 

@@ -14,7 +14,7 @@ from ortools.linear_solver import pywraplp
 from scheduler.domain.clients import Client, Decision, ReserveRule
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule
-from scheduler.validator.context import Context
+from scheduler.validator.context import Context, Period
 from scheduler.validator.groups import accepted, units_of, works_in
 from scheduler.validator.report import Violation
 from scheduler.validator.timeline import (
@@ -407,23 +407,24 @@ def no_overlap(ctx: Context) -> list[Violation]:
 
 @_audit
 def daily_rest(ctx: Context) -> list[Violation]:
-    """Between two shifts at least the daily rest; after a long shift at least its length."""
+    """Between two shifts at least the daily rest; after a long shift at least its length.
+
+    The history's last shift counts: the rest runs on across consecutive plans."""
     out: list[Violation] = []
     for staff_id, indices in ctx.by_staff.items():
-        for prev, nxt in pairwise(indices):
-            gap = (ctx.spans[nxt][0] - ctx.spans[prev][1]).total_seconds() / 3600
+        # (start, end, rest owed after it) of the history's last shift and every planned one.
+        spans = [(ctx.spans[i][0], ctx.spans[i][1], ctx.rest_after(i)) for i in indices]
+        before = ctx.history.get(staff_id, [])
+        if before:
+            last = max(before, key=lambda w: w.end)
+            spans.insert(0, (last.start, last.end, ctx.rest_after_hours(last.hours)))
+        for (_, end, rest), (start, _, _) in pairwise(spans):
+            gap = (start - end).total_seconds() / 3600
             if gap < 0:
                 continue  # overlapping shifts are no_overlap's finding
-            rest = ctx.rest_after(prev)
             if gap < rest - EPS:
-                out.append(
-                    Violation(
-                        "daily_rest",
-                        staff_id,
-                        fmt_interval(ctx.spans[prev][1], ctx.spans[nxt][0], ctx.tz),
-                        f"{gap:.2f} h between shifts, at least {rest:g} h required",
-                    )
-                )
+                out.append(Violation("daily_rest", staff_id, fmt_interval(end, start, ctx.tz),
+                                     f"{gap:.2f} h between shifts, at least {rest:g} h required"))
     return out
 
 
@@ -432,36 +433,37 @@ def daily_rest(ctx: Context) -> list[Violation]:
 
 @_audit
 def weekly_rest(ctx: Context) -> list[Violation]:
-    """The weekly rest, continuous, in every whole 7-day period from the horizon's start.
+    """The weekly rest, continuous, in every calendar week that touches the horizon.
 
-    With ``weekly_rest_excludes_daily_rest`` it may not overlap a shift's daily rest."""
+    Weeks run from ``rules.week_start_day`` 00:00; the first and last partial ones are checked
+    too: the history's shifts count, time after the horizon is free (the next plan inherits this
+    one as history and is held to the same week). With ``weekly_rest_excludes_daily_rest`` the
+    weekly rest may not overlap a shift's daily rest."""
     out: list[Violation] = []
-    horizon = ctx.scenario.horizon
     need = ctx.rules.weekly_rest_hours
-    for k in range(horizon.days // 7):
-        day0 = horizon.start + timedelta(days=7 * k)
-        w0 = local_midnight(day0, ctx.tz)
-        w1 = local_midnight(day0 + timedelta(days=7), ctx.tz)
-        for staff_id, indices in ctx.by_staff.items():
-            if not any(ctx.spans[i][0] < w1 and w0 < ctx.spans[i][1] for i in indices):
-                continue
-            busy: list[tuple[datetime, datetime]] = []
-            for i in indices:
-                start, end = ctx.spans[i]
-                if ctx.rules.weekly_rest_excludes_daily_rest:
-                    end = end + timedelta(hours=ctx.rest_after(i))
-                if start < w1 and w0 < end:
-                    busy.append((max(start, w0), min(end, w1)))
-            longest = _longest_gap(w0, w1, busy)
+    excludes_daily_rest = ctx.rules.weekly_rest_excludes_daily_rest
+    for staff_id, indices in ctx.by_staff.items():
+        busy: list[tuple[datetime, datetime]] = []
+        for w in ctx.history.get(staff_id, []):
+            rest = ctx.rest_after_hours(w.hours) if excludes_daily_rest else 0.0
+            busy.append((w.start, w.end + timedelta(hours=rest)))
+        planned: list[tuple[datetime, datetime]] = []
+        for i in indices:
+            start, end = ctx.spans[i]
+            rest = ctx.rest_after(i) if excludes_daily_rest else 0.0
+            planned.append((start, end + timedelta(hours=rest)))
+        busy += planned
+        for week in ctx.weeks:
+            w0, w1 = week.start, week.end
+            if not any(a < w1 and w0 < b for a, b in planned):
+                continue  # this plan adds nothing to the week
+            inside = [(max(a, w0), min(b, w1)) for a, b in busy if a < w1 and w0 < b]
+            longest = _longest_gap(w0, w1, inside)
             if longest < need - EPS:
-                out.append(
-                    Violation(
-                        "weekly_rest",
-                        staff_id,
-                        fmt_interval(w0, w1, ctx.tz),
-                        f"longest continuous rest {longest:.2f} h, at least {need:g} h required",
-                    )
-                )
+                out.append(Violation(
+                    "weekly_rest", staff_id, fmt_interval(w0, w1, ctx.tz),
+                    f"longest continuous rest {longest:.2f} h, at least {need:g} h required",
+                ))
     return out
 
 
@@ -480,58 +482,52 @@ def _longest_gap(w0: datetime, w1: datetime, busy: list[tuple[datetime, datetime
 
 @_audit
 def hour_caps(ctx: Context) -> list[Violation]:
-    """Caps per limiting period (weekly average, jour, overtime) and per year (overtime).
+    """Caps per limiting period and 4-week window from ``rules.period_start``, and per year.
 
-    Presence (jour in full) against the average cap, jour against its cap, work time (jour at
-    its fraction) against full time plus the overtime cap; the year's overtime against what
-    ``overtime_hours_this_year`` leaves."""
+    Periods are calendar periods, not the horizon's: the history's hours count in them and work
+    is split where it is worked. Per limiting period the 48-hour average (presence, jour in
+    full) and overtime towards the yearly cap; per 4-week window jour and overtime (work, jour
+    at its fraction, beyond full time). A period reaching past the horizon's end holds only this
+    plan's part yet; the next plan, with this one as history, is held to the rest."""
     out: list[Violation] = []
     rules = ctx.rules
-    for staff_id, indices in ctx.by_staff.items():
+    for staff_id in ctx.by_staff:
         staff = ctx.staff.get(staff_id)
         if staff is None:
             continue  # reported by approved_assistant; no contract to measure against
-        presence = [0.0] * len(ctx.blocks)
-        jour = [0.0] * len(ctx.blocks)
-        unpaid = [0.0] * len(ctx.blocks)
-        for i in indices:
-            b = ctx.block_of(i).index
-            presence[b] += ctx.elapsed_hours(i)
-            jour[b] += ctx.jour_hours[i]
-            unpaid[b] += ctx.unpaid_hours[i]
+
+        def bad(period: Period, detail: str, staff_id: str = staff_id) -> None:
+            out.append(Violation("hour_caps", staff_id,
+                                 fmt_interval(period.start, period.end, ctx.tz), detail))
+
         overtime_total = 0.0
-        for block in ctx.blocks:
-            b, days = block.index, block.days
-            work = presence[b] - unpaid[b] - jour[b] + rules.on_call_work_fraction * jour[b]
-            full = rules.full_time_hours_per_week * days / 7
+        for period in ctx.limiting_periods:
+            presence, jour, unpaid = ctx.hours_in(staff_id, period.start, period.end)
+            work = ctx.work_hours(presence, jour, unpaid)
+            full = rules.full_time_hours_per_week * period.days / 7
             overtime_total += max(0.0, work - full)
-            when = fmt_interval(block.start, block.end, ctx.tz)
-            limits = (
-                ("presence", presence[b], rules.max_average_hours_per_week * days / 7),
-                ("jour", jour[b], rules.max_on_call_hours_per_4_weeks * days / 28),
-                ("work", work, full + rules.max_overtime_hours_per_4_weeks * days / 28),
-            )
-            for label, value, limit in limits:
-                if value > limit + TOL_HOURS:
-                    out.append(
-                        Violation(
-                            "hour_caps",
-                            staff_id,
-                            when,
-                            f"{label} {value:.2f} h exceeds {limit:.2f} h over {days} days",
-                        )
-                    )
+            limit = rules.max_average_hours_per_week * period.days / 7
+            if presence > limit + TOL_HOURS:
+                bad(period, f"presence {presence:.2f} h exceeds {limit:.2f} h over "
+                            f"{period.days} days (48 h a week on average, jour included)")
+        for period in ctx.four_weeks:
+            presence, jour, unpaid = ctx.hours_in(staff_id, period.start, period.end)
+            work = ctx.work_hours(presence, jour, unpaid)
+            if jour > rules.max_on_call_hours_per_4_weeks + TOL_HOURS:
+                bad(period, f"jour {jour:.2f} h exceeds {rules.max_on_call_hours_per_4_weeks:g} "
+                            "h in the 4 weeks")
+            full = rules.full_time_hours_per_week * 4
+            if work - full > rules.max_overtime_hours_per_4_weeks + TOL_HOURS:
+                bad(period, f"overtime {work - full:.2f} h (work {work:.2f} h beyond full time "
+                            f"{full:g} h) exceeds {rules.max_overtime_hours_per_4_weeks:g} h in "
+                            "the 4 weeks")
         year_left = rules.max_overtime_hours_per_year - staff.overtime_hours_this_year
         if overtime_total > year_left + TOL_HOURS:
-            out.append(
-                Violation(
-                    "hour_caps",
-                    staff_id,
-                    fmt_interval(ctx.h0, ctx.h1, ctx.tz),
-                    f"overtime {overtime_total:.2f} h exceeds the {year_left:.2f} h left of the "
-                    f"yearly cap",
-                )
-            )
+            out.append(Violation(
+                "hour_caps", staff_id, fmt_interval(ctx.h0, ctx.h1, ctx.tz),
+                f"overtime {overtime_total:.2f} h exceeds the {year_left:.2f} h left of the "
+                "yearly cap",
+            ))
     return out
 
 

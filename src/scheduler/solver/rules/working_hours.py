@@ -5,6 +5,11 @@ hours an absence replaces (``scheduler.domain.contract``), additional hours (mer
 from it up to full time and overtime is beyond full time. All three are penalised, overtime most,
 so the solver never reports unused and additional hours at once. Work time counts jour at its
 fraction; the 48-hour average and the jour cap count presence.
+
+The balance (soft) is kept per block of ``limiting_period_weeks`` from the horizon's start, each
+shift counted in the block it starts in (as the validator recomputes it). The caps (hard) hold
+over the calendar periods from ``rules.period_start`` with the history's hours, each shift split
+where it is worked (``scheduler.solver.periods``).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from collections.abc import Iterator
 from ortools.sat.python import cp_model
 
 from scheduler.solver.context import ModelContext, Penalty, PenaltySpec
+from scheduler.solver.periods import CalendarPeriod
 from scheduler.solver.rules.base import Rule
 from scheduler.solver.shifts import CandidateShift
 
@@ -62,38 +68,59 @@ def add_contract_hours(ctx: ModelContext) -> list[Penalty]:
 
 
 def add_hour_caps(ctx: ModelContext) -> list[Penalty]:
-    rules = ctx.problem.scenario.rules
+    """Per limiting period and 4-week window from ``rules.period_start`` (``problem.caps``:
+    the history's hours already counted), with each shift's minutes split where they are
+    worked: presence ≤ 48 h a week on average and overtime (work beyond full time) towards the
+    yearly cap per limiting period; jour and work (4 × full time + the overtime cap) per 4-week
+    window. A period reaching past the horizon holds only this plan's part yet."""
+    problem = ctx.problem
+    split: dict[tuple[int, CalendarPeriod], tuple[int, int, int]] = {}
+
+    def inside(own: list[tuple[CandidateShift, cp_model.IntVar]], period: CalendarPeriod
+               ) -> list[tuple[cp_model.IntVar, tuple[int, int, int]]]:
+        out = []
+        for s, v in own:
+            if period.overlaps(s.start, s.end):
+                key = (s.index, period)
+                if key not in split:
+                    split[key] = problem.minutes_in(s.owner, s.start, s.end, s.break_plans,
+                                                    period)
+                out.append((v, split[key]))
+        return out
+
     for sid in ctx.staff_ids:
-        staff = ctx.problem.staff[sid].staff
+        caps = problem.caps[sid]
+        own = ctx.by_staff.get(sid, [])
+        if caps.blocked:
+            for _, v in own:  # the history alone breaks a cap: any shift would be reported
+                ctx.model.add(v == 0)
+            continue
         overtime_in_horizon = []
-        for index, days, own in _periods(ctx, sid):
-            if not own:
+        for index, cap in enumerate(caps.limiting):
+            terms = inside(own, cap.period)
+            if not terms:
                 continue
-            # Overtime = work time beyond full time; capped per period and per year.
-            full_time = round(rules.full_time_hours_per_week * 60 * days / 7)
-            cap = round(rules.max_overtime_hours_per_4_weeks * 60 * days / 28)
-            worked = sum(v * s.work_minutes for s, v in own)
-            ctx.model.add(worked <= full_time + cap).with_name(f"overtime_cap__{sid}__{index}")
-            most = sum(s.work_minutes for s, _ in own)
-            if most > full_time:
-                overtime = ctx.model.new_int_var(0, most - full_time, f"ot__{sid}__{index}")
-                ctx.model.add(overtime >= worked - full_time)
+            if sum(p for _, (p, _, _) in terms) > cap.presence:
+                ctx.model.add(sum(v * p for v, (p, _, _) in terms) <= cap.presence).with_name(
+                    f"average_48h__{sid}__{index}")
+            # Overtime beyond the history's own: work beyond what full time leaves.
+            room = max(0, cap.room)
+            most = sum(w for _, (_, _, w) in terms)
+            if most > room:
+                overtime = ctx.model.new_int_var(0, most - room, f"ot__{sid}__{index}")
+                ctx.model.add(overtime >= sum(v * w for v, (_, _, w) in terms) - room)
                 overtime_in_horizon.append(overtime)
-            presence_cap = round(rules.max_average_hours_per_week * 60 * days / 7)
-            ctx.model.add(sum(v * s.minutes for s, v in own) <= presence_cap).with_name(
-                f"average_48h__{sid}__{index}"
-            )
-            on_call = [(s, v) for s, v in own if s.on_call_minutes]
-            if on_call:
-                cap = round(rules.max_on_call_hours_per_4_weeks * 60 * days / 28)
-                ctx.model.add(sum(v * s.on_call_minutes for s, v in on_call) <= cap).with_name(
-                    f"on_call_cap__{sid}__{index}"
-                )
-        left_this_year = rules.max_overtime_hours_per_year - staff.overtime_hours_this_year
         if overtime_in_horizon:
-            ctx.model.add(sum(overtime_in_horizon) <= max(0, round(left_this_year * 60))).with_name(
-                f"overtime_year__{sid}"
-            )
+            ctx.model.add(sum(overtime_in_horizon) <= caps.overtime_year).with_name(
+                f"overtime_year__{sid}")
+        for index, cap in enumerate(caps.windows):
+            terms = inside(own, cap.period)
+            if sum(j for _, (_, j, _) in terms) > cap.jour:
+                ctx.model.add(sum(v * j for v, (_, j, _) in terms) <= cap.jour).with_name(
+                    f"on_call_cap__{sid}__{index}")
+            if sum(w for _, (_, _, w) in terms) > cap.work:
+                ctx.model.add(sum(v * w for v, (_, _, w) in terms) <= cap.work).with_name(
+                    f"overtime_cap__{sid}__{index}")
     return []
 
 
@@ -102,7 +129,8 @@ RULES = [
         id="hour_caps",
         kind="hard",
         title="Overtime ≤ 48 h per 4 weeks and 200 h per year; ≤ 48 h/week on average incl. "
-        "overtime and jour; jour ≤ 48 h per 4 weeks",
+        "overtime and jour; jour ≤ 48 h per 4 weeks (periods from period_start, the history's "
+        "hours counted)",
         source="Arbetstidslagen 10 b §; AB § 13; Bilaga J",
         add=add_hour_caps,
     ),
