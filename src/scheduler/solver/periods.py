@@ -1,7 +1,7 @@
 """Calendar periods and the shifts worked before the horizon, on the horizon's grid.
 
-Plans follow each other without seams (docs/domain.md): weekly rest holds in every calendar week that
-touches the horizon, the hour caps in every limiting period and 4-week window counted from
+Plans follow each other without seams (docs/domain.md): weekly rest holds in every calendar week
+that touches the horizon, the hour caps in every limiting period and 4-week window counted from
 ``rules.period_start``, and each of them counts the history's shifts. On the grid such a period
 may begin before slot 0 (where only the history can be busy) and end after the last slot (time
 the next plan inherits: free now). Work belongs to the period it is worked in, so a shift is
