@@ -32,6 +32,7 @@ from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule
 from scheduler.planning.capacity import capacity_report
 from scheduler.planning.compare import comparison_table, make_run, run_comparison
+from scheduler.planning.continuity import continue_from, join
 from scheduler.planning.pipeline import plan
 from scheduler.planning.variants import load_resolved, load_scenario
 from scheduler.reports.capacity import print_report, write_report
@@ -174,13 +175,20 @@ def solve(
     html: Annotated[bool, typer.Option("--report", help="Also write <stem>.html: key figures, "
                                          "cost and each unit's timeline (opens offline).")
                       ] = False,
+    history: Annotated[Path | None, typer.Option(
+        "--history", metavar="PREVIOUS.json", show_default=False,
+        help="A previous schedule of ours that ends where this horizon starts: its shifts "
+        "become the history every rule counts (rest, weekly rest, caps).")] = None,
 ) -> None:
     """Solve a scenario (or a variant), write the schedule (JSON + CSV), print a summary,
     validate it."""
-
     if out.suffix.lower() == ".csv":
         raise _fail(f"--out {out}: give the JSON file name; the CSV is written beside it")
     scenario = _load_scenario(scenario_path)
+    if history is not None:
+        previous = _load_schedule(history)
+        with _bad_input(history):
+            scenario = continue_from(scenario, previous, str(history))
     console = wide_console()
     line = _ProgressLine()
     live = not quiet and not log
@@ -258,6 +266,26 @@ def check(
     # A schedule that claims coverage or costs it does not have is as wrong as a broken rule.
     if report.violations or report.penalty_mismatches or report.uncovered_mismatch:
         raise typer.Exit(EXIT_VIOLATIONS)
+
+
+@app.command("join")
+def join_schedules(
+    scenario_path: ScenarioArg,
+    schedule_paths: Annotated[list[Path], typer.Argument(
+        metavar="SCHEDULE...", show_default=False,
+        help="Consecutive schedules (each planned with the one before as --history).")],
+    out: Annotated[Path, typer.Option("--out", "-o", show_default=False,
+                                      help="The joined schedule (JSON).")],
+) -> None:
+    """Join consecutive schedules into one schedule of SCENARIO (whose horizon holds them all),
+    to check every rule across their seams with `scheduler check`."""
+    scenario = _load_scenario(scenario_path)
+    schedules = [_load_schedule(p) for p in schedule_paths]
+    with _bad_input(out):
+        joined = join(scenario, schedules, ", ".join(map(str, schedule_paths)))
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(joined.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    typer.echo(f"{len(joined.shifts)} shifts from {len(schedules)} schedules → {out}")
 
 
 @app.command()
