@@ -69,6 +69,12 @@ class JobCreate(_Model):
     )
     workers: int | None = Field(default=None, ge=1, le=64, description="CP-SAT threads (capped).")
     seed: int | None = Field(default=None, ge=0, le=MAX_SEED)
+    history_job_id: str | None = Field(
+        default=None, max_length=64,
+        description="A finished job whose schedule ends where this scenario's horizon starts: "
+        "its shifts become the history every rule counts (back-to-back planning, like "
+        "`scheduler solve --history`).",
+    )
 
     @model_validator(mode="after")
     def _one_source(self) -> JobCreate:

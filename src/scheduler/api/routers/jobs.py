@@ -38,8 +38,10 @@ from scheduler.api.schemas import (
     ValidationSummary,
 )
 from scheduler.api.security import Principal
+from scheduler.domain.loader import InputError
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule
+from scheduler.planning.continuity import continue_from
 
 router = APIRouter(prefix="/jobs", tags=["jobs"],
                    responses={401: {"model": Problem}, 403: {"model": Problem}})
@@ -94,6 +96,22 @@ def _visible_job(session: Session, principal: Principal, job_id: str) -> JobRow:
     return job
 
 
+def _continued(session: Session, principal: Principal, scenario: Scenario, job_id: str
+               ) -> Scenario:
+    """``scenario`` with the schedule of the finished job ``job_id`` as its history."""
+    job = _visible_job(session, principal, job_id)
+    row = session.get(ResultRow, job.id) if job.state in FINISHED else None
+    if row is None:
+        raise HTTPException(status.HTTP_409_CONFLICT,
+                            f"history_job_id: job {job_id!r} is {job.state} and has no schedule")
+    try:
+        return continue_from(scenario, Schedule.model_validate(row.schedule),
+                             f"history_job_id {job_id}")
+    except InputError as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                            "; ".join(exc.problems)) from None
+
+
 def _result_public(job: JobRow, row: ResultRow) -> ResultPublic:
     schedule = Schedule.model_validate(row.schedule)
     return ResultPublic(
@@ -106,7 +124,8 @@ def _result_public(job: JobRow, row: ResultRow) -> ResultPublic:
 
 @router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=JobPublic,
              dependencies=[NoPersonalNumbers],
-             responses={404: {"model": Problem}, 422: {"model": Problem},
+             responses={404: {"model": Problem}, 409: {"model": Problem},
+                        422: {"model": Problem},
                         429: {"model": Problem, "description": "The queue is full; see "
                               "Retry-After."}},
              summary="Submit a solve job (runs in a worker process)")
@@ -121,6 +140,9 @@ def submit(body: Annotated[JobCreate, Body(openapi_examples=JOB_EXAMPLES)],
         assert body.scenario_id is not None
         scenario_row = get_visible(session, principal, body.scenario_id)
         scenario = Scenario.model_validate(scenario_row.document)
+    if body.history_job_id is not None:
+        scenario = _continued(session, principal, scenario, body.history_job_id)
+        scenario_row = None  # the scenario with its history is stored as a scenario of its own
     solver = scenario.solver
     seed = solver.seed if body.seed is None else body.seed
     if seed > MAX_SEED:
