@@ -21,7 +21,9 @@ def _listed() -> set[str]:
     out: set[str] = set()
     stack: list[tuple[int, str]] = []
     for line in _tree().splitlines()[1:]:  # the first line is src/scheduler/
-        match = re.match(r"^( *)([A-Za-z_]+)(/|\.py)?\s", line + " ")
+        # A name is followed by the column gap (two spaces or more); a description's
+        # continuation line is prose.
+        match = re.match(r"^( *)([A-Za-z_]+)(/|\.py)?( {2,}|$)", line)
         if not match or len(match.group(1)) % 2:
             continue  # a continuation line of a description
         depth = len(match.group(1)) // 2
