@@ -19,6 +19,7 @@ import pytest
 import builders as kit
 from scheduler import validator
 from scheduler.domain.history import History, StaffHistory, WorkedShift, history_from_schedule
+from scheduler.domain.loader import InputError, parse_model
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule
 from scheduler.solver.baseline import plan_greedy
@@ -160,6 +161,39 @@ def test_history_hours_count_in_the_caps(plan: Planner) -> None:
     result = plan(sc)
     assert sum(s.on_call_hours for s in result.shifts) <= 8 + 1e-9
     assert sum(s.on_call_hours for s in result.shifts) >= 3  # it does use what is left
+
+
+def test_history_totals_count_in_the_caps(plan: Planner) -> None:
+    # The same 40 h of jour, known only as a total from the time reports (no shifts): they
+    # count in the 4-week window from 28 December 2026, so 8 h are left for the horizon's week.
+    total = {"start": "2026-12-28T00:00", "end": "2027-01-02T07:00", "presence_hours": 40,
+             "on_call_hours": 40}
+    history = {"since": "2027-01-02T07:00", "staff": [{"staff": "A1", "totals": [total]}]}
+    sc = only_a1(kit.window("22:00", "07:00", on_call=True), history=history)
+    result = plan(sc)
+    assert 3 <= sum(s.on_call_hours for s in result.shifts) <= 8 + 1e-9
+    # Without the total, the week's seven nights are within the cap.
+    free = plan(only_a1(kit.window("22:00", "07:00", on_call=True)))
+    assert sum(s.on_call_hours for s in free.shifts) > 8
+
+
+def test_a_total_is_counted_by_the_validator_too() -> None:
+    sc = only_a1(kit.window("22:00", "07:00", on_call=True), history={
+        "since": "2027-01-02T07:00", "staff": [{"staff": "A1", "totals": [
+            {"start": "2026-12-28T00:00", "end": "2027-01-02T07:00", "presence_hours": 40,
+             "on_call_hours": 40}]}]})
+    nights = [kit.shift("A1", "C1", "2027-01-04T22:00", "2027-01-05T07:00", jour=9,
+                        meal_pauses=False)]
+    found = validator.AUDITS["hour_caps"](sc, kit.schedule(sc, nights))
+    assert [v.detail for v in found] == ["jour 49.00 h exceeds 48 h in the 4 weeks"]
+
+
+def test_a_total_after_since_is_refused() -> None:
+    data = kit.scenario_data([kit.client("C1")], [kit.staff("A1")], history={
+        "since": "2027-01-01T00:00", "staff": [{"staff": "A1", "totals": [
+            {"start": "2026-12-28T00:00", "end": "2027-01-02T00:00", "presence_hours": 40}]}]})
+    with pytest.raises(InputError, match=r"ends after history\.since"):
+        parse_model(Scenario, data, "x.yaml")
 
 
 # -- back to back ------------------------------------------------------------------------------

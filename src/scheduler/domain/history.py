@@ -47,12 +47,43 @@ class WorkedShift(Frozen):
         return (self.end - self.start).total_seconds() / 3600
 
 
+class WorkedTotal(Frozen):
+    """Hours worked in a span before ``History.since`` whose shifts are not listed (a counter
+    from the time reports, e.g. the current limiting period's hours so far). They count in the
+    hour caps' periods, spread evenly over the span; rest rules need the shifts themselves."""
+
+    start: LocalDateTime
+    end: LocalDateTime
+    presence_hours: NonNegativeHours = Field(description="Hours at work, jour included.")
+    on_call_hours: NonNegativeHours = Field(default=0, description="Of which sleeping jour.")
+    unpaid_break_hours: NonNegativeHours = Field(
+        default=0, description="Of which unpaid breaks (not work time)."
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> WorkedTotal:
+        if self.end <= self.start:
+            raise ValueError(f"span ends ({self.end}) before or when it starts ({self.start})")
+        hours = (self.end - self.start).total_seconds() / 3600
+        if self.presence_hours > hours + 1e-9:
+            raise ValueError(f"presence_hours ({self.presence_hours:g}) exceed the span "
+                             f"({hours:g} h)")
+        if self.on_call_hours + self.unpaid_break_hours > self.presence_hours + 1e-9:
+            raise ValueError("jour and unpaid breaks exceed presence_hours")
+        return self
+
+
 class StaffHistory(Frozen):
     staff: Id
     shifts: list[WorkedShift] = Field(
         default_factory=list,
         description="Shifts before the horizon: at least the 4 weeks before it, or since the "
         "current limiting period began, whichever is longer.",
+    )
+    totals: list[WorkedTotal] = Field(
+        default_factory=list,
+        description="Hours before `since` that the shifts do not show (counters from the time "
+        "reports), for the hour caps.",
     )
 
 

@@ -250,6 +250,12 @@ class Scenario(Frozen):
                     errors.append(f"{label}.unit: unknown unit {s.unit!r}")
                 if k and start < shifts[k - 1].end.replace(tzinfo=None):
                     errors.append(f"{label}: overlaps the shift before it")
+            for total in entry.totals:
+                label = (f"{where}.totals ({total.start:%Y-%m-%d %H:%M}–"
+                         f"{total.end:%Y-%m-%d %H:%M})")
+                if total.end.replace(tzinfo=None) > since:
+                    errors.append(f"{label}: ends after history.since; from then on the "
+                                  "shifts themselves are listed")
         return errors
 
     # Look-ups used everywhere; cheap enough to rebuild (scenarios are small).

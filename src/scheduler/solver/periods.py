@@ -74,10 +74,15 @@ class Worked:
     end: float
     on_call: float  # minutes of jour in it
     unpaid: float  # minutes of unpaid breaks in it
+    present: float | None = None  # minutes at work; None: the whole span (a shift)
 
     @property
     def minutes(self) -> float:
         return self.end - self.start
+
+    @property
+    def presence(self) -> float:
+        return self.minutes if self.present is None else self.present
 
     def share(self, a: float, b: float) -> float:
         """The part of the shift inside [a, b) minutes, as a share of it."""
@@ -99,6 +104,22 @@ def worked_before(scenario: Scenario, grid: TimeGrid) -> dict[str, list[Worked]]
                 unpaid=s.unpaid_break_hours * 60,
             ) for s in entry.shifts),
             key=lambda w: (w.start, w.end))
+    return out
+
+
+def totals_before(scenario: Scenario, grid: TimeGrid) -> dict[str, list[Worked]]:
+    """Per staff id: the history's totals (hours whose shifts are not listed) on the grid's
+    clock; they count in the caps' periods pro rata over their span, never in rest."""
+    out: dict[str, list[Worked]] = {}
+    if scenario.history is None:
+        return out
+    for entry in scenario.history.staff:
+        if entry.totals:
+            out[entry.staff] = [Worked(
+                start=(grid.aware(t.start) - grid.origin).total_seconds() / 60,
+                end=(grid.aware(t.end) - grid.origin).total_seconds() / 60,
+                on_call=t.on_call_hours * 60, unpaid=t.unpaid_break_hours * 60,
+                present=t.presence_hours * 60) for t in entry.totals]
     return out
 
 
@@ -157,7 +178,7 @@ def staff_caps(rules: WorkingTimeRules, overtime_this_year: float, worked: Seque
         presence = jour = unpaid = 0.0
         for w in worked:
             share = w.share(a, b)
-            presence += share * w.minutes
+            presence += share * w.presence
             jour += share * w.on_call
             unpaid += share * w.unpaid
         return presence, jour, presence - unpaid - jour + fraction * jour

@@ -41,6 +41,7 @@ from scheduler.solver.periods import (
     minutes_in,
     rested_from,
     staff_caps,
+    totals_before,
     worked_before,
 )
 
@@ -187,9 +188,10 @@ class Problem:
     @cached_property
     def caps(self) -> dict[str, StaffCaps]:
         """Per staff id: what the hour caps leave the horizon, the history's hours counted."""
+        totals = totals_before(self.scenario, self.grid)
         return {sid: staff_caps(self.scenario.rules, data.staff.overtime_hours_this_year,
-                                self.history.get(sid, []), self.cap_periods, self.four_weeks,
-                                self.grid)
+                                [*self.history.get(sid, []), *totals.get(sid, [])],
+                                self.cap_periods, self.four_weeks, self.grid)
                 for sid, data in self.staff.items()}
 
     def history_busy(self, sid: str, *, with_rest: bool) -> list[tuple[int, int]]:

@@ -52,10 +52,15 @@ class Worked:
     end: datetime
     on_call_hours: float
     unpaid_hours: float
+    presence_hours: float | None = None  # a total's hours at work; None: a shift, all of it
 
     @property
     def hours(self) -> float:
         return (self.end - self.start).total_seconds() / 3600
+
+    @property
+    def present(self) -> float:
+        return self.hours if self.presence_hours is None else self.presence_hours
 
     def share(self, w0: datetime, w1: datetime) -> float:
         """The part of the shift inside [w0, w1)."""
@@ -202,14 +207,27 @@ class Context:
                 key=lambda w: (w.start, w.end))
         return out
 
+    @cached_property
+    def totals(self) -> dict[str, list[Worked]]:
+        """Per staff id: the history's totals (hours whose shifts are not listed); they count in
+        the hour caps, spread over their span, never in the rest rules."""
+        out: dict[str, list[Worked]] = {}
+        if self.scenario.history is None:
+            return out
+        for entry in self.scenario.history.staff:
+            out[entry.staff] = [
+                Worked(to_utc(t.start, self.tz), to_utc(t.end, self.tz), t.on_call_hours,
+                       t.unpaid_break_hours, t.presence_hours) for t in entry.totals]
+        return out
+
     def hours_in(self, staff_id: str, w0: datetime, w1: datetime) -> tuple[float, float, float]:
         """(presence, jour, unpaid break) hours of ``staff_id`` inside [w0, w1): the schedule's
         shifts by the sample (work belongs to the period it is worked in) and the history's
         pro rata."""
         presence = jour = unpaid = 0.0
-        for w in self.history.get(staff_id, []):
+        for w in [*self.history.get(staff_id, []), *self.totals.get(staff_id, [])]:
             share = w.share(w0, w1)
-            presence += share * w.hours
+            presence += share * w.present
             jour += share * w.on_call_hours
             unpaid += share * w.unpaid_hours
         window = self.grid.span(w0, w1)
