@@ -10,6 +10,9 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from scheduler.cli import app
+from scheduler.domain.loader import load_schedule
+from scheduler.planning.continuity import continue_from
+from scheduler.planning.variants import load_scenario
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios" / "back_to_back"
 
@@ -60,3 +63,24 @@ def test_a_history_that_overlaps_the_horizon_is_refused(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
     assert str(whole) in result.stderr
     assert "end after the scenario's horizon starts (2027-01-18)" in result.stderr
+
+
+def test_two_previous_schedules_make_one_history(tmp_path: Path) -> None:
+    # Weeks 1–2 and 3–4 as the history of week 5: both schedules' shifts are in it (the longest
+    # period a rule counts over, 4 weeks, reaches back to week 1).
+    first, second = tmp_path / "w12.json", tmp_path / "w34.json"
+    _run("solve", SCENARIOS / "weeks_1_2.yaml", "--out", first, "-q", "--time-limit", 2)
+    _run("solve", SCENARIOS / "weeks_3_4.yaml", "--history", first, "--out", second, "-q",
+         "--time-limit", 2)
+    week5 = tmp_path / "week5.yaml"
+    week5.write_text((SCENARIOS / "weeks_3_4.yaml").read_text()
+                     .replace("start: 2027-01-18, days: 14", "start: 2027-02-01, days: 7")
+                     .replace("name: weeks-3-4", "name: week-5"))
+    scenario = load_scenario(week5)
+    for path in (first, second):
+        scenario = continue_from(scenario, load_schedule(path), str(path))
+    assert scenario.history is not None
+    listed = sum(len(entry.shifts) for entry in scenario.history.staff)
+    assert listed == sum(len(json.loads(p.read_text())["shifts"]) for p in (first, second))
+    _run("solve", week5, "--history", first, "--history", second, "--out",
+         tmp_path / "w5.json", "-q", "--time-limit", 2)

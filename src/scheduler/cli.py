@@ -175,20 +175,21 @@ def solve(
     html: Annotated[bool, typer.Option("--report", help="Also write <stem>.html: key figures, "
                                          "cost and each unit's timeline (opens offline).")
                       ] = False,
-    history: Annotated[Path | None, typer.Option(
+    history: Annotated[list[Path] | None, typer.Option(
         "--history", metavar="PREVIOUS.json", show_default=False,
         help="A previous schedule of ours that ends where this horizon starts: its shifts "
-        "become the history every rule counts (rest, weekly rest, caps).")] = None,
+        "become the history every rule counts (rest, weekly rest, caps). Repeat it for older "
+        "ones, oldest first.")] = None,
 ) -> None:
     """Solve a scenario (or a variant), write the schedule (JSON + CSV), print a summary,
     validate it."""
     if out.suffix.lower() == ".csv":
         raise _fail(f"--out {out}: give the JSON file name; the CSV is written beside it")
     scenario = _load_scenario(scenario_path)
-    if history is not None:
-        previous = _load_schedule(history)
-        with _bad_input(history):
-            scenario = continue_from(scenario, previous, str(history))
+    for path in history or []:
+        previous = _load_schedule(path)
+        with _bad_input(path):
+            scenario = continue_from(scenario, previous, str(path))
     console = wide_console()
     line = _ProgressLine()
     live = not quiet and not log
