@@ -33,6 +33,7 @@ from scheduler.domain.schedule import Schedule
 from scheduler.planning.capacity import capacity_report
 from scheduler.planning.compare import comparison_table, make_run, run_comparison
 from scheduler.planning.continuity import continue_from, join
+from scheduler.planning.pins import PinError
 from scheduler.planning.pipeline import plan
 from scheduler.planning.variants import load_resolved, load_scenario
 from scheduler.reports.capacity import print_report, write_report
@@ -193,9 +194,12 @@ def solve(
     console = wide_console()
     line = _ProgressLine()
     live = not quiet and not log
-    with console.status(line) if live else nullcontext():
-        planned = plan(scenario, time_limit=time_limit, workers=workers, seed=seed,
-                       progress=line.update if live else None, log=log)
+    try:
+        with console.status(line) if live else nullcontext():
+            planned = plan(scenario, time_limit=time_limit, workers=workers, seed=seed,
+                           progress=line.update if live else None, log=log)
+    except PinError as exc:
+        raise _fail(f"{scenario_path}: pinned_shifts: {exc}") from None
     schedule, kpis, report = planned.schedule, planned.kpis, planned.report
     with _bad_input(out):
         written = list(write_schedule(schedule, out))

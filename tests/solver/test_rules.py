@@ -206,6 +206,15 @@ def hour_caps(relaxed: bool) -> Scenario:
                          rules=rules, history=WORKED_54_HOURS)
 
 
+def pinned_shifts(relaxed: bool) -> Scenario:
+    # A1 (40 h, unused contract hours cost) would take the 4 hours; the coordinator pinned them
+    # on A2 (hourly). Relaxed: no pin.
+    pins = [] if relaxed else [{"staff": "A2", "client": "C1", "start": "2027-01-04T08:00",
+                                "end": "2027-01-04T12:00", "reason": "agreed by phone"}]
+    return case_scenario([needing(window("08:00", "12:00"), approved=("A1", "A2"))],
+                         [staff("A1"), staff("A2", 0, employment="hourly")], pinned_shifts=pins)
+
+
 def _approved_broken(sc: Scenario) -> list[Shift]:
     return [shift("A1", "C1", "2027-01-04T08:00", "2027-01-04T12:00")]
 
@@ -262,6 +271,9 @@ HARD_CASES: dict[str, HardCase] = {
         "after 54 h in the 4-week window, a 4-hour need is overtime: none allowed, 4 h "
         "uncovered; 48 h allowed, none",
         hour_caps, uncovered, (4, 0), _approved_broken),
+    "pinned_shifts": HardCase(
+        "08–12 pinned on the hourly A2: A2 works 4 h; without the pin A1 (40 h) does, A2 none",
+        pinned_shifts, lambda r: hours(r, staff="A2"), (4, 0), _approved_broken),
 }
 
 

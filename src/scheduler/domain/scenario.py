@@ -19,6 +19,7 @@ from scheduler.domain.common import DatePeriod, Frozen, Horizon, Id, parse_clock
 from scheduler.domain.costs import CostSettings
 from scheduler.domain.history import History
 from scheduler.domain.opening import closed_parts
+from scheduler.domain.pins import PinnedShift, pin_errors
 from scheduler.domain.placement import PlacementSettings, Vacancy, vacancy_reference_errors
 from scheduler.domain.settings import ShiftGeneration, SolverSettings, Weights, WorkingTimeRules
 from scheduler.domain.staff import Staff
@@ -56,6 +57,9 @@ class Scenario(Frozen):
     cost: CostSettings = CostSettings()
     history: History | None = Field(
         default=None, description="Shifts worked before the horizon (continuous planning)."
+    )
+    pinned_shifts: list[PinnedShift] = Field(
+        default_factory=list, description="Shifts every plan keeps exactly (re-planning)."
     )
 
     @model_validator(mode="after")
@@ -131,6 +135,10 @@ class Scenario(Frozen):
         )
         errors += self._group_errors(unit_ids)
         errors += self._history_errors(staff_ids, unit_ids)
+        later = {u for group in self.co_location for u in group[1:]}
+        errors += pin_errors(self.pinned_shifts, self.horizon, staff_ids,
+                             {c.id for c in self.clients},
+                             {u.id: u.is_group and u.id not in later for u in self.units})
         clients = {c.id for c in self.clients}
         for e in self.rules.long_shift_exceptions:
             where = f"rules.long_shift_exceptions[{e.id}]"

@@ -13,9 +13,11 @@ from typing import Literal
 
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule
+from scheduler.planning.pins import PinError, check_pins
 from scheduler.results.kpi import Kpis, compute_kpis, kpis_to_dict
 from scheduler.solver.baseline import plan_greedy
 from scheduler.solver.engine import ProgressCallback, solve
+from scheduler.solver.pinning import PinsInfeasible
 from scheduler.validator import ValidationReport, check_schedule
 
 Planner = Literal["engine", "greedy"]
@@ -49,12 +51,17 @@ def plan(
     stop: Callable[[], bool] | None = None,
 ) -> PlannedSchedule:
     """Plan ``scenario``, attach the KPIs and check the result independently. Unset options
-    come from the scenario's solver settings; the greedy planner ignores the solver options."""
+    come from the scenario's solver settings; the greedy planner ignores the solver options.
+    Pinned shifts are checked first: ``PinError`` names the pins no plan can keep."""
+    check_pins(scenario)
     if planner == "greedy":
         schedule = plan_greedy(scenario)
     elif planner == "engine":
-        schedule = solve(scenario, time_limit=time_limit, workers=workers, seed=seed,
-                         progress=progress, log=log, stop=stop)
+        try:
+            schedule = solve(scenario, time_limit=time_limit, workers=workers, seed=seed,
+                             progress=progress, log=log, stop=stop)
+        except PinsInfeasible as exc:
+            raise PinError(str(exc)) from None
     else:  # a typo in a caller must not silently pick a planner
         raise ValueError(f"unknown planner {planner!r}; known: {', '.join(PLANNERS)}")
     return attach_results(scenario, schedule)

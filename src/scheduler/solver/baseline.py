@@ -258,6 +258,9 @@ class _Planner:
         boundary = self.clock_boundary.copy()
         boundary[1 : self.n] |= (count[1:] != count[:-1]) | (on_call[1:] != on_call[:-1])
         boundary[0] = boundary[self.n] = True
+        for pin in self.problem.pins:  # shifts around a pin meet it (as in solver.shifts)
+            if pin.owner == data.key:
+                boundary[[t for t in (pin.start, pin.end) if 0 <= t <= self.n]] = True
         state = _ClientState(
             data=data,
             count=count,
@@ -299,6 +302,9 @@ class _Planner:
     # --- the sweep ------------------------------------------------------------------------------
 
     def run(self) -> list[GreedyShift]:
+        # Pinned shifts first, as they are: their time is taken and their need staffed.
+        for pin in self.problem.pins:
+            self._assign(self.clients[pin.owner], pin.start, pin.staff, pin.end)
         # Hardest clients first at equal times (fewest eligible assistants), as planners do.
         order = {cid: (len(c.data.eligible_staff), i)
                  for i, (cid, c) in enumerate(self.clients.items())}

@@ -58,6 +58,7 @@ class ModelContext:
         default_factory=lambda: defaultdict(list)
     )
     staffed: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    restricted: bool = False  # built with ``only``: a given schedule or a move's pairs
     # Intervals per (staff, timeline); each timeline becomes one NoOverlap.
     timelines: dict[tuple[str, str], list[cp_model.IntervalVar]] = field(
         default_factory=lambda: defaultdict(list)
@@ -68,7 +69,8 @@ class ModelContext:
               staff_ids: list[str], only: set[tuple[str, int]] | None = None) -> ModelContext:
         """``only`` restricts the assignments to these (staff, shift) pairs: a model of one
         given schedule, used to evaluate it exactly and to complete hints."""
-        ctx = cls(problem, cp_model.CpModel(), shifts, owners, staff_ids)
+        ctx = cls(problem, cp_model.CpModel(), shifts, owners, staff_ids,
+                  restricted=only is not None)
         staff_set = set(staff_ids)
         prefix = {sid: problem.staff[sid].available_prefix for sid in staff_ids}
         rules = problem.scenario.rules

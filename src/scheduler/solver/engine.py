@@ -36,6 +36,7 @@ from scheduler.solver.lp_bound import lp_bound
 from scheduler.solver.model import BuiltModel, build_model
 from scheduler.solver.output import output_shift, penalty_terms, schedule_header
 from scheduler.solver.parts import Component, Pairs, components, eligible_pairs
+from scheduler.solver.pinning import keep_pins, pinned_pairs
 from scheduler.solver.problem import Problem, compile_problem
 from scheduler.solver.rules.breaks import plan_var_name
 from scheduler.solver.shifts import CandidateShift, break_slots, generate_shifts
@@ -181,6 +182,11 @@ def solve(
         evaluate_parts(problem, parts, hinted, workers=workers, seed=seed)
         if hinted is not None else [None] * len(parts)
     )
+    # Pins: each part's pins alone are valid (else PinsInfeasible), and the start keeps them.
+    pinned = pinned_pairs(problem, shifts) if problem.pins else set()
+    if pinned:
+        hinted, starts = keep_pins(problem, parts, pinned, hinted, starts, workers=workers,
+                                   seed=seed)
     # Time goes where there is most to gain: the distance from each part's start schedule to
     # its bound (by size without start schedules).
     evaluated = [st for st in starts if st is not None]
@@ -210,7 +216,7 @@ def solve(
         else:
             built = build_model(problem, part.shifts, part.owners, part.staff)
             if hinted is not None and start is not None:
-                fallback = hinted & set(built.ctx.x)
+                fallback = hinted & set(built.ctx.x)  # the pins included
                 if not complete_hint(built, fallback, workers=workers, seed=seed):
                     raise RuntimeError(f"component {index}: the start schedule, valid on its "
                                        "own, does not complete to a hint of the part's model")

@@ -113,6 +113,18 @@ class StaffData:
         )
 
 
+@dataclass(frozen=True)
+class Pin:
+    """A pinned shift on the grid (``domain.pins``): ``staff`` works [start, end) for
+    ``owner``; every plan keeps it exactly."""
+
+    staff: str
+    owner: str  # the demand owner's key
+    start: int
+    end: int
+    label: str  # for messages: the scenario's pin ('A01 at C01 2026-03-02 07:00–15:00')
+
+
 @dataclass
 class Problem:
     scenario: Scenario
@@ -123,6 +135,7 @@ class Problem:
     weekend: np.ndarray  # bool per slot: Saturday or Sunday, local time
     unit_owner: dict[str, str] = field(default_factory=dict)  # group unit id → owner key
     history: dict[str, list[Worked]] = field(default_factory=dict)  # staff id → shifts before
+    pins: list[Pin] = field(default_factory=list)  # pinned shifts, as the scenario lists them
 
     @property
     def slot_minutes(self) -> int:
@@ -279,12 +292,18 @@ def compile_problem(scenario: Scenario) -> Problem:
     staff = {s.id: _staff_data(s, grid, rested_from(history.get(s.id, []), scenario.rules,
                                                     grid.slot_minutes))
              for s in scenario.staff}
+    pins = [Pin(staff=p.staff,
+                owner=p.client if p.client is not None else unit_owner[p.unit or ""],
+                start=grid.slot_floor(grid.aware(p.start)), end=grid.slot_floor(grid.aware(p.end)),
+                label=p.label)
+            for p in scenario.pinned_shifts]
     return Problem(
         scenario=scenario,
         grid=grid,
         demands=demands,
         unit_owner=unit_owner,
         history=history,
+        pins=pins,
         staff=staff,
         night=grid.clock_mask(scenario.rules.night_start, scenario.rules.night_end),
         weekend=np.array(

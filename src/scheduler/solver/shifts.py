@@ -51,10 +51,20 @@ class CandidateShift:
 
 
 def generate_shifts(problem: Problem) -> list[CandidateShift]:
+    """Every owner's candidate shifts, then each pinned shift that is none of them (a pin may
+    be shorter or longer than the candidates, or reach past a stretch of need; the rules and
+    the planning's check of the pins judge it). A pin no break fits is left out: the check
+    reports it."""
     shifts: list[CandidateShift] = []
     for data in problem.demands.values():
         if data.eligible_staff:
             shifts.extend(_owner_shifts(problem, data, first_index=len(shifts)))
+    have = {(s.owner, s.start, s.end) for s in shifts}
+    for owner, s, e in dict.fromkeys((p.owner, p.start, p.end) for p in problem.pins):
+        if (owner, s, e) not in have and problem.demands[owner].eligible_staff:
+            pinned = _OwnerShifts(problem, problem.demands[owner]).shift(s, e, len(shifts))
+            if pinned is not None:
+                shifts.append(pinned)
     return shifts
 
 
@@ -142,6 +152,10 @@ class _OwnerShifts:
         boundary[n] = True
         boundary[1:n] |= (count[1:] != count[:-1]) | (on_call[1:] != on_call[:-1])
         boundary[0] = True
+        # A pinned shift's ends too, so shifts around it can meet it exactly.
+        self.pinned = {(p.start, p.end) for p in problem.pins if p.owner == data.key}
+        for a, b in self.pinned:
+            boundary[[t for t in (a, b) if 0 <= t <= n]] = True
         self.boundary = boundary
 
         self.night_prefix = np.concatenate([[0], np.cumsum(problem.night)])
@@ -213,7 +227,8 @@ def _owner_shifts(problem: Problem, data: DemandData, first_index: int) -> list[
 def candidate_shifts(problem: Problem, spans: list[tuple[str, int, int]]
                      ) -> list[CandidateShift | None]:
     """The candidate shift of each (owner, start slot, end slot) as ``generate_shifts`` makes
-    it, numbered in order; None where ``generate_shifts`` makes no such shift. Much cheaper
+    it (pinned shifts included), numbered in order; None where ``generate_shifts`` makes no
+    such shift. Much cheaper
     than generating them all when only a schedule's shifts are wanted."""
     cutters: dict[str, _OwnerShifts] = {}
     out: list[CandidateShift | None] = []
@@ -222,7 +237,7 @@ def candidate_shifts(problem: Problem, spans: list[tuple[str, int, int]]
         if owner not in cutters:
             cutters[owner] = _OwnerShifts(problem, data)
         cutter = cutters[owner]
-        ok = bool(data.eligible_staff) and cutter.is_span(s, e)
+        ok = bool(data.eligible_staff) and (cutter.is_span(s, e) or (s, e) in cutter.pinned)
         out.append(cutter.shift(s, e, index) if ok else None)
     return out
 

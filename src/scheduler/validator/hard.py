@@ -668,6 +668,26 @@ def breaks(ctx: Context) -> list[Violation]:
     return out
 
 
+@_audit
+def pinned_shifts(ctx: Context) -> list[Violation]:
+    """Every pinned shift is in the schedule exactly: same staff member, client (or unit),
+    start and end."""
+    out = []
+    for pin in ctx.scenario.pinned_shifts:
+        start, end = ctx.instant(pin.start), ctx.instant(pin.end)
+        kept = any(
+            s.staff == pin.staff and ctx.instant(s.start) == start and ctx.instant(s.end) == end
+            and (s.client == pin.client if pin.client is not None
+                 else s.client is None and s.unit == pin.unit)
+            for s in ctx.shifts)
+        if not kept:
+            out.append(Violation("pinned_shifts", f"{pin.staff}@{pin.where}",
+                                 fmt_interval(start, end, ctx.tz),
+                                 "the pinned shift is not in the schedule as pinned"
+                                 + (f" ({pin.reason})" if pin.reason else "")))
+    return out
+
+
 AUDITS: dict[str, Audit] = {
     "approved_assistant": approved_assistant,
     "availability": availability,
@@ -681,4 +701,5 @@ AUDITS: dict[str, Audit] = {
     "unit_eligibility": unit_eligibility,
     "double_staffing": double_staffing,
     "breaks": breaks,
+    "pinned_shifts": pinned_shifts,
 }

@@ -9,12 +9,14 @@ from scheduler.solver.rules import (
     coverage,
     eligibility,
     fairness,
+    pins,
     rest,
     working_hours,
 )
 from scheduler.solver.rules.base import Rule
 
-MODULES = (eligibility, coverage, breaks, budget, rest, working_hours, fairness, continuity)
+MODULES = (eligibility, coverage, breaks, budget, rest, working_hours, fairness, continuity,
+           pins)
 
 REGISTRY: tuple[Rule, ...] = tuple(rule for module in MODULES for rule in module.RULES)
 

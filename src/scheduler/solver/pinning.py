@@ -1,0 +1,66 @@
+"""Pinned shifts in the engine: their assignments, and a start schedule that keeps them.
+
+Every model fixes the pins (``rules.pins``). Here, before the search: each pin must be a
+candidate shift, and each part's pins alone must make a valid schedule; otherwise the solve
+stops with ``PinsInfeasible`` naming them, never drops one. Nobody else assigned is always
+valid, so a part whose pins alone are valid has a pinned schedule, and a start: the greedy
+baseline's (it plans around the pins), or the pins alone where the greedy one is not valid.
+"""
+
+from __future__ import annotations
+
+from scheduler.solver.evaluation import Evaluation, evaluate
+from scheduler.solver.parts import Component, Pairs
+from scheduler.solver.problem import Problem
+from scheduler.solver.shifts import CandidateShift
+
+
+class PinsInfeasible(ValueError):
+    """The pins cannot be kept together (or a pin is no possible shift at all)."""
+
+    def __init__(self, message: str, pins: list[str]) -> None:
+        super().__init__(message)
+        self.pins = pins
+
+
+def pinned_pairs(problem: Problem, shifts: list[CandidateShift]) -> Pairs:
+    """(staff, candidate index) of every pin; ``PinsInfeasible`` if a pin is no candidate."""
+    index = {(s.owner, s.start, s.end): s.index for s in shifts}
+    out: Pairs = set()
+    for pin in problem.pins:
+        i = index.get((pin.owner, pin.start, pin.end))
+        if i is None:
+            raise PinsInfeasible(f"the pinned shift {pin.label} is no possible shift (no break "
+                                 "fits it, or nobody may work for its client or unit)",
+                                 [pin.label])
+        out.add((pin.staff, i))
+    return out
+
+
+def part_pins(part: Component, pinned: Pairs) -> Pairs:
+    indices = {s.index for s in part.shifts}
+    return {(sid, i) for sid, i in pinned if i in indices and sid in part.staff}
+
+
+def keep_pins(problem: Problem, parts: list[Component], pinned: Pairs, hinted: Pairs | None,
+              starts: list[Evaluation | None], *, workers: int, seed: int
+              ) -> tuple[Pairs | None, list[Evaluation | None]]:
+    """The start schedule and its evaluations with every part's pins kept; ``PinsInfeasible``
+    naming a part's pins when they alone break a hard rule of the model."""
+    labels = {(pin.staff, pin.owner, pin.start, pin.end): pin.label for pin in problem.pins}
+    by_index = {s.index: s for part in parts for s in part.shifts}
+    starts = list(starts)
+    for k, part in enumerate(parts):
+        own = part_pins(part, pinned)
+        if not own:
+            continue
+        alone = evaluate(problem, part, own, workers=workers, seed=seed)
+        if alone is None:
+            names = sorted(labels[sid, by_index[i].owner, by_index[i].start, by_index[i].end]
+                           for sid, i in own)
+            raise PinsInfeasible("the pins cannot be kept together: " + "; ".join(names), names)
+        if hinted is not None and (starts[k] is None or not own <= hinted):
+            indices = {s.index for s in part.shifts}
+            hinted = {(sid, i) for sid, i in hinted if i not in indices} | own
+            starts[k] = alone
+    return hinted, starts
