@@ -252,3 +252,16 @@ def test_check_fails_a_schedule_that_understates_its_uncovered_need(tmp_path, ti
     result = CliRunner().invoke(app, ["check", str(scenario_path), str(schedule_path)])
     assert result.exit_code == 1, result.output
     assert "uncovered" in result.output
+
+
+def test_solve_a_pin_breaking_a_rule_exits_2_naming_the_pin_and_the_rule(
+        tiny_data, write_scenario, tmp_path):
+    # A02 is not approved for C01: the pin is reported before anything is planned.
+    data = tiny_data()
+    data["clients"][0]["approved_staff"] = ["A01", "A03"]
+    data["pinned_shifts"] = [{"staff": "A02", "client": "C01", "start": "2027-03-23T08:00",
+                              "end": "2027-03-23T12:00"}]
+    result = run("solve", write_scenario(data), "--out", tmp_path / "s.json", "--quiet")
+    assert_bad_input(result, "pinned_shifts", "A02 at C01 2027-03-23 08:00–12:00",
+                     "approved_assistant")
+    assert not (tmp_path / "s.json").exists()
