@@ -4,10 +4,13 @@ that CP-SAT accepts as it stands, worth exactly the schedule's evaluated objecti
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from ortools.sat.python import cp_model
 
 from builders import assistance_week as scenario
+from scheduler.domain.pins import PinnedShift
 from scheduler.domain.scenario import Scenario
 from scheduler.solver.baseline import greedy_pairs
 from scheduler.solver.context import OBJECTIVE_SCALE, ModelContext
@@ -26,9 +29,13 @@ def _clients() -> Scenario:
     lss = {"id": "D2", "kind": "lss_assistance", "granted_hours_per_week": 16,
            "settlement_period": {"start": "2027-02-01", "end": "2027-02-07"}, "reserve": "none"}
     staff = [{"id": f"A{i}", "home_unit": "U1", "contract_hours_per_week": 30} for i in range(3)]
-    return scenario(windows=[{"start": "20:00", "end": "08:00"}], granted=40,
+    base = scenario(windows=[{"start": "20:00", "end": "08:00"}], granted=40,
                     extra_decisions=[lss], staff=staff,
                     rules={"weekly_rest_excludes_daily_rest": False})
+    # A pinned shift off the shift grid (rules.pins).
+    pin = PinnedShift(staff="A1", client="C1", start=datetime(2027, 2, 2, 21),
+                      end=datetime(2027, 2, 3, 5))
+    return base.model_copy(update={"pinned_shifts": [pin]})
 
 
 def _unit() -> Scenario:

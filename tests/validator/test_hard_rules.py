@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from types import SimpleNamespace
 
 import pytest
 
 import builders as kit
+from scheduler.domain.pins import PinnedShift
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Shift
 from scheduler.validator import (
@@ -140,6 +142,13 @@ def breaks() -> Case:
     ]
 
 
+def pinned_shifts() -> Case:
+    # A2 was pinned on C1 Monday 07–15; the schedule has A1 there instead (valid otherwise).
+    scn = base().model_copy(update={"pinned_shifts": [PinnedShift(
+        staff="A2", client="C1", start=datetime(2027, 1, 4, 7), end=datetime(2027, 1, 4, 15))]})
+    return scn, [kit.shift("A1", "C1", "2027-01-04T07:00", "2027-01-04T15:00")]
+
+
 BROKEN: dict[str, Callable[[SimpleNamespace], Case]] = {
     "approved_assistant": approved_assistant,
     "availability": availability,
@@ -153,6 +162,7 @@ BROKEN: dict[str, Callable[[SimpleNamespace], Case]] = {
     "unit_eligibility": unit_eligibility,
     "double_staffing": double_staffing,
     "breaks": breaks,
+    "pinned_shifts": pinned_shifts,
 }
 
 
@@ -160,7 +170,7 @@ def test_public_registries() -> None:
     assert set(AUDITS) == {
         "approved_assistant", "availability", "shift_length", "staffing_cap", "decision_budget",
         "no_overlap", "daily_rest", "weekly_rest", "hour_caps", "unit_eligibility",
-        "double_staffing", "breaks",
+        "double_staffing", "breaks", "pinned_shifts",
     }
     assert set(PENALTY_AUDITS) == {
         "uncovered_need", "overtime", "additional_hours", "unused_contract", "fair_nights",

@@ -670,8 +670,9 @@ def breaks(ctx: Context) -> list[Violation]:
 
 @_audit
 def pinned_shifts(ctx: Context) -> list[Violation]:
-    """Every pinned shift is in the schedule exactly: same staff member, client (or unit),
-    start and end."""
+    """Every pinned shift is in the schedule exactly as pinned.
+
+    Same staff member, client (or unit), start and end."""
     out = []
     for pin in ctx.scenario.pinned_shifts:
         start, end = ctx.instant(pin.start), ctx.instant(pin.end)
