@@ -47,6 +47,7 @@ def plan(
     progress: ProgressCallback | None = None,
     log: bool = False,
     stop: Callable[[], bool] | None = None,
+    deterministic: bool | None = None,
 ) -> PlannedSchedule:
     """Plan ``scenario``, attach the KPIs and check the result independently. Unset options
     come from the scenario's solver settings; the greedy planner ignores the solver options."""
@@ -54,7 +55,7 @@ def plan(
         schedule = plan_greedy(scenario)
     elif planner == "engine":
         schedule = solve(scenario, time_limit=time_limit, workers=workers, seed=seed,
-                         progress=progress, log=log, stop=stop)
+                         progress=progress, log=log, stop=stop, deterministic=deterministic)
     else:  # a typo in a caller must not silently pick a planner
         raise ValueError(f"unknown planner {planner!r}; known: {', '.join(PLANNERS)}")
     return attach_results(scenario, schedule)
