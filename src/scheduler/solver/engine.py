@@ -41,7 +41,7 @@ from scheduler.solver.lns import improve
 from scheduler.solver.lp_bound import lp_bound
 from scheduler.solver.model import BuiltModel, build_model
 from scheduler.solver.output import output_shift, penalty_terms, schedule_header
-from scheduler.solver.params import configure, deterministic_time
+from scheduler.solver.params import DETERMINISTIC_TIME_PER_SECOND, configure, deterministic_time
 from scheduler.solver.parts import Component, Pairs, components, eligible_pairs
 from scheduler.solver.problem import Problem, compile_problem
 from scheduler.solver.rules.breaks import plan_var_name
@@ -165,13 +165,16 @@ def solve(
     a complete, valid schedule and only ever improves on it. ``stop`` is polled between moves
     and at each new solution: once it answers True the best schedule so far is returned.
     ``deterministic`` (default: the scenario's ``solver.deterministic``): the same schedule for
-    the same input and seed, ``time_limit`` counted in deterministic time (see the module)."""
+    the same input and seed, ``time_limit`` a budget of deterministic time (solver.params:
+    ``DETERMINISTIC_TIME_PER_SECOND`` units a second)."""
     settings = scenario.solver
     det = settings.deterministic if deterministic is None else deterministic
     time_limit = settings.time_limit_seconds if time_limit is None else time_limit
     workers = settings.workers if workers is None else workers
     seed = settings.seed if seed is None else seed
     started = time.perf_counter()
+    # Deterministic: the time limit becomes a budget of deterministic time, shared out the same.
+    budget = time_limit * DETERMINISTIC_TIME_PER_SECOND if det else time_limit
 
     problem = compile_problem(scenario)
     shifts = generate_shifts(problem)
@@ -209,9 +212,9 @@ def solve(
     spent = 0.0  # deterministic time the searches took (deterministic mode)
     for index, part in enumerate(parts):
         if stop is not None and stop():
-            time_limit = 0.0  # what is left gets its start schedule, unimproved
+            time_limit = budget = 0.0  # what is left gets its start schedule, unimproved
         elapsed = spent if det else time.perf_counter() - started
-        left = max(0.0, time_limit - elapsed)
+        left = max(0.0, budget - elapsed)
         share = time_share(left, weights[index:])
         floor = floors[index]
         start = starts[index]

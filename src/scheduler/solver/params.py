@@ -21,6 +21,12 @@ from ortools.sat.python import cp_model
 # deterministic limit plus WALL_SAFETY_SECONDS.
 WALL_SAFETY_FACTOR = 10.0
 WALL_SAFETY_SECONDS = 10.0
+# Deterministic time given for each second of a run's time limit. On the models here one unit
+# of deterministic time takes about two seconds of wall time (generated M, 2 cores: a
+# neighbourhood sub-solve 0.27 units in 0.54 s), so a deterministic run takes about as long as
+# the same time limit without it (README, "Reproducible runs", has the measurements). Another
+# machine takes longer or shorter, but computes the same schedule.
+DETERMINISTIC_TIME_PER_SECOND = 0.5
 
 
 def configure(solver: cp_model.CpSolver, *, seconds: float, workers: int, seed: int | None,
