@@ -168,6 +168,10 @@ def solve(
     workers: Annotated[int | None, typer.Option("--workers", "-w", min=1, max=64,
                                                 help="CP-SAT worker threads.")] = None,
     seed: Annotated[int | None, typer.Option("--seed", min=0, help="Random seed.")] = None,
+    deterministic: Annotated[bool, typer.Option(
+        "--deterministic", help="The same input and seed give the same schedule, byte for byte "
+        "(the time limit counts CP-SAT's deterministic time; slower per result, see README); "
+        "default: the scenario's solver.deterministic.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q",
                                         help="No progress line and no summary.")] = False,
     kpi_csv: Annotated[bool, typer.Option("--kpi-csv", help="Also write <stem>.decisions.csv "
@@ -197,7 +201,8 @@ def solve(
     try:
         with console.status(line) if live else nullcontext():
             planned = plan(scenario, time_limit=time_limit, workers=workers, seed=seed,
-                           progress=line.update if live else None, log=log)
+                           progress=line.update if live else None, log=log,
+                           deterministic=True if deterministic else None)
     except PinError as exc:
         raise _fail(f"{scenario_path}: pinned_shifts: {exc}") from None
     schedule, kpis, report = planned.schedule, planned.kpis, planned.report

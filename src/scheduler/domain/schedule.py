@@ -66,6 +66,10 @@ class SolveInfo(_Out):
     time_limit_seconds: float
     workers: int
     seed: int
+    deterministic: bool = Field(
+        default=False, description="Solved in deterministic mode: the same input and seed give "
+        "this schedule again; created is the epoch and the seconds fields are 0 or none."
+    )
     components: int = 1
     components_without_solution: int = Field(
         default=0, description="Parts with no schedule in time and no start schedule: nobody "

@@ -201,6 +201,14 @@ class SolverSettings(Frozen):
     time_limit_seconds: float = Field(default=30, gt=0, le=24 * 3600)
     workers: int = Field(default=2, ge=1, le=64)
     seed: int = Field(default=0, ge=0)
+    deterministic: bool = Field(
+        default=False,
+        description="The same input and seed give the same schedule, byte for byte: the time "
+        "limit counts CP-SAT's deterministic time (about a second each, but not the clock's), "
+        "parallel workers interleave their search, neighbourhood moves run one at a time, the "
+        "LP bound is skipped, and the schedule leaves out its measurements of time. Costs some "
+        "quality per second (README, \"Reproducible runs\").",
+    )
     full_model_max_assignments: int = Field(
         default=3_000, ge=0,
         description="Parts with more possible assignments are improved by large-neighbourhood "

@@ -49,6 +49,7 @@ def plan(
     progress: ProgressCallback | None = None,
     log: bool = False,
     stop: Callable[[], bool] | None = None,
+    deterministic: bool | None = None,
 ) -> PlannedSchedule:
     """Plan ``scenario``, attach the KPIs and check the result independently. Unset options
     come from the scenario's solver settings; the greedy planner ignores the solver options.
@@ -59,7 +60,7 @@ def plan(
     elif planner == "engine":
         try:
             schedule = solve(scenario, time_limit=time_limit, workers=workers, seed=seed,
-                             progress=progress, log=log, stop=stop)
+                             progress=progress, log=log, stop=stop, deterministic=deterministic)
         except PinsInfeasible as exc:
             raise PinError(str(exc)) from None
     else:  # a typo in a caller must not silently pick a planner

@@ -5,6 +5,12 @@ membership links them) form separate components; every rule is per owner or per 
 so solving components apart is exact and much faster. The time limit is shared out by what each
 part has to gain (its start schedule's distance to its bound), after a minimum for every part;
 time a part leaves unused passes on.
+
+Deterministic mode (``solver.deterministic``): the same input and seed give the same schedule.
+Every limit is CP-SAT's deterministic time (solver.params), what a part leaves unused is counted
+in it too, neighbourhood moves run one at a time, the LP bound (a wall-clock race) is skipped,
+and the schedule's measurements of time (``created``, ``wall_seconds``, time to first and best
+solution) are left out: the epoch, 0 and none.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from scheduler.solver.lns import improve
 from scheduler.solver.lp_bound import lp_bound
 from scheduler.solver.model import BuiltModel, build_model
 from scheduler.solver.output import output_shift, penalty_terms, schedule_header
+from scheduler.solver.params import DETERMINISTIC_TIME_PER_SECOND, configure, deterministic_time
 from scheduler.solver.parts import Component, Pairs, components, eligible_pairs
 from scheduler.solver.pinning import keep_pins, pinned_pairs
 from scheduler.solver.problem import Problem, compile_problem
@@ -51,6 +58,8 @@ MIN_SOLVE_SECONDS = 0.1
 # How soon a stop request ends a search that finds no new solution (and so never calls back):
 # quick enough for someone pressing stop, rare enough to cost nothing.
 STOP_POLL_SECONDS = 0.2
+# ``created`` of a deterministic run's schedule: no clock in the output.
+DETERMINISTIC_CREATED = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -75,6 +84,7 @@ class _Search:
     first_solution_seconds: float | None
     best_solution_seconds: float | None
     variables: int
+    used: float = 0.0  # deterministic time the search took
 
 
 @dataclass(frozen=True)
@@ -149,16 +159,23 @@ def solve(
     log: bool = False,
     hint: Schedule | Literal["greedy"] | None = "greedy",
     stop: Callable[[], bool] | None = None,
+    deterministic: bool | None = None,
 ) -> Schedule:
     """Solve ``scenario``. ``hint`` seeds the search: by default the greedy baseline's schedule
     (a coordinator's way of planning, found in well under a second), so the engine starts from
     a complete, valid schedule and only ever improves on it. ``stop`` is polled between moves
-    and at each new solution: once it answers True the best schedule so far is returned."""
+    and at each new solution: once it answers True the best schedule so far is returned.
+    ``deterministic`` (default: the scenario's ``solver.deterministic``): the same schedule for
+    the same input and seed, ``time_limit`` a budget of deterministic time (solver.params:
+    ``DETERMINISTIC_TIME_PER_SECOND`` units a second)."""
     settings = scenario.solver
+    det = settings.deterministic if deterministic is None else deterministic
     time_limit = settings.time_limit_seconds if time_limit is None else time_limit
     workers = settings.workers if workers is None else workers
     seed = settings.seed if seed is None else seed
     started = time.perf_counter()
+    # Deterministic: the time limit becomes a budget of deterministic time, shared out the same.
+    budget = time_limit * DETERMINISTIC_TIME_PER_SECOND if det else time_limit
 
     problem = compile_problem(scenario)
     shifts = generate_shifts(problem)
@@ -172,21 +189,21 @@ def solve(
     # With a hint, a complete valid schedule exists from here on; search only improves it.
     hint_ready = time.perf_counter() - started if hinted is not None else None
     floors = [lower_bound(problem, p.owners, p.staff, p.shifts).total for p in parts]
-    if settings.lp_bound_share > 0 and time_limit > 0:
+    if settings.lp_bound_share > 0 and time_limit > 0 and not det:
         now = time.perf_counter()
         _raise_floors_by_lp(problem, parts, floors, stop, deadline=min(
             now + settings.lp_bound_share * time_limit, started + time_limit))
     # Each part's start (the hint's exact value), so progress reports a whole schedule's
     # objective from the first second: finished parts + this one's best + the rest's starts.
     starts: list[Evaluation | None] = (
-        evaluate_parts(problem, parts, hinted, workers=workers, seed=seed)
+        evaluate_parts(problem, parts, hinted, workers=workers, seed=seed, deterministic=det)
         if hinted is not None else [None] * len(parts)
     )
     # Pins: each part's pins alone are valid (else PinsInfeasible), and the start keeps them.
     pinned = pinned_pairs(problem, shifts) if problem.pins else set()
     if pinned:
         hinted, starts = keep_pins(problem, parts, pinned, hinted, starts, workers=workers,
-                                   seed=seed)
+                                   seed=seed, deterministic=det)
     # Time goes where there is most to gain: the distance from each part's start schedule to
     # its bound (by size without start schedules).
     evaluated = [st for st in starts if st is not None]
@@ -198,11 +215,12 @@ def solve(
     outcomes: list[_Outcome] = []
     done_objective = 0.0
     done_bound = 0.0
+    spent = 0.0  # deterministic time the searches took (deterministic mode)
     for index, part in enumerate(parts):
         if stop is not None and stop():
-            time_limit = 0.0  # what is left gets its start schedule, unimproved
-        elapsed = time.perf_counter() - started
-        left = max(0.0, time_limit - elapsed)
+            time_limit = budget = 0.0  # what is left gets its start schedule, unimproved
+        elapsed = spent if det else time.perf_counter() - started
+        left = max(0.0, budget - elapsed)
         share = time_share(left, weights[index:])
         floor = floors[index]
         start = starts[index]
@@ -212,26 +230,30 @@ def solve(
         fallback: Pairs = set()  # if the search finds nothing: nobody assigned is feasible
         if part.size > settings.full_model_max_assignments:
             search = _search_part(problem, part, hinted or set(), share, workers, seed, monitor,
-                                  None if start is None else start.objective)
+                                  None if start is None else start.objective, det)
         else:
             built = build_model(problem, part.shifts, part.owners, part.staff)
             if hinted is not None and start is not None:
                 fallback = hinted & set(built.ctx.x)  # the pins included
-                if not complete_hint(built, fallback, workers=workers, seed=seed):
+                if not complete_hint(built, fallback, workers=workers, seed=seed,
+                                     deterministic=det):
                     raise RuntimeError(f"component {index}: the start schedule, valid on its "
                                        "own, does not complete to a hint of the part's model")
-            share = max(MIN_SOLVE_SECONDS, share - (time.perf_counter() - started - elapsed))
-            search = _solve_part(built, share, workers, seed, log, monitor)
-        outcome = _outcome(problem, index, part, search, fallback, floor, workers, seed)
+            if not det:  # building counts against the wall clock, not deterministic time
+                share = max(MIN_SOLVE_SECONDS,
+                            share - (time.perf_counter() - started - elapsed))
+            search = _solve_part(built, share, workers, seed, log, monitor, det)
+        spent += search.used
+        outcome = _outcome(problem, index, part, search, fallback, floor, workers, seed, det)
         outcomes.append(outcome)
         done_objective += outcome.objective
         done_bound += outcome.bound
     return _schedule(problem, outcomes, time.perf_counter() - started, time_limit, workers, seed,
-                     len(parts), hint_ready)
+                     len(parts), hint_ready, det)
 
 
 def _outcome(problem: Problem, index: int, part: Component, search: _Search, fallback: Pairs,
-             floor: float, workers: int, seed: int) -> _Outcome:
+             floor: float, workers: int, seed: int, deterministic: bool = False) -> _Outcome:
     """The part's schedule (the search's; without one, ``fallback``: the start schedule, or
     nobody) with its exact penalties: the incumbent's slack variables need not be at their
     minimum when the search stops early."""
@@ -241,7 +263,8 @@ def _outcome(problem: Problem, index: int, part: Component, search: _Search, fal
         # The start schedule (valid, evaluated before) stands; without one, nobody works.
         assigned = fallback
         status, failed = ("feasible", False) if assigned else ("unknown", True)
-    exact = evaluate(problem, part, assigned, workers=workers, seed=seed)
+    exact = evaluate(problem, part, assigned, workers=workers, seed=seed,
+                     deterministic=deterministic)
     if exact is None:
         raise RuntimeError(f"component {index}: the chosen schedule does not re-evaluate")
     if status == "optimal":
@@ -322,15 +345,17 @@ def time_share(left: float, weights: list[float]) -> float:
 
 
 def _search_part(problem: Problem, part: Component, start: Pairs, seconds: float, workers: int,
-                 seed: int, monitor: _Monitor, start_objective: float | None = None) -> _Search:
-    """A large part: large-neighbourhood search from the hint (no proven bound)."""
+                 seed: int, monitor: _Monitor, start_objective: float | None = None,
+                 deterministic: bool = False) -> _Search:
+    """A large part: large-neighbourhood search from the hint (no proven bound); in
+    deterministic mode ``seconds`` is the moves' deterministic-time budget."""
     began = time.perf_counter()
     eligible = eligible_pairs(problem, part)
     start = start & eligible
 
     def objective(pairs: Pairs) -> float | None:
         # One thread: a fixed schedule solves at once, and moves run beside it.
-        exact = evaluate(problem, part, pairs, workers=1, seed=seed)
+        exact = evaluate(problem, part, pairs, workers=1, seed=seed, deterministic=deterministic)
         return None if exact is None else exact.objective
 
     def report(best: float) -> None:
@@ -342,16 +367,16 @@ def _search_part(problem: Problem, part: Component, start: Pairs, seconds: float
             monitor.callback(Progress(monitor.index, monitor.total, monitor.offset + best,
                                       monitor.bound_offset + monitor.floor, now))
 
-    pairs, _ = improve(problem, part.owners, part.staff, part.shifts, start, objective,
-                       began + seconds, seed=seed, workers=workers, on_improvement=report,
-                       stop=monitor.stop,
-                       start_objective=start_objective)
+    pairs, stats = improve(problem, part.owners, part.staff, part.shifts, start, objective,
+                           began + seconds, seed=seed, workers=workers, on_improvement=report,
+                           stop=monitor.stop, start_objective=start_objective,
+                           budget=seconds if deterministic else None)
     if monitor.first is None:
         monitor.first = time.perf_counter() - monitor.started
     # Every accepted move was evaluated feasible, so the result is a schedule.
     return _Search(status="feasible", bound=None, assigned=pairs,
                    first_solution_seconds=monitor.first, best_solution_seconds=monitor.last,
-                   variables=len(eligible))
+                   variables=len(eligible), used=stats.deterministic_time)
 
 
 def _plan_counts(shifts: dict[int, CandidateShift], pairs: Pairs,
@@ -384,11 +409,9 @@ def _hinted_pairs(problem: Problem, shifts: list[CandidateShift], hint: Schedule
 
 
 def _solve_part(built: BuiltModel, seconds: float, workers: int, seed: int, log: bool,
-                monitor: _Monitor) -> _Search:
+                monitor: _Monitor, deterministic: bool = False) -> _Search:
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = seconds
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
+    configure(solver, seconds=seconds, workers=workers, seed=seed, deterministic=deterministic)
     solver.parameters.log_search_progress = log
     # Probing in presolve costs tens of seconds on month-long models and finds little here.
     solver.parameters.cp_model_probing_level = 0
@@ -417,12 +440,13 @@ def _solve_part(built: BuiltModel, seconds: float, workers: int, seed: int, log:
         first_solution_seconds=monitor.first,
         best_solution_seconds=monitor.last,
         variables=len(ctx.model.proto.variables),
+        used=deterministic_time(solver),
     )
 
 
 def _schedule(problem: Problem, outcomes: list[_Outcome], wall: float, time_limit: float,
-              workers: int, seed: int, n_components: int, hint_ready: float | None
-              ) -> Schedule:
+              workers: int, seed: int, n_components: int, hint_ready: float | None,
+              deterministic: bool = False) -> Schedule:
     grid = problem.grid
     scenario = problem.scenario
     # Every part has a schedule: failed parts carry the (valid) empty assignment.
@@ -444,6 +468,8 @@ def _schedule(problem: Problem, outcomes: list[_Outcome], wall: float, time_limi
     if hint_ready is not None:
         firsts = [hint_ready]
     bests = [o.best_solution_seconds for o in outcomes if o.best_solution_seconds is not None]
+    if deterministic:  # measurements of time would differ from run to run: none in the output
+        wall, firsts, bests = 0.0, [], []
 
     penalties = penalty_terms(scenario, total_penalties(o.evaluation for o in outcomes))
 
@@ -464,7 +490,7 @@ def _schedule(problem: Problem, outcomes: list[_Outcome], wall: float, time_limi
         ))
     return Schedule(
         **schedule_header(scenario),
-        created=datetime.now(UTC),
+        created=DETERMINISTIC_CREATED if deterministic else datetime.now(UTC),
         solve=SolveInfo(
             status=status,
             objective=None if objective is None else round(objective, 4),
@@ -476,6 +502,7 @@ def _schedule(problem: Problem, outcomes: list[_Outcome], wall: float, time_limi
             time_limit_seconds=time_limit,
             workers=workers,
             seed=seed,
+            deterministic=deterministic,
             components=n_components,
             components_without_solution=sum(o.fallback for o in outcomes),
             variables=sum(o.variables for o in outcomes),

@@ -18,6 +18,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.solver.context import OBJECTIVE_SCALE
 from scheduler.solver.model import BuiltModel, build_model
+from scheduler.solver.params import configure
 from scheduler.solver.parts import Component, Pairs, eligible_pairs
 from scheduler.solver.problem import Problem
 
@@ -36,8 +37,8 @@ class Evaluation:
     objective: float
 
 
-def evaluate(problem: Problem, part: Component, pairs: Pairs, *, workers: int, seed: int
-             ) -> Evaluation | None:
+def evaluate(problem: Problem, part: Component, pairs: Pairs, *, workers: int, seed: int,
+             deterministic: bool = False) -> Evaluation | None:
     """The exact penalties of the assignments ``pairs`` (of ``part``): the same rules on a
     model whose only assignment variables are these pairs, all fixed to 1. None if the
     assignment breaks a hard rule."""
@@ -45,7 +46,7 @@ def evaluate(problem: Problem, part: Component, pairs: Pairs, *, workers: int, s
     built = build_model(problem, [s for s in part.shifts if s.index in used], part.owners,
                         part.staff, only=pairs)
     solver, code = _solve_fixed(built, built.model, pairs, workers=workers, seed=seed,
-                                seconds=FIXED_SOLVE_SECONDS)
+                                seconds=FIXED_SOLVE_SECONDS, deterministic=deterministic)
     if code != cp_model.OPTIMAL:
         return None
     solution = solver.response_proto.solution
@@ -57,10 +58,10 @@ def evaluate(problem: Problem, part: Component, pairs: Pairs, *, workers: int, s
 
 
 def evaluate_parts(problem: Problem, parts: list[Component], pairs: Pairs, *, workers: int,
-                   seed: int) -> list[Evaluation | None]:
+                   seed: int, deterministic: bool = False) -> list[Evaluation | None]:
     """``evaluate`` for each part, with the part's share of ``pairs``."""
     return [evaluate(problem, part, pairs & eligible_pairs(problem, part), workers=workers,
-                     seed=seed) for part in parts]
+                     seed=seed, deterministic=deterministic) for part in parts]
 
 
 def total_penalties(evaluations: Iterable[Evaluation]) -> dict[str, float]:
@@ -73,14 +74,15 @@ def total_penalties(evaluations: Iterable[Evaluation]) -> dict[str, float]:
 
 
 def complete_hint(built: BuiltModel, pairs: AbstractSet[tuple[str, int]], *, workers: int,
-                  seed: int | None = None, seconds: float = FIXED_SOLVE_SECONDS) -> bool:
+                  seed: int | None = None, seconds: float = FIXED_SOLVE_SECONDS,
+                  deterministic: bool = False) -> bool:
     """Hint every variable of ``built`` with its value when exactly the assignments ``pairs``
     are made (a copy of the model with them fixed, solved): CP-SAT takes a complete, feasible
     hint as its first solution at once, while a hint on the assignments alone may be lost in
     search. False (and no hint) if that copy finds no solution within ``seconds``."""
     model = built.model
     solver, code = _solve_fixed(built, model.clone(), pairs, workers=workers, seed=seed,
-                                seconds=seconds)
+                                seconds=seconds, deterministic=deterministic)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return False
     values = solver.response_proto.solution
@@ -91,14 +93,14 @@ def complete_hint(built: BuiltModel, pairs: AbstractSet[tuple[str, int]], *, wor
 
 def _solve_fixed(built: BuiltModel, model: cp_model.CpModel,
                  pairs: AbstractSet[tuple[str, int]], *, workers: int, seed: int | None,
-                 seconds: float) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
+                 seconds: float, deterministic: bool = False
+                 ) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
     """Solve ``model`` (``built``'s, or a copy of it) with each assignment variable fixed:
-    1 for ``pairs``, 0 for the rest."""
+    1 for ``pairs``, 0 for the rest. Deterministic: one worker (a fixed assignment solves in
+    presolve; which of several equal break plans comes out must not depend on threads)."""
     for key, var in built.ctx.x.items():
         model.add(model.get_bool_var_from_proto_index(var.index) == (key in pairs))
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = seconds
-    solver.parameters.num_workers = workers
-    if seed is not None:
-        solver.parameters.random_seed = seed
+    configure(solver, seconds=seconds, workers=1 if deterministic else workers, seed=seed,
+              deterministic=deterministic)
     return solver, solver.solve(model)

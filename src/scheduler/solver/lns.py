@@ -5,7 +5,8 @@ or two demand owners (clients, group units) that share staff within a window of 
 other shift of the staff involved fixed, and let CP-SAT re-plan that neighbourhood with the same
 registered rules (so the sub-model can never break a hard rule). A move is kept only if the
 whole component's exact objective improves, so the schedule never gets worse. With two workers
-two moves on disjoint neighbourhoods run at once (see ``improve``).
+two moves on disjoint neighbourhoods run at once (see ``improve``); in deterministic mode moves
+run one after another and the budget is deterministic time, not the clock.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.solver.evaluation import complete_hint
 from scheduler.solver.model import build_model
+from scheduler.solver.params import configure, deterministic_time
 from scheduler.solver.parts import Pairs
 from scheduler.solver.problem import Problem
 from scheduler.solver.shifts import CandidateShift
@@ -32,6 +34,10 @@ DEADLINE_MARGIN_SECONDS = 0.2
 # A sub-model with the current schedule fixed solves in milliseconds; one that does not within
 # this is skipped rather than let its hint eat the search's time.
 HINT_SECONDS = 5.0
+# Deterministic mode: what one move costs beyond its sub-solve's deterministic time (building the
+# sub-model and its hint, the exact evaluation: Python, not counted by CP-SAT), charged so the
+# budget follows wall time roughly (measured on M: see README, "Reproducible runs").
+MOVE_OVERHEAD = 0.1
 Evaluate = Callable[[Pairs], float | None]
 
 
@@ -41,6 +47,7 @@ class LnsStats:
     improvements: int = 0
     first_objective: float = 0.0
     objective: float = 0.0
+    deterministic_time: float = 0.0  # charged to the budget (deterministic mode)
 
 
 def improve(
@@ -57,30 +64,46 @@ def improve(
     on_improvement: Callable[[float], None] | None = None,
     stop: Callable[[], bool] | None = None,
     start_objective: float | None = None,
+    budget: float | None = None,
 ) -> tuple[Pairs, LnsStats]:
     """Improve ``start`` until ``deadline``. With ``workers`` > 1, as many moves run at once,
     each sub-solve on one thread: building a sub-model is Python (one core) while CP-SAT
     releases the interpreter, so concurrent moves keep both cores busy where one move with two
     CP-SAT workers leaves one idle a third of the time (measured on the M instance). A move
     found on an older schedule is re-applied to the current one and, like every move, kept only
-    if the exact evaluation finds it feasible and better."""
+    if the exact evaluation finds it feasible and better.
+
+    ``budget`` (deterministic mode): instead of ``deadline``, stop once the moves' deterministic
+    time (their sub-solves' plus ``MOVE_OVERHEAD`` each) reaches it; moves run one at a time, so
+    the result depends on the input and ``seed`` only."""
     rng = random.Random(seed)
-    space = _Space(problem, owners, staff, shifts)
+    deterministic = budget is not None
+    space = _Space(problem, owners, staff, shifts, deterministic)
     current = set(start)
     best = evaluate(current) if start_objective is None else start_objective
     if best is None:
         raise RuntimeError("the starting schedule breaks a hard rule")
     stats = LnsStats(first_objective=best, objective=best)
     # Disjoint moves need owners to spare: a one-client group runs one move on all workers.
-    lanes = max(1, min(workers, len(owners) // 2))
-    threads = 1 if lanes > 1 else workers
+    # Deterministic: one move at a time on one thread; CP-SAT's interleaved workers cost a
+    # sub-solve of half a second more than they bring (M: 14 moves in the time of 36).
+    lanes = 1 if deterministic else max(1, min(workers, len(owners) // 2))
+    threads = 1 if lanes > 1 or deterministic else workers
+    spent = 0.0  # deterministic time charged so far (deterministic mode)
 
     def stopped() -> bool:
-        return (time.perf_counter() >= deadline - DEADLINE_MARGIN_SECONDS
-                or (stop is not None and stop()))
+        if stop is not None and stop():
+            return True
+        if budget is not None:
+            return spent >= budget - DEADLINE_MARGIN_SECONDS
+        return time.perf_counter() >= deadline - DEADLINE_MARGIN_SECONDS
+
+    def sub_limit() -> float:
+        left = budget - spent if budget is not None else deadline - time.perf_counter()
+        return max(MIN_SUB_SOLVE_SECONDS, min(SUB_SOLVE_SECONDS, left))
 
     with ThreadPoolExecutor(max_workers=lanes) as pool:
-        running: dict[Future[_Move | None], _Neighbourhood] = {}
+        running: dict[Future[tuple[_Move | None, float]], _Neighbourhood] = {}
         while True:
             while len(running) < lanes and not stopped():
                 # Concurrent moves re-plan disjoint owners with disjoint staff, so each one's
@@ -93,14 +116,15 @@ def improve(
                 else:
                     break  # nothing disjoint found: wait for a running move
                 stats.iterations += 1
-                future = pool.submit(space.move, hood, frozenset(current), deadline, threads)
+                future = pool.submit(space.move, hood, frozenset(current), sub_limit, threads)
                 running[future] = hood
             if not running:
                 break
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
                 movers = running.pop(future).staff
-                move = future.result()
+                move, used = future.result()
+                spent += used + MOVE_OVERHEAD
                 if move is None or stopped():
                     continue
                 candidate = {
@@ -115,6 +139,7 @@ def improve(
                     if on_improvement is not None:
                         on_improvement(best)
     stats.objective = best
+    stats.deterministic_time = spent
     return current, stats
 
 
@@ -142,8 +167,9 @@ class _Space:
     """The neighbourhoods of one component and how to re-plan one (thread-safe: read-only)."""
 
     def __init__(self, problem: Problem, owners: list[str], staff: list[str],
-                 shifts: list[CandidateShift]) -> None:
+                 shifts: list[CandidateShift], deterministic: bool = False) -> None:
         self.problem, self.owners = problem, owners
+        self.deterministic = deterministic
         self.by_index = {s.index: s for s in shifts}
         self.by_owner: dict[str, list[CandidateShift]] = {o: [] for o in owners}
         for s in shifts:
@@ -160,12 +186,16 @@ class _Space:
         return _Neighbourhood(frozenset(chosen), frozenset(movers), self.day_starts[first_day],
                               self.day_starts[first_day + window_days], rng.randrange(1 << 30))
 
-    def move(self, hood: _Neighbourhood, current: frozenset[tuple[str, int]], deadline: float,
-             threads: int) -> _Move | None:
-        """Re-plan ``hood`` in ``current``; None if nothing came of it."""
+    def move(self, hood: _Neighbourhood, current: frozenset[tuple[str, int]],
+             seconds: Callable[[], float], threads: int) -> tuple[_Move | None, float]:
+        """Re-plan ``hood`` in ``current`` with a sub-solve of ``seconds()`` (asked just before
+        it; deterministic time in deterministic mode); None if nothing came of it. With it the
+        deterministic time the sub-solve took. Sets are walked in sorted order: a model's
+        variable order steers CP-SAT, and string hashes (so set order) differ from one process
+        to the next."""
         problem, by_index = self.problem, self.by_index
         chosen, movers, lo, hi = hood.owners, hood.staff, hood.first_slot, hood.end_slot
-        free = [s for c in chosen for s in self.by_owner[c] if lo <= s.start < hi]
+        free = [s for c in sorted(chosen) for s in self.by_owner[c] if lo <= s.start < hi]
         free_index = {s.index for s in free}
         # Fixed: the movers' other work (their rest and hours depend on it), and the chosen
         # owners' shifts worked by others (their staffing cap, granted hours and break floor
@@ -181,7 +211,7 @@ class _Space:
             for sid in problem.demands[s.owner].eligible_staff
             if sid in movers
         }
-        sub_shifts = free + [by_index[i] for i in {i for _, i in fixed} - free_index]
+        sub_shifts = free + [by_index[i] for i in sorted({i for _, i in fixed} - free_index)]
         sub_owners = sorted({s.owner for s in sub_shifts} | chosen)
         sub_staff = sorted(movers | {sid for sid, _ in fixed})
         built = build_model(problem, sub_shifts, sub_owners, sub_staff,
@@ -191,22 +221,21 @@ class _Space:
                 built.model.add(var == 1)
         # A complete hint: CP-SAT starts from the current schedule at once, so a short
         # sub-solve can only improve on it.
-        if not complete_hint(built, current, workers=threads, seconds=HINT_SECONDS):
-            return None
+        if not complete_hint(built, current, workers=threads, seconds=HINT_SECONDS,
+                             deterministic=self.deterministic):
+            return None, 0.0
         solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(
-            MIN_SUB_SOLVE_SECONDS, min(SUB_SOLVE_SECONDS, deadline - time.perf_counter())
-        )
-        solver.parameters.num_workers = threads
-        solver.parameters.random_seed = hood.seed
+        configure(solver, seconds=seconds(), workers=threads, seed=hood.seed,
+                  deterministic=self.deterministic)
         solver.parameters.cp_model_probing_level = 0
         code = solver.solve(built.model)
+        used = deterministic_time(solver)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return None
+            return None, used
         return _Move(free_index, {
             key for key, var in built.ctx.x.items()
             if key not in fixed and solver.boolean_value(var)
-        })
+        }), used
 
 
 def _neighbourhood(problem: Problem, rng: random.Random, owners: list[str], staff: set[str],

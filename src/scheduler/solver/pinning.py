@@ -43,8 +43,8 @@ def part_pins(part: Component, pinned: Pairs) -> Pairs:
 
 
 def keep_pins(problem: Problem, parts: list[Component], pinned: Pairs, hinted: Pairs | None,
-              starts: list[Evaluation | None], *, workers: int, seed: int
-              ) -> tuple[Pairs | None, list[Evaluation | None]]:
+              starts: list[Evaluation | None], *, workers: int, seed: int,
+              deterministic: bool = False) -> tuple[Pairs | None, list[Evaluation | None]]:
     """The start schedule and its evaluations with every part's pins kept; ``PinsInfeasible``
     naming a part's pins when they alone break a hard rule of the model."""
     labels = {(pin.staff, pin.owner, pin.start, pin.end): pin.label for pin in problem.pins}
@@ -54,7 +54,8 @@ def keep_pins(problem: Problem, parts: list[Component], pinned: Pairs, hinted: P
         own = part_pins(part, pinned)
         if not own:
             continue
-        alone = evaluate(problem, part, own, workers=workers, seed=seed)
+        alone = evaluate(problem, part, own, workers=workers, seed=seed,
+                         deterministic=deterministic)
         if alone is None:
             names = sorted(labels[sid, by_index[i].owner, by_index[i].start, by_index[i].end]
                            for sid, i in own)
