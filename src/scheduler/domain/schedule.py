@@ -31,6 +31,21 @@ class Shift(_Out):
     breaks: list[Break] = Field(default_factory=list)
 
 
+BlockerKind = Literal["absent", "busy", "resting", "weekly_rest", "hour_cap", "settlement",
+                      "free"]
+
+
+class Blocker(_Out):
+    """What stopped one eligible staff member from taking an uncovered interval (an
+    explanation for the coordinator, not a proof): absent or outside availability; already
+    working elsewhere; resting after a shift; the week's weekly rest; an hour cap; the
+    decision's settlement period used up; or free (the cost outweighed it)."""
+
+    staff: str
+    kind: BlockerKind
+    detail: str
+
+
 class UncoveredInterval(_Out):
     client: str | None
     unit: str
@@ -38,6 +53,9 @@ class UncoveredInterval(_Out):
     end: AwareDatetime
     missing: int = Field(description="Assistants missing at once in the interval.")
     reason: str
+    blockers: list[Blocker] = Field(
+        default_factory=list, description="Per eligible (approved, competent) staff member: "
+        "what stopped them taking it. Informative; the validator ignores it.")
 
 
 class PenaltyTerm(_Out):

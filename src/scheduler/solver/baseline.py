@@ -168,7 +168,7 @@ def plan_greedy(scenario: Scenario, *, rolling_weekly_rest: bool = False) -> Sch
         penalties=penalty_terms(scenario, total_penalties(scored)),
         shifts=shifts,
         uncovered=uncovered.uncovered_intervals(
-            problem, ((s.owner, s.start, s.end) for s in assigned), planner.reason),
+            problem, ((s.staff_id, s.owner, s.start, s.end) for s in assigned), planner.reason),
     )
 
 

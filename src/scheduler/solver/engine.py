@@ -509,6 +509,7 @@ def _schedule(problem: Problem, outcomes: list[_Outcome], wall: float, time_limi
         ),
         penalties=penalties,
         shifts=shifts,
-        uncovered=uncovered_intervals(problem, ((s.owner, s.start, s.end) for _, s in assigned)),
+        uncovered=uncovered_intervals(problem,
+                                      ((sid, s.owner, s.start, s.end) for sid, s in assigned)),
     )
 
