@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 
 from scheduler.domain.loader import load_schedule
-from scheduler.domain.schedule import Break, Schedule, Shift, SolveInfo
-from scheduler.results.export import SHIFT_COLUMNS, write_kpi_csvs, write_schedule
+from scheduler.domain.schedule import Blocker, Break, Schedule, Shift, SolveInfo, UncoveredInterval
+from scheduler.results.export import (
+    SHIFT_COLUMNS,
+    UNCOVERED_COLUMNS,
+    write_kpi_csvs,
+    write_schedule,
+)
 from scheduler.results.kpi import compute_kpis
 
 SE = ZoneInfo("Europe/Stockholm")
@@ -45,8 +50,10 @@ def _schedule() -> Schedule:
 
 def test_write_schedule_json_and_csv(tmp_path):
     schedule = _schedule()
-    json_path, csv_path = write_schedule(schedule, tmp_path / "out" / "week.json")
+    json_path, csv_path, uncovered_path = write_schedule(schedule, tmp_path / "out" / "week.json")
     assert csv_path == tmp_path / "out" / "week.csv"
+    assert uncovered_path == tmp_path / "out" / "week.uncovered.csv"
+    assert uncovered_path.read_text().strip() == ",".join(UNCOVERED_COLUMNS)
     assert load_schedule(json_path) == schedule  # the JSON is the contract: it loads back
 
     frame = pd.read_csv(csv_path, keep_default_na=False)
@@ -62,8 +69,27 @@ def test_write_schedule_json_and_csv(tmp_path):
 
 def test_empty_schedule_still_has_a_header(tmp_path):
     schedule = _schedule().model_copy(update={"shifts": []})
-    _, csv_path = write_schedule(schedule, tmp_path / "empty.json")
+    _, csv_path, _ = write_schedule(schedule, tmp_path / "empty.json")
     assert csv_path.read_text().strip() == ",".join(SHIFT_COLUMNS)
+
+
+def test_uncovered_csv_one_row_per_interval_and_staff_member(tmp_path):
+    start = datetime(2027, 3, 22, 8, tzinfo=ZoneInfo("Europe/Stockholm"))
+    blocked = UncoveredInterval(
+        client="C01", unit="U1", start=start, end=start + timedelta(hours=4), missing=1,
+        reason="not covered", blockers=[
+            Blocker(staff="A1", kind="resting", detail="resting until 18:00 after C01 "
+                    "06:00–14:00"),
+            Blocker(staff="A3", kind="free", detail="free: would cost 4 h of overtime")])
+    alone = blocked.model_copy(update={"client": "C02", "blockers": []})
+    schedule = _schedule().model_copy(update={"uncovered": [blocked, alone]})
+    json_path, _, uncovered_path = write_schedule(schedule, tmp_path / "week.json")
+    assert load_schedule(json_path) == schedule
+    rows = pd.read_csv(uncovered_path, keep_default_na=False).to_dict(orient="records")
+    assert [(r["client"], r["staff"], r["blocker"]) for r in rows] == [
+        ("C01", "A1", "resting"), ("C01", "A3", "free"), ("C02", "", "")]
+    assert rows[0]["start"] == "2027-03-22T08:00:00+01:00"
+    assert rows[1]["detail"] == "free: would cost 4 h of overtime"
 
 
 def test_write_kpi_csvs(tmp_path, tiny_scenario):

@@ -7,7 +7,13 @@ from datetime import UTC, datetime, timedelta
 
 from rich.console import Console
 
-from scheduler.domain.schedule import PenaltyTerm, Schedule, SolveInfo, UncoveredInterval
+from scheduler.domain.schedule import (
+    Blocker,
+    PenaltyTerm,
+    Schedule,
+    SolveInfo,
+    UncoveredInterval,
+)
 from scheduler.results.kpi import compute_kpis, kpis_to_dict
 from scheduler.results.summary import print_summary
 
@@ -45,3 +51,23 @@ def test_summary_shows_all_parts(tiny_scenario):
                      "reason 0", "reason 2", "and 2 more"):
         assert expected in text, expected
     assert "reason 3" not in text
+
+
+def test_summary_names_who_could_take_uncovered_need(tiny_scenario):
+    start = datetime(2027, 3, 22, 7, tzinfo=UTC)
+    gap = UncoveredInterval(
+        client="C01", unit="U1", start=start, end=start + timedelta(hours=4), missing=1,
+        reason="not covered", blockers=[
+            Blocker(staff="A1", kind="resting",
+                    detail="resting until 18:00 after C01 06:00–14:00"),
+            Blocker(staff="A3", kind="free", detail="free: would cost 4 h of overtime")])
+    schedule = Schedule(
+        scenario="tiny", horizon_start="2027-03-22", horizon_days=7, timezone="Europe/Stockholm",
+        created=start,
+        solve=SolveInfo(status="feasible", objective=1.0, best_bound=1.0, gap=0.0,
+                        wall_seconds=1, time_limit_seconds=5, workers=1, seed=0),
+        uncovered=[gap])
+    out = io.StringIO()
+    print_summary(schedule, console=Console(file=out, width=200))
+    assert ("C01 Mon 08:00: could take it: A3 (free: would cost 4 h of overtime); "
+            "A1 resting until 18:00 after C01 06:00–14:00") in out.getvalue()

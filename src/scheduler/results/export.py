@@ -1,4 +1,5 @@
-"""Writing a schedule: the JSON contract file, and a flat CSV of its shifts beside it."""
+"""Writing a schedule: the JSON contract file, and flat CSVs of its shifts and its uncovered
+need (who could have taken it) beside it."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ from scheduler.results.kpi import Kpis
 
 SHIFT_COLUMNS = [
     "staff", "client", "unit", "start", "end", "hours", "on_call_hours", "breaks",
+]
+UNCOVERED_COLUMNS = [
+    "client", "unit", "start", "end", "missing", "reason", "staff", "blocker", "detail",
 ]
 
 
@@ -43,14 +47,36 @@ def format_breaks(breaks: list[Break], zone: ZoneInfo) -> str:
     )
 
 
-def write_schedule(schedule: Schedule, path: Path | str) -> tuple[Path, Path]:
-    """Write ``path`` (JSON) and the shift CSV with the same stem; returns both paths."""
+def uncovered_frame(schedule: Schedule) -> pd.DataFrame:
+    """One row per uncovered interval and eligible staff member (what stopped them); an
+    interval nobody could take has one row with the staff columns empty."""
+    zone = ZoneInfo(schedule.timezone)
+    rows = []
+    for u in schedule.uncovered:
+        base = {
+            "client": u.client or "",
+            "unit": u.unit,
+            "start": u.start.astimezone(zone).isoformat(),
+            "end": u.end.astimezone(zone).isoformat(),
+            "missing": u.missing,
+            "reason": u.reason,
+        }
+        rows += [{**base, "staff": b.staff, "blocker": b.kind, "detail": b.detail}
+                 for b in u.blockers] or [{**base, "staff": "", "blocker": "", "detail": ""}]
+    return pd.DataFrame(rows, columns=UNCOVERED_COLUMNS)
+
+
+def write_schedule(schedule: Schedule, path: Path | str) -> tuple[Path, Path, Path]:
+    """Write ``path`` (JSON), the shift CSV with the same stem and ``<stem>.uncovered.csv``
+    (``uncovered_frame``); returns the three paths."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(schedule.model_dump_json(indent=2) + "\n", encoding="utf-8")
     csv_path = path.with_suffix(".csv")
     shifts_frame(schedule).to_csv(csv_path, index=False)
-    return path, csv_path
+    uncovered_path = path.with_name(f"{path.stem}.uncovered.csv")
+    uncovered_frame(schedule).to_csv(uncovered_path, index=False)
+    return path, csv_path, uncovered_path
 
 
 def write_kpi_csvs(kpis: Kpis, path: Path | str) -> list[Path]:

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from rich.console import Console
 from rich.table import Table
 
-from scheduler.domain.schedule import Schedule
+from scheduler.domain.schedule import Blocker, Schedule
 
 
 def _num(value: Any, digits: int = 1) -> str:
@@ -48,6 +48,17 @@ def wide_console() -> Console:
     if sys.stdout.isatty() or os.environ.get("COLUMNS"):
         return Console()
     return Console(width=160)
+
+
+def blockers_line(blockers: Sequence[Blocker], max_shown: int = 6) -> str:
+    """'A3 (free: would cost 4 h of overtime); A1 resting until 18:00 after C1 06:00–14:00; …':
+    the free first, then the others in their order."""
+    ordered = sorted(blockers, key=lambda b: b.kind not in ("free", "settlement"))
+    parts = [f"{b.staff} ({b.detail})" if b.kind in ("free", "settlement")
+             else f"{b.staff} {b.detail}" for b in ordered[:max_shown]]
+    if len(ordered) > max_shown:
+        parts.append(f"… {len(ordered) - max_shown} more")
+    return "; ".join(parts)
 
 
 def solve_line(schedule: Schedule) -> str:
@@ -136,6 +147,11 @@ def print_summary(schedule: Schedule, *, console: Console | None = None,
             ("client", "client"), ("unit", "unit"), ("when", "when"), ("missing", "missing"),
             ("reason", "reason"),
         ], rows))
+        for u in shown:
+            if u.blockers:
+                console.print(f"{u.client or u.unit} {u.start.astimezone(zone):%a %H:%M}: "
+                              f"could take it: {blockers_line(u.blockers)}",
+                              markup=False, highlight=False)
         rest = len(schedule.uncovered) - len(shown)
         if rest > 0:
             console.print(f"… and {rest} more uncovered intervals (see the JSON file)")
