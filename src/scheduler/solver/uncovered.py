@@ -183,7 +183,8 @@ class Explainer:
         for s in shifts:
             if s.start < end and start < s.end:
                 where = ("here" if s.owner == data.key else self.owner_text(s.owner))
-                return "busy", f"working {where} {self.span_text(s, start)}"
+                when = f"{self.clock(s.start, start)}–{self.clock(s.end, s.start)}"
+                return "busy", f"working {where} {when}"
         if rested > start:
             last = max(self.history[sid], key=lambda s: s.end)
             return "resting", (f"resting until {self.clock(rested, start)} after the "
@@ -217,17 +218,24 @@ class Explainer:
         after = [s for s in shifts if s.start >= end]
         if before:
             prev = max(before, key=lambda s: s.end)
-            joined = prev.end == start and prev.owner == data.key  # a longer shift, no rest
+            joined = self.extends(prev, data, start, end)
             until = prev.end + self.rest_slots(prev.end - prev.start)
             if not joined and until > start:
                 return (f"resting until {self.clock(until, start)} after "
                         f"{self.span_text(prev, start)}")
         if after:
             nxt = min(after, key=lambda s: s.start)
-            joined = nxt.start == end and nxt.owner == data.key
+            joined = self.extends(nxt, data, start, end)
             if not joined and end + self.rest_slots(end - start) > nxt.start:
                 return f"the daily rest before {self.span_text(nxt, start)} would be cut"
         return None
+
+    def extends(self, shift: Span, data: DemandData, start: int, end: int) -> bool:
+        """The interval could be worked by lengthening ``shift`` (the same owner, within the
+        longest shift): no daily rest between them."""
+        span = max(shift.end, end) - min(shift.start, start)
+        return (shift.owner == data.key
+                and span * self.slot <= self.rules.max_shift_hours * 60 + 1e-9)
 
     def hour_cap(self, sid: str, shifts: list[Span], start: int, end: int) -> str | None:
         caps = self.problem.caps[sid]
@@ -347,4 +355,4 @@ class Explainer:
 
 
 def _h(minutes: float) -> str:
-    return f"{minutes / 60:g}"
+    return f"{round(minutes / 60, 1):g}"
