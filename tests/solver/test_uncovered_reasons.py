@@ -156,6 +156,19 @@ def test_free_at_the_cost_of_overtime(plan: Planner) -> None:
     assert all(b["A2"].kind == "absent" for b in blockers_of(result))
 
 
+def test_settlement_period_used_up(plan: Planner) -> None:
+    # 8 granted hours in the week's settlement period: one day is paid for, A1 is free on the
+    # other, the decision is not.
+    c1 = kit.client("C1", windows=[kit.window("07:00", "15:00")], approved=("A1",),
+                    competences=(), decisions=[kit.decision("D1", "2027-01-04", "2027-01-10",
+                                                            per_week=8)])
+    sc = tiny([c1], [kit.staff("A1")], days=2)
+    settled = [b["A1"] for b in blockers_of(plan(sc)) if b["A1"].kind == "settlement"]
+    assert settled
+    for blocker in settled:
+        assert blocker.detail == "free, but granted hours used up in the settlement period (D1)"
+
+
 def test_check_accepts_schedules_with_blockers(tmp_path: Path) -> None:
     sc = tiny([client("C1", kit.window("06:00", "14:00"), kit.window("20:00", "23:00"),
                       approved=("A1",))], [kit.staff("A1")])

@@ -199,7 +199,7 @@ class Explainer:
         if weekly:
             return "weekly_rest", weekly
         if reason.startswith(SETTLEMENT_PREFIX):
-            return "settlement", f"free, but the {reason}"
+            return "settlement", f"free, but {reason}"
         return "free", self.cost_text(sid, shifts, start, end)
 
     # --- the checks -------------------------------------------------------------------------
