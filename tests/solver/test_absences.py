@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from builders import assistance_week as scenario
-from scheduler import validator
+from checked import assert_valid
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule
 from scheduler.results.costing import compute_costs
@@ -39,10 +39,7 @@ def plan_checked(request: pytest.FixtureRequest) -> Callable[[Scenario], Schedul
     def run(sc: Scenario) -> Schedule:
         schedule = planner(sc)
         assert schedule.solve.status in ("optimal", "feasible", "greedy"), schedule.solve
-        report = validator.check_schedule(sc, schedule)
-        assert report.ok, validator.format_report(report)
-        assert not report.penalty_mismatches, report.penalty_mismatches
-        assert report.uncovered_mismatch is None, report.uncovered_mismatch
+        assert_valid(sc, schedule)
         return schedule
 
     return run
