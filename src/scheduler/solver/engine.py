@@ -41,7 +41,12 @@ from scheduler.solver.lns import improve
 from scheduler.solver.lp_bound import lp_bound
 from scheduler.solver.model import BuiltModel, build_model
 from scheduler.solver.output import output_shift, penalty_terms, schedule_header
-from scheduler.solver.params import DETERMINISTIC_TIME_PER_SECOND, configure, deterministic_time
+from scheduler.solver.params import (
+    DETERMINISTIC_TIME_PER_SECOND,
+    configure,
+    deterministic_time,
+    status_name,
+)
 from scheduler.solver.parts import Component, Pairs, components, eligible_pairs
 from scheduler.solver.pinning import keep_pins, pinned_pairs
 from scheduler.solver.problem import Problem, compile_problem
@@ -140,13 +145,6 @@ class _Monitor(cp_model.CpSolverSolutionCallback):
             ))
 
 
-_STATUS: dict[cp_model.CpSolverStatus, SolveStatus] = {
-    cp_model.OPTIMAL: "optimal",
-    cp_model.FEASIBLE: "feasible",
-    cp_model.INFEASIBLE: "infeasible",
-    cp_model.MODEL_INVALID: "model_invalid",
-    cp_model.UNKNOWN: "unknown",
-}
 
 
 def solve(
@@ -433,7 +431,7 @@ def _solve_part(built: BuiltModel, seconds: float, workers: int, seed: int, log:
     ctx = built.ctx
     found = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     return _Search(
-        status=_STATUS.get(code, "unknown"),
+        status=status_name(code),
         bound=solver.best_objective_bound / OBJECTIVE_SCALE if found else 0.0,
         assigned={key for key, var in ctx.x.items() if solver.boolean_value(var)}
         if found else None,

@@ -15,7 +15,23 @@ Deterministic mode (``solver.deterministic``) makes a run a function of its inpu
 
 from __future__ import annotations
 
+from typing import Literal
+
 from ortools.sat.python import cp_model
+
+CpSatStatus = Literal["optimal", "feasible", "infeasible", "model_invalid", "unknown"]
+_STATUS_NAMES: dict[cp_model.CpSolverStatus, CpSatStatus] = {
+    cp_model.OPTIMAL: "optimal",
+    cp_model.FEASIBLE: "feasible",
+    cp_model.INFEASIBLE: "infeasible",
+    cp_model.MODEL_INVALID: "model_invalid",
+    cp_model.UNKNOWN: "unknown",
+}
+
+
+def status_name(code: cp_model.CpSolverStatus) -> CpSatStatus:
+    """CP-SAT's status as the schedule and the placement result name it."""
+    return _STATUS_NAMES.get(code, "unknown")
 
 # In deterministic mode the wall-clock cap (a hang guard only) is this many times the
 # deterministic limit plus WALL_SAFETY_SECONDS.

@@ -26,9 +26,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from scheduler.domain.placement import Vacancy
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.staff import Staff
+from scheduler.solver.params import CpSatStatus, status_name
 
 PlacementStatus = Literal["placed", "needs introduction"]
-SolveStatus = Literal["optimal", "feasible", "infeasible", "model_invalid", "unknown"]
+SolveStatus = CpSatStatus
 PLACED: Final = "placed"
 NEEDS_INTRODUCTION: Final = "needs introduction"
 
@@ -181,13 +182,6 @@ class PlacementResult(_Out):
 
 # --- the model ---------------------------------------------------------------------------------
 
-_STATUS: dict[cp_model.CpSolverStatus, SolveStatus] = {
-    cp_model.OPTIMAL: "optimal",
-    cp_model.FEASIBLE: "feasible",
-    cp_model.INFEASIBLE: "infeasible",
-    cp_model.MODEL_INVALID: "model_invalid",
-    cp_model.UNKNOWN: "unknown",
-}
 
 
 @dataclass
@@ -230,7 +224,7 @@ def place(scenario: Scenario, *, time_limit: float | None = None, seed: int = 0
         chosen = {m: v for (m, v), var in built.x.items() if solver.boolean_value(var)}
     objective = sum(fits[m, v].total for m, v in chosen.items())
     info = PlacementSolve(
-        status=_STATUS.get(code, "unknown"),
+        status=status_name(code),
         objective=objective,
         best_bound=float(solver.best_objective_bound),
         wall_seconds=round(time.perf_counter() - started, 3),
