@@ -23,7 +23,7 @@ def _listed() -> set[str]:
     for line in _tree().splitlines()[1:]:  # the first line is src/scheduler/
         # A name is followed by the column gap (two spaces or more); a description's
         # continuation line is prose.
-        match = re.match(r"^( *)([A-Za-z_]+)(/|\.py)?( {2,}|$)", line)
+        match = re.match(r"^( *)([A-Za-z_][A-Za-z0-9_]*)(/|\.py)?( {2,}|$)", line)
         if not match or len(match.group(1)) % 2:
             continue  # a continuation line of a description
         depth = len(match.group(1)) // 2
