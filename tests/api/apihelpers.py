@@ -13,7 +13,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from scheduler.api import Settings, create_app
-from scheduler.api.db import Role
+from scheduler.api.db import Role, migrate
 from scheduler.api.security import create_key
 
 FINISHED = {"succeeded", "failed", "cancelled"}
@@ -56,9 +56,29 @@ def make_settings(tmp: Path, **overrides: Any) -> Settings:
         "max_solver_workers": 1,
         "cancel_wait_seconds": 8,
         "max_request_bytes": 300_000,
+        # Tests poll fast and probe with wrong tokens on purpose; the limits have tests of their
+        # own (test_gate) with small numbers.
+        "rate_limit": "100000/minute",
+        "auth_failure_limit": "100000/minute",
     }
     values.update(overrides)
     return Settings(**values)
+
+
+@contextmanager
+def gate_only(settings: Settings) -> Iterator[tuple[TestClient, dict[str, dict[str, str]]]]:
+    """The app without its lifespan (no worker processes): for what the gate and the routes
+    answer without a solve. The schema is migrated by hand; a key per role."""
+    app = create_app(settings)
+    migrate(app.state.engine)
+    with app.state.sessions() as session:
+        keys = {role.value: bearer(create_key(session, role, []).token) for role in Role
+                if role is not Role.UNIT_MANAGER}
+        keys["u1"] = bearer(create_key(session, Role.UNIT_MANAGER, ["U1"]).token)
+    try:
+        yield TestClient(app), keys
+    finally:
+        app.state.engine.dispose()
 
 
 @contextmanager

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 
 from scheduler import __version__
 from scheduler.api.db import make_engine, make_sessionmaker, migrate
+from scheduler.api.gate import Gate, redact_access_log
 from scheduler.api.jobs import JobRunner
 from scheduler.api.limits import BodySizeLimit
 from scheduler.api.routers import ROUTERS
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url="/docs" if settings.docs else None,
         redoc_url="/redoc" if settings.docs else None,
+        openapi_url="/openapi.json" if settings.docs else None,
     )
     app.state.settings = settings
     app.state.sessions = sessions
@@ -89,5 +91,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, _validation_error)
     for router in ROUTERS:
         app.include_router(router)
+    # The last added runs first: the size cap bounds what the gate reads.
+    app.add_middleware(Gate, settings=settings, sessions=sessions)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    redact_access_log()
     return app

@@ -17,7 +17,7 @@ from scheduler.api.settings import Settings
 keys_app = typer.Typer(help="API keys for the HTTP API (stored hashed; a token is shown once).",
                        no_args_is_help=True)
 
-ROLES = ("coordinator", "unit_manager", "system")
+ROLES = tuple(role.value for role in Role)
 
 
 def _settings() -> Settings:
@@ -47,7 +47,8 @@ def serve(
 
 @keys_app.command("create")
 def create(
-    role: Annotated[str, typer.Option(help="coordinator, unit_manager or system.")],
+    role: Annotated[str, typer.Option(
+        help="coordinator, unit_manager, system or viewer (reads only).")],
     units: Annotated[str, typer.Option(help="Comma-separated unit ids the key may see; empty: "
                                        "every unit (not for unit_manager).")] = "",
     name: Annotated[str, typer.Option(help="A label: who or what uses the key.")] = "",

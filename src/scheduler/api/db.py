@@ -63,6 +63,7 @@ class Role(StrEnum):
     COORDINATOR = "coordinator"
     UNIT_MANAGER = "unit_manager"
     SYSTEM = "system"
+    VIEWER = "viewer"  # reads scenarios, jobs and results (and compares); changes nothing
 
 
 class JobState(StrEnum):

@@ -7,16 +7,18 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
+from scheduler.domain.common import StrictNumbers
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import PenaltyTerm, Schedule, SolveInfo
 
 MAX_SEED = 2**31 - 1  # CP-SAT's random_seed is a 32-bit int
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class _Model(StrictNumbers):
+    # As the domain's models: no NaN/Infinity, no true/false read as a number.
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class Problem(_Model):

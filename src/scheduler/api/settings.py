@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import limits
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -50,12 +51,52 @@ class Settings(BaseSettings):
         default=120, gt=0,
         description="A solve running this much longer than its time limit is killed (failed).",
     )
-    docs: bool = Field(default=True, description="Serve /docs (Swagger UI) and /redoc.")
+    docs: bool = Field(
+        default=True, description="Serve /docs (Swagger UI), /redoc and /openapi.json."
+    )
+    rate_limit: str = Field(
+        default="600/minute",
+        description="Requests per API key and server process (the `limits` notation, e.g. "
+        "'10/second'); beyond it 429 with Retry-After.",
+    )
+    auth_failure_limit: str = Field(
+        default="30/minute",
+        description="Requests with a wrong or missing token per client address; beyond it "
+        "every request from that address gets 429 until the window has passed.",
+    )
+    max_queued_jobs_per_key: int = Field(
+        default=20, ge=1,
+        description="Jobs one key may have waiting; beyond it 429, so that one unit cannot "
+        "fill the whole queue.",
+    )
+    max_placement_pairs: int = Field(
+        default=20_000, ge=1,
+        description="A placement with more team members × vacancies is refused (422): its "
+        "model and reasons run in the request and grow with that product.",
+    )
+    max_concurrent_placements: int = Field(
+        default=1, ge=1, le=64,
+        description="Placements computed at once per server; more get 429 with Retry-After.",
+    )
+    callback_secret: str | None = Field(
+        default=None, min_length=16,
+        description="Signs job callbacks (HMAC-SHA256 in X-Scheduler-Signature); a job may name "
+        "a callback_url only when this is set.",
+    )
+    callback_allow_http: bool = Field(
+        default=False, description="Allow plain-http callback URLs (otherwise https only)."
+    )
 
     @model_validator(mode="after")
     def _database(self) -> Settings:
         if self.database_url is not None and not self.database_url.strip():
             raise ValueError("database_url is empty; leave it unset to use db_path")
+        for name in ("rate_limit", "auth_failure_limit"):
+            try:
+                limits.parse(getattr(self, name))
+            except ValueError:
+                raise ValueError(f"{name}: {getattr(self, name)!r} is not a rate such as "
+                                 "'600/minute'") from None
         return self
 
     @property

@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import re
+import types
+import typing
 from datetime import date, datetime, time, timedelta
-from typing import Annotated, Literal
+from functools import cache
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -58,7 +69,35 @@ def parse_clock(value: str, *, allow_24: bool) -> int:
     return hours * 60 + minutes
 
 
-class Frozen(BaseModel):
+def _mentions_bool(annotation: Any) -> bool:
+    """Whether ``bool`` (or ``Any``) is among the types a field accepts."""
+    if annotation is bool or annotation is Any:
+        return True
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType, Annotated, Literal):
+        return any(_mentions_bool(a) or isinstance(a, bool) for a in typing.get_args(annotation))
+    return False
+
+
+@cache
+def _bool_allowed(model: type[BaseModel], field: str) -> bool:
+    info = model.model_fields.get(field)
+    return info is None or _mentions_bool(info.annotation)
+
+
+class StrictNumbers(BaseModel):
+    """``true``/``false`` is no number: in pydantic's lax mode ``time_limit_seconds: true``
+    would run as 1 s and ``contract_hours_per_week: false`` as 0 h. Strings in number fields
+    stay accepted (YAML and spreadsheets write numbers as text)."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_bool_as_number(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, bool) and info.field_name and not _bool_allowed(cls, info.field_name):
+            raise ValueError(f"{str(value).lower()} is not a number here")
+        return value
+
+
+class Frozen(StrictNumbers):
     # NaN and Infinity are no numbers of hours, kronor or weights: refused in every field.
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True,
                               allow_inf_nan=False)

@@ -30,9 +30,10 @@ import re
 from functools import lru_cache
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from scheduler.domain.clients import DecisionKind
+from scheduler.domain.common import StrictNumbers
 
 # Holiday names as the holidays library spells them (en_US), grouped into runs when consecutive:
 # Christmas Eve–Second Day of Christmas, New Year's Eve–New Year's Day, Good Friday–Easter Monday,
@@ -62,7 +63,7 @@ def clock_minutes(value: str) -> int:
     return int(match.group(1)) * 60 + int(match.group(2))
 
 
-class _Settings(BaseModel):
+class _Settings(StrictNumbers):
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
-from scheduler.domain.common import CalendarDate, Id
+from scheduler.domain.common import CalendarDate, Id, StrictNumbers
 
 
-class _Frozen(BaseModel):
+class _Frozen(StrictNumbers):
     # The same contract as scenario.Frozen: a misspelt field is an error.
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True,
                               allow_inf_nan=False)
@@ -46,24 +46,33 @@ class Vacancy(_Frozen):
     title: str = ""
 
 
+MAX_POINTS = 1_000_000  # far above any sensible weighting; keeps the objective in range
+
+
 class PlacementWeights(_Frozen):
     """Points per fit criterion; the placement maximises the sum over the chosen pairs."""
 
-    placed: int = Field(default=100, ge=1, description="Per member placed: the point of it all.")
+    placed: int = Field(default=100, ge=1, le=MAX_POINTS,
+                        description="Per member placed: the point of it all.")
     hours_gap: int = Field(
-        default=3, ge=0, description="Minus, per hour/week between contract and vacancy hours."
+        default=3, ge=0, le=MAX_POINTS,
+        description="Minus, per hour/week between contract and vacancy hours.",
     )
-    desired_competence: int = Field(default=5, ge=0, description="Per desired competence held.")
+    desired_competence: int = Field(default=5, ge=0, le=MAX_POINTS,
+                                    description="Per desired competence held.")
     preference: int = Field(
-        default=20, ge=0,
+        default=20, ge=0, le=MAX_POINTS,
         description="The member's first preferred unit; later choices get proportionally less.",
     )
-    home_area: int = Field(default=10, ge=0, description="The vacancy is in the member's area.")
+    home_area: int = Field(default=10, ge=0, le=MAX_POINTS,
+                           description="The vacancy is in the member's area.")
     approved_by_client: int = Field(
-        default=25, ge=0, description="Continuity: the client already approved the member."
+        default=25, ge=0, le=MAX_POINTS,
+        description="Continuity: the client already approved the member.",
     )
     same_unit: int = Field(
-        default=10, ge=0, description="Continuity: the member already works in the unit."
+        default=10, ge=0, le=MAX_POINTS,
+        description="Continuity: the member already works in the unit.",
     )
 
 

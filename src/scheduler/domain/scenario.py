@@ -32,8 +32,8 @@ class Scenario(Frozen):
     """A complete scheduling problem: who needs what, who can work, and under which rules."""
 
     format_version: Literal["1"] = FORMAT_VERSION
-    name: str = Field(min_length=1)
-    description: str = ""
+    name: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=10_000)
     horizon: Horizon
     units: list[Unit] = Field(min_length=1)
     clients: list[Client] = Field(default_factory=list)

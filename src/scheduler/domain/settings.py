@@ -200,7 +200,8 @@ class Weights(Frozen):
 class SolverSettings(Frozen):
     time_limit_seconds: float = Field(default=30, gt=0, le=24 * 3600)
     workers: int = Field(default=2, ge=1, le=64)
-    seed: int = Field(default=0, ge=0)
+    seed: int = Field(default=0, ge=0, le=2**31 - 1, description="CP-SAT's random seed "
+                      "(a 32-bit integer).")
     deterministic: bool = Field(
         default=False,
         description="The same input and seed give the same schedule, byte for byte: the time "
@@ -210,7 +211,7 @@ class SolverSettings(Frozen):
         "quality per second (README, \"Reproducible runs\").",
     )
     full_model_max_assignments: int = Field(
-        default=3_000, ge=0,
+        default=3_000, ge=0, le=10_000_000,
         description="Parts with more possible assignments are improved by large-neighbourhood "
         "search from the greedy schedule instead of one CP-SAT model (no proven bound).",
     )

@@ -66,15 +66,15 @@ def compare(body: CompareRequest, principal: PrincipalDep, session: SessionDep) 
     if len(set(body.job_ids)) != len(body.job_ids):
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "a job id is listed twice")
     loaded: list[tuple[JobRow, Scenario, Schedule, int]] = []
-    for job_id in body.job_ids:
+    for index, job_id in enumerate(body.job_ids):
         job = session.get(JobRow, job_id)
-        if job is None:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, f"no such job {job_id!r}")
+        if job is None:  # named by its place: whatever was sent is never echoed back
+            raise HTTPException(status.HTTP_404_NOT_FOUND, f"job_ids[{index}]: no such job")
         ensure_visible(principal, job.scenario.unit_ids)
         row = session.get(ResultRow, job.id) if job.state in FINISHED else None
         if row is None:
             raise HTTPException(status.HTTP_409_CONFLICT,
-                                f"job {job_id!r} is {job.state} and has no schedule")
+                                f"job_ids[{index}] ({job.id}) is {job.state} and has no schedule")
         violations = len(row.validation.get("violations", []))
         loaded.append((job, Scenario.model_validate(job.scenario.document),
                        Schedule.model_validate(row.schedule), violations))

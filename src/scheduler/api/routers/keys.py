@@ -23,9 +23,13 @@ def me(principal: PrincipalDep) -> Me:
 
 @router.get("", response_model=list[KeyPublic], summary="All API keys (coordinators only)")
 def keys(session: SessionDep,
-         _: Annotated[Principal, Depends(require(Role.COORDINATOR))]) -> list[KeyPublic]:
+         principal: Annotated[Principal, Depends(require(Role.COORDINATOR))]
+         ) -> list[KeyPublic]:
+    # A coordinator held to some units sees only the keys held to units among its own: not
+    # the unscoped keys, nor those of other units.
     return [
         KeyPublic(id=k.id, name=k.name, role=k.role, units=list(k.units),
                   created_at=k.created_at, revoked=k.revoked_at is not None)
         for k in list_keys(session)
+        if principal.units is None or (k.units and set(k.units) <= principal.units)
     ]
