@@ -25,7 +25,7 @@ from pydantic import ValidationError
 from rich.text import Text
 
 from scheduler import __version__
-from scheduler.api.cli import keys_app, serve  # API modules load only when run
+from scheduler.api.cli import keys_app, serve, worker  # API modules load only when run
 from scheduler.domain.groups import need_person_hours
 from scheduler.domain.loader import InputError, describe_errors, load_schedule
 from scheduler.domain.scenario import Scenario
@@ -447,8 +447,9 @@ def docs_rules(
 
 app.add_typer(docs_app, name="docs")
 
-# The HTTP API: `scheduler serve`, `scheduler keys create|list|revoke`.
+# The HTTP API: `scheduler serve`, `scheduler worker`, `scheduler keys create|list|revoke`.
 app.command()(serve)
+app.command()(worker)
 app.add_typer(keys_app, name="keys")
 
 

@@ -69,7 +69,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         migrate(engine)
         runner = JobRunner(settings, sessions)
         app.state.runner = runner
-        runner.start()
+        if settings.run_jobs:  # else `scheduler worker` processes solve
+            runner.start()
         try:
             yield
         finally:

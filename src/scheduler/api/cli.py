@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import signal
+import threading
 from typing import Annotated
 
 import typer
 import uvicorn
 from pydantic import ValidationError
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from scheduler.api.app import create_app
 from scheduler.api.db import Role, make_engine, make_sessionmaker, migrate
+from scheduler.api.jobs import JobRunner
 from scheduler.api.security import create_key, list_keys, revoke_key
 from scheduler.api.settings import Settings
 
@@ -43,6 +47,29 @@ def serve(
     """Run the HTTP API (settings from SCHEDULER_* environment variables)."""
     app = create_app(_settings())
     uvicorn.run(app, host=host, port=port, log_level=log_level, timeout_graceful_shutdown=10)
+
+
+def worker() -> None:
+    """Solve jobs from the configured database without serving HTTP (e.g. on another
+    machine, with SCHEDULER_DATABASE_URL pointing at the shared PostgreSQL). Stops in order on
+    SIGTERM or ^C: its running jobs go back to the queue."""
+    settings = _settings()
+    engine = make_engine(settings.sqlalchemy_url)
+    migrate(engine)
+    runner = JobRunner(settings, make_sessionmaker(engine))
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    runner.start()
+    typer.echo(f"worker {runner.name}: {settings.max_concurrent_solves} solve process(es) on "
+               f"{make_url(settings.sqlalchemy_url).render_as_string(hide_password=True)}",
+               err=True)
+    try:
+        while not stop.wait(1.0):
+            pass
+    finally:
+        runner.stop()
+        engine.dispose()
 
 
 @keys_app.command("create")

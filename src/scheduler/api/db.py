@@ -100,6 +100,9 @@ class ScenarioRow(Base):
     document: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by: Mapped[str] = mapped_column(String(32))
+    # ScenarioSummary as JSON, computed when stored: reading a large scenario must not re-run
+    # its validation (None only for rows stored before revision 0002; filled on first read).
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     units: Mapped[list[ScenarioUnit]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="ScenarioUnit.unit_id"
     )
@@ -122,7 +125,8 @@ class ScenarioUnit(Base):
 
 class JobRow(Base):
     __tablename__ = "jobs"
-    __table_args__ = (Index("ix_jobs_state_created", "state", "created_at"),)
+    __table_args__ = (Index("ix_jobs_state_created", "state", "created_at"),
+                      Index("ix_jobs_created_by_state", "created_by", "state"))
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     scenario_id: Mapped[str] = mapped_column(
@@ -147,6 +151,12 @@ class JobRow(Base):
     components: Mapped[int | None] = mapped_column(Integer, nullable=True)
     solver_status: Mapped[str | None] = mapped_column(String(32), nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The lease (see ``jobs``): which runner solves it, until when its claim holds unless
+    # renewed, and how many times it was started.
+    claimed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    callback_url: Mapped[str | None] = mapped_column(String(2000), nullable=True)
     scenario: Mapped[ScenarioRow] = relationship(lazy="joined")
 
 
@@ -160,6 +170,7 @@ class ResultRow(Base):
     )
     schedule: Mapped[dict[str, Any]] = mapped_column(JSON)
     validation: Mapped[dict[str, Any]] = mapped_column(JSON)
+    costs: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

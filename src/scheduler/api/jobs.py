@@ -15,10 +15,20 @@ its time share ends), the worker is killed and a fresh one plans the scenario gr
 job still ends with a complete, valid schedule (status ``greedy``); should that also take
 longer than the grace period, the job is cancelled without a schedule, with the reason.
 
-A job is never lost: at start-up a job still marked ``running`` was interrupted by a stop of
-the server (a crash or a kill), and is marked ``failed`` with that reason; ``queued`` jobs
-simply run after the restart. One server process per database: a second one would take the
-first one's running jobs for interrupted ones.
+Several servers and workers on one database (``scheduler serve`` and ``scheduler worker``
+each run a ``JobRunner``): a claim is a lease. The runner that claims a job writes its id
+(``claimed_by``) and ``lease_until`` in the same conditional UPDATE, so a job is claimed once;
+it renews the lease of its running jobs every ``lease_seconds / 3`` and writes progress,
+results and errors only while the job is still claimed by it. Every runner also reaps: a
+running job whose lease ran out (its server or worker was killed, lost the network, or stopped
+without tidying up) goes back to the queue if it has attempts left (``max_attempts``, 2 by
+default: one retry) and is failed with the reason otherwise; a job whose cancel was asked is
+cancelled instead. A runner that finds its renewal refused (its job was reaped meanwhile)
+kills that solve at once, so the two runs overlap by at most one renewal period and only one
+of them can store a result. Cancelling works from any server: the cancel is a column, which
+the runner holding the job polls. A graceful stop puts the runner's running jobs back in the
+queue (the attempt is not counted). Queued jobs are claimed fairly: first from the key with
+the fewest running jobs, then oldest first.
 """
 
 from __future__ import annotations
@@ -26,17 +36,22 @@ from __future__ import annotations
 import contextlib
 import logging
 import multiprocessing
+import os
+import secrets
+import socket
 import threading
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from multiprocessing.synchronize import Event
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from scheduler.api.callbacks import CallbackSender
 from scheduler.api.db import JobRow, JobState, ResultRow, utcnow
 from scheduler.api.settings import Settings
 from scheduler.api.worker import worker_main
@@ -44,14 +59,25 @@ from scheduler.api.worker import worker_main
 log = logging.getLogger("scheduler.api.jobs")
 
 TICK_SECONDS = 0.2
-INTERRUPTED_AT_START = (
-    "the server stopped while this job was running (found at start-up {at}); submit it again"
+LEASE_LOST = (
+    "the server or worker running this job stopped without finishing it (its lease ran out "
+    "at {at}), and it has used its {attempts} attempt(s); submit it again"
 )
-STOPPED_AT_SHUTDOWN = "the server shut down while this job was running; submit it again"
+CANCELLED_LEASE_LOST = "cancelled: the server or worker running it stopped before it replied"
 
 
 class QueueFull(Exception):
     """More jobs are waiting than the settings allow: the caller should retry later."""
+
+    def __init__(self, detail: str):
+        super().__init__(detail)
+        self.detail = detail
+
+
+def runner_name() -> str:
+    """This runner's id in ``claimed_by``: host, process and a random part (a restarted
+    process with the same pid is another runner)."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
 @dataclass
@@ -72,6 +98,9 @@ class JobRunner:
     def __init__(self, settings: Settings, sessions: sessionmaker[Session]):
         self.settings = settings
         self.sessions = sessions
+        self.name = runner_name()
+        self.callbacks = CallbackSender(settings.callback_secret)
+        self._last_lease_check = 0.0
         self._ctx = multiprocessing.get_context("spawn")  # never fork a threaded server
         self._workers: list[_Worker] = []
         self._wake_r, self._wake_w = self._ctx.Pipe(duplex=False)
@@ -83,25 +112,75 @@ class JobRunner:
     # -- life cycle ---------------------------------------------------------------------
 
     def start(self) -> None:
-        self.recover()
+        self.reap()
         self._workers = [self._spawn() for _ in range(self.settings.max_concurrent_solves)]
         self._thread = threading.Thread(target=self._loop, name="job-dispatcher", daemon=True)
         self._thread.start()
 
-    def recover(self) -> int:
-        """Mark jobs left ``running`` by an earlier server process as failed, with the reason."""
+    def _lease_end(self) -> Any:
+        return utcnow() + timedelta(seconds=self.settings.lease_seconds)
+
+    def reap(self) -> int:
+        """Jobs whose lease ran out: back to the queue while attempts are left, else failed
+        with the reason (cancelled if a cancel was asked). Any runner may do it; each change
+        is conditional on the lease still being expired, so two reapers do it once."""
+        now = utcnow()
+        expired = and_(JobRow.state == JobState.RUNNING,
+                       or_(JobRow.lease_until.is_(None), JobRow.lease_until < now))
+        done: list[str] = []
+        retried = 0
         with self.sessions() as session:
-            result = session.execute(
-                update(JobRow)
-                .where(JobRow.state == JobState.RUNNING)
-                .values(state=JobState.FAILED, finished_at=utcnow(),
-                        error=INTERRUPTED_AT_START.format(at=f"{utcnow():%Y-%m-%d %H:%M:%S}Z"))
+            rows = session.execute(
+                select(JobRow.id, JobRow.attempts, JobRow.cancel_requested).where(expired)
+            ).all()
+            for job_id, attempts, cancel_requested in rows:
+                this = and_(JobRow.id == job_id, expired)
+                if cancel_requested:
+                    values: dict[str, Any] = dict(state=JobState.CANCELLED, finished_at=now,
+                                                  error=CANCELLED_LEASE_LOST)
+                elif attempts < self.settings.max_attempts:
+                    values = dict(state=JobState.QUEUED, claimed_by=None, lease_until=None,
+                                  started_at=None, objective=None, bound=None, solutions=0,
+                                  progress_seconds=None, component=None, components=None)
+                else:
+                    values = dict(state=JobState.FAILED, finished_at=now, error=LEASE_LOST.format(
+                        at=f"{now:%Y-%m-%d %H:%M:%S}Z", attempts=attempts))
+                changed = session.execute(update(JobRow).where(this).values(**values))
+                session.commit()
+                if changed.rowcount == 1:  # type: ignore[attr-defined]
+                    if values["state"] == JobState.QUEUED:
+                        retried += 1
+                    else:
+                        done.append(job_id)
+        if rows:
+            log.warning("%d job(s) lost their lease: %d queued again, %d ended", len(rows),
+                        retried, len(done))
+        for job_id in done:
+            self._notify(job_id)
+        return retried + len(done)
+
+    def _renew(self) -> None:
+        """Extend the lease of this runner's running jobs; a job no longer ours (reaped while
+        this runner was stalled) is stopped at once, without writing anything."""
+        busy = {w.job_id for w in self._workers if w.job_id is not None}
+        if not busy:
+            return
+        with self.sessions() as session:
+            session.execute(
+                update(JobRow).where(JobRow.id.in_(busy), JobRow.claimed_by == self.name,
+                                     JobRow.state == JobState.RUNNING)
+                .values(lease_until=self._lease_end())
             )
             session.commit()
-            count = result.rowcount or 0  # type: ignore[attr-defined]
-        if count:
-            log.warning("%d job(s) were running when the server stopped; marked failed", count)
-        return count
+            ours = set(session.scalars(
+                select(JobRow.id).where(JobRow.id.in_(busy), JobRow.claimed_by == self.name,
+                                        JobRow.state == JobState.RUNNING)
+            ))
+        for index, worker in enumerate(list(self._workers)):
+            if worker.job_id is not None and worker.job_id not in ours:
+                log.warning("job %s is no longer claimed by this runner; its solve is stopped",
+                            worker.job_id)
+                self._release(self._replace(index, worker))
 
     def stop(self) -> None:
         self._stopping.set()
@@ -110,7 +189,7 @@ class JobRunner:
             self._thread.join(timeout=10)
         for worker in self._workers:
             if worker.job_id is not None:
-                self._finish(worker.job_id, JobState.FAILED, error=STOPPED_AT_SHUTDOWN)
+                self._give_back(worker.job_id)
                 worker.cancel.set()  # end the solve early, so the process can exit in order
             with contextlib.suppress(OSError):
                 worker.conn.send(None)
@@ -132,13 +211,23 @@ class JobRunner:
 
     # -- submitting ---------------------------------------------------------------------
 
-    def check_capacity(self, session: Session) -> None:
-        """Raise QueueFull if another job would make the queue longer than allowed."""
+    def check_capacity(self, session: Session, key_id: str) -> None:
+        """Raise QueueFull if another job would make the queue longer than allowed, in all or
+        for this key (so one unit's key cannot fill the queue for everyone)."""
         queued = session.scalar(
             select(func.count()).select_from(JobRow).where(JobRow.state == JobState.QUEUED)
         ) or 0
         if queued >= self.settings.max_queued_jobs + self.free_workers():
-            raise QueueFull
+            raise QueueFull(f"the job queue is full ({self.settings.max_queued_jobs} waiting); "
+                            "try again later")
+        own = session.scalar(
+            select(func.count()).select_from(JobRow)
+            .where(JobRow.state == JobState.QUEUED, JobRow.created_by == key_id)
+        ) or 0
+        if own >= self.settings.max_queued_jobs_per_key:
+            raise QueueFull(f"this key has {own} jobs waiting, the most one key may have "
+                            f"({self.settings.max_queued_jobs_per_key}); try again when one "
+                            "has started")
 
     # -- the dispatcher -----------------------------------------------------------------
 
@@ -171,6 +260,11 @@ class JobRunner:
             self._drain(index, worker)
         if self._stopping.is_set():
             return
+        now = time.monotonic()
+        if now - self._last_lease_check >= self.settings.lease_seconds / 3:
+            self._last_lease_check = now
+            self._renew()
+            self.reap()
         self._check_running()
         self._assign()
 
@@ -182,7 +276,11 @@ class JobRunner:
             pass
         if not worker.process.is_alive() and not self._stopping.is_set():
             code = worker.process.exitcode
-            if worker.job_id is not None:
+            if worker.job_id is not None and worker.cancel_since is None:
+                self._retry_or_fail(worker.job_id,
+                                    f"the solve worker process stopped (exit code {code})")
+                self._release(worker)
+            elif worker.job_id is not None:
                 self._worker_lost(worker, f"the solve worker process stopped (exit code {code})")
             worker.conn.close()
             self._workers[index] = self._spawn()
@@ -194,10 +292,10 @@ class JobRunner:
         if kind == "progress":
             self._progress(job_id, message[2])
         elif kind == "done":
-            _, _, schedule, validation, stopped = message
+            _, _, schedule, validation, stopped, costs = message
             # ``stopped``: the engine saw the cancel and returned its best schedule so far;
             # the greedy fallback's schedule stands in for a solve that did not stop in time.
-            self._store_result(job_id, schedule, validation,
+            self._store_result(job_id, schedule, validation, costs,
                                interrupted=bool(stopped) or worker.greedy_fallback,
                                from_search=not worker.greedy_fallback)
             self._release(worker)
@@ -212,10 +310,14 @@ class JobRunner:
         worker.cancel_since = None
         worker.greedy_fallback = False
 
+    def _ours(self, job_id: str) -> Any:
+        return and_(JobRow.id == job_id, JobRow.state == JobState.RUNNING,
+                    JobRow.claimed_by == self.name)
+
     def _progress(self, job_id: str, p: dict[str, Any]) -> None:
         with self.sessions() as session:
             session.execute(
-                update(JobRow).where(JobRow.id == job_id, JobRow.state == JobState.RUNNING)
+                update(JobRow).where(self._ours(job_id))
                 .values(objective=p["objective"], bound=p["bound"], solutions=p["solutions"],
                         progress_seconds=p["seconds"], component=p["component"],
                         components=p["components"])
@@ -223,13 +325,15 @@ class JobRunner:
             session.commit()
 
     def _store_result(self, job_id: str, schedule: dict[str, Any], validation: dict[str, Any],
-                      *, interrupted: bool, from_search: bool) -> None:
+                      costs: dict[str, Any] | None, *, interrupted: bool,
+                      from_search: bool) -> None:
         info = schedule.get("solve", {})
         with self.sessions() as session:
-            job = session.get(JobRow, job_id)
-            if job is None or job.state != JobState.RUNNING:
-                return
-            session.merge(ResultRow(job_id=job_id, schedule=schedule, validation=validation))
+            job = session.get(JobRow, job_id, with_for_update=True)
+            if job is None or job.state != JobState.RUNNING or job.claimed_by != self.name:
+                return  # reaped meanwhile: another run owns it now
+            session.merge(ResultRow(job_id=job_id, schedule=schedule, validation=validation,
+                                    costs=costs))
             job.state = JobState.CANCELLED if interrupted else JobState.SUCCEEDED
             job.interrupted = interrupted
             job.finished_at = utcnow()
@@ -239,16 +343,55 @@ class JobRunner:
                 job.bound = info.get("best_bound")
                 job.progress_seconds = info.get("wall_seconds")
             session.commit()
+        self._notify(job_id)
 
     def _finish(self, job_id: str, state: JobState, *, error: str | None = None) -> None:
         with self.sessions() as session:
-            session.execute(
-                update(JobRow)
-                .where(JobRow.id == job_id,
-                       JobRow.state.in_([JobState.RUNNING, JobState.QUEUED]))
+            changed = session.execute(
+                update(JobRow).where(self._ours(job_id))
                 .values(state=state, finished_at=utcnow(), error=error)
             )
             session.commit()
+        if changed.rowcount == 1:  # type: ignore[attr-defined]
+            self._notify(job_id)
+
+    def _retry_or_fail(self, job_id: str, reason: str) -> None:
+        """The worker process died under the job (e.g. out of memory): once more while it has
+        attempts left, else failed with the reason."""
+        with self.sessions() as session:
+            job = session.get(JobRow, job_id)
+            if job is None or job.claimed_by != self.name or job.state != JobState.RUNNING:
+                return
+            retry = job.attempts < self.settings.max_attempts
+        if not retry:
+            self._finish(job_id, JobState.FAILED,
+                         error=f"{reason}; it has used its {self.settings.max_attempts} "
+                         "attempt(s)")
+            return
+        with self.sessions() as session:
+            session.execute(update(JobRow).where(self._ours(job_id)).values(
+                state=JobState.QUEUED, claimed_by=None, lease_until=None, started_at=None))
+            session.commit()
+        log.warning("job %s: %s; queued again", job_id, reason)
+
+    def _give_back(self, job_id: str) -> None:
+        """A graceful stop: the job goes back to the queue for another runner (or this one
+        after its restart), without counting the attempt; a cancelled one is cancelled."""
+        with self.sessions() as session:
+            job = session.get(JobRow, job_id)
+            if job is None or job.claimed_by != self.name or job.state != JobState.RUNNING:
+                return
+            if job.cancel_requested:
+                job.state, job.finished_at = JobState.CANCELLED, utcnow()
+                job.error = "cancelled: the server shut down before the solve replied"
+            else:
+                job.state, job.claimed_by, job.lease_until, job.started_at = (
+                    JobState.QUEUED, None, None, None)
+                job.attempts = max(0, job.attempts - 1)
+            session.commit()
+            cancelled = job.state == JobState.CANCELLED
+        if cancelled:
+            self._notify(job_id)
 
     def _worker_lost(self, worker: _Worker, reason: str) -> None:
         assert worker.job_id is not None
@@ -258,6 +401,20 @@ class JobRunner:
         else:
             self._finish(worker.job_id, JobState.FAILED, error=reason)
         self._release(worker)
+
+    def _notify(self, job_id: str) -> None:
+        """The job's callback, if it has one (sent in the background, signed)."""
+        with self.sessions() as session:
+            job = session.get(JobRow, job_id)
+            if job is None or not job.callback_url:
+                return
+            payload = {"job_id": job.id, "scenario_id": job.scenario_id, "state": job.state,
+                       "interrupted": job.interrupted, "solver_status": job.solver_status,
+                       "error": job.error, "attempts": job.attempts,
+                       "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+                       "links": {"self": f"/jobs/{job.id}", "result": f"/jobs/{job.id}/result"}}
+            url = job.callback_url
+        self.callbacks.send(url, payload)
 
     def _replace(self, index: int, worker: _Worker) -> _Worker:
         """Kill ``worker``'s process and put a fresh one in its place (job bookkeeping kept)."""
@@ -341,17 +498,24 @@ class JobRunner:
                 worker.conn.send(("solve", job_id, document, options))
 
     def _claim(self) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
+        # Fair share: first the keys with the fewest jobs running, then the oldest job.
+        running = (select(JobRow.created_by, func.count().label("n"))
+                   .where(JobRow.state == JobState.RUNNING).group_by(JobRow.created_by)
+                   .subquery())
         with self.sessions() as session:
             while True:
                 job = session.scalars(
-                    select(JobRow).where(JobRow.state == JobState.QUEUED)
-                    .order_by(JobRow.created_at, JobRow.id).limit(1)
+                    select(JobRow).outerjoin(running, running.c.created_by == JobRow.created_by)
+                    .where(JobRow.state == JobState.QUEUED)
+                    .order_by(func.coalesce(running.c.n, 0), JobRow.created_at, JobRow.id)
+                    .limit(1)
                 ).first()
                 if job is None:
                     return None
                 claimed = session.execute(
                     update(JobRow).where(JobRow.id == job.id, JobRow.state == JobState.QUEUED)
-                    .values(state=JobState.RUNNING, started_at=utcnow())
+                    .values(state=JobState.RUNNING, started_at=utcnow(), claimed_by=self.name,
+                            lease_until=self._lease_end(), attempts=JobRow.attempts + 1)
                 )
                 session.commit()
                 if claimed.rowcount == 1:  # type: ignore[attr-defined]

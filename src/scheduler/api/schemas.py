@@ -77,6 +77,12 @@ class JobCreate(_Model):
         "its shifts become the history every rule counts (back-to-back planning, like "
         "`scheduler solve --history`).",
     )
+    callback_url: str | None = Field(
+        default=None, max_length=2000,
+        description="POSTed to when the job ends (its final state, signed: "
+        "X-Scheduler-Signature = sha256 HMAC of '<X-Scheduler-Timestamp>.<body>'). Only where "
+        "the server has a callback secret; https unless the server allows http.",
+    )
 
     @model_validator(mode="after")
     def _one_source(self) -> JobCreate:
@@ -132,6 +138,9 @@ class JobPublic(_Model):
     result_available: bool
     error: str | None
     links: JobLinks
+    attempts: int = Field(
+        default=0, description="Times the job was started: 2 after its runner died once."
+    )
 
 
 class ViolationPublic(_Model):
@@ -159,6 +168,10 @@ class ResultPublic(_Model):
     kpis: dict[str, Any]
     validation: ValidationSummary
     schedule: Schedule
+    costs: CostSummary | None = Field(
+        default=None, description="What the schedule costs and earns (none for results "
+        "stored before costs were)."
+    )
 
 
 class CancelResult(_Model):
@@ -184,3 +197,18 @@ class Me(_Model):
     key_id: str
     role: str
     units: list[str] | None = Field(description="None: every unit.")
+
+
+class CostSummary(_Model):
+    """The cost figures of a schedule (``results.costing``), kr in the horizon."""
+
+    currency: str
+    total: dict[str, float] = Field(
+        description="base_pay, ob, jour, overtime_premium, additional_premium, "
+        "employer_contributions, cost, revenue, net, ..."
+    )
+    by_unit: dict[str, dict[str, float]]
+
+
+ResultPublic.model_rebuild()
+CancelResult.model_rebuild()

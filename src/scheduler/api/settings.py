@@ -27,6 +27,21 @@ class Settings(BaseSettings):
     max_concurrent_solves: int = Field(
         default=2, ge=1, le=64, description="Worker processes, each running one solve at a time."
     )
+    run_jobs: bool = Field(
+        default=True,
+        description="Run solve workers in this server; false: the server only answers "
+        "requests, and `scheduler worker` processes (on this or other machines) solve.",
+    )
+    lease_seconds: float = Field(
+        default=30, ge=2, le=3600,
+        description="A running job's claim holds this long unless its runner renews it (every "
+        "third of it); a job whose runner died is taken up again after at most this long.",
+    )
+    max_attempts: int = Field(
+        default=2, ge=1, le=10,
+        description="Starts of a job whose runner or worker process died under it; after the "
+        "last the job fails with the reason.",
+    )
     max_queued_jobs: int = Field(
         default=100, ge=0, description="Jobs waiting for a worker; beyond this submit gets 429."
     )

@@ -2,7 +2,7 @@
 
 Messages from the server: ``("solve" | "greedy", job_id, scenario_json, options)`` or ``None``
 (stop). Messages to the server: ``("progress", job_id, {...})``, ``("done", job_id,
-schedule_json, validation_json, stopped)`` and ``("error", job_id, message)``.
+schedule_json, validation_json, stopped, costs_json)`` and ``("error", job_id, message)``.
 
 Cancelling: each worker is given a ``multiprocessing.Event`` by the server when it is spawned.
 The server sets it to cancel the running solve (and clears it before it hands out the next
@@ -30,6 +30,7 @@ from typing import Any
 
 from scheduler.domain.scenario import Scenario
 from scheduler.planning.pipeline import plan
+from scheduler.results.costing import compute_costs
 
 PROGRESS_EVERY_SECONDS = 0.25
 
@@ -56,17 +57,28 @@ def _validation_summary(report: Any) -> dict[str, Any]:
     }
 
 
+def cost_summary(scenario: Scenario, schedule: Any) -> dict[str, Any]:
+    """What the schedule costs and earns (``results.costing``): totals and per unit, kr."""
+    report = compute_costs(scenario, schedule)
+    return {"currency": report.currency,
+            "total": {k: round(float(v), 2) for k, v in report.total.items()},
+            "by_unit": {unit: {k: round(float(v), 2) for k, v in parts.items()}
+                        for unit, parts in report.by_unit.items()}}
+
+
 def run_job(kind: str, scenario_json: dict[str, Any], options: dict[str, Any],
             send_progress: Any, stop: Callable[[], bool] | None = None
-            ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Solve (or plan greedily), add KPIs, check independently; JSON-ready results. ``stop``
-    goes to the engine: once it answers True the solve returns its best schedule so far."""
+            ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """Solve (or plan greedily), add KPIs and costs, check independently; JSON-ready results.
+    ``stop`` goes to the engine: once it answers True the solve returns its best schedule so
+    far."""
     scenario = Scenario.model_validate(scenario_json)
     # A greedy fallback comes without solver options: it has none to use.
     planned = plan(scenario, planner="greedy" if kind == "greedy" else "engine",
                    time_limit=options.get("time_limit_seconds"), workers=options.get("workers"),
                    seed=options.get("seed"), progress=send_progress, stop=stop)
-    return planned.schedule.model_dump(mode="json"), _validation_summary(planned.report)
+    return (planned.schedule.model_dump(mode="json"), _validation_summary(planned.report),
+            cost_summary(scenario, planned.schedule))
 
 
 class _ProgressSender:
@@ -130,9 +142,9 @@ def worker_main(conn: Connection, cancel: Event) -> None:
         kind, job_id, scenario_json, options = message
         stop = _StopSignal(cancel)
         try:
-            schedule, validation = run_job(kind, scenario_json, options,
-                                           _ProgressSender(job_id, send), stop)
-            reply: tuple[Any, ...] = ("done", job_id, schedule, validation, stop.seen)
+            schedule, validation, costs = run_job(kind, scenario_json, options,
+                                                  _ProgressSender(job_id, send), stop)
+            reply: tuple[Any, ...] = ("done", job_id, schedule, validation, stop.seen, costs)
         except Exception as exc:  # the job's failure, with its reason; the worker lives on
             reply = ("error", job_id, f"{type(exc).__name__}: {exc}"[:2000])
         try:

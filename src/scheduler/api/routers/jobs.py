@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from scheduler.api.callbacks import callback_problem
 from scheduler.api.db import FINISHED, JobRow, JobState, ResultRow, utcnow
 from scheduler.api.deps import (
     NoPersonalNumbers,
@@ -28,6 +29,7 @@ from scheduler.api.routers.scenarios import get_visible, store_scenario, visible
 from scheduler.api.schemas import (
     MAX_SEED,
     CancelResult,
+    CostSummary,
     JobCreate,
     JobLinks,
     JobProgress,
@@ -85,6 +87,7 @@ def job_public(session: Session, job: JobRow) -> JobPublic:
         error=job.error,
         links=JobLinks(self=f"/jobs/{job.id}", result=f"/jobs/{job.id}/result",
                        cancel=f"/jobs/{job.id}/cancel"),
+        attempts=job.attempts or 0,
     )
 
 
@@ -119,6 +122,7 @@ def _result_public(job: JobRow, row: ResultRow) -> ResultPublic:
         interrupted=job.interrupted, solve=schedule.solve, penalties=schedule.penalties,
         kpis=schedule.kpis, validation=ValidationSummary.model_validate(row.validation),
         schedule=schedule,
+        costs=CostSummary.model_validate(row.costs) if row.costs is not None else None,
     )
 
 
@@ -132,6 +136,11 @@ def _result_public(job: JobRow, row: ResultRow) -> ResultPublic:
 def submit(body: Annotated[JobCreate, Body(openapi_examples=JOB_EXAMPLES)],
            principal: PrincipalDep, session: SessionDep, settings: SettingsDep,
            runner: RunnerDep, response: Response) -> Any:
+    if body.callback_url is not None:
+        problem = callback_problem(body.callback_url, secret=settings.callback_secret,
+                                   allow_http=settings.callback_allow_http)
+        if problem is not None:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, problem)
     if body.scenario is not None:
         scenario = body.scenario
         ensure_visible(principal, [u.id for u in scenario.units])
@@ -156,15 +165,14 @@ def submit(body: Annotated[JobCreate, Body(openapi_examples=JOB_EXAMPLES)],
     job = JobRow(id=new_id(), scenario=scenario_row, state=JobState.QUEUED,
                  created_by=principal.key_id, time_limit_seconds=time_limit,
                  workers=workers, seed=seed, cancel_requested=False, interrupted=False,
-                 solutions=0)
+                 solutions=0, attempts=0, callback_url=body.callback_url)
     with runner.submit_lock:  # count and insert as one step: the cap holds under load
         try:
-            runner.check_capacity(session)
-        except QueueFull:
+            runner.check_capacity(session, principal.key_id)
+        except QueueFull as full:
             session.rollback()
             return JSONResponse(
-                {"detail": f"the job queue is full ({settings.max_queued_jobs} waiting); "
-                           "try again later"},
+                {"detail": full.detail},
                 status_code=status.HTTP_429_TOO_MANY_REQUESTS,
                 headers={"Retry-After": str(settings.retry_after_seconds)},
             )

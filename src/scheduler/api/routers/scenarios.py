@@ -62,6 +62,7 @@ def store_scenario(session: Any, scenario: Scenario, principal: Principal) -> Sc
         id=new_id(),
         name=scenario.name,
         document=scenario.model_dump(mode="json"),
+        summary=summarize(scenario).model_dump(mode="json"),
         created_by=principal.key_id,
         units=[ScenarioUnit(unit_id=u) for u in sorted({u.id for u in scenario.units})],
     )
@@ -118,8 +119,11 @@ def list_scenarios(principal: PrincipalDep, session: SessionDep,
             summary="One scenario, with its document")
 def read(scenario_id: str, principal: PrincipalDep, session: SessionDep) -> ScenarioDetail:
     row = get_visible(session, principal, scenario_id)
-    scenario = Scenario.model_validate(row.document)
-    return ScenarioDetail(**public(row).model_dump(), summary=summarize(scenario),
+    if row.summary is None:  # stored before summaries were: computed once, then kept
+        row.summary = summarize(Scenario.model_validate(row.document)).model_dump(mode="json")
+        session.commit()
+    return ScenarioDetail(**public(row).model_dump(),
+                          summary=ScenarioSummary.model_validate(row.summary),
                           scenario=row.document)
 
 
