@@ -205,7 +205,7 @@ class CostSummary(_Model):
     currency: str
     total: dict[str, float] = Field(
         description="base_pay, ob, jour, overtime_premium, additional_premium, "
-        "employer_contributions, cost, revenue, net, ..."
+        "employer_contributions, total_cost, revenue, net"
     )
     by_unit: dict[str, dict[str, float]]
 
