@@ -1,8 +1,15 @@
 """API test helpers: settings for a test server and a client wrapper with a key per role (the
-scenarios come from ``builders``: ``week_data``, ``heavy_data``)."""
+scenarios come from ``builders``: ``week_data``, ``heavy_data``).
+
+With ``SCHEDULER_TEST_DATABASE_URL`` set (a PostgreSQL URL; `.ci/run` starts a server and runs
+the API tests a second time with it), every test server gets a fresh database of its own on that
+server instead of a SQLite file; an unreachable server fails the tests, never skips them.
+"""
 
 from __future__ import annotations
 
+import os
+import secrets
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -48,9 +55,45 @@ class Api:
             time.sleep(0.05)
 
 
+TEST_DATABASE_URL = os.environ.get("SCHEDULER_TEST_DATABASE_URL") or None
+_created: list[str] = []
+
+
+def fresh_database_url(tmp: Path) -> str:
+    """A new empty database: a SQLite file in ``tmp``, or one on the test PostgreSQL server."""
+    if TEST_DATABASE_URL is None:
+        return f"sqlite:///{tmp / 'api.db'}"
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(TEST_DATABASE_URL)
+    name = f"t_{secrets.token_hex(6)}"
+    with psycopg.connect(host=url.host, port=url.port, user=url.username,
+                         password=url.password, dbname=url.database, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    _created.append(name)
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def drop_test_databases() -> None:
+    """At the end of the session: the databases made by ``fresh_database_url``."""
+    if TEST_DATABASE_URL is None or not _created:
+        return
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(TEST_DATABASE_URL)
+    with psycopg.connect(host=url.host, port=url.port, user=url.username,
+                         password=url.password, dbname=url.database, autocommit=True) as conn:
+        for name in _created:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _created.clear()
+
+
 def make_settings(tmp: Path, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "db_path": tmp / "api.db",
+        "database_url": fresh_database_url(tmp),
         "max_time_limit_seconds": 3,
         "max_concurrent_solves": 2,
         "max_solver_workers": 1,

@@ -275,3 +275,13 @@ def test_one_keys_request_rate_is_limited_not_the_others(tmp_path: Path) -> None
         codes = [client.get("/jobs", headers=keys["system"]).status_code for _ in range(7)]
         assert codes == [200] * 5 + [429] * 2
         assert client.get("/jobs", headers=keys["coordinator"]).status_code == 200
+
+
+def test_a_nul_character_is_refused_in_the_body_and_the_url(api: Api) -> None:
+    """PostgreSQL cannot store one in a text column: it must never get that far."""
+    data = week_data(name="nul\u0000name")
+    response = api.client.post("/scenarios", json=data, headers=api.coordinator)
+    assert response.status_code == 422 and "NUL" in response.text
+    assert api.client.get("/jobs/a%00b", headers=api.coordinator).status_code == 422
+    assert api.client.get("/jobs?scenario_id=a%00b",
+                          headers=api.coordinator).status_code == 422

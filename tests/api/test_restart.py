@@ -17,12 +17,15 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from apihelpers import bearer, make_settings
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from apihelpers import TEST_DATABASE_URL, bearer, fresh_database_url, make_settings
 from fastapi.testclient import TestClient
 
 from builders import heavy_data, week_data
 from scheduler.api import create_app
 from scheduler.api.db import (
+    Base,
     JobRow,
     JobState,
     ResultRow,
@@ -43,14 +46,14 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _env(db: Path) -> dict[str, str]:
-    return {**os.environ, "SCHEDULER_DB_PATH": str(db), "SCHEDULER_MAX_CONCURRENT_SOLVES": "1",
+def _env(db: str) -> dict[str, str]:
+    return {**os.environ, "SCHEDULER_DATABASE_URL": db, "SCHEDULER_MAX_CONCURRENT_SOLVES": "1",
             "SCHEDULER_MAX_TIME_LIMIT_SECONDS": "30", "SCHEDULER_MAX_SOLVER_WORKERS": "1",
             "SCHEDULER_LEASE_SECONDS": "3"}
 
 
 @contextmanager
-def server(db: Path, port: int) -> Iterator[subprocess.Popen[bytes]]:
+def server(db: str, port: int) -> Iterator[subprocess.Popen[bytes]]:
     process = subprocess.Popen(
         [*SCHEDULER, "serve", "--port", str(port), "--log-level", "warning"],
         env=_env(db), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -90,7 +93,7 @@ def _wait(base: str, headers: dict[str, str], job_id: str, states: set[str],
 
 
 def test_a_killed_server_leaves_no_job_behind(tmp_path: Path) -> None:
-    db, port = tmp_path / "served.db", _free_port()
+    db, port = fresh_database_url(tmp_path), _free_port()
     base = f"http://127.0.0.1:{port}"
     created = subprocess.run([*SCHEDULER, "keys", "create", "--role", "system"], env=_env(db),
                              capture_output=True, text=True, check=True)
@@ -112,7 +115,8 @@ def test_a_killed_server_leaves_no_job_behind(tmp_path: Path) -> None:
 
 
 def test_a_graceful_stop_puts_the_running_job_back_in_the_queue(tmp_path: Path) -> None:
-    app = create_app(make_settings(tmp_path, max_time_limit_seconds=30))
+    settings = make_settings(tmp_path, max_time_limit_seconds=30)
+    app = create_app(settings)
     with TestClient(app) as client:
         with app.state.sessions() as session:
             headers = bearer(create_key(session, Role.SYSTEM, []).token)
@@ -122,7 +126,7 @@ def test_a_graceful_stop_puts_the_running_job_back_in_the_queue(tmp_path: Path) 
         while client.get(f"/jobs/{job_id}", headers=headers).json()["state"] != "running":
             assert time.monotonic() < deadline
             time.sleep(0.05)
-    sessions = make_sessionmaker(make_engine(make_settings(tmp_path).sqlalchemy_url))
+    sessions = make_sessionmaker(make_engine(settings.sqlalchemy_url))
     with sessions() as session:
         job = session.get(JobRow, job_id)
         assert job is not None and job.state == JobState.QUEUED
@@ -169,8 +173,21 @@ def test_a_job_whose_lease_ran_out_is_retried_once_then_failed(tmp_path: Path) -
 
 
 def test_migrations_create_a_fresh_database_and_are_idempotent(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'deep' / 'folder' / 'new.db'}")
-    migrate(engine)
-    migrate(engine)
-    with make_sessionmaker(engine)() as session:
-        assert create_key(session, Role.SYSTEM, []).token.startswith("sk_")
+    for url in (f"sqlite:///{tmp_path / 'deep' / 'folder' / 'new.db'}",
+                fresh_database_url(tmp_path)):  # the test PostgreSQL server's, if one is set
+        engine = make_engine(url)
+        migrate(engine)
+        migrate(engine)
+        with make_sessionmaker(engine)() as session:
+            assert create_key(session, Role.SYSTEM, []).token.startswith("sk_")
+        with engine.connect() as connection:  # the migrations build what the models describe
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, Base.metadata) == []
+        engine.dispose()
+
+
+def test_the_suite_runs_on_the_database_it_was_given(api: Any) -> None:
+    """With SCHEDULER_TEST_DATABASE_URL set (CI's second run), the servers under test really use
+    PostgreSQL: a fallback to SQLite would pass everything and prove nothing."""
+    dialect = api.app.state.engine.dialect.name
+    assert dialect == ("postgresql" if TEST_DATABASE_URL else "sqlite")

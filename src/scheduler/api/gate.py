@@ -98,7 +98,11 @@ class Gate:
         if principal.role is Role.VIEWER and not viewer_may(method, path):
             await reply(send, 403, "the role 'viewer' may only read")
             return
-        if url_has_personal_number(path, scope.get("query_string", b"")):
+        query: bytes = scope.get("query_string", b"")
+        if "\x00" in path or b"%00" in query or b"\x00" in query:
+            await reply(send, 422, "the URL holds a NUL character")
+            return
+        if url_has_personal_number(path, query):
             await reply(send, 422, "personal identity numbers are not accepted; the URL holds "
                                    "something that looks like one (use pseudonymous ids)")
             return
@@ -106,6 +110,10 @@ class Gate:
         body, receive = await _read_body(receive)
         if body is None:
             return  # the client went away
+        if b"\\u0000" in body or b"\x00" in body:
+            # No text of ours holds one, and PostgreSQL cannot store it in a text column.
+            await reply(send, 422, "the body holds a NUL character (\\u0000)")
+            return
         paths = _personal_numbers_in(body)
         if paths:
             await reply(send, 422, "personal identity numbers are not accepted; use "

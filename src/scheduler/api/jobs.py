@@ -295,10 +295,16 @@ class JobRunner:
             _, _, schedule, validation, stopped, costs = message
             # ``stopped``: the engine saw the cancel and returned its best schedule so far;
             # the greedy fallback's schedule stands in for a solve that did not stop in time.
-            self._store_result(job_id, schedule, validation, costs,
-                               interrupted=bool(stopped) or worker.greedy_fallback,
-                               from_search=not worker.greedy_fallback)
-            self._release(worker)
+            try:
+                self._store_result(job_id, schedule, validation, costs,
+                                   interrupted=bool(stopped) or worker.greedy_fallback,
+                                   from_search=not worker.greedy_fallback)
+            except Exception as exc:  # e.g. the database refused it: never keep it running
+                log.exception("job %s: storing the result failed", job_id)
+                self._finish(job_id, JobState.FAILED,
+                             error=f"the result could not be stored: {type(exc).__name__}")
+            finally:
+                self._release(worker)
         elif kind == "error":
             cancelled = worker.cancel_since is not None
             self._finish(job_id, JobState.CANCELLED if cancelled else JobState.FAILED,
@@ -329,7 +335,10 @@ class JobRunner:
                       from_search: bool) -> None:
         info = schedule.get("solve", {})
         with self.sessions() as session:
-            job = session.get(JobRow, job_id, with_for_update=True)
+            # Row lock (PostgreSQL) so a reaper cannot take the job between check and write;
+            # OF jobs: the scenario is joined in, and its side cannot be locked.
+            job = session.scalars(select(JobRow).where(JobRow.id == job_id)
+                                  .with_for_update(of=JobRow)).first()
             if job is None or job.state != JobState.RUNNING or job.claimed_by != self.name:
                 return  # reaped meanwhile: another run owns it now
             session.merge(ResultRow(job_id=job_id, schedule=schedule, validation=validation,
