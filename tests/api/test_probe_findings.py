@@ -285,3 +285,5 @@ def test_a_nul_character_is_refused_in_the_body_and_the_url(api: Api) -> None:
     assert api.client.get("/jobs/a%00b", headers=api.coordinator).status_code == 422
     assert api.client.get("/jobs?scenario_id=a%00b",
                           headers=api.coordinator).status_code == 422
+    odd = {"Authorization": "Bearer sk_ab\x00cd_secret"}
+    assert api.client.get("/jobs", headers=odd).status_code == 401

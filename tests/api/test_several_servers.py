@@ -1,7 +1,8 @@
 """Several servers and workers on one database (issue 15): two `scheduler serve` processes that
 only answer requests and two `scheduler worker` processes that solve. A job submitted to one
 server is cancelled through the other; a worker killed mid-solve loses its lease and the other
-worker takes the job up (its second attempt); every job ends in a definite state.
+worker takes the job up (its second attempt); every job ends in a definite state; a worker
+stopped in order puts its job back in the queue.
 
 On SQLite by default; on the test PostgreSQL server when SCHEDULER_TEST_DATABASE_URL is set."""
 
@@ -131,3 +132,14 @@ def test_two_servers_two_workers_cancel_across_and_a_killed_worker(tmp_path: Pat
             assert done["state"] == "succeeded" and done["attempts"] == 1, done
         listed = httpx.get(f"{a}/jobs", headers=headers, timeout=10).json()
         assert {j["state"] for j in listed} <= FINISHED and len(listed) == 6
+
+        # `scheduler worker` stopped in order (SIGTERM): its running job goes back to the
+        # queue, the attempt not counted; with no runner left it waits there.
+        last = httpx.post(f"{a}/jobs", json={"scenario": heavy_data(), "time_limit_seconds": 25},
+                          headers=headers, timeout=10).json()["id"]
+        assert _wait(b, headers, last, {"running"})["state"] == "running"
+        (survivor,) = [w for w in workers.values() if w.poll() is None]
+        survivor.send_signal(signal.SIGTERM)
+        assert survivor.wait(timeout=60) == 0
+        job = httpx.get(f"{b}/jobs/{last}", headers=headers, timeout=10).json()
+        assert job["state"] == "queued" and job["attempts"] == 0, job

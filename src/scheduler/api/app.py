@@ -28,7 +28,7 @@ fetch the result (schedule, KPIs, penalty breakdown, independent validation), or
 (the solve stops; the job keeps the best schedule found so far).
 
 Every endpoint except `/health` needs `Authorization: Bearer <key>`; keys come from
-`scheduler keys create --role coordinator|unit_manager|system --units U1,U2`. A unit
+`scheduler keys create --role coordinator|unit_manager|system|viewer --units U1,U2`. A unit
 manager's key only reaches scenarios whose units are all its own. Only pseudonymous ids are
 accepted: anything that looks like a Swedish personal identity number is refused (422).
 """

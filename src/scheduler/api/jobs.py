@@ -93,7 +93,8 @@ class _Worker:
 
 
 class JobRunner:
-    """Owns the worker processes and the dispatcher thread of one server process."""
+    """Owns the worker processes and the dispatcher thread of one server or `scheduler worker`
+    process; several may share one database (the leases above)."""
 
     def __init__(self, settings: Settings, sessions: sessionmaker[Session]):
         self.settings = settings

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 from scheduler.api.db import ApiKey, Role, utcnow
 
 TOKEN_PREFIX = "sk"
+_KEY_ID = re.compile(r"[0-9a-f]{1,32}")
 
 
 @dataclass(frozen=True)
@@ -61,8 +63,8 @@ def create_key(session: Session, role: Role, units: list[str], name: str = "") -
 def authenticate(session: Session, token: str) -> Principal | None:
     """The principal for a bearer token, or None for an unknown, revoked or malformed one."""
     parts = token.split("_", 2)
-    if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
-        return None
+    if len(parts) != 3 or parts[0] != TOKEN_PREFIX or not _KEY_ID.fullmatch(parts[1]):
+        return None  # also keeps odd bytes (NUL) away from the database
     key = session.get(ApiKey, parts[1])
     if key is None or key.revoked_at is not None:
         return None
