@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -191,3 +192,43 @@ def test_the_suite_runs_on_the_database_it_was_given(api: Any) -> None:
     PostgreSQL: a fallback to SQLite would pass everything and prove nothing."""
     dialect = api.app.state.engine.dialect.name
     assert dialect == ("postgresql" if TEST_DATABASE_URL else "sqlite")
+
+
+def test_a_runner_whose_job_was_taken_over_stops_its_solve(tmp_path: Path) -> None:
+    """Never twice at once: a runner that stalled past its lease finds the job claimed by
+    another at its next renewal and kills its own solve without writing anything."""
+    settings = make_settings(tmp_path, lease_seconds=2, max_concurrent_solves=1,
+                             max_time_limit_seconds=30)
+    app = create_app(settings)
+    with TestClient(app) as client:
+        with app.state.sessions() as session:
+            headers = bearer(create_key(session, Role.SYSTEM, []).token)
+        job_id = client.post("/jobs", json={"scenario": heavy_data(), "time_limit_seconds": 30},
+                             headers=headers).json()["id"]
+        deadline = time.monotonic() + 120
+        while client.get(f"/jobs/{job_id}", headers=headers).json()["state"] != "running":
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        runner = app.state.runner
+        (worker,) = runner._workers
+        old_pid = worker.process.pid
+        with app.state.sessions() as session:  # as if reaped and claimed by another runner
+            job = session.get(JobRow, job_id)
+            assert job is not None and job.claimed_by == runner.name
+            # ... which keeps renewing its lease
+            job.claimed_by, job.attempts = "elsewhere:1:x", 2
+            job.lease_until = utcnow() + timedelta(minutes=5)
+            session.commit()
+        deadline = time.monotonic() + 30
+        while runner.free_workers() == 0:
+            assert time.monotonic() < deadline, "the solve was not stopped"
+            time.sleep(0.1)
+        assert runner._workers[0].process.pid != old_pid  # killed and replaced
+        time.sleep(1.5)  # a renewal or two later: still the other runner's, untouched
+        with app.state.sessions() as session:
+            job = session.get(JobRow, job_id)
+            assert job is not None
+            assert job.claimed_by == "elsewhere:1:x" and job.state == JobState.RUNNING
+            assert session.get(ResultRow, job_id) is None
+            job.state = JobState.CANCELLED  # let the server stop without reaping it
+            session.commit()
