@@ -48,7 +48,7 @@ from scheduler.solver.params import (
     status_name,
 )
 from scheduler.solver.parts import Component, Pairs, components, eligible_pairs
-from scheduler.solver.pinning import keep_pins, pinned_pairs
+from scheduler.solver.pinning import keep_pins, pinned_pairs, replan_start
 from scheduler.solver.problem import Problem, compile_problem
 from scheduler.solver.rules.breaks import plan_var_name
 from scheduler.solver.shifts import CandidateShift, break_slots, generate_shifts
@@ -197,6 +197,10 @@ def solve(
         evaluate_parts(problem, parts, hinted, workers=workers, seed=seed, deterministic=det)
         if hinted is not None else [None] * len(parts)
     )
+    # A re-plan starts from the previous plan, patched where it no longer holds.
+    if hint == "greedy" and hinted is not None and problem.previous:
+        hinted, starts = replan_start(problem, parts, shifts, hinted, starts, workers=workers,
+                                      seed=seed, deterministic=det)
     # Pins: each part's pins alone are valid (else PinsInfeasible), and the start keeps them.
     pinned = pinned_pairs(problem, shifts) if problem.pins else set()
     if pinned:

@@ -9,7 +9,10 @@ baseline's (it plans around the pins), or the pins alone where the greedy one is
 
 from __future__ import annotations
 
-from scheduler.solver.evaluation import Evaluation, evaluate
+import dataclasses
+
+from scheduler.solver.baseline import greedy_pairs
+from scheduler.solver.evaluation import Evaluation, evaluate, evaluate_parts
 from scheduler.solver.parts import Component, Pairs
 from scheduler.solver.problem import Problem
 from scheduler.solver.shifts import CandidateShift
@@ -64,4 +67,35 @@ def keep_pins(problem: Problem, parts: list[Component], pinned: Pairs, hinted: P
             indices = {s.index for s in part.shifts}
             hinted = {(sid, i) for sid, i in hinted if i not in indices} | own
             starts[k] = alone
+    return hinted, starts
+
+
+def replan_start(problem: Problem, parts: list[Component], shifts: list[CandidateShift],
+                 hinted: Pairs, starts: list[Evaluation | None], *, workers: int, seed: int,
+                 deterministic: bool = False) -> tuple[Pairs, list[Evaluation | None]]:
+    """A re-plan's start: the previous plan's shifts that are still possible (their staff
+    member available for all of it, the shift a candidate), and the greedy planner's cover of
+    what they leave open (the sick member's shifts, say), as a coordinator would patch it.
+    Per part, it replaces the plain greedy start where it is valid and better (it usually is
+    by far: it changes nothing it need not)."""
+    index = {(s.owner, s.start, s.end): s.index for s in shifts}
+    kept = [
+        p for p in problem.previous
+        if (p.owner, p.start, p.end) in index
+        and problem.staff[p.staff].available_prefix[p.end]
+        - problem.staff[p.staff].available_prefix[p.start] == p.end - p.start
+    ]
+    if not kept:
+        return hinted, starts
+    around = greedy_pairs(dataclasses.replace(problem, pins=[*problem.pins, *kept]), shifts)
+    theirs = evaluate_parts(problem, parts, around, workers=workers, seed=seed,
+                            deterministic=deterministic)
+    starts = list(starts)
+    for k, (part, mine, other) in enumerate(zip(parts, starts, theirs, strict=True)):
+        if other is None or (mine is not None and mine.objective <= other.objective):
+            continue
+        indices = {s.index for s in part.shifts}
+        hinted = {(sid, i) for sid, i in hinted if i not in indices} | {
+            (sid, i) for sid, i in around if i in indices}
+        starts[k] = other
     return hinted, starts
