@@ -201,6 +201,7 @@ def solve(
     if hint == "greedy" and hinted is not None and problem.previous:
         hinted, starts = replan_start(problem, parts, shifts, hinted, starts, workers=workers,
                                       seed=seed, deterministic=det)
+        hint_ready = time.perf_counter() - started  # the valid re-plan is the patched one
     # Pins: each part's pins alone are valid (else PinsInfeasible), and the start keeps them.
     pinned = pinned_pairs(problem, shifts) if problem.pins else set()
     if pinned:

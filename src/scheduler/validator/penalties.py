@@ -159,8 +159,10 @@ def continuity(ctx: Context) -> float:
 
 @_penalty
 def changes(ctx: Context) -> float:
-    """Re-planning: hours of the previous plan's shifts (from ``replan.start``) not kept exactly,
-    plus hours of shifts from then on that the previous plan did not have."""
+    """Changed shift-hours of a re-plan against the previous plan.
+
+    Hours of the previous plan's shifts (from ``replan.start``) not kept exactly, plus hours of
+    shifts from then on that the previous plan did not have."""
     replan = ctx.scenario.replan
     if replan is None:
         return 0.0
