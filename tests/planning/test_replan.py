@@ -131,10 +131,11 @@ def test_the_scenario_names_a_bad_replan_section():
         Scenario.model_validate(data)
     text = str(caught.value)
     assert "replan.start: 06:20 is off the" in text
-    assert "replan.previous_shifts[0] (A9 at C1 2027-02-03 08:00–16:00).staff: unknown staff" in text
+    assert ("replan.previous_shifts[0] (A9 at C1 2027-02-03 08:00–16:00).staff: unknown staff"
+            in text)
     assert "replan.previous_shifts[1] (A1 at C1 2027-02-01 08:00–16:00): starts before" in text
     data["replan"] = {"start": "2027-03-01T00:00"}
-    with pytest.raises(ValidationError, match="replan.start: 2027-03-01 00:00 is outside"):
+    with pytest.raises(ValidationError, match=r"replan\.start: 2027-03-01 00:00 is outside"):
         Scenario.model_validate(data)
 
 

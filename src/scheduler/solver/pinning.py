@@ -55,8 +55,8 @@ def keep_pins(problem: Problem, parts: list[Component], pinned: Pairs, hinted: P
     starts = list(starts)
     for k, part in enumerate(parts):
         own = part_pins(part, pinned)
-        if not own:
-            continue
+        if not own or (hinted is not None and starts[k] is not None and own <= hinted):
+            continue  # no pins, or a valid start keeps them all: they can be kept together
         alone = evaluate(problem, part, own, workers=workers, seed=seed,
                          deterministic=deterministic)
         if alone is None:
@@ -70,14 +70,14 @@ def keep_pins(problem: Problem, parts: list[Component], pinned: Pairs, hinted: P
     return hinted, starts
 
 
-def replan_start(problem: Problem, parts: list[Component], shifts: list[CandidateShift],
-                 hinted: Pairs, starts: list[Evaluation | None], *, workers: int, seed: int,
-                 deterministic: bool = False) -> tuple[Pairs, list[Evaluation | None]]:
-    """A re-plan's start: the previous plan's shifts that are still possible (their staff
-    member available for all of it, the shift a candidate), and the greedy planner's cover of
-    what they leave open (the sick member's shifts, say), as a coordinator would patch it.
-    Per part, it replaces the plain greedy start where it is valid and better (it usually is
-    by far: it changes nothing it need not)."""
+def replan_start(problem: Problem, parts: list[Component], shifts: list[CandidateShift], *,
+                 workers: int, seed: int, deterministic: bool = False
+                 ) -> tuple[Pairs, list[Evaluation | None]]:
+    """A re-plan's start and its evaluation per part: the previous plan's shifts that are still
+    possible (their staff member available for all of it, the shift a candidate) and the
+    greedy planner's cover of what they leave open (the sick member's shifts, say), as a
+    coordinator would patch it. A part where that is not valid (a kept shift breaks a rule of
+    the changed scenario) starts from the plain greedy schedule instead."""
     index = {(s.owner, s.start, s.end): s.index for s in shifts}
     kept = [
         p for p in problem.previous
@@ -85,17 +85,18 @@ def replan_start(problem: Problem, parts: list[Component], shifts: list[Candidat
         and problem.staff[p.staff].available_prefix[p.end]
         - problem.staff[p.staff].available_prefix[p.start] == p.end - p.start
     ]
-    if not kept:
-        return hinted, starts
-    around = greedy_pairs(dataclasses.replace(problem, pins=[*problem.pins, *kept]), shifts)
-    theirs = evaluate_parts(problem, parts, around, workers=workers, seed=seed,
+    hinted = greedy_pairs(dataclasses.replace(problem, pins=[*problem.pins, *kept]), shifts)
+    starts = evaluate_parts(problem, parts, hinted, workers=workers, seed=seed,
                             deterministic=deterministic)
-    starts = list(starts)
-    for k, (part, mine, other) in enumerate(zip(parts, starts, theirs, strict=True)):
-        if other is None or (mine is not None and mine.objective <= other.objective):
+    if all(start is not None for start in starts):
+        return hinted, starts
+    plain = greedy_pairs(problem, shifts)
+    for k, part in enumerate(parts):
+        if starts[k] is not None:
             continue
         indices = {s.index for s in part.shifts}
         hinted = {(sid, i) for sid, i in hinted if i not in indices} | {
-            (sid, i) for sid, i in around if i in indices}
-        starts[k] = other
+            (sid, i) for sid, i in plain if i in indices}
+        starts[k] = evaluate(problem, part, {(sid, i) for sid, i in plain if i in indices},
+                             workers=workers, seed=seed, deterministic=deterministic)
     return hinted, starts
