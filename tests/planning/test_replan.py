@@ -221,3 +221,16 @@ def test_a_past_hour_of_frozen_need_is_never_staffed_by_the_greedy_baseline(prev
     cut = local("2027-02-04T06:30")
     assert ({(s.staff, s.start) for s in greedy.schedule.shifts if s.start < cut}
             == {(s.staff, s.start) for s in before.shifts if s.start < cut})
+
+
+def test_need_left_open_before_the_replan_names_the_frozen_past():
+    sc = week()
+    data = sc.model_dump(mode="json")
+    data["replan"] = {"start": "2027-02-01T10:00"}  # Monday 08–10 is in the past
+    changed = Scenario.model_validate(data)
+    result = plan(changed, seed=1, deterministic=True, time_limit=2)
+    assert_valid(changed, result.schedule)
+    monday = [u for u in result.schedule.uncovered if u.start == local("2027-02-01T08:00")]
+    assert monday and monday[0].end == local("2027-02-01T10:00")
+    assert {b.detail for b in monday[0].blockers} == {
+        "before the re-plan's start (10:00): the past is kept"}

@@ -1,8 +1,9 @@
 """Re-planning (``domain.replan``): the past stays as it was, and changes cost.
 
-``frozen_past``: before the re-plan's start only pinned shifts are worked. ``solver.problem``
-already makes nobody available before it outside their pins (so the greedy baseline keeps it
-too); here each assignment that would start a shift in the past is fixed to 0 all the same.
+``frozen_past``: before the re-plan's start only pinned shifts are worked. It holds by
+construction: ``solver.problem`` makes nobody available before the start outside their own
+pins, so no model has a variable for such a shift, and the greedy baseline, which reads the
+same availability, never plans one.
 
 ``changes``: the previous plan's shifts from the start on are the reference. Each hour of one
 the new plan does not keep exactly (same staff member, owner, start and end) and each hour of a
@@ -19,21 +20,10 @@ from ortools.sat.python.cp_model import LinearExprT
 
 from scheduler.solver.context import ModelContext, Penalty, PenaltySpec
 from scheduler.solver.rules.base import Rule
+from scheduler.solver.rules.eligibility import by_construction
 
 CHANGES = PenaltySpec("changes", "changed shift-hours against the previous plan",
                       "shift-hours", "change")
-
-
-def freeze_past(ctx: ModelContext) -> list[Penalty]:
-    start = ctx.problem.replan_start
-    if start is None:
-        return []
-    pins = {(p.staff, p.owner, p.start, p.end) for p in ctx.problem.pins}
-    for (sid, i), var in ctx.x.items():
-        s = ctx.shifts_by_index[i]
-        if s.start < start and (sid, s.owner, s.start, s.end) not in pins:
-            ctx.model.add(var == 0).with_name(f"frozen_past__{sid}__{i}")
-    return []
 
 
 def add_changes(ctx: ModelContext) -> list[Penalty]:
@@ -70,7 +60,7 @@ RULES = [
         kind="hard",
         title="A re-plan changes nothing before its start: only pinned shifts are worked then",
         source="The coordinator's re-plan (scheduler replan --from): what was worked stays",
-        add=freeze_past,
+        add=by_construction,
     ),
     Rule(
         id="changes",
