@@ -45,3 +45,14 @@ def test_bad_role_or_missing_units_exit_2(db: Path) -> None:
     runner = CliRunner()
     assert runner.invoke(app, ["keys", "create", "--role", "admin"]).exit_code == 2
     assert runner.invoke(app, ["keys", "create", "--role", "unit_manager"]).exit_code == 2
+
+
+def test_a_viewer_key_from_the_command_line(db: Path) -> None:
+    created = CliRunner().invoke(app, ["keys", "create", "--role", "viewer", "--units", "U1"])
+    assert created.exit_code == 0, created.output
+    token = created.stdout.strip().splitlines()[0]
+    with make_sessionmaker(make_engine(f"sqlite:///{db}"))() as session:
+        principal = authenticate(session, token)
+        assert principal is not None and principal.role.value == "viewer"
+    refused = CliRunner().invoke(app, ["keys", "create", "--role", "reader"])
+    assert refused.exit_code == 2 and "viewer" in refused.stderr
