@@ -41,7 +41,7 @@ from scheduler.reports.comparison import print_table, write_outputs
 from scheduler.reports.html import write_html_report
 from scheduler.reports.placement import print_placement, write_placement
 from scheduler.reports.rules_doc import REGENERATE, render_rules_markdown
-from scheduler.results.export import write_kpi_csvs, write_schedule
+from scheduler.results.export import CSV_DIALECTS, csv_dialect, write_kpi_csvs, write_schedule
 from scheduler.results.summary import print_summary, wide_console
 from scheduler.solver.placement import place as run_placement
 from scheduler.validator import check_schedule, format_report
@@ -180,6 +180,11 @@ def solve(
     html: Annotated[bool, typer.Option("--report", help="Also write <stem>.html: key figures, "
                                          "cost and each unit's timeline (opens offline).")
                       ] = False,
+    csv_format: Annotated[str, typer.Option(
+        "--csv-dialect", metavar="|".join(CSV_DIALECTS),
+        help="machine: comma, decimal point, UTF-8, English column names (for scripts); "
+        "excel-sv: semicolon, decimal comma, UTF-8 with BOM and Swedish column names, which "
+        "Swedish Excel opens in columns.")] = "machine",
     history: Annotated[list[Path] | None, typer.Option(
         "--history", metavar="PREVIOUS.json", show_default=False,
         help="A previous schedule of ours that ends where this horizon starts: its shifts "
@@ -190,6 +195,10 @@ def solve(
     validate it."""
     if out.suffix.lower() == ".csv":
         raise _fail(f"--out {out}: give the JSON file name; the CSV is written beside it")
+    try:
+        csv_dialect(csv_format)
+    except ValueError as exc:
+        raise _fail(f"--csv-dialect: {exc}") from None
     scenario = _load_scenario(scenario_path)
     for path in history or []:
         previous = _load_schedule(path)
@@ -207,9 +216,9 @@ def solve(
         raise _fail(f"{scenario_path}: pinned_shifts: {exc}") from None
     schedule, kpis, report = planned.schedule, planned.kpis, planned.report
     with _bad_input(out):
-        written = list(write_schedule(schedule, out))
+        written = list(write_schedule(schedule, out, csv_dialect=csv_format))
         if kpi_csv:
-            written += write_kpi_csvs(kpis, out)
+            written += write_kpi_csvs(kpis, out, csv_dialect=csv_format)
         if html:
             run = make_run(scenario, schedule, source=str(scenario_path))
             written.append(write_html_report([run], out.with_suffix(".html"),
