@@ -17,11 +17,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from scheduler.i18n import DEFAULT_LANG, Translator, translator
 from scheduler.planning.compare import ScenarioRun
-
-Worksheet = Any  # openpyxl's worksheet (openpyxl ships no type information)
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
@@ -148,10 +148,10 @@ def finish(sheet: Worksheet, freeze: str = "A2") -> None:
     sheet.freeze_panes = freeze
     if sheet.max_row > 1:
         sheet.auto_filter.ref = sheet.dimensions
-    for column in sheet.columns:
+    for index, column in enumerate(sheet.columns, start=1):
         width = max(_display_width(cell.value, cell.number_format) for cell in column)
-        sheet.column_dimensions[column[0].column_letter].width = min(max(width, 8) + 2,
-                                                                     _MAX_WIDTH)
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(width, 8) + 2,
+                                                                      _MAX_WIDTH)
 
 
 def _display_width(value: Any, number_format: str) -> int:

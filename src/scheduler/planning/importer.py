@@ -1,0 +1,817 @@
+"""``scheduler import``: staff, clients with decisions, need and absences from spreadsheets
+(``.xlsx`` sheets or ``.csv`` files, ``tables``) into the data of a scenario file.
+
+Tables and their columns (Swedish or English names; case, accents, spaces and dashes do not
+matter; ``*`` required):
+
+- **Personal / Staff**: id*, home unit, contract hours per week *or* employment degree
+  (sysselsättningsgrad, % of ``rules.full_time_hours_per_week``), employment form,
+  competences, other units, clients approved for, role, hourly wage, weekdays only, family
+  caregiver, overstaffing team.
+- **Kunder / Brukare / Clients**: one row per decision: client*, unit, decision id, kind,
+  granted hours per week*, settlement period from/to, hours performed, jour counts as, reserve,
+  approved staff, required competences.
+- **Behov / Need**: one row per weekly need window: client*, days, start*, end*, assistants at
+  once, jour, service.
+- **Frånvaro / Absences**: staff*, from*, to* (a date without a time is the last day,
+  inclusive), reason.
+- **Enheter / Units** (optional): id*, name, kind.
+
+Settings (horizon, rules, weights, solver, cost, units) come from a template scenario, or from
+``--start``/``--days``. Every problem is collected with its file, sheet, row and column before
+anything is written; the result is validated as a scenario (``Scenario``) too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from scheduler.domain.common import check_id
+from scheduler.domain.loader import InputError, parse_model
+from scheduler.domain.scenario import Scenario
+from scheduler.domain.settings import WorkingTimeRules
+from scheduler.planning.tables import (
+    Place,
+    Problem,
+    Table,
+    TableError,
+    is_blank,
+    normalise,
+    read_tables,
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    names: tuple[str, ...]
+    required: bool = False
+
+    @property
+    def label(self) -> str:
+        return self.names[0]
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    key: str
+    sheets: tuple[str, ...]  # sheet names that hold it (first: the Swedish name we write)
+    columns: tuple[Column, ...]
+
+    def column_by_name(self) -> dict[str, Column]:
+        return {normalise(n): c for c in self.columns for n in (c.key, *c.names)}
+
+
+_STAFF_ID = ("Anställningsnummer", "staff id", "staff", "id", "Personal-id", "Personalnummer",
+             "Anst.nr", "Medarbetare", "Medarbetar-id", "Assistent", "employee", "employee id")
+_CLIENT_ID = ("Kund", "client", "client id", "Kund-id", "Kundnummer", "Brukare", "Brukar-id",
+              "id")
+_UNIT = ("Enhet", "unit", "home unit", "home_unit", "Hemenhet", "Enhets-id", "unit id")
+
+STAFF = TableSpec("staff", ("Personal", "Staff", "Medarbetare", "Anställda", "Assistenter"), (
+    Column("id", _STAFF_ID, required=True),
+    Column("home_unit", _UNIT),
+    Column("contract_hours_per_week", (
+        "Timmar per vecka", "contract hours", "contract hours per week", "hours per week",
+        "Avtalade timmar", "Avtalad tid", "Veckoarbetstid", "Arbetstid per vecka")),
+    Column("degree", ("Sysselsättningsgrad", "employment degree", "degree", "Syss.grad",
+                      "Tjänstgöringsgrad", "Omfattning", "employment rate")),
+    Column("employment", ("Anställningsform", "employment", "employment form", "Avlöningsform",
+                          "Lönetyp")),
+    Column("competences", ("Kompetenser", "competences", "Kompetens", "skills")),
+    Column("also_units", ("Andra enheter", "also units", "other units", "Övriga enheter")),
+    Column("approved_for", ("Godkänd hos", "approved for", "Godkänd för", "Godkänd av",
+                            "Brukare", "Kunder", "clients")),
+    Column("role", ("Roll", "role", "Lönegrupp", "wage group")),
+    Column("hourly_wage", ("Timlön", "hourly wage", "wage")),
+    Column("works_weekdays_only", ("Bara vardagar", "weekdays only", "works weekdays only",
+                                   "Endast vardagar")),
+    Column("family_caregiver", ("Anhörigvårdare", "family caregiver")),
+    Column("overstaffing_team", ("Övertalighetsteam", "overstaffing team")),
+))
+
+CLIENTS = TableSpec("clients", ("Kunder", "Brukare", "Clients", "Beslut", "Decisions"), (
+    Column("client", _CLIENT_ID, required=True),
+    Column("unit", _UNIT),
+    Column("decision", ("Beslut", "decision", "decision id", "Beslut-id", "Beslutsnummer",
+                        "Beslutsid")),
+    Column("kind", ("Beslutstyp", "kind", "decision kind", "Insats", "Lagrum", "Typ")),
+    Column("granted_hours_per_week", (
+        "Beviljade timmar", "granted hours per week", "granted hours", "Beviljade timmar per "
+        "vecka", "Beviljade tim/v", "Beviljat", "Timmar per vecka", "hours per week"),
+        required=True),
+    Column("period_start", ("Avräkningsperiod från", "settlement period from",
+                            "settlement start", "period start", "period from",
+                            "Avräkningsperiod start", "Period från", "Beslut från", "from",
+                            "Från")),
+    Column("period_end", ("Avräkningsperiod till", "settlement period to", "settlement end",
+                          "period end", "period to", "Avräkningsperiod slut", "Period till",
+                          "Beslut till", "to", "Till")),
+    Column("hours_performed", ("Utförda timmar", "hours performed", "performed", "Utförd tid",
+                               "Utfört")),
+    Column("on_call_counts_as", ("Jour räknas som", "jour counts as", "on call counts as",
+                                 "Jourfaktor")),
+    Column("reserve", ("Reserv", "reserve")),
+    Column("approved_staff", ("Godkända assistenter", "approved staff", "approved assistants",
+                              "Godkänd personal", "Assistenter")),
+    Column("required_competences", ("Kompetenskrav", "required competences",
+                                    "Krav på kompetens", "competences")),
+))
+
+NEED = TableSpec("need", ("Behov", "Need"), (
+    Column("client", _CLIENT_ID, required=True),
+    Column("days", ("Dagar", "days", "Veckodagar", "weekdays")),
+    Column("start", ("Från", "start", "from", "Start", "Starttid", "start time", "Klockan från"),
+           required=True),
+    Column("end", ("Till", "end", "to", "Slut", "Sluttid", "end time", "Klockan till"),
+           required=True),
+    Column("staff", ("Antal", "staff", "assistants", "Antal assistenter", "Bemanning", "count",
+                     "Antal personal")),
+    Column("on_call", ("Jour", "on call", "on_call", "Sovande jour")),
+    Column("service", ("Insats", "service", "Tjänst")),
+))
+
+ABSENCES = TableSpec("absences", ("Frånvaro", "Absences", "Absence"), (
+    Column("staff", _STAFF_ID, required=True),
+    Column("start", ("Från", "from", "start", "Från och med", "Fr.o.m.", "fom"), required=True),
+    Column("end", ("Till", "to", "end", "Till och med", "T.o.m.", "tom"), required=True),
+    Column("reason", ("Orsak", "reason", "Frånvarotyp", "Typ", "kind")),
+))
+
+UNITS = TableSpec("units", ("Enheter", "Units"), (
+    Column("id", ("Enhet", "id", "unit", "Enhets-id", "unit id"), required=True),
+    Column("name", ("Namn", "name", "Enhetsnamn")),
+    Column("kind", ("Typ", "kind", "Verksamhet")),
+))
+
+SPECS: tuple[TableSpec, ...] = (STAFF, CLIENTS, NEED, ABSENCES, UNITS)
+
+_EMPLOYMENT = {
+    "monthly": ("monthly", "månadsavlönad", "månadslön", "månad", "månadsanställd"),
+    "hourly": ("hourly", "timavlönad", "timanställd", "timlön", "tim", "timvikarie"),
+    "pan": ("pan", "pan-anställd", "pan-avtal"),
+}
+_DECISION_KIND = {
+    "sfb_assistance": ("sfb_assistance", "sfb", "assistansersättning", "fk"),
+    "lss_assistance": ("lss_assistance", "lss", "lss 9 § 2", "lss 9:2", "kommunal assistans"),
+    "ultimate_responsibility": ("ultimate_responsibility", "basansvar"),
+    "short_term_stay": ("short_term_stay", "korttidsvistelse", "ktv"),
+    "companion_service": ("companion_service", "ledsagarservice", "ledsagning"),
+    "relief_service": ("relief_service", "avlösarservice", "avlösning"),
+    "other": ("other", "övrigt", "annat"),
+}
+_SERVICE = {
+    "assistance": ("assistance", "assistans", "personlig assistans"),
+    "companion_service": ("companion_service", "ledsagarservice", "ledsagning"),
+    "relief_service": ("relief_service", "avlösarservice", "avlösning"),
+    "other": ("other", "övrigt", "annat"),
+}
+_RESERVE = {"pro_rata_need": ("pro_rata_need", "behov"), "pro_rata_time": ("pro_rata_time", "tid"),
+            "none": ("none", "ingen")}
+_UNIT_KIND = {
+    "assistance_group": ("assistance_group", "assistansgrupp", "personlig assistans"),
+    "short_term_stay": ("short_term_stay", "korttidsvistelse", "ktv"),
+    "after_school_supervision": ("after_school_supervision", "korttidstillsyn"),
+    "leisure": ("leisure", "fritidsverksamhet", "fritid"),
+    "resource_unit": ("resource_unit", "resursenhet"),
+}
+_ABSENCE_REASON = {
+    "vacation": ("semester", "vacation", "ledighet semester"),
+    "sick leave": ("sjuk", "sjukfrånvaro", "sjukdom", "sjukskriven", "sick", "sick leave"),
+    "leave": ("ledig", "tjänstledig", "tjänstledighet", "föräldraledig", "leave"),
+}
+_TRUE = {"ja", "j", "x", "yes", "y", "true", "sant", "1"}
+_FALSE = {"nej", "n", "no", "false", "falskt", "0", ""}
+_DAY_NAMES = {
+    "mon": ("mon", "monday", "man", "mandag", "ma", "mandagar"),
+    "tue": ("tue", "tuesday", "tis", "tisdag", "ti", "tisdagar"),
+    "wed": ("wed", "wednesday", "ons", "onsdag", "on", "onsdagar"),
+    "thu": ("thu", "thursday", "tor", "tors", "torsdag", "to", "torsdagar"),
+    "fri": ("fri", "friday", "fre", "fredag", "fr", "fredagar"),
+    "sat": ("sat", "saturday", "lor", "lordag", "lo", "lordagar"),
+    "sun": ("sun", "sunday", "son", "sondag", "so", "sondagar"),
+}
+_WEEK = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+_DAY_GROUPS = {
+    **{n: _WEEK for n in ("all", "alla", "alladagar", "dagligen", "varjedag", "everyday",
+                          "daily", "mansun", "mandagsondag")},
+    **{n: _WEEK[:5] for n in ("vardagar", "weekdays", "vardag")},
+    **{n: _WEEK[5:] for n in ("helg", "helger", "helgdagar", "weekend", "weekends")},
+}
+
+
+def _lookup(table: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+    return {normalise(name): key for key, names in table.items() for name in names}
+
+
+class _Cells:
+    """Parses the cells of one table, collecting a problem per bad cell."""
+
+    def __init__(self, table: Table, spec: TableSpec, problems: list[Problem]):
+        self.table = table
+        self.spec = spec
+        self.problems = problems
+        self.index: dict[str, int] = {}
+        self.headers: dict[str, str] = {}
+        known = spec.column_by_name()
+        for i, name in enumerate(table.header):
+            if not name:
+                if any(not is_blank(v[i]) for _, v in table.rows if i < len(v)):
+                    self.problem(None, None, f"column {i + 1} has values but no header")
+                continue
+            column = known.get(normalise(name))
+            if column is None:
+                self.problem(None, name, "unknown column; known columns: " + ", ".join(
+                    c.label for c in spec.columns))
+            elif column.key in self.index:
+                self.problem(None, name, f"the same as column {self.headers[column.key]!r}")
+            else:
+                self.index[column.key] = i
+                self.headers[column.key] = name
+        for column in spec.columns:
+            if column.required and column.key not in self.index:
+                self.problem(None, None, f"missing column {column.label!r} (or one of: "
+                             f"{', '.join(column.names[1:])})")
+
+    def problem(self, row: int | None, column: str | None, message: str) -> None:
+        self.problems.append(Problem(self.table.place(row, column), message))
+
+    def place(self, row: int, key: str | None = None) -> Place:
+        return self.table.place(row, None if key is None else self.headers.get(key))
+
+    def rows(self) -> Iterable[tuple[int, dict[str, Any]]]:
+        for number, values in self.table.rows:
+            yield number, {key: values[i] if i < len(values) else None
+                           for key, i in self.index.items()}
+
+    def get(self, number: int, row: dict[str, Any], key: str, parse: Callable[[Any], Any],
+            default: Any = None, required: bool = False) -> Any:
+        value = row.get(key)
+        if is_blank(value):
+            if required:
+                self.problem(number, self.headers.get(key, key), "empty")
+            return default
+        try:
+            return parse(value)
+        except ValueError as exc:
+            self.problem(number, self.headers.get(key, key), str(exc))
+            return default
+
+
+# --- cell parsers (ValueError: the message that names what is wrong) ---------------------------
+
+
+def parse_id(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # Excel keeps 1001 as 1001.0
+    return check_id(str(value).strip())
+
+
+def parse_ids(value: Any) -> list[str]:
+    if isinstance(value, int | float):
+        return [parse_id(value)]
+    return [parse_id(p) for p in re.split(r"[,;\s/]+", str(value)) if p]
+
+
+def parse_number(value: Any) -> float:
+    if isinstance(value, bool):
+        raise ValueError(f"not a number: {value!r}")
+    if isinstance(value, int | float):
+        return float(value)
+    text = str(value).strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    text = re.sub(r"(h|tim|timmar|kr|kr/h)$", "", text, flags=re.I)
+    if re.fullmatch(r"[-+]?\d+(,\d+)?", text):
+        text = text.replace(",", ".")
+    if not re.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)", text):
+        raise ValueError(f"not a number: {str(value)!r}")
+    return float(text)
+
+
+def parse_hours(value: Any) -> float:
+    hours = parse_number(value)
+    if hours < 0:
+        raise ValueError(f"negative hours: {value!r}")
+    return hours
+
+
+def parse_degree(value: Any) -> float:
+    """Employment degree as a fraction: '75 %', 75 and 0.75 are all three quarters."""
+    text = str(value).strip()
+    percent = text.endswith("%")
+    number = parse_number(text.rstrip("%").strip()) if isinstance(value, str) else float(value)
+    if percent or number > 1.5:
+        number /= 100
+    if not 0 <= number <= 1.5:
+        raise ValueError(f"employment degree out of range: {value!r} (give e.g. 75 % or 0,75)")
+    return number
+
+
+def parse_bool(value: Any) -> bool:
+    text = normalise(str(value))
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"not yes or no: {value!r} (ja/nej, x, yes/no)")
+
+
+def choice(table: Mapping[str, tuple[str, ...]], what: str) -> Callable[[Any], str]:
+    known = _lookup(table)
+
+    def parse(value: Any) -> str:
+        key = known.get(normalise(str(value)))
+        if key is None:
+            raise ValueError(f"unknown {what} {value!r}; one of: "
+                             + ", ".join(n for names in table.values() for n in names[:2]))
+        return key
+
+    return parse
+
+
+def parse_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    try:
+        return date.fromisoformat(text[:10]) if len(text) >= 10 else date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"not a date: {text!r} (write YYYY-MM-DD)") from None
+
+
+def parse_moment(value: Any) -> tuple[datetime, bool]:
+    """(local datetime, whether a time of day was given)."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None), value.time() != time(0)
+    if isinstance(value, date):
+        return datetime.combine(value, time(0)), False
+    text = str(value).strip().replace("T", " ")
+    try:
+        if len(text) <= 10:
+            return datetime.combine(date.fromisoformat(text), time(0)), False
+        day, clock = text[:10], text[10:].strip().replace(".", ":")
+        return datetime.combine(date.fromisoformat(day),
+                                time.fromisoformat(_clock_text(clock, allow_24=False))), True
+    except ValueError:
+        raise ValueError(f"not a date or date and time: {text!r} (write YYYY-MM-DD or "
+                         "YYYY-MM-DD HH:MM)") from None
+
+
+def _clock_text(text: str, allow_24: bool) -> str:
+    match = re.fullmatch(r"(\d{1,2})(?:[:.](\d{2}))?(?::00)?", text.strip())
+    if not match:
+        raise ValueError(f"not a time of day: {text!r} (write HH:MM)")
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    if minute >= 60 or hour > 24 or (hour == 24 and (minute or not allow_24)):
+        raise ValueError(f"not a time of day: {text!r}")
+    return f"{hour:02d}:{minute:02d}"
+
+
+def parse_clock(value: Any) -> str:
+    """'07:00', '7', '7.30', an Excel time, or a fraction of a day → 'HH:MM' ('24:00' allowed)."""
+    if isinstance(value, datetime):
+        value = value.time()
+    if isinstance(value, time):
+        return f"{value.hour:02d}:{value.minute:02d}"
+    if isinstance(value, float) and 0 < value < 1:  # an Excel time stored as a day fraction
+        minutes = round(value * 1440)
+        return f"{minutes // 60:02d}:{minutes % 60:02d}"
+    if isinstance(value, int | float):
+        if float(value).is_integer():
+            return _clock_text(str(int(value)), allow_24=True)
+        raise ValueError(f"not a time of day: {value!r}")
+    return _clock_text(str(value), allow_24=True)
+
+
+def parse_days(value: Any) -> list[str]:
+    text = re.sub(r"\s*[-–]\s*", "-", str(value).strip().lower())
+    days: list[str] = []
+    names = _lookup(_DAY_NAMES)
+    for token in (t for t in re.split(r"[,;/\s]+|\boch\b|\band\b", text) if t):
+        group = _DAY_GROUPS.get(normalise(token))
+        if group is not None:
+            days += group
+            continue
+        ends = [names.get(normalise(p)) for p in token.split("-")]
+        if len(ends) == 1 and ends[0] is not None:
+            days.append(ends[0])
+        elif len(ends) == 2 and None not in ends:
+            a, b = _WEEK.index(str(ends[0])), _WEEK.index(str(ends[1]))
+            days += _WEEK[a:b + 1] if a <= b else _WEEK[a:] + _WEEK[:b + 1]
+        else:
+            raise ValueError(f"unknown days {value!r} (e.g. mån-fre, lör, sön, alla; "
+                             "mon-fri, all)")
+    return [d for d in _WEEK if d in days]
+
+
+# --- from tables to scenario data --------------------------------------------------------------
+
+
+@dataclass
+class Sources:
+    """Where each table comes from: a file per table (CSV, or a workbook's matching sheet) and
+    workbooks whose every sheet is one of the tables."""
+
+    workbooks: list[Path] = field(default_factory=list)
+    files: dict[str, Path] = field(default_factory=dict)  # table key → file
+
+
+@dataclass
+class Imported:
+    data: dict[str, Any]
+    scenario: Scenario
+    notes: list[str]
+
+
+def _spec_for_sheet(name: str) -> TableSpec | None:
+    wanted = normalise(name)
+    return next((s for s in SPECS if wanted in {normalise(n) for n in s.sheets}), None)
+
+
+def collect_tables(sources: Sources, problems: list[Problem]) -> dict[str, list[Table]]:
+    found: dict[str, list[Table]] = defaultdict(list)
+    for path in sources.workbooks:
+        try:
+            tables = read_tables(path)
+        except TableError as exc:
+            problems += exc.problems
+            continue
+        if path.suffix.lower() not in (".xlsx", ".xlsm"):
+            problems.append(Problem(Place(str(path)), "a workbook must be .xlsx; give a CSV "
+                                    "file with --staff, --clients, --need or --absences"))
+            continue
+        for name, table in tables.items():
+            spec = _spec_for_sheet(name)
+            if spec is None:
+                if table.header:
+                    problems.append(Problem(table.place(), "unknown sheet; known sheets: " +
+                                            ", ".join(s.sheets[0] for s in SPECS)))
+                continue
+            found[spec.key].append(table)
+    for key, path in sources.files.items():
+        spec = next(s for s in SPECS if s.key == key)
+        try:
+            tables = read_tables(path)
+        except TableError as exc:
+            problems += exc.problems
+            continue
+        if len(tables) == 1:
+            found[key] += tables.values()
+            continue
+        matching = [t for name, t in tables.items() if _spec_for_sheet(name) is spec]
+        if not matching:
+            problems.append(Problem(Place(str(path)), f"no sheet named {spec.sheets[0]!r} "
+                                    f"(or {', '.join(spec.sheets[1:])}); sheets: "
+                                    f"{', '.join(tables)}"))
+        found[key] += matching
+    return found
+
+
+def _half_year(day: date) -> tuple[date, date]:
+    if day.month <= 6:
+        return date(day.year, 1, 1), date(day.year, 6, 30)
+    return date(day.year, 7, 1), date(day.year, 12, 31)
+
+
+def _iso_minutes(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M")
+
+
+class _Builder:
+    def __init__(self, template: dict[str, Any], horizon_start: date, problems: list[Problem]):
+        self.template = template
+        self.horizon_start = horizon_start
+        self.problems = problems
+        self.notes: list[str] = []
+        self.units: dict[str, dict[str, Any]] = {
+            str(u["id"]): dict(u) for u in template.get("units", []) if "id" in u}
+        self.units_given = bool(self.units)
+        rules = WorkingTimeRules.model_validate(template.get("rules", {}))
+        self.full_time = rules.full_time_hours_per_week
+        self.staff: dict[str, dict[str, Any]] = {}
+        self.staff_place: dict[str, Place] = {}
+        self.approved_for: list[tuple[str, str, Place]] = []  # (staff, client, place)
+        self.clients: dict[str, dict[str, Any]] = {}
+        self.client_place: dict[str, Place] = {}
+        self.decision_place: dict[str, Place] = {}
+        self.approved_given: set[str] = set()
+        self.need_rows: list[tuple[str, dict[str, Any], Place]] = []
+        self.absences: list[tuple[str, datetime, datetime, str, Place]] = []
+
+    def problem(self, place: Place, message: str) -> None:
+        self.problems.append(Problem(place, message))
+
+    def _unit(self, cells: _Cells, number: int, row: dict[str, Any], key: str) -> str | None:
+        unit = cells.get(number, row, key, parse_id)
+        if unit is None:
+            if len(self.units) == 1:
+                return next(iter(self.units))
+            cells.problem(number, cells.headers.get(key, "unit"),
+                          "no unit given" + ("" if self.units else " and no units known")
+                          + (f"; units: {', '.join(self.units)}" if self.units else ""))
+            return None
+        if unit not in self.units:
+            if self.units_given:
+                cells.problem(number, cells.headers.get(key), f"unknown unit {unit!r}; units: "
+                              f"{', '.join(self.units)}")
+                return None
+            self.units[unit] = {"id": unit}
+            self.notes.append(f"unit {unit}: not in the template; added as an assistance group")
+        return unit
+
+    # -- tables --
+
+    def read_units(self, cells: _Cells) -> None:
+        for number, row in cells.rows():
+            uid = cells.get(number, row, "id", parse_id, required=True)
+            if uid is None:
+                continue
+            unit = dict(self.units.get(uid, {"id": uid}))
+            name = cells.get(number, row, "name", lambda v: str(v).strip())
+            if name:
+                unit["name"] = name
+            kind = cells.get(number, row, "kind", choice(_UNIT_KIND, "unit kind"))
+            if kind:
+                unit["kind"] = kind
+            self.units[uid] = unit
+        self.units_given = self.units_given or bool(self.units)
+
+    def read_staff(self, cells: _Cells) -> None:
+        if "contract_hours_per_week" in cells.index and "degree" in cells.index:
+            cells.problem(None, cells.headers["degree"], "give contract hours or employment "
+                          f"degree, not both (also {cells.headers['contract_hours_per_week']!r})")
+        for number, row in cells.rows():
+            sid = cells.get(number, row, "id", parse_id, required=True)
+            unit = self._unit(cells, number, row, "home_unit")
+            hours = cells.get(number, row, "contract_hours_per_week", parse_hours)
+            degree = cells.get(number, row, "degree", parse_degree)
+            employment = cells.get(number, row, "employment", choice(_EMPLOYMENT, "employment"))
+            member: dict[str, Any] = {"id": sid, "home_unit": unit}
+            if degree is not None:
+                hours = round(degree * self.full_time, 2)
+            if hours is None:
+                if employment != "hourly":
+                    cells.problem(number, None, "no contract hours (or employment degree); "
+                                  "give 0 for hourly staff")
+                hours = 0.0
+            member["contract_hours_per_week"] = hours
+            member["employment"] = employment or ("hourly" if hours == 0 else "monthly")
+            for key, parse in (("competences", _texts), ("also_units", parse_ids),
+                               ("role", lambda v: str(v).strip()), ("hourly_wage", parse_hours),
+                               ("works_weekdays_only", parse_bool),
+                               ("family_caregiver", parse_bool),
+                               ("overstaffing_team", parse_bool)):
+                value = cells.get(number, row, key, parse)
+                if value not in (None, [], False):
+                    member[key] = value
+            for client in cells.get(number, row, "approved_for", parse_ids, default=[]):
+                if sid is not None:
+                    self.approved_for.append((sid, client, cells.place(number, "approved_for")))
+            if sid is None or unit is None:
+                continue
+            if sid in self.staff:
+                cells.problem(number, cells.headers["id"], f"staff member {sid!r} already in "
+                              f"{self.staff_place[sid]}")
+                continue
+            self.staff[sid] = member
+            self.staff_place[sid] = cells.place(number)
+
+    def read_clients(self, cells: _Cells) -> None:
+        for number, row in cells.rows():
+            cid = cells.get(number, row, "client", parse_id, required=True)
+            unit = self._unit(cells, number, row, "unit")
+            granted = cells.get(number, row, "granted_hours_per_week", parse_hours,
+                                required=True)
+            start = cells.get(number, row, "period_start", parse_date)
+            end = cells.get(number, row, "period_end", parse_date)
+            decision: dict[str, Any] = {
+                "id": cells.get(number, row, "decision", parse_id),
+                "kind": cells.get(number, row, "kind", choice(_DECISION_KIND, "decision kind"),
+                                  default="sfb_assistance"),
+                "granted_hours_per_week": granted,
+            }
+            if start is None and end is None:
+                start, end = _half_year(self.horizon_start)
+            elif start is None or end is None:
+                cells.problem(number, cells.headers.get("period_start" if start is None
+                                                        else "period_end"),
+                              "give both ends of the settlement period (or neither: the half "
+                              "year of the horizon's start)")
+            decision["settlement_period"] = {"start": str(start), "end": str(end)}
+            for key, parse in (("hours_performed", parse_hours),
+                               ("on_call_counts_as", parse_number),
+                               ("reserve", choice(_RESERVE, "reserve rule"))):
+                value = cells.get(number, row, key, parse)
+                if value is not None:
+                    decision[key] = value
+            approved = cells.get(number, row, "approved_staff", parse_ids)
+            competences = cells.get(number, row, "required_competences", _texts)
+            if cid is None or unit is None or granted is None:
+                continue
+            client = self.clients.get(cid)
+            if client is None:
+                client = {"id": cid, "unit": unit, "decisions": [], "need": {"weekly": []},
+                          "approved_staff": [], "required_competences": []}
+                self.clients[cid] = client
+                self.client_place[cid] = cells.place(number)
+            elif client["unit"] != unit:
+                cells.problem(number, cells.headers.get("unit"), f"client {cid!r} is in unit "
+                              f"{client['unit']!r} in {self.client_place[cid]}")
+                continue
+            if decision["id"] is None:
+                decision["id"] = f"{cid}-D{len(client['decisions']) + 1}"
+            if decision["id"] in self.decision_place:
+                where = self.decision_place[decision["id"]]
+                cells.problem(number, cells.headers.get("decision"),
+                              f"decision {decision['id']!r} already in {where}")
+                continue
+            self.decision_place[decision["id"]] = cells.place(number)
+            client["decisions"].append(decision)
+            for sid in approved or []:
+                self._approve(client, sid, cells.place(number, "approved_staff"))
+            if approved is not None:
+                self.approved_given.add(cid)
+            for competence in competences or []:
+                if competence not in client["required_competences"]:
+                    client["required_competences"].append(competence)
+
+    def read_need(self, cells: _Cells) -> None:
+        for number, row in cells.rows():
+            cid = cells.get(number, row, "client", parse_id, required=True)
+            window: dict[str, Any] = {
+                "days": cells.get(number, row, "days", parse_days, default=list(_WEEK)),
+                "start": cells.get(number, row, "start", parse_clock, required=True),
+                "end": cells.get(number, row, "end", parse_clock, required=True),
+                "staff": cells.get(number, row, "staff", _count, default=1),
+            }
+            if window["start"] == "24:00":
+                cells.problem(number, cells.headers.get("start"), "a window cannot start at "
+                              "24:00; write 00:00")
+                continue
+            if not window["days"]:
+                cells.problem(number, cells.headers.get("days"), "no days")
+                continue
+            if cells.get(number, row, "on_call", parse_bool, default=False):
+                window["on_call"] = True
+            service = cells.get(number, row, "service", choice(_SERVICE, "service"))
+            if service and service != "assistance":
+                window["service"] = service
+            if cid is None or window["start"] is None or window["end"] is None:
+                continue
+            if window["days"] == _WEEK:
+                del window["days"]  # every day: the scenario format's default
+            self.need_rows.append((cid, window, cells.place(number, "client")))
+
+    def read_absences(self, cells: _Cells) -> None:
+        for number, row in cells.rows():
+            sid = cells.get(number, row, "staff", parse_id, required=True)
+            start = cells.get(number, row, "start", parse_moment, required=True)
+            end = cells.get(number, row, "end", parse_moment, required=True)
+            reason = cells.get(number, row, "reason", _reason, default="")
+            if sid is None or start is None or end is None:
+                continue
+            begin = start[0]
+            finish = end[0] if end[1] else end[0] + timedelta(days=1)  # a date: through that day
+            if finish <= begin:
+                cells.problem(number, cells.headers.get("end"), f"ends ({end[0]:%Y-%m-%d %H:%M})"
+                              f" before it starts ({begin:%Y-%m-%d %H:%M})")
+                continue
+            self.absences.append((sid, begin, finish, reason, cells.place(number)))
+
+    # -- cross-references --
+
+    def _approve(self, client: dict[str, Any], sid: str, place: Place) -> None:
+        if sid not in self.staff:
+            self.problem(place, f"unknown staff member {sid!r} (not in the staff list)")
+        elif sid not in client["approved_staff"]:
+            client["approved_staff"].append(sid)
+
+    def link(self) -> None:
+        for sid, cid, place in self.approved_for:
+            if cid not in self.clients:
+                self.problem(place, f"unknown client {cid!r} (not in the clients list)")
+            else:
+                self._approve(self.clients[cid], sid, place)
+                self.approved_given.add(cid)
+        for cid, window, place in self.need_rows:
+            if cid not in self.clients:
+                self.problem(place, f"unknown client {cid!r} (not in the clients list)")
+            else:
+                self.clients[cid]["need"]["weekly"].append(window)
+        by_staff: dict[str, list[tuple[datetime, datetime, str, Place]]] = defaultdict(list)
+        for sid, begin, finish, reason, place in self.absences:
+            if sid not in self.staff:
+                self.problem(Place(place.file, place.sheet, place.row, None),
+                             f"unknown staff member {sid!r} (not in the staff list)")
+                continue
+            by_staff[sid].append((begin, finish, reason, place))
+        for sid, periods in by_staff.items():
+            periods.sort(key=lambda p: p[0])
+            kept: list[tuple[datetime, datetime, str, Place]] = []
+            for period in periods:
+                if kept and period[0] < kept[-1][1]:
+                    prev = kept[-1]
+                    self.problem(period[3], f"absence of {sid} {period[0]:%Y-%m-%d %H:%M}–"
+                                 f"{period[1]:%Y-%m-%d %H:%M} overlaps the one in row "
+                                 f"{prev[3].row} ({prev[0]:%Y-%m-%d %H:%M}–"
+                                 f"{prev[1]:%Y-%m-%d %H:%M})")
+                    continue
+                kept.append(period)
+            self.staff[sid]["absences"] = [
+                {"start": _iso_minutes(b), "end": _iso_minutes(e), **({"reason": r} if r else {})}
+                for b, e, r, _ in kept]
+        for cid, client in self.clients.items():
+            if cid not in self.approved_given:
+                unit = client["unit"]
+                client["approved_staff"] = [s for s, m in self.staff.items()
+                                            if m["home_unit"] == unit
+                                            or unit in m.get("also_units", [])]
+                self.notes.append(f"client {cid}: no approved staff given; approved the "
+                                  f"{len(client['approved_staff'])} staff of unit {unit}")
+            if not client["need"]["weekly"]:
+                self.notes.append(f"client {cid}: no need rows; nothing will be scheduled")
+
+
+def _texts(value: Any) -> list[str]:
+    return [p.strip() for p in re.split(r"[,;/\n]+", str(value)) if p.strip()]
+
+
+def _count(value: Any) -> int:
+    number = parse_number(value)
+    if not number.is_integer() or not 1 <= number <= 10:
+        raise ValueError(f"not a number of assistants (1–10): {value!r}")
+    return int(number)
+
+
+def _reason(value: Any) -> str:
+    text = str(value).strip()
+    return _lookup(_ABSENCE_REASON).get(normalise(text), text)
+
+
+_DROPPED = ("clients", "staff", "bookings", "pinned_shifts", "history", "vacancies")
+
+
+def import_scenario(sources: Sources, *, template: dict[str, Any] | None = None,
+                    name: str | None = None, start: date | None = None,
+                    days: int | None = None, out_label: str = "the imported scenario",
+                    description: str = "") -> Imported:
+    """The scenario data the tables describe, on the settings of ``template`` (a scenario's
+    data; its clients, staff and what names them are replaced). Raises ``TableError`` with
+    every problem found."""
+    problems: list[Problem] = []
+    base = {k: v for k, v in (template or {}).items() if k not in _DROPPED}
+    horizon = dict(base.get("horizon", {}))
+    if start is not None:
+        horizon["start"] = start.isoformat()
+    if days is not None:
+        horizon["days"] = days
+    if "start" not in horizon:
+        raise TableError([Problem(Place(out_label), "no horizon: give --start (and --days) or "
+                                  "a --template scenario")])
+    horizon.setdefault("days", 28)
+    try:
+        horizon_start = parse_date(horizon["start"])
+    except ValueError as exc:
+        raise TableError([Problem(Place(out_label), f"horizon start: {exc}")]) from None
+    builder = _Builder(base, horizon_start, problems)
+    tables = collect_tables(sources, problems)
+    if not tables.get("staff") and not problems:
+        problems.append(Problem(Place(out_label), "no staff table (sheet Personal or --staff)"))
+    if not tables.get("clients") and not problems:
+        problems.append(Problem(Place(out_label), "no clients table (sheet Kunder or "
+                                "--clients)"))
+    readers = {"units": builder.read_units, "staff": builder.read_staff,
+               "clients": builder.read_clients, "need": builder.read_need,
+               "absences": builder.read_absences}
+    for spec in (UNITS, STAFF, CLIENTS, NEED, ABSENCES):  # units first: others name them
+        for table in tables.get(spec.key, []):
+            readers[spec.key](_Cells(table, spec, problems))
+    if problems:
+        raise TableError(problems)
+    builder.link()
+    if problems:
+        raise TableError(problems)
+    data: dict[str, Any] = {"format_version": base.get("format_version", "1"),
+                            "name": name or base.get("name") or "imported"}
+    data["description"] = description
+    data["horizon"] = horizon
+    data["units"] = list(builder.units.values())
+    data["clients"] = list(builder.clients.values())
+    data["staff"] = list(builder.staff.values())
+    data.update({k: v for k, v in base.items() if k not in data and k != "description"})
+    dropped = [k for k in _DROPPED[2:] if (template or {}).get(k)]
+    if dropped:
+        builder.notes.append(f"left out the template's {', '.join(dropped)} (they name its "
+                             "clients and staff)")
+    try:
+        scenario = parse_model(Scenario, data, out_label)
+    except InputError as exc:
+        raise TableError([Problem(Place(out_label), p) for p in exc.problems]) from None
+    return Imported(data, scenario, builder.notes)
