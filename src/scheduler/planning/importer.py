@@ -497,7 +497,9 @@ class _Builder:
         self.full_time = rules.full_time_hours_per_week
         self.staff: dict[str, dict[str, Any]] = {}
         self.staff_place: dict[str, Place] = {}
-        self.approved_for: list[tuple[str, str, Place]] = []  # (staff, client, place)
+        # (staff, client, place): from the staff's "approved for" and the clients' "approved"
+        self.approved_for: list[tuple[str, str, Place]] = []
+        self.approved_by: list[tuple[str, str, Place]] = []
         self.clients: dict[str, dict[str, Any]] = {}
         self.client_place: dict[str, Place] = {}
         self.decision_place: dict[str, Place] = {}
@@ -557,7 +559,9 @@ class _Builder:
             if degree is not None:
                 hours = round(degree * self.full_time, 2)
             if hours is None:
-                if employment != "hourly":
+                given = any(not is_blank(row.get(k))
+                            for k in ("contract_hours_per_week", "degree"))
+                if employment != "hourly" and not given:  # a bad value is reported already
                     cells.problem(number, None, "no contract hours (or employment degree); "
                                   "give 0 for hourly staff")
                 hours = 0.0
@@ -634,8 +638,8 @@ class _Builder:
                 continue
             self.decision_place[decision["id"]] = cells.place(number)
             client["decisions"].append(decision)
-            for sid in approved or []:
-                self._approve(client, sid, cells.place(number, "approved_staff"))
+            for sid in approved or []:  # checked in link(), with every other reference
+                self.approved_by.append((sid, cid, cells.place(number, "approved_staff")))
             if approved is not None:
                 self.approved_given.add(cid)
             for competence in competences or []:
@@ -694,6 +698,8 @@ class _Builder:
             client["approved_staff"].append(sid)
 
     def link(self) -> None:
+        for sid, cid, place in self.approved_by:
+            self._approve(self.clients[cid], sid, place)
         for sid, cid, place in self.approved_for:
             if cid not in self.clients:
                 self.problem(place, f"unknown client {cid!r} (not in the clients list)")
@@ -780,6 +786,7 @@ def import_scenario(sources: Sources, *, template: dict[str, Any] | None = None,
         horizon_start = parse_date(horizon["start"])
     except ValueError as exc:
         raise TableError([Problem(Place(out_label), f"horizon start: {exc}")]) from None
+    horizon["start"] = horizon_start.isoformat()
     builder = _Builder(base, horizon_start, problems)
     tables = collect_tables(sources, problems)
     if not tables.get("staff") and not problems:
@@ -793,9 +800,7 @@ def import_scenario(sources: Sources, *, template: dict[str, Any] | None = None,
     for spec in (UNITS, STAFF, CLIENTS, NEED, ABSENCES):  # units first: others name them
         for table in tables.get(spec.key, []):
             readers[spec.key](_Cells(table, spec, problems))
-    if problems:
-        raise TableError(problems)
-    builder.link()
+    builder.link()  # also after bad cells: every problem is reported in one run
     if problems:
         raise TableError(problems)
     data: dict[str, Any] = {"format_version": base.get("format_version", "1"),
