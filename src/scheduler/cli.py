@@ -432,16 +432,13 @@ def compare(
         raise typer.Exit(EXIT_VIOLATIONS)
 
 
-TableOption = Annotated[Path | None, typer.Option(show_default=False)]
-
-
 @app.command("import")
 def import_tables(
-    workbooks: Annotated[list[Path] | None, typer.Argument(
-        metavar="[WORKBOOK.xlsx]...", show_default=False,
-        help="Workbooks with sheets Personal, Kunder, Behov, Frånvaro (and Enheter).")] = None,
     out: Annotated[Path, typer.Option("--out", "-o", show_default=False,
-                                      help="The scenario file to write (YAML).")] = Path(),
+                                      help="The scenario file to write (YAML).")],
+    workbooks: Annotated[list[Path] | None, typer.Argument(
+        metavar="WORKBOOK.xlsx", show_default=False,
+        help="Workbooks with sheets Personal, Kunder, Behov, Frånvaro (and Enheter).")] = None,
     staff: Annotated[Path | None, typer.Option(
         "--staff", show_default=False, help="Staff list: .csv, or .xlsx (sheet Personal).")
     ] = None,
@@ -477,8 +474,6 @@ def import_tables(
     Every bad cell is reported with file, sheet, row and column; nothing is written then.
     Exit 0 ok, 2 bad input.
     """
-    if out == Path():
-        raise _fail("--out: give the scenario file to write (e.g. --out new.yaml)")
     if out.suffix.lower() not in (".yaml", ".yml"):
         raise _fail(f"--out {out}: the scenario is written as YAML (.yaml)")
     files = {key: path for key, path in (("staff", staff), ("clients", clients), ("need", need),
