@@ -1,5 +1,5 @@
-"""The ``scheduler`` command line: validate, solve, check, schema, place, capacity, compare,
-docs (and serve, keys for the HTTP API).
+"""The ``scheduler`` command line: validate, solve, check, schema, import, place, capacity,
+compare, docs (and serve, keys for the HTTP API).
 
 Exit codes scripts can rely on:
   0  ok (input valid / schedule written / schedule clean)

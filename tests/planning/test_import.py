@@ -172,6 +172,8 @@ def test_cell_parsers() -> None:
     with pytest.raises(ValueError, match="not a number: '7,5x'"):
         parse_number("7,5x")
     assert parse_degree("75 %") == parse_degree(75) == parse_degree(0.75) == 0.75
+    with pytest.raises(ValueError, match="out of range"):
+        parse_degree("120 %")
     assert parse_days("mån-fre") == ["mon", "tue", "wed", "thu", "fri"]
     assert parse_days("fre-mån") == ["mon", "fri", "sat", "sun"]
     assert parse_days("Lördag och söndag") == ["sat", "sun"]
@@ -195,12 +197,12 @@ def test_every_column_name_belongs_to_one_column_of_its_table() -> None:
 
 def test_bad_rows_are_all_named_with_file_row_column_and_reason(tmp_path: Path) -> None:
     staff = write_csv(tmp_path / "personal.csv", [
-        ["Anställningsnummer", "Enhet", "Timmar per vecka", "Favoritfärg"],
-        ["A01", "U1", "7,5x", "blå"],
-        ["A02", "U1", "40", ""],
-        ["A02", "U1", "30", ""],
-        ["19850101-1234", "U1", "30", ""],
-        ["A05", "U9", "30", ""],
+        ["Anställningsnummer", "Enhet", "Timmar per vecka", "Favoritfärg", "Namn"],
+        ["A01", "U1", "7,5x", "blå", "Kim"],
+        ["A02", "U1", "40", "", ""],
+        ["A02", "U1", "30", "", ""],
+        ["19850101-1234", "U1", "30", "", ""],
+        ["A05", "U9", "30", "", ""],
     ])
     clients = write_csv(tmp_path / "kunder.csv", [
         ["Kund", "Beviljade timmar", "Godkända assistenter"],
@@ -227,6 +229,7 @@ def test_bad_rows_are_all_named_with_file_row_column_and_reason(tmp_path: Path) 
     expected = [
         f"{f}/personal.csv, column 'Favoritfärg': unknown column; known columns: "
         "Anställningsnummer, Enhet",
+        f"{f}/personal.csv, column 'Namn': personal data is not imported: remove the column",
         f"{f}/personal.csv, row 2, column 'Timmar per vecka': not a number: '7,5x'",
         f"{f}/personal.csv, row 4, column 'Anställningsnummer': staff member 'A02' already in "
         f"{f}/personal.csv, row 3",

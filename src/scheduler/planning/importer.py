@@ -206,6 +206,13 @@ _DAY_GROUPS = {
 }
 
 
+# Columns a staff or client list often has that must not reach a scenario file.
+_PERSONAL_DATA = {normalise(n) for n in (
+    "Namn", "name", "Förnamn", "Efternamn", "first name", "last name", "surname", "full name",
+    "Personnummer", "personal identity number", "Telefon", "Telefonnummer", "phone", "Mobil",
+    "Adress", "address", "E-post", "e-mail", "email", "Födelsedatum", "date of birth")}
+
+
 def _lookup(table: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
     return {normalise(name): key for key, names in table.items() for name in names}
 
@@ -226,7 +233,10 @@ class _Cells:
                     self.problem(None, None, f"column {i + 1} has values but no header")
                 continue
             column = known.get(normalise(name))
-            if column is None:
+            if column is None and normalise(name) in _PERSONAL_DATA:
+                self.problem(None, name, "personal data is not imported: remove the column "
+                             "(scenarios hold pseudonymous ids only)")
+            elif column is None:
                 self.problem(None, name, "unknown column; known columns: " + ", ".join(
                     c.label for c in spec.columns))
             elif column.key in self.index:
@@ -307,7 +317,7 @@ def parse_degree(value: Any) -> float:
     number = parse_number(text.rstrip("%").strip()) if isinstance(value, str) else float(value)
     if percent or number > 1.5:
         number /= 100
-    if not 0 <= number <= 1.5:
+    if not 0 <= number <= 1:
         raise ValueError(f"employment degree out of range: {value!r} (give e.g. 75 % or 0,75)")
     return number
 
