@@ -154,7 +154,9 @@ def test_excel_sv_kpi_csvs_round_trip(tmp_path, tiny_scenario):
     paths = write_kpi_csvs(kpis, tmp_path / "week.json", csv_dialect="excel-sv")
     staff = read_csv(paths[1], "excel-sv")
     assert staff["Medarbetare"].tolist() == kpis.staff["staff"].tolist()
-    assert staff["scheduled_hours"].tolist() == kpis.staff["scheduled_hours"].round(4).tolist()
+    assert staff["Schemalagda timmar"].tolist() == kpis.staff["scheduled_hours"].round(4).tolist()
+    labels = column_labels("sv")
+    assert list(staff.columns) == [labels[c] for c in kpis.staff.columns]  # all in Swedish
     assert ";" in paths[1].read_text(encoding="utf-8-sig").splitlines()[0]
 
 

@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from scheduler.i18n import DEFAULT_LANG, Translator, translator
 from scheduler.planning.compare import ScenarioRun
+from scheduler.results.export import column_labels as csv_column_labels
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
@@ -51,26 +52,15 @@ def _sheet_name(label: str, used: set[str]) -> str:
 
 
 def column_labels(_: Translator) -> dict[str, str]:
-    """Machine column names → headers people read."""
+    """Machine column names → headers people read (those of the CSV files, and the workbook's
+    own)."""
     return {
+        **csv_column_labels(_.lang),
         "scenario": _("Scenario"),
         "metric": _("Metric"),
         "measure": _("Unit of measurement"),
-        "staff": _("Staff member"),
-        "client": _("Client"),
-        "unit": _("Unit"),
-        "home_unit": _("Home unit"),
-        "employment": _("Employment"),
-        "start": _("Start"),
-        "end": _("End"),
-        "hours": _("Hours"),
         "jour_hours": _("Jour hours"),
-        "work_hours": _("Work hours"),
         "hourly_wage": _("Hourly wage"),
-        "additional_hours": _("Additional hours (mertid)"),
-        "overtime_hours": _("Overtime hours"),
-        "unused_contract_hours": _("Unused contract hours"),
-        "absence_hours": _("Absence hours"),
         "base_pay": _("Base pay"),
         "ob": _("OB supplements"),
         "jour": _("Jour supplement"),
@@ -80,10 +70,6 @@ def column_labels(_: Translator) -> dict[str, str]:
         "total_cost": _("Total cost"),
         "revenue": _("Revenue"),
         "net": _("Net"),
-        "missing": _("Assistants missing"),
-        "reason": _("Reason"),
-        "blocker": _("Blocker"),
-        "detail": _("Detail"),
     }
 
 
