@@ -17,14 +17,16 @@ from typer.testing import CliRunner
 
 import import_examples as examples
 from scheduler.cli import app
-from scheduler.planning.importer import (
-    SPECS,
+from scheduler.planning.importer import SPECS
+from scheduler.planning.tables import (
+    decode,
+    detect_separator,
+    normalise,
     parse_clock,
     parse_days,
     parse_degree,
     parse_number,
 )
-from scheduler.planning.tables import decode, detect_separator, normalise
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "scenarios" / "small_group.yaml"

@@ -6,8 +6,9 @@
   which decodes every byte latin-1 does; the separator (``;``, ``,`` or tab) is the one the
   header line uses most, as a header holds no decimal commas.
 
-Values stay as read (strings from CSV, numbers/dates from Excel); ``importer`` parses them, so
-each problem can name the cell it comes from.
+Values stay as read (strings from CSV, numbers/dates from Excel); the ``parse_*`` functions
+below turn one cell into a value or a ValueError whose message says what is wrong, so each
+problem can name the cell it comes from.
 """
 
 from __future__ import annotations
@@ -16,10 +17,13 @@ import csv
 import io
 import re
 import unicodedata
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
+
+from scheduler.domain.common import check_id
 
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -188,3 +192,175 @@ def read_tables(path: Path) -> dict[str, Table]:
         return {path.stem: read_csv_table(path, str(path))}
     raise TableError([Problem(Place(str(path)), f"unknown file type {path.suffix!r}: give a "
                               f".xlsx workbook or a .csv file")])
+
+
+# --- cells -------------------------------------------------------------------------------------
+
+_TRUE = {"ja", "j", "x", "yes", "y", "true", "sant", "1"}
+_FALSE = {"nej", "n", "no", "false", "falskt", "0", ""}
+_DAY_NAMES = {
+    "mon": ("mon", "monday", "man", "mandag", "ma", "mandagar"),
+    "tue": ("tue", "tuesday", "tis", "tisdag", "ti", "tisdagar"),
+    "wed": ("wed", "wednesday", "ons", "onsdag", "on", "onsdagar"),
+    "thu": ("thu", "thursday", "tor", "tors", "torsdag", "to", "torsdagar"),
+    "fri": ("fri", "friday", "fre", "fredag", "fr", "fredagar"),
+    "sat": ("sat", "saturday", "lor", "lordag", "lo", "lordagar"),
+    "sun": ("sun", "sunday", "son", "sondag", "so", "sondagar"),
+}
+WEEK = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+_DAY_GROUPS = {
+    **{n: WEEK for n in ("all", "alla", "alladagar", "dagligen", "varjedag", "everyday",
+                          "daily", "mansun", "mandagsondag")},
+    **{n: WEEK[:5] for n in ("vardagar", "weekdays", "vardag")},
+    **{n: WEEK[5:] for n in ("helg", "helger", "helgdagar", "weekend", "weekends")},
+}
+
+
+def lookup(table: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+    return {normalise(name): key for key, names in table.items() for name in names}
+
+
+
+
+def parse_id(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # Excel keeps 1001 as 1001.0
+    return check_id(str(value).strip())
+
+
+def parse_ids(value: Any) -> list[str]:
+    if isinstance(value, int | float):
+        return [parse_id(value)]
+    return [parse_id(p) for p in re.split(r"[,;\s/]+", str(value)) if p]
+
+
+def parse_number(value: Any) -> float:
+    if isinstance(value, bool):
+        raise ValueError(f"not a number: {value!r}")
+    if isinstance(value, int | float):
+        return float(value)
+    text = str(value).strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    text = re.sub(r"(h|tim|timmar|kr|kr/h)$", "", text, flags=re.I)
+    if re.fullmatch(r"[-+]?\d+(,\d+)?", text):
+        text = text.replace(",", ".")
+    if not re.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)", text):
+        raise ValueError(f"not a number: {str(value)!r}")
+    return float(text)
+
+
+def parse_hours(value: Any) -> float:
+    hours = parse_number(value)
+    if hours < 0:
+        raise ValueError(f"negative hours: {value!r}")
+    return hours
+
+
+def parse_degree(value: Any) -> float:
+    """Employment degree as a fraction: '75 %', 75 and 0.75 are all three quarters."""
+    text = str(value).strip()
+    percent = text.endswith("%")
+    number = parse_number(text.rstrip("%").strip()) if isinstance(value, str) else float(value)
+    if percent or number > 1.5:
+        number /= 100
+    if not 0 <= number <= 1:
+        raise ValueError(f"employment degree out of range: {value!r} (give e.g. 75 % or 0,75)")
+    return number
+
+
+def parse_bool(value: Any) -> bool:
+    text = normalise(str(value))
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"not yes or no: {value!r} (ja/nej, x, yes/no)")
+
+
+def choice(table: Mapping[str, tuple[str, ...]], what: str) -> Callable[[Any], str]:
+    known = lookup(table)
+
+    def parse(value: Any) -> str:
+        key = known.get(normalise(str(value)))
+        if key is None:
+            raise ValueError(f"unknown {what} {value!r}; one of: "
+                             + ", ".join(n for names in table.values() for n in names[:2]))
+        return key
+
+    return parse
+
+
+def parse_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    try:
+        return date.fromisoformat(text[:10]) if len(text) >= 10 else date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"not a date: {text!r} (write YYYY-MM-DD)") from None
+
+
+def parse_moment(value: Any) -> tuple[datetime, bool]:
+    """(local datetime, whether a time of day was given)."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None), value.time() != time(0)
+    if isinstance(value, date):
+        return datetime.combine(value, time(0)), False
+    text = str(value).strip().replace("T", " ")
+    try:
+        if len(text) <= 10:
+            return datetime.combine(date.fromisoformat(text), time(0)), False
+        day, clock = text[:10], text[10:].strip().replace(".", ":")
+        return datetime.combine(date.fromisoformat(day),
+                                time.fromisoformat(_clock_text(clock, allow_24=False))), True
+    except ValueError:
+        raise ValueError(f"not a date or date and time: {text!r} (write YYYY-MM-DD or "
+                         "YYYY-MM-DD HH:MM)") from None
+
+
+def _clock_text(text: str, allow_24: bool) -> str:
+    match = re.fullmatch(r"(\d{1,2})(?:[:.](\d{2}))?(?::00)?", text.strip())
+    if not match:
+        raise ValueError(f"not a time of day: {text!r} (write HH:MM)")
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    if minute >= 60 or hour > 24 or (hour == 24 and (minute or not allow_24)):
+        raise ValueError(f"not a time of day: {text!r}")
+    return f"{hour:02d}:{minute:02d}"
+
+
+def parse_clock(value: Any) -> str:
+    """'07:00', '7', '7.30', an Excel time, or a fraction of a day → 'HH:MM' ('24:00' allowed)."""
+    if isinstance(value, datetime):
+        value = value.time()
+    if isinstance(value, time):
+        return f"{value.hour:02d}:{value.minute:02d}"
+    if isinstance(value, float) and 0 < value < 1:  # an Excel time stored as a day fraction
+        minutes = round(value * 1440)
+        return f"{minutes // 60:02d}:{minutes % 60:02d}"
+    if isinstance(value, int | float):
+        if float(value).is_integer():
+            return _clock_text(str(int(value)), allow_24=True)
+        raise ValueError(f"not a time of day: {value!r}")
+    return _clock_text(str(value), allow_24=True)
+
+
+def parse_days(value: Any) -> list[str]:
+    text = re.sub(r"\s*[-–]\s*", "-", str(value).strip().lower())
+    days: list[str] = []
+    names = lookup(_DAY_NAMES)
+    for token in (t for t in re.split(r"[,;/\s]+|\boch\b|\band\b", text) if t):
+        group = _DAY_GROUPS.get(normalise(token))
+        if group is not None:
+            days += group
+            continue
+        ends = [names.get(normalise(p)) for p in token.split("-")]
+        if len(ends) == 1 and ends[0] is not None:
+            days.append(ends[0])
+        elif len(ends) == 2 and None not in ends:
+            a, b = WEEK.index(str(ends[0])), WEEK.index(str(ends[1]))
+            days += WEEK[a:b + 1] if a <= b else WEEK[a:] + WEEK[:b + 1]
+        else:
+            raise ValueError(f"unknown days {value!r} (e.g. mån-fre, lör, sön, alla; "
+                             "mon-fri, all)")
+    return [d for d in WEEK if d in days]
