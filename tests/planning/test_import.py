@@ -287,7 +287,10 @@ def test_workbook_problems_name_the_sheet(tmp_path: Path) -> None:
     staff = book.create_sheet("Personal")
     staff.append(["Personal-id", "Sysselsättningsgrad"])
     staff.append(["A01", "hel tid"])
-    book.create_sheet("Kunder").append(["Kund", "Enhet"])
+    clients = book.create_sheet("Kunder")
+    clients.append(["Kund", "Enhet"])
+    clients.append(["C01", "U1"])
+    clients.append(["", "U1"])
     book.create_sheet("Anteckningar").append(["fritext"])
     path = tmp_path / "in.xlsx"
     book.save(path)
@@ -296,10 +299,12 @@ def test_workbook_problems_name_the_sheet(tmp_path: Path) -> None:
         f"{path}, sheet 'Personal', row 2, column 'Sysselsättningsgrad': not a number: "
         "'hel tid'",
         f"{path}, sheet 'Kunder': missing column 'Beviljade timmar'",
+        f"{path}, sheet 'Kunder', row 3, column 'Kund': empty",
         f"{path}, sheet 'Anteckningar': unknown sheet; known sheets: Personal, Kunder, Behov, "
         "Frånvaro, Enheter",
     ]:
         assert message in errors, (message, errors)
+    assert "4 problem(s)" in errors  # the missing column once, not again per row
 
 
 def test_not_a_workbook_and_missing_files_are_named(tmp_path: Path) -> None:

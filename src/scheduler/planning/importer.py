@@ -252,8 +252,8 @@ class _Cells:
             default: Any = None, required: bool = False) -> Any:
         value = row.get(key)
         if is_blank(value):
-            if required:
-                self.problem(number, self.headers.get(key, key), "empty")
+            if required and key in self.index:  # a missing column is reported once, above
+                self.problem(number, self.headers[key], "empty")
             return default
         try:
             return parse(value)
