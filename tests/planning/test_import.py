@@ -307,6 +307,27 @@ def test_workbook_problems_name_the_sheet(tmp_path: Path) -> None:
     assert "4 problem(s)" in errors  # the missing column once, not again per row
 
 
+def test_a_title_above_the_header_is_skipped(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Personal"
+    sheet.append(["Personallista vecka 12"])
+    sheet.append([])
+    sheet.append(["Personal-id", "Timmar per vecka"])
+    sheet.append(["A01", 40])
+    sheet.append(["A02", "7,5x"])
+    clients = book.create_sheet("Kunder")
+    clients.append(["Kund", "Beviljade timmar"])
+    clients.append(["C01", 40])
+    path = tmp_path / "titled.xlsx"
+    book.save(path)
+    errors = bad(path, "--template", TEMPLATE, out=tmp_path / "t.yaml")
+    # Row numbers stay the sheet's own: the bad value is in row 5.
+    assert f"{path}, sheet 'Personal', row 5, column 'Timmar per vecka': not a number" in errors
+    assert "1 problem(s)" in errors
+
+
 def test_not_a_workbook_and_missing_files_are_named(tmp_path: Path) -> None:
     fake = tmp_path / "fake.xlsx"
     fake.write_text("not a zip")

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -205,16 +205,33 @@ _PERSONAL_DATA = {normalise(n) for n in (
     "Adress", "address", "E-post", "e-mail", "email", "Födelsedatum", "date of birth")}
 
 
+_TITLE_ROWS = 5
+
+
+def _below_title(table: Table, known: Mapping[str, Column]) -> Table:
+    """The table under a title: sheets often start with a line or two ("Personallista v. 12")
+    above the header. The header is the first row naming a known column, if the first row
+    names none and one of the next few does."""
+    if any(normalise(h) in known for h in table.header if h):
+        return table
+    for k, (_, values) in enumerate(table.rows[:_TITLE_ROWS]):
+        names = ["" if is_blank(v) else str(v).strip() for v in values]
+        if any(normalise(n) in known for n in names if n):
+            return Table(table.file, table.sheet, names, table.rows[k + 1:])
+    return table
+
+
 class _Cells:
     """Parses the cells of one table, collecting a problem per bad cell."""
 
     def __init__(self, table: Table, spec: TableSpec, problems: list[Problem]):
-        self.table = table
+        known = spec.column_by_name()
+        self.table = _below_title(table, known)
+        table = self.table
         self.spec = spec
         self.problems = problems
         self.index: dict[str, int] = {}
         self.headers: dict[str, str] = {}
-        known = spec.column_by_name()
         for i, name in enumerate(table.header):
             if not name:
                 if any(not is_blank(v[i]) for _, v in table.rows if i < len(v)):
