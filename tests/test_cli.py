@@ -131,6 +131,23 @@ def test_solve_refuses_csv_out(tiny_data, write_scenario, tmp_path):
                      "x.csv")
 
 
+def test_solve_csv_dialect_excel_sv(tiny_data, write_scenario, tmp_path):
+    out = tmp_path / "sv" / "tiny.json"
+    result = run("solve", write_scenario(tiny_data()), "--out", out, "--time-limit", "5",
+                 "--workers", "2", "--quiet", "--csv-dialect", "excel-sv")
+    assert result.exit_code == 0, result.output
+    schedule = load_schedule(out)
+    frame = pd.read_csv(out.with_suffix(".csv"), sep=";", decimal=",", encoding="utf-8-sig")
+    assert frame.columns[0] == "Medarbetare"
+    assert frame["Timmar"].sum() == pytest.approx(sum(s.hours for s in schedule.shifts))
+    assert out.with_suffix(".csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_solve_unknown_csv_dialect_is_bad_input(tiny_data, write_scenario, tmp_path):
+    assert_bad_input(run("solve", write_scenario(tiny_data()), "--out", tmp_path / "x.json",
+                         "--csv-dialect", "semicolons"), "--csv-dialect", "'semicolons'")
+
+
 def test_solve_bad_scenario(tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text("name: [")

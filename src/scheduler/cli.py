@@ -1,5 +1,5 @@
-"""The ``scheduler`` command line: validate, solve, check, schema, place, capacity, compare,
-docs (and serve, keys for the HTTP API).
+"""The ``scheduler`` command line: validate, solve, check, schema, import, place, capacity,
+compare, docs (and serve, keys for the HTTP API).
 
 Exit codes scripts can rely on:
   0  ok (input valid / schedule written / schedule clean)
@@ -16,7 +16,7 @@ import time
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -34,9 +34,11 @@ from scheduler.domain.schedule import Schedule
 from scheduler.planning.capacity import capacity_report
 from scheduler.planning.compare import comparison_table, make_run, run_comparison
 from scheduler.planning.continuity import continue_from, join
+from scheduler.planning.importer import Sources, import_scenario
 from scheduler.planning.pins import PinError
 from scheduler.planning.pipeline import PlannedSchedule, plan
 from scheduler.planning.replan import replan as run_replan
+from scheduler.planning.tables import TableError
 from scheduler.planning.variants import load_resolved, load_scenario
 from scheduler.reports.capacity import print_report, write_report
 from scheduler.reports.comparison import print_table, write_outputs
@@ -44,7 +46,7 @@ from scheduler.reports.html import write_html_report
 from scheduler.reports.placement import print_placement, write_placement
 from scheduler.reports.rules_doc import REGENERATE, render_rules_markdown
 from scheduler.results.diff import diff_lines, write_diff
-from scheduler.results.export import write_kpi_csvs, write_schedule
+from scheduler.results.export import CSV_DIALECTS, csv_dialect, write_kpi_csvs, write_schedule
 from scheduler.results.summary import print_summary, wide_console
 from scheduler.solver.placement import place as run_placement
 from scheduler.validator import check_schedule, format_report
@@ -183,6 +185,11 @@ def solve(
     html: Annotated[bool, typer.Option("--report", help="Also write <stem>.html: key figures, "
                                          "cost and each unit's timeline (opens offline).")
                       ] = False,
+    csv_format: Annotated[str, typer.Option(
+        "--csv-dialect", metavar="|".join(CSV_DIALECTS),
+        help="machine: comma, decimal point, UTF-8, English column names (for scripts); "
+        "excel-sv: semicolon, decimal comma, UTF-8 with BOM and Swedish column names, which "
+        "Swedish Excel opens in columns.")] = "machine",
     history: Annotated[list[Path] | None, typer.Option(
         "--history", metavar="PREVIOUS.json", show_default=False,
         help="A previous schedule of ours that ends where this horizon starts: its shifts "
@@ -193,6 +200,10 @@ def solve(
     validate it."""
     if out.suffix.lower() == ".csv":
         raise _fail(f"--out {out}: give the JSON file name; the CSV is written beside it")
+    try:
+        csv_dialect(csv_format)
+    except ValueError as exc:
+        raise _fail(f"--csv-dialect: {exc}") from None
     scenario = _load_scenario(scenario_path)
     for path in history or []:
         previous = _load_schedule(path)
@@ -210,9 +221,9 @@ def solve(
         raise _fail(f"{scenario_path}: pinned_shifts: {exc}") from None
     schedule, kpis = planned.schedule, planned.kpis
     with _bad_input(out):
-        written = list(write_schedule(schedule, out))
+        written = list(write_schedule(schedule, out, csv_dialect=csv_format))
         if kpi_csv:
-            written += write_kpi_csvs(kpis, out)
+            written += write_kpi_csvs(kpis, out, csv_dialect=csv_format)
         if html:
             run = make_run(scenario, schedule, source=str(scenario_path))
             written.append(write_html_report([run], out.with_suffix(".html"),
@@ -492,6 +503,88 @@ def compare(
         typer.echo(f"validator: rule violations in {', '.join(broken)} (an engine bug); run "
                    "`scheduler check` on the schedule for details", err=True)
         raise typer.Exit(EXIT_VIOLATIONS)
+
+
+@app.command("import")
+def import_tables(
+    out: Annotated[Path, typer.Option("--out", "-o", show_default=False,
+                                      help="The scenario file to write (YAML).")],
+    workbooks: Annotated[list[Path] | None, typer.Argument(
+        metavar="WORKBOOK.xlsx", show_default=False,
+        help="Workbooks with sheets Personal, Kunder, Behov, Frånvaro (and Enheter).")] = None,
+    staff: Annotated[Path | None, typer.Option(
+        "--staff", show_default=False, help="Staff list: .csv, or .xlsx (sheet Personal).")
+    ] = None,
+    clients: Annotated[Path | None, typer.Option(
+        "--clients", show_default=False,
+        help="Clients, one row per decision: .csv, or .xlsx (sheet Kunder).")] = None,
+    need: Annotated[Path | None, typer.Option(
+        "--need", show_default=False,
+        help="Need, one row per weekly window: .csv, or .xlsx (sheet Behov).")] = None,
+    absences: Annotated[Path | None, typer.Option(
+        "--absences", show_default=False, help="Absences: .csv, or .xlsx (sheet Frånvaro).")
+    ] = None,
+    units: Annotated[Path | None, typer.Option(
+        "--units", show_default=False, help="Units: .csv, or .xlsx (sheet Enheter).")] = None,
+    template: Annotated[Path | None, typer.Option(
+        "--template", show_default=False,
+        help="A scenario whose settings (horizon, units, rules, weights, solver, cost) the new "
+        "one takes; its clients and staff are replaced.")] = None,
+    name: Annotated[str | None, typer.Option("--name", show_default=False,
+                                             help="Scenario name (default: the file's stem)."
+                                             )] = None,
+    start: Annotated[str | None, typer.Option(
+        "--start", metavar="YYYY-MM-DD", show_default=False,
+        help="First day of the horizon (default: the template's).")] = None,
+    days: Annotated[int | None, typer.Option("--days", min=1, max=112, show_default=False,
+                                             help="Days in the horizon (default: the "
+                                             "template's, else 28).")] = None,
+) -> None:
+    """Turn a staff list, clients with decisions and need, and absences from spreadsheets
+    (.xlsx or .csv in any common encoding and separator, Swedish or English column names) into
+    a scenario file.
+
+    Every bad cell is reported with file, sheet, row and column; nothing is written then.
+    Exit 0 ok, 2 bad input.
+    """
+    if out.suffix.lower() not in (".yaml", ".yml"):
+        raise _fail(f"--out {out}: the scenario is written as YAML (.yaml)")
+    files = {key: path for key, path in (("staff", staff), ("clients", clients), ("need", need),
+                                         ("absences", absences), ("units", units)) if path}
+    if not workbooks and not files:
+        raise _fail("nothing to import: give a workbook, or --staff and --clients files")
+    base: dict[str, Any] | None = None
+    if template is not None:
+        with _bad_input(template):
+            base = load_resolved(template)[0]
+    try:
+        first = None if start is None else date.fromisoformat(start)
+    except ValueError:
+        raise _fail(f"--start {start!r}: not a date (YYYY-MM-DD)") from None
+    try:
+        imported = import_scenario(Sources(list(workbooks or []), files), template=base,
+                                   name=name or out.stem, start=first, days=days,
+                                   out_label=str(out), description="Imported from " + ", ".join(
+                                       map(str, [*(workbooks or []), *files.values()]))
+                                   + (f" on the settings of {template}" if template else ""))
+    except TableError as exc:
+        problems = exc.problems
+        typer.echo(f"error: {len(problems)} problem(s), nothing written:", err=True)
+        for problem in problems:
+            typer.echo(f"  {problem}", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    with _bad_input(out):
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(yaml.safe_dump(imported.data, sort_keys=False, allow_unicode=True,
+                                      default_flow_style=None, width=100), encoding="utf-8")
+    for note in imported.notes:
+        typer.echo(f"note: {note}", err=True)
+    scenario = imported.scenario
+    decisions = sum(len(c.decisions) for c in scenario.clients)
+    absent = sum(len(s.absences) for s in scenario.staff)
+    typer.echo(f"Wrote {out}: {len(scenario.staff)} staff, {len(scenario.clients)} clients, "
+               f"{decisions} decisions, {absent} absences; {scenario.horizon.days} days from "
+               f"{scenario.horizon.start}")
 
 
 docs_app = typer.Typer(help="Documentation generated from the code.", no_args_is_help=True)

@@ -228,7 +228,7 @@ def test_a_coordinator_held_to_a_unit_lists_only_that_units_keys(api: Api) -> No
 
 def test_openapi_json_is_hidden_with_docs_off(tmp_path: Path) -> None:
     with gate_only(make_settings(tmp_path, docs=False)) as (client, keys):
-        assert client.get("/openapi.json").status_code == 401
+        assert client.get("/openapi.json").status_code == 404
         assert client.get("/openapi.json", headers=keys["coordinator"]).status_code == 404
         assert client.get("/docs", headers=keys["coordinator"]).status_code == 404
     with gate_only(make_settings(tmp_path / "on")) as (client, _):

@@ -1,4 +1,5 @@
-"""The HTML report in a real (headless) browser, the Excel workbook, and the CLI commands."""
+"""The HTML report in a real (headless) browser and the CLI commands (the workbook:
+test_workbook.py)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,12 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pytest
 from typer.testing import CliRunner
 
 from scheduler.cli import app
 from scheduler.planning.compare import ScenarioRun
-from scheduler.reports import write_excel, write_html_report
+from scheduler.reports import write_html_report
 
 # Collects what would reach the browser console, and writes it into the page once it has
 # settled, where --dump-dom can read it. Injected into a copy of the report only.
@@ -83,29 +83,6 @@ def test_html_report_opens_in_headless_chromium(compared: tuple[list[ScenarioRun
     for chart_id, classes in charts:
         assert "js-plotly-plot" in classes, f"{chart_id} was not drawn"
     assert dom.count('class="main-svg"') >= 2 * len(charts)
-
-
-def test_excel_workbook(compared: tuple[list[ScenarioRun], Any], tmp_path: Path) -> None:
-    runs, table = compared
-    path = write_excel(runs, table, tmp_path / "c.xlsx")
-    book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["comparison", "cost per unit", "staff costs",
-                               *[r.label for r in runs]]
-    rows = list(book["comparison"].iter_rows(values_only=True))
-    assert rows[0] == ("metric", "unit", *[r.label for r in runs])
-    by_metric = {row[0]: row for row in rows[1:]}
-    for record in table.to_dict(orient="records"):
-        for i, run in enumerate(runs):
-            expected = record[run.label]
-            if isinstance(expected, float):
-                expected = pytest.approx(expected, rel=1e-12)
-            assert by_metric[record["metric"]][2 + i] == expected
-    for run in runs:
-        sheet = list(book[run.label].iter_rows(values_only=True))
-        assert len(sheet) - 1 == len(run.schedule.shifts)
-        ob_column = sheet[0].index("OB kr")
-        assert sum(r[ob_column] for r in sheet[1:]) == pytest.approx(run.costs.total["ob"],
-                                                                     abs=0.05)
 
 
 def test_cli_compare_writes_everything(variant_files: tuple[Path, Path],

@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 
 from scheduler import __version__
 from scheduler.api.db import make_engine, make_sessionmaker, migrate
+from scheduler.api.docs_assets import add_offline_docs
 from scheduler.api.gate import Gate, redact_access_log
 from scheduler.api.jobs import JobRunner
 from scheduler.api.limits import BodySizeLimit
@@ -83,10 +84,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
-        docs_url="/docs" if settings.docs else None,
-        redoc_url="/redoc" if settings.docs else None,
+        docs_url=None,  # FastAPI's pages load from a CDN; add_offline_docs serves local files
+        redoc_url=None,
         openapi_url="/openapi.json" if settings.docs else None,
     )
+    if settings.docs:
+        add_offline_docs(app)
     app.state.settings = settings
     app.state.sessions = sessions
     app.state.engine = engine

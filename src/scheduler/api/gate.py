@@ -31,6 +31,7 @@ from scheduler.api.settings import Settings
 PRINCIPAL_KEY = "scheduler.principal"  # where the gate leaves the caller in the ASGI scope
 BODY_CHECKED_KEY = "scheduler.body_checked"
 DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"})
+DOCS_ASSETS = "/docs-assets/"  # Swagger UI's and ReDoc's files (docs_assets)
 # What a viewer may do besides reading: computations that store nothing.
 VIEWER_POSTS = frozenset({"/compare", "/scenarios/validate"})
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -65,7 +66,7 @@ class Gate:
         self.app = app
         self.settings = settings
         self.sessions = sessions
-        self.public = {"/health"} | (DOCS_PATHS if settings.docs else set())
+        self.public = {"/health"}
         self.limiter = MovingWindowRateLimiter(MemoryStorage())
         self.per_key = limits.parse(settings.rate_limit)
         self.failures = limits.parse(settings.auth_failure_limit)
@@ -75,8 +76,10 @@ class Gate:
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
-        send = self._with_headers(send, docs=path in DOCS_PATHS)
-        if path in self.public:
+        docs = path in DOCS_PATHS or path.startswith(DOCS_ASSETS)
+        send = self._with_headers(send, docs=docs)
+        # The docs' paths need no token; when they are off the app answers 404 for them.
+        if path in self.public or docs:
             await self.app(scope, receive, send)
             return
         client = (scope.get("client") or ("?", 0))[0]
