@@ -19,6 +19,7 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Annotated, Any
 
+import click
 import typer
 import yaml
 from pydantic import ValidationError
@@ -30,6 +31,7 @@ from scheduler.domain.groups import need_person_hours
 from scheduler.domain.loader import InputError, describe_errors, load_schedule
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule
+from scheduler.i18n import DEFAULT_LANG, LANGS, translator
 from scheduler.planning.capacity import capacity_report
 from scheduler.planning.compare import comparison_table, make_run, run_comparison
 from scheduler.planning.continuity import continue_from, join
@@ -104,6 +106,10 @@ def _root(
     Exit codes: 0 ok, 1 rule violations, 2 bad input, 3 internal error.
     """
 
+
+LangOption = Annotated[str, typer.Option(
+    "--lang", help="Language of what people read: sv (Swedish) or en (English). JSON keys and "
+    "the machine files stay English.", click_type=click.Choice(list(LANGS)))]
 
 ScenarioArg = Annotated[Path, typer.Argument(metavar="SCENARIO", show_default=False,
                                              help="Scenario file (YAML or JSON).")]
@@ -185,6 +191,7 @@ def solve(
         help="A previous schedule of ours that ends where this horizon starts: its shifts "
         "become the history every rule counts (rest, weekly rest, caps). Repeat it for older "
         "ones, oldest first.")] = None,
+    lang: LangOption = DEFAULT_LANG,
 ) -> None:
     """Solve a scenario (or a variant), write the schedule (JSON + CSV), print a summary,
     validate it."""
@@ -212,17 +219,16 @@ def solve(
             written += write_kpi_csvs(kpis, out)
         if html:
             run = make_run(scenario, schedule, source=str(scenario_path))
-            written.append(write_html_report([run], out.with_suffix(".html"),
-                                             title=f"Schedule for {scenario.name}"))
+            written.append(write_html_report([run], out.with_suffix(".html"), lang=lang))
 
     if quiet:
         info = schedule.solve
         typer.echo(f"{info.status}, objective {info.objective}, {len(schedule.shifts)} shifts → "
                    + ", ".join(map(str, written)))
     else:
-        print_summary(schedule, console=console)
+        print_summary(schedule, console=console, lang=lang)
         console.print()
-        console.print("Wrote " + ", ".join(map(str, written)))
+        console.print(_wrote(lang, written))
 
     if not planned.complete:
         typer.echo(f"warning: no solution found ({schedule.solve.status}) for all parts within "
@@ -320,6 +326,7 @@ def place(
     time_limit: Annotated[float | None, typer.Option(
         "--time-limit", "-t", min=0.1, help="Seconds (default: the scenario's placement settings)."
     )] = None,
+    lang: LangOption = DEFAULT_LANG,
 ) -> None:
     """Place the overstaffing team in the vacancies (CP-SAT): a table, and JSON + CSV with --out.
 
@@ -332,12 +339,12 @@ def place(
     scenario = _load_scenario(scenario_path)
     result = run_placement(scenario, time_limit=time_limit)
     console = wide_console()
-    print_placement(scenario, result, console)
+    print_placement(scenario, result, console, lang=lang)
     if out is not None:
         with _bad_input(out):
             written = write_placement(scenario, result, out)
         console.print()
-        console.print("Wrote " + ", ".join(map(str, written)))
+        console.print(_wrote(lang, written))
 
 
 @app.command()
@@ -348,6 +355,7 @@ def capacity(
         help="A schedule JSON of the scenario: adds scheduled hours and the team's pool use.",
     )] = None,
     out: OutOption = None,
+    lang: LangOption = DEFAULT_LANG,
 ) -> None:
     """Overcapacity per unit and week: contracted, needed and scheduled hours, and the change
     the placement of the overstaffing team makes.
@@ -364,12 +372,12 @@ def capacity(
         report = capacity_report(scenario, schedule, placement,
                                  schedule_source=str(schedule_path))
     console = wide_console()
-    print_report(report, console)
+    print_report(report, console, lang=lang)
     if out is not None:
         with _bad_input(out):
             written = write_report(report, out)
         console.print()
-        console.print("Wrote " + ", ".join(map(str, written)))
+        console.print(_wrote(lang, written))
 
 
 @app.command()
@@ -389,6 +397,7 @@ def compare(
         "--workers", "-w", min=1, max=64, help="CP-SAT threads in total, shared out over "
         "parallel solves (default: the number of cores).")] = None,
     seed: Annotated[int | None, typer.Option("--seed", min=0, help="Random seed.")] = None,
+    lang: LangOption = DEFAULT_LANG,
 ) -> None:
     """Solve the base and each variant (in parallel), print the key figures side by side, and
     write an HTML report, an Excel workbook and every schedule to --out-dir.
@@ -402,13 +411,12 @@ def compare(
     with console.status(f"solving {len(scenarios)} scenarios…"):
         runs = run_comparison(scenarios, [str(p) for p in paths], time_limit=time_limit,
                               workers=workers, seed=seed)
-    table = comparison_table(runs)
-    print_table(table, [r.label for r in runs], console)
+    table = comparison_table(runs, lang)
+    print_table(table, [r.label for r in runs], console, lang=lang)
     with _bad_input(out_dir):
-        written = write_outputs(runs, table, out_dir,
-                                title=f"{runs[0].label} and {len(runs) - 1} variant(s)")
+        written = write_outputs(runs, table, out_dir, lang=lang)
     console.print()
-    console.print("Wrote " + ", ".join(str(p) for p in written if p.suffix != ".csv"))
+    console.print(_wrote(lang, [p for p in written if p.suffix != ".csv"]))
     incomplete = [r.label for r in runs if r.schedule.solve.status not in ("optimal", "feasible")]
     if incomplete:
         typer.echo(f"warning: no complete solution within the time limit for: "
@@ -450,6 +458,10 @@ app.add_typer(docs_app, name="docs")
 # The HTTP API: `scheduler serve`, `scheduler keys create|list|revoke`.
 app.command()(serve)
 app.add_typer(keys_app, name="keys")
+
+
+def _wrote(lang: str, paths: list[Path]) -> str:
+    return translator(lang)("Wrote {files}").format(files=", ".join(map(str, paths)))
 
 
 def main() -> None:
