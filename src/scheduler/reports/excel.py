@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from scheduler.i18n import DEFAULT_LANG
 from scheduler.planning.compare import ScenarioRun
+from scheduler.reports.week_sheets import write_week_sheets
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
@@ -59,7 +61,8 @@ def unit_cost_frame(runs: Sequence[ScenarioRun]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def write_excel(runs: Sequence[ScenarioRun], table: pd.DataFrame, path: Path | str) -> Path:
+def write_excel(runs: Sequence[ScenarioRun], table: pd.DataFrame, path: Path | str,
+                lang: str = DEFAULT_LANG) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     used = {"comparison", "cost per unit", "staff costs"}
@@ -79,4 +82,6 @@ def write_excel(runs: Sequence[ScenarioRun], table: pd.DataFrame, path: Path | s
                 width = max(len(str(cell.value or "")) for cell in column)
                 sheet.column_dimensions[column[0].column_letter].width = min(max(width, 8) + 2,
                                                                              48)
+        # The week views per client and per staff member (sized and styled there).
+        write_week_sheets(writer, runs, used, _sheet_name, lang)
     return path

@@ -372,8 +372,8 @@ def _unit_sections(_: Translator, runs: Sequence[ScenarioRun]) -> str:
                 return "".join(f'<option value="{i}"{" selected" if i == chosen else ""}>'
                                f"{_esc(r.label)}</option>" for i, r in enumerate(runs))
             pick = (f'<div class="pick">{_esc(_("Side by side:"))} '
-                    f'<select aria-label="{_esc(_("left"))}">{options(0)}</select> '
-                    f'<select aria-label="{_esc(_("right"))}">{options(1)}</select></div>')
+                    f'<select aria-label="{_esc(_("left column"))}">{options(0)}</select> '
+                    f'<select aria-label="{_esc(_("right column"))}">{options(1)}</select></div>')
         sections.append(f'<section class="unit" id="unit-{k}" data-unit="{_esc(unit)}">'
                         f"<h3>{_esc(names.get(unit, unit))}</h3>{pick}"
                         f'<div class="cols">{"".join(parts)}</div></section>')
