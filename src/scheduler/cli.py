@@ -19,7 +19,6 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 import yaml
 from pydantic import ValidationError
@@ -31,7 +30,7 @@ from scheduler.domain.groups import need_person_hours
 from scheduler.domain.loader import InputError, describe_errors, load_schedule
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule
-from scheduler.i18n import DEFAULT_LANG, LANGS, translator
+from scheduler.i18n import DEFAULT_LANG, LANGS, check_lang, translator
 from scheduler.planning.capacity import capacity_report
 from scheduler.planning.compare import comparison_table, make_run, run_comparison
 from scheduler.planning.continuity import continue_from, join
@@ -107,9 +106,17 @@ def _root(
     """
 
 
+def _lang(value: str) -> str:
+    try:
+        return check_lang(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
 LangOption = Annotated[str, typer.Option(
-    "--lang", help="Language of what people read: sv (Swedish) or en (English). JSON keys and "
-    "the machine files stay English.", click_type=click.Choice(list(LANGS)))]
+    "--lang", callback=_lang, metavar="|".join(LANGS),
+    help="Language of what people read: sv (Swedish) or en (English). JSON keys and the "
+    "machine files stay English.")]
 
 ScenarioArg = Annotated[Path, typer.Argument(metavar="SCENARIO", show_default=False,
                                              help="Scenario file (YAML or JSON).")]

@@ -44,10 +44,10 @@ def test_summary_shows_all_parts(tiny_scenario):
         update={"kpis": kpis_to_dict(compute_kpis(scenario, schedule))}
     )
     out = io.StringIO()
-    print_summary(schedule, console=Console(file=out, width=200), max_uncovered=3)
+    print_summary(schedule, console=Console(file=out, width=200), max_uncovered=3, lang="en")
     text = out.getvalue()
     for expected in ("feasible", "2,012.50", "5.59 %", "uncovered_need", "unused_contract",
-                     "2,000.00", "D01", "sfb_assistance", "A01", "A03", "coverage pct",
+                     "2,000.00", "D01", "sfb_assistance", "A01", "A03", "need covered (%)",
                      "reason 0", "reason 2", "and 2 more"):
         assert expected in text, expected
     assert "reason 3" not in text
@@ -68,6 +68,6 @@ def test_summary_names_who_could_take_uncovered_need(tiny_scenario):
                         wall_seconds=1, time_limit_seconds=5, workers=1, seed=0),
         uncovered=[gap])
     out = io.StringIO()
-    print_summary(schedule, console=Console(file=out, width=200))
+    print_summary(schedule, console=Console(file=out, width=200), lang="en")
     assert ("C01 Mon 08:00: could take it: A3 (free: would cost 4 h of overtime); "
             "A1 resting until 18:00 after C01 06:00–14:00") in out.getvalue()

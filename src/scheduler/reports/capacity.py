@@ -8,7 +8,7 @@ import pandas as pd
 from rich.console import Console
 
 from scheduler.i18n import DEFAULT_LANG, Translator, translator
-from scheduler.planning.capacity import TOTAL, CapacityReport, CapacityRow, TeamUsage
+from scheduler.planning.capacity import DEPARTMENT, TOTAL, CapacityReport, CapacityRow, TeamUsage
 from scheduler.results.summary import Column, Line, print_fitted
 
 
@@ -60,8 +60,10 @@ def print_report(report: CapacityReport, console: Console, lang: str = DEFAULT_L
         if previous is not None and r.scope != previous:
             lines.append(None)
         previous = r.scope
-        cells = [r.scope, _("all weeks") if r.week == TOTAL else r.week, h(r.contracted_hours),
-                 h(r.absence_hours), h(r.available_hours), h(r.needed_hours)]
+        scope = _("department") if r.scope == DEPARTMENT else r.scope
+        week = _("all weeks") if r.week == TOTAL else r.week
+        cells = [scope, week, h(r.contracted_hours), h(r.absence_hours), h(r.available_hours),
+                 h(r.needed_hours)]
         if report.with_schedule:
             cells.append(h(r.scheduled_hours))
         cells += [h(r.difference_hours), h(r.overcapacity_hours), h(r.shortage_hours),

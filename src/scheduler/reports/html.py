@@ -86,8 +86,10 @@ svg.chart .day { stroke: #ccc; stroke-dasharray: 2 2; } svg.chart .tick { fill: 
 .blk.uncovered { background: repeating-linear-gradient(45deg, #C00000 0, #C00000 6px,
                  #e04848 6px, #e04848 12px) !important; color: #fff; }
 .seg { position: absolute; top: 0; bottom: 0; z-index: 1; }
-.seg.jour { background: repeating-linear-gradient(135deg, rgba(255,255,255,.65) 0,
-            rgba(255,255,255,.65) 4px, transparent 4px, transparent 8px); }
+.seg.jour { background: repeating-linear-gradient(135deg, rgba(255,255,255,.45) 0,
+            rgba(255,255,255,.45) 3px, transparent 3px, transparent 8px); }
+.blk.light .t { text-shadow: 0 0 2px #fff, 0 0 3px #fff; }
+.blk.dark .t { text-shadow: 0 0 2px #000, 0 0 3px #000; }
 .seg.break { background: #fff; border-left: 1px dashed #333; border-right: 1px dashed #333; }
 .seg.pause { border-left: 2px dotted #fff; border-right: 2px dotted #fff; }
 table.staff { border-collapse: collapse; font-size: 0.74rem; width: 100%; table-layout: fixed; }
@@ -112,6 +114,7 @@ table.staff td.absent { background: repeating-linear-gradient(45deg, #e6e6e6 0, 
 _SCRIPT = """
 document.querySelectorAll('section.unit').forEach(function (unit) {
   var picks = unit.querySelectorAll('select');
+  if (!picks.length) return;  // one scenario: nothing to choose
   function show() {
     var chosen = Array.prototype.map.call(picks, function (s) { return s.value; });
     unit.querySelectorAll('.panel').forEach(function (panel) {
@@ -238,6 +241,12 @@ def _block_text(_: Translator, b: Block) -> str:
     return f"{b.who} {b.times}{extra}"
 
 
+def _chip_text(_: Translator, b: Block) -> str:
+    """A staff-week chip's text after the client (or unit) it is for."""
+    text = _block_text(_, b)
+    return text if b.kind == "uncovered" else text.partition(" ")[2]
+
+
 def _title(_: Translator, b: Block) -> str:
     parts = [_block_text(_, b)]
     for s in b.segments:
@@ -266,7 +275,9 @@ def _day_row(_: Translator, row: Any) -> str:
                  f"background:{b.colour};color:{text_colour(b.colour)}")
         text = _block_text(_, b)
         head, _sep, tail = text.partition(" ")
-        blocks.append(f'<div class="blk {b.kind}" style="{style}" title="{_esc(_title(_, b))}"'
+        tone = "light" if text_colour(b.colour) == "#000000" else "dark"
+        blocks.append(f'<div class="blk {b.kind} {tone}" style="{style}" '
+                      f'title="{_esc(_title(_, b))}"'
                       f' data-who="{_esc(b.who)}" data-times="{_esc(b.times)}">{segs}'
                       f'<span class="t"><b>{_esc(head)}</b>{_esc(tail)}</span></div>')
     holiday = f"<small>{_esc(day.holiday)}</small>" if day.holiday else ""
@@ -300,8 +311,7 @@ def staff_week_html(_: Translator, view: WeekView) -> str:
                 f'<div class="chip {b.kind}{" jour" if b.jour_hours else ""}" '
                 f'style="border-left-color:{b.colour}" title="{_esc(_title(_, b))}" '
                 f'data-who="{_esc(b.who)}" data-times="{_esc(b.times)}">'
-                f"<b>{_esc(_block_text(_, b).partition(' ')[0])}</b> "
-                f"{_esc(_block_text(_, b).partition(' ')[2])}</div>" for b in blocks)
+                f"<b>{_esc(b.who)}</b> {_esc(_chip_text(_, b))}</div>" for b in blocks)
             note = f"<div>{_esc(absent)}</div>" if absent else ""
             classes = (day_class(d) + (" absent" if absent else "")).strip()
             cells.append(f'<td class="{classes}" data-day="{d.date.isoformat()}">{note}{chips}'
@@ -314,13 +324,15 @@ def staff_week_html(_: Translator, view: WeekView) -> str:
             f"</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
 
 
-def curve_html(_: Translator, curve: Curve, data: WeekData, chart_id: str) -> str:
+def curve_html(_: Translator, curve: Curve, data: WeekData, chart_id: str,
+               width: int = 680) -> str:
     labels = [(datetime.combine(d.date, datetime.min.time()), d.label) for d in data.days]
     return step_chart(
         f"{curve.title}: {_('need and staffed')}", curve.times,
         [Series(_("need"), curve.need, _NEED_COLOUR),
          Series(_("staffed"), curve.staffed, _STAFFED_COLOUR)],
-        day_labels=labels, chart_id=chart_id, shortfall_colour=UNCOVERED_COLOUR, width=680)
+        day_labels=labels, chart_id=chart_id, shortfall_colour=UNCOVERED_COLOUR,
+        shortfall_name=_("uncovered need"), width=width)
 
 
 def _legend(_: Translator) -> str:
@@ -357,7 +369,8 @@ def _unit_sections(_: Translator, runs: Sequence[ScenarioRun]) -> str:
         for j, curve in enumerate(data.curves()):
             unit = (next(c.unit for c in data.scenario.clients if c.id == curve.subject)
                     if curve.kind == "client" else curve.subject)
-            by_unit.setdefault(unit, []).append(curve_html(_, curve, data, f"curve-{i}-{j}"))
+            by_unit.setdefault(unit, []).append(curve_html(
+                _, curve, data, f"curve-{i}-{j}", width=1200 if len(runs) == 1 else 660))
         for unit, parts in by_unit.items():
             panels.setdefault(unit, []).append(
                 f'<div class="panel" data-scenario="{i}"><h4 class="scenario">'

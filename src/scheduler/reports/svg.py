@@ -114,8 +114,8 @@ def _bar(x: float, y: float, w: float, h: float, colour: str, tip: str) -> str:
 
 def step_chart(title: str, times: Sequence[datetime], series: Sequence[Series], *,
                day_labels: Sequence[tuple[datetime, str]] = (), width: int = 640,
-               height: int = 170, chart_id: str = "", shortfall_colour: str | None = None
-               ) -> str:
+               height: int = 170, chart_id: str = "", shortfall_colour: str | None = None,
+               shortfall_name: str = "") -> str:
     """Step curves over time: ``values[i]`` holds from ``times[i]`` to ``times[i + 1]``. With
     ``shortfall_colour``, the area where the first series (the need) is above the second (the
     staffing) is filled in that colour."""
@@ -147,7 +147,7 @@ def step_chart(title: str, times: Sequence[datetime], series: Sequence[Series], 
                            f'height="{y(have[i]) - y(need[i]):.1f}" fill="{shortfall_colour}" '
                            f'opacity="0.55"><title>{times[i]:%a %H:%M}–{times[i + 1]:%H:%M}: '
                            f"{need[i] - have[i]:g}</title></rect>")
-        legend.append(("", shortfall_colour))
+        legend.append((shortfall_name, shortfall_colour))
     out.append(_legend([item for item in legend if item[0]], left, 30, plot_w))
     for t in ticks:
         out.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y(t):.1f}" '

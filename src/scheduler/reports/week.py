@@ -274,7 +274,8 @@ class WeekData:
             if b.last <= start or b.first >= end:
                 continue
             part = Block(b.kind, max(b.first, start), min(b.last, end), b.first, b.last, b.who,
-                         b.colour, tuple(s for s in b.segments if s.end > start and s.start < end),
+                         b.colour, tuple(Segment(s.kind, max(s.start, start), min(s.end, end))
+                                         for s in b.segments if s.end > start and s.start < end),
                          b.missing, b.reason)
             blocks.append(part)
         lanes = _assign_lanes(blocks)
@@ -367,11 +368,11 @@ class WeekData:
         owners_in = {u: sum(1 for c in out if (c.kind == "client" and any(
             x.id == c.subject and x.unit == u for x in self.scenario.clients))
             or (c.kind == "unit" and c.subject == u)) for u in per_unit}
-        for unit in self.scenario.units:
-            if unit.id in per_unit and owners_in[unit.id] > 1:  # one owner: its own curve
-                need, have = per_unit[unit.id]
-                out.append(self._curve("unit", unit.id, self._("Unit {unit}").format(
-                    unit=self.unit_title(unit.id)), need, have))
+        for u in self.scenario.units:
+            if u.id in per_unit and owners_in[u.id] > 1:  # one owner: its own curve shows it
+                need, have = per_unit[u.id]
+                out.append(self._curve("unit", u.id, self._("Unit {unit}").format(
+                    unit=self.unit_title(u.id)), need, have))
         return out
 
     def _curve(self, kind: str, subject: str, title: str, need: np.ndarray,

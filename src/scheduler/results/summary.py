@@ -77,8 +77,11 @@ def fitted_tables(title: str, columns: Sequence[Column], lines: Sequence[Line | 
                       show_edge=False, pad_edge=False)
         for i in shown:
             c = columns[i]
+            # A fixed width of the widest value or header word: values never wrap, headers
+            # wrap at their spaces; only long text (wrap) takes what is left.
             table.add_column(c.header, justify="right" if c.numeric else "left",
-                             min_width=need[i], no_wrap=not c.wrap, overflow="fold")
+                             min_width=need[i] if c.wrap else None,
+                             width=None if c.wrap else need[i], overflow="fold")
         for line in lines:
             if line is None:
                 table.add_section()
