@@ -191,7 +191,7 @@ def solve(
                                           "and <stem>.staff.csv.")] = False,
     log: Annotated[bool, typer.Option("--log", help="Show CP-SAT's search log.")] = False,
     html: Annotated[bool, typer.Option("--report", help="Also write <stem>.html: key figures, "
-                                         "cost and each unit's timeline (opens offline).")
+                                         "charts and the week views (opens offline).")
                       ] = False,
     history: Annotated[list[Path] | None, typer.Option(
         "--history", metavar="PREVIOUS.json", show_default=False,

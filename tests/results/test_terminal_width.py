@@ -81,3 +81,24 @@ def test_solve_summary_fits_80_columns(tiny_data, write_scenario, tmp_path: Path
     for header in ("beviljat", "utfört", "reserv", "debiterat", "utöver", "kvar", "övertid",
                    "outnyttjat", "helger"):
         assert header in text, header
+
+
+def test_comparison_table_of_six_scenarios_fits_80_columns() -> None:
+    import pandas as pd
+
+    from scheduler.reports.comparison import print_table
+
+    labels = [f"variant-{i}" for i in range(6)]
+    table = pd.DataFrame([
+        {"key": "uncovered_hours", "metric": "otäckt behov (persontimmar)", "unit": "h",
+         "group": "hours", **{label: 1234.5 * (i + 1) for i, label in enumerate(labels)}},
+        {"key": "total_cost", "metric": "total kostnad", "unit": "kr", "group": "cost",
+         **{label: 1_234_567.0 * (i + 1) for i, label in enumerate(labels)}},
+    ])
+    console = Console(width=80, file=io.StringIO(), record=True)
+    print_table(table, labels, console, lang="sv")
+    text = console.export_text()
+    _check_80(text)
+    assert "(forts.)" in text  # split, the key figure repeated
+    for i, label in enumerate(labels):
+        assert label in text and f"{1_234_567 * (i + 1):,}".replace(",", "\xa0") in text

@@ -96,6 +96,8 @@ table.staff { border-collapse: collapse; font-size: 0.74rem; width: 100%; table-
 table.staff th, table.staff td { border: 1px solid #ddd; padding: 2px 3px; vertical-align: top; }
 table.staff th { background: #f6f6f6; font-weight: 600; }
 table.staff th.person { width: 4.2rem; text-align: left; }
+table.staff th small { display: block; overflow-wrap: anywhere; font-weight: normal;
+                       color: #8a1010; }
 table.staff .weekend { background-color: #f4f1fa; }
 table.staff .holiday { background-color: #fdeee0; }
 table.staff td.absent { background: repeating-linear-gradient(45deg, #e6e6e6 0, #e6e6e6 5px,
