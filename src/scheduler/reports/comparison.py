@@ -15,7 +15,7 @@ from scheduler.planning.compare import ScenarioRun
 from scheduler.reports.excel import write_excel
 from scheduler.reports.html import write_html_report
 from scheduler.results.export import write_schedule
-from scheduler.results.summary import Column, Line, print_fitted, wide_console
+from scheduler.results.summary import Column, Line, print_fitted, status_text, wide_console
 
 
 def print_table(table: pd.DataFrame, labels: Sequence[str], console: Any = None,
@@ -35,6 +35,7 @@ def print_table(table: pd.DataFrame, labels: Sequence[str], console: Any = None,
         unit = row["unit"]
         lines.append(([row["metric"], unit, *[
             "–" if row[label] is None or row[label] != row[label] else
+            status_text(_, row[label]) if row["key"] == "status" else
             str(row[label]) if unit == "" else _.number(row[label], 0 if unit == "kr" else 1)
             for label in labels]], None))
     print_fitted(console, _("Scenarios side by side"), columns, lines, keys=2, lang=lang)

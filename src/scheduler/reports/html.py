@@ -35,6 +35,7 @@ from scheduler.reports.week import (
     colour,
     text_colour,
 )
+from scheduler.results.summary import status_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -182,7 +183,9 @@ def _table_html(_: Translator, runs: Sequence[ScenarioRun], table: pd.DataFrame,
         for i, label in enumerate(labels):
             value = row[label]
             delta = _delta(_, value, base, metric) if i > 0 else ""
-            cells.append(f'<td class="num">{_esc(_fmt(_, value, metric.unit))}{delta}</td>')
+            shown = status_text(_, value) if row["key"] == "status" else _fmt(_, value,
+                                                                                metric.unit)
+            cells.append(f'<td class="num">{_esc(shown)}{delta}</td>')
         rows.append(f'<tr data-key="{_esc(row["key"])}"><td>{_esc(metric.label)}</td>'
                     f"<td>{_esc(metric.unit)}</td>{''.join(cells)}</tr>")
     return (f'<table class="kpi" id="kpi-table"><thead><tr><th>{_esc(_("Key figure"))}</th>'
@@ -445,7 +448,7 @@ def render_html_report(runs: Sequence[ScenarioRun], *, title: str | None = None,
         f"<li><b>{_esc(r.label)}</b>{' – ' + _esc(r.source) if r.source else ''}: "
         f"{_esc(r.scenario.description or '')} <span class=\"note\">("
         + _esc(_("{status}, {shifts} shifts, {seconds} s").format(
-            status=r.schedule.solve.status, shifts=len(r.schedule.shifts),
+            status=status_text(_, r.schedule.solve.status), shifts=len(r.schedule.shifts),
             seconds=_.number(r.schedule.solve.wall_seconds, 1)))
         + ("" if r.violations is None else ", " + _esc(
             _("validator: {n} violations").format(n=r.violations)))

@@ -131,6 +131,14 @@ def blockers_line(blockers: Sequence[Blocker], max_shown: int = 6,
     return "; ".join(parts)
 
 
+def status_text(_: Translator, status: str) -> str:
+    """The solver's status for people (the JSON keeps CP-SAT's name)."""
+    return {"optimal": _("optimal"), "feasible": _("feasible, not proven optimal"),
+            "infeasible": _("infeasible"), "model_invalid": _("invalid model"),
+            "unknown": _("no solution in time"), "greedy": _("greedy baseline")
+            }.get(status, status)
+
+
 def solve_line(schedule: Schedule, lang: str = DEFAULT_LANG) -> str:
     _ = translator(lang)
     info = schedule.solve
@@ -140,7 +148,7 @@ def solve_line(schedule: Schedule, lang: str = DEFAULT_LANG) -> str:
         "status [bold]{status}[/bold]  objective {objective}  bound {bound}  gap {gap}  time "
         "{seconds} s (limit {limit} s, first solution {first})  workers {workers}  seed {seed}"
         "  components {components}  variables {variables}"
-    ).format(status=info.status, objective=_num(info.objective, 2, _),
+    ).format(status=status_text(_, info.status), objective=_num(info.objective, 2, _),
              bound=_num(info.best_bound, 2, _), gap=gap, seconds=_.number(info.wall_seconds),
              limit=f"{info.time_limit_seconds:g}",
              first="–" if first is None else f"{_.number(first)} s", workers=info.workers,
