@@ -194,6 +194,28 @@ def _when(_: Translator, start: datetime, end: datetime) -> str:
     return f"{_.day(start.date())} {start:%H:%M}–{to}"
 
 
+def value_labels(_: Translator) -> dict[str, str]:
+    """Names for people of the values the tables show (penalty terms and their units, decision
+    kinds, employment forms); the JSON keeps the ids, and an unknown id shows as it is."""
+    return {
+        "uncovered_need": _("uncovered need"), "overtime": _("overtime"),
+        "additional_hours": _("additional hours (mertid)"),
+        "unused_contract": _("unused contract hours"),
+        "fair_nights": _("fair spread of nights"), "fair_weekends": _("fair spread of weekends"),
+        "continuity": _("continuity"),
+        "person-hours": _("person-hours"), "hours": _("hours"),
+        "night shifts per FTE (spread)": _("night shifts per FTE (spread)"),
+        "weekend shifts per FTE (spread)": _("weekend shifts per FTE (spread)"),
+        "assistants per client, summed": _("assistants per client, summed"),
+        "sfb_assistance": _("assistance allowance (SFB)"),
+        "lss_assistance": _("municipal assistance (LSS)"),
+        "ultimate_responsibility": _("ultimate responsibility"),
+        "companion_service": _("companion service"), "relief_service": _("respite"),
+        "short_term_stay": _("short-term stay"), "other": _("other"),
+        "monthly": _("monthly paid"), "hourly": _("hourly paid"), "pan": "PAN",
+    }
+
+
 def print_summary(schedule: Schedule, *, console: Console | None = None,
                   max_uncovered: int = 10, lang: str = DEFAULT_LANG) -> None:
     _ = translator(lang)
@@ -205,9 +227,9 @@ def print_summary(schedule: Schedule, *, console: Console | None = None,
     console.print(solve_line(schedule, lang))
 
     if schedule.penalties:
-        units = {"person-hours": _("person-hours"), "hours": _("hours")}
-        rows = [{**p.model_dump(), "unit": units.get(p.unit, p.unit)}
-                for p in schedule.penalties]
+        names = value_labels(_)
+        rows = [{**p.model_dump(), "rule": names.get(p.rule, p.rule),
+                 "unit": names.get(p.unit, p.unit)} for p in schedule.penalties]
         cols, lines = _records(_, [
             ("rule", _("rule")), ("raw", _("amount")), ("unit", _("unit")),
             ("weight", _("weight")), ("contribution", _("contribution")),
@@ -227,7 +249,8 @@ def print_summary(schedule: Schedule, *, console: Console | None = None,
             # The comparison's "hours beyond granted (exception)", per decision.
             ("exception_hours_used", _("beyond granted")),
             ("left_in_period_hours", _("left")),
-        ], kpis["decisions"])
+        ], [{**d, "kind": value_labels(_).get(d.get("kind"), d.get("kind"))}
+            for d in kpis["decisions"]])
         print_fitted(console, _("Decisions (hours)"), cols, lines, keys=2, lang=lang)
     if kpis.get("staff"):
         cols, lines = _records(_, [
@@ -238,7 +261,8 @@ def print_summary(schedule: Schedule, *, console: Console | None = None,
             ("additional_hours", _("mertid")), ("overtime_hours", _("overtime")),
             ("unused_contract_hours", _("unused")), ("shifts", _("shifts")),
             ("night_shifts", _("nights")), ("weekend_shifts", _("weekends")),
-        ], kpis["staff"])
+        ], [{**m, "employment": value_labels(_).get(m.get("employment"), m.get("employment"))}
+            for m in kpis["staff"]])
         print_fitted(console, _("Staff (hours in the horizon)"), cols, lines, lang=lang)
     if kpis.get("totals"):
         labels = total_labels(_)
