@@ -102,3 +102,10 @@ def test_comparison_table_of_six_scenarios_fits_80_columns() -> None:
     assert "(forts.)" in text  # split, the key figure repeated
     for i, label in enumerate(labels):
         assert label in text and f"{1_234_567 * (i + 1):,}".replace(",", "\xa0") in text
+
+
+def test_unknown_language_is_bad_input() -> None:
+    result = runner.invoke(app, ["capacity", str(ROOT / "scenarios" / "overstaffing_team.yaml"),
+                                 "--lang", "fi"])
+    assert result.exit_code == 2
+    assert "unknown language 'fi'" in result.output

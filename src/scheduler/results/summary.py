@@ -233,7 +233,7 @@ def print_summary(schedule: Schedule, *, console: Console | None = None,
         cols, lines = _records(_, [
             ("rule", _("rule")), ("raw", _("amount")), ("unit", _("unit")),
             ("weight", _("weight")), ("contribution", _("contribution")),
-        ], rows, digits=2)
+        ], rows, digits=2, wrap=("unit",))
         total = sum(p.contribution for p in schedule.penalties)
         lines += [None, ([_("total"), "", "", "", _num(total, 2, _)], None)]
         print_fitted(console, _("Penalties (soft rules)"), cols, lines, lang=lang)
