@@ -292,6 +292,7 @@ def replan(
         "--deterministic", help="The same input and seed give the same files.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q",
                                         help="No progress line and no summary.")] = False,
+    lang: LangOption = DEFAULT_LANG,
 ) -> None:
     """Re-plan a schedule after a change (a sick call added as an absence, say) from --from on:
     keep everything before it, change as little as pays (weights.change per changed
@@ -326,7 +327,7 @@ def replan(
         typer.echo(f"{schedule.solve.status}, objective {schedule.solve.objective}; {lines[0]} "
                    "→ " + ", ".join(map(str, written)))
     else:
-        print_summary(schedule, console=console)
+        print_summary(schedule, console=console, lang=lang)
         console.print()
         console.print(Text("Changes from " + f"{start:%Y-%m-%d %H:%M}: " + "\n".join(lines)))
         console.print("Wrote " + ", ".join(map(str, written)))
