@@ -31,6 +31,7 @@ from scheduler.domain.groups import need_person_hours
 from scheduler.domain.loader import InputError, describe_errors, load_schedule
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule
+from scheduler.i18n import DEFAULT_LANG, LANGS, check_lang, translator
 from scheduler.planning.capacity import capacity_report
 from scheduler.planning.compare import comparison_table, make_run, run_comparison
 from scheduler.planning.continuity import continue_from, join
@@ -110,6 +111,18 @@ def _root(
     """
 
 
+def _lang(value: str) -> str:
+    try:
+        return check_lang(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+LangOption = Annotated[str, typer.Option(
+    "--lang", callback=_lang, metavar="|".join(LANGS),
+    help="Language of what people read: sv (Swedish) or en (English). JSON keys and the "
+    "machine files stay English.")]
+
 ScenarioArg = Annotated[Path, typer.Argument(metavar="SCENARIO", show_default=False,
                                              help="Scenario file (YAML or JSON).")]
 
@@ -183,7 +196,7 @@ def solve(
                                           "and <stem>.staff.csv.")] = False,
     log: Annotated[bool, typer.Option("--log", help="Show CP-SAT's search log.")] = False,
     html: Annotated[bool, typer.Option("--report", help="Also write <stem>.html: key figures, "
-                                         "cost and each unit's timeline (opens offline).")
+                                         "charts and the week views (opens offline).")
                       ] = False,
     csv_format: Annotated[str, typer.Option(
         "--csv-dialect", metavar="|".join(CSV_DIALECTS),
@@ -195,6 +208,7 @@ def solve(
         help="A previous schedule of ours that ends where this horizon starts: its shifts "
         "become the history every rule counts (rest, weekly rest, caps). Repeat it for older "
         "ones, oldest first.")] = None,
+    lang: LangOption = DEFAULT_LANG,
 ) -> None:
     """Solve a scenario (or a variant), write the schedule (JSON + CSV), print a summary,
     validate it."""
@@ -226,17 +240,16 @@ def solve(
             written += write_kpi_csvs(kpis, out, csv_dialect=csv_format)
         if html:
             run = make_run(scenario, schedule, source=str(scenario_path))
-            written.append(write_html_report([run], out.with_suffix(".html"),
-                                             title=f"Schedule for {scenario.name}"))
+            written.append(write_html_report([run], out.with_suffix(".html"), lang=lang))
 
     if quiet:
         info = schedule.solve
         typer.echo(f"{info.status}, objective {info.objective}, {len(schedule.shifts)} shifts → "
                    + ", ".join(map(str, written)))
     else:
-        print_summary(schedule, console=console)
+        print_summary(schedule, console=console, lang=lang)
         console.print()
-        console.print("Wrote " + ", ".join(map(str, written)))
+        console.print(_wrote(lang, written))
 
     _verdict(planned, quiet)
 
@@ -290,6 +303,7 @@ def replan(
         "--deterministic", help="The same input and seed give the same files.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q",
                                         help="No progress line and no summary.")] = False,
+    lang: LangOption = DEFAULT_LANG,
 ) -> None:
     """Re-plan a schedule after a change (a sick call added as an absence, say) from --from on:
     keep everything before it, change as little as pays (weights.change per changed
@@ -324,7 +338,7 @@ def replan(
         typer.echo(f"{schedule.solve.status}, objective {schedule.solve.objective}; {lines[0]} "
                    "→ " + ", ".join(map(str, written)))
     else:
-        print_summary(schedule, console=console)
+        print_summary(schedule, console=console, lang=lang)
         console.print()
         console.print(Text("Changes from " + f"{start:%Y-%m-%d %H:%M}: " + "\n".join(lines)))
         console.print("Wrote " + ", ".join(map(str, written)))
@@ -405,6 +419,7 @@ def place(
     time_limit: Annotated[float | None, typer.Option(
         "--time-limit", "-t", min=0.1, help="Seconds (default: the scenario's placement settings)."
     )] = None,
+    lang: LangOption = DEFAULT_LANG,
 ) -> None:
     """Place the overstaffing team in the vacancies (CP-SAT): a table, and JSON + CSV with --out.
 
@@ -417,12 +432,12 @@ def place(
     scenario = _load_scenario(scenario_path)
     result = run_placement(scenario, time_limit=time_limit)
     console = wide_console()
-    print_placement(scenario, result, console)
+    print_placement(scenario, result, console, lang=lang)
     if out is not None:
         with _bad_input(out):
             written = write_placement(scenario, result, out)
         console.print()
-        console.print("Wrote " + ", ".join(map(str, written)))
+        console.print(_wrote(lang, written))
 
 
 @app.command()
@@ -433,6 +448,7 @@ def capacity(
         help="A schedule JSON of the scenario: adds scheduled hours and the team's pool use.",
     )] = None,
     out: OutOption = None,
+    lang: LangOption = DEFAULT_LANG,
 ) -> None:
     """Overcapacity per unit and week: contracted, needed and scheduled hours, and the change
     the placement of the overstaffing team makes.
@@ -449,12 +465,12 @@ def capacity(
         report = capacity_report(scenario, schedule, placement,
                                  schedule_source=str(schedule_path))
     console = wide_console()
-    print_report(report, console)
+    print_report(report, console, lang=lang)
     if out is not None:
         with _bad_input(out):
             written = write_report(report, out)
         console.print()
-        console.print("Wrote " + ", ".join(map(str, written)))
+        console.print(_wrote(lang, written))
 
 
 @app.command()
@@ -474,6 +490,7 @@ def compare(
         "--workers", "-w", min=1, max=64, help="CP-SAT threads in total, shared out over "
         "parallel solves (default: the number of cores).")] = None,
     seed: Annotated[int | None, typer.Option("--seed", min=0, help="Random seed.")] = None,
+    lang: LangOption = DEFAULT_LANG,
 ) -> None:
     """Solve the base and each variant (in parallel), print the key figures side by side, and
     write an HTML report, an Excel workbook and every schedule to --out-dir.
@@ -487,13 +504,12 @@ def compare(
     with console.status(f"solving {len(scenarios)} scenarios…"):
         runs = run_comparison(scenarios, [str(p) for p in paths], time_limit=time_limit,
                               workers=workers, seed=seed)
-    table = comparison_table(runs)
-    print_table(table, [r.label for r in runs], console)
+    table = comparison_table(runs, lang)
+    print_table(table, [r.label for r in runs], console, lang=lang)
     with _bad_input(out_dir):
-        written = write_outputs(runs, table, out_dir,
-                                title=f"{runs[0].label} and {len(runs) - 1} variant(s)")
+        written = write_outputs(runs, table, out_dir, lang=lang)
     console.print()
-    console.print("Wrote " + ", ".join(str(p) for p in written if p.suffix != ".csv"))
+    console.print(_wrote(lang, [p for p in written if p.suffix != ".csv"]))
     incomplete = [r.label for r in runs if r.schedule.solve.status not in ("optimal", "feasible")]
     if incomplete:
         typer.echo(f"warning: no complete solution within the time limit for: "
@@ -617,6 +633,10 @@ app.add_typer(docs_app, name="docs")
 # The HTTP API: `scheduler serve`, `scheduler keys create|list|revoke`.
 app.command()(serve)
 app.add_typer(keys_app, name="keys")
+
+
+def _wrote(lang: str, paths: list[Path]) -> str:
+    return translator(lang)("Wrote {files}").format(files=", ".join(map(str, paths)))
 
 
 def main() -> None:
