@@ -173,21 +173,26 @@ def _csv_rows(data: bytes, where: str) -> tuple[list[str], list[tuple[int, list[
 
 
 def _xlsx_rows(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
-    from openpyxl import load_workbook
+    """The first sheet's cells (pandas reads it with openpyxl); empty cells are None."""
+    import pandas as pd
 
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several kinds for a file that is not a workbook
+        frame = pd.read_excel(path, sheet_name=0, header=None, dtype=object)
+    except Exception as exc:  # several kinds for a file that is not a workbook
         raise InputError(str(path), [f"not a readable Excel workbook: {exc}"]) from exc
-    sheet = book.worksheets[0]
-    rows = list(sheet.iter_rows(values_only=True))
-    book.close()
+    rows = [[None if _missing(v) else v for v in record]
+            for record in frame.itertuples(index=False, name=None)]
     if not rows:
-        raise InputError(f"{path} (sheet {sheet.title!r})", ["the sheet is empty"])
+        raise InputError(str(path), ["the first sheet is empty"])
     header = ["" if v is None else str(v) for v in rows[0]]
-    body = [(i, list(r)) for i, r in enumerate(rows[1:], start=2)
+    # pandas drops leading empty rows; row numbers are counted from the header as row 1.
+    body = [(i, r) for i, r in enumerate(rows[1:], start=2)
             if any(v is not None and str(v).strip() for v in r)]
     return header, body
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
 
 
 def parse_rows(header: list[str], rows: Iterable[tuple[int, list[Any]]], source: str,

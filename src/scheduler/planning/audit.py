@@ -43,6 +43,7 @@ from scheduler.domain.timereport import OB_CLASSES, ReportLine
 from scheduler.planning.performed import allocate
 from scheduler.results.costing import ShiftCost, hourly_wage, jour_amount, price_shifts
 from scheduler.validator import AUDITS, Violation
+from scheduler.validator.context import Context
 
 KINDS = ("ob", "jour", "caregiver_supplement", "overtime", "outside_decision",
          "beyond_settlement", "unplanned", "off_plan", "working_time")
@@ -358,8 +359,6 @@ _WHEN = re.compile(r"^(\d{4}-\d{2}-\d{2} \d{2}:\d{2})–(?:(\d{4}-\d{2}-\d{2}) )
 
 def _working_time(scenario: Scenario, lines: list[ReportLine]) -> list[Finding]:
     schedule = lines_as_schedule(scenario, lines)
-    from scheduler.validator.context import Context
-
     ctx = Context(scenario, schedule)
     by_staff: dict[str, list[int]] = defaultdict(list)
     for i, line in enumerate(lines):
@@ -367,9 +366,9 @@ def _working_time(scenario: Scenario, lines: list[ReportLine]) -> list[Finding]:
     out: list[Finding] = []
     for rule in WORKING_TIME_AUDITS:
         for v in AUDITS[rule](scenario, schedule, ctx):
-            i = _line_of(v, lines, by_staff)
-            if i is not None:
-                out.append(Finding("working_time", rule, lines[i], 0.0, 0.0,
+            k = _line_of(v, lines, by_staff)
+            if k is not None:
+                out.append(Finding("working_time", rule, lines[k], 0.0, 0.0,
                                    f"{v.when}: {v.detail}"))
     return out
 
