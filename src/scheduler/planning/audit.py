@@ -12,7 +12,8 @@ or spent beyond what is due; negative: owed to the staff member):
 - ``overtime``: overtime claimed in a limiting period (calendar periods from
   ``rules.period_start``) versus the overtime the hours make: work (jour at
   ``on_call_work_fraction``, unpaid breaks excluded) with the history's hours in the period,
-  beyond full time for the period. Checked for periods the lines cover to their end. Amount =
+  beyond full time for the period. Checked for periods that end inside the scenario's horizon
+  (the period the reports are for) or the lines' span. Amount =
   hours × wage × (factor − 1): the premium paid too much (or too little).
 - ``outside_decision``: work on a client on a day no paying decision's settlement period holds;
   amount = hours × wage (pay no decision funds).
@@ -199,8 +200,10 @@ def _overtime(scenario: Scenario, lines: list[ReportLine], costs: list[ShiftCost
     days = rules.limiting_period_weeks * 7
     first = min(line.start.date() for line in lines)
     last = max(line.end.date() for line in lines)
-    # Lines cover days up to their last report day; a period ending later is not complete.
-    covered_to = max(line.start.date() for line in lines)
+    # The reports cover the scenario's horizon (the period audited), or further to their last
+    # line; a limiting period ending later is not complete and its overtime not yet known.
+    covered_to = max(max(line.start.date() for line in lines),
+                     scenario.horizon.end - timedelta(days=1))
     by_staff: dict[str, list[int]] = defaultdict(list)
     for i, line in enumerate(lines):
         by_staff[line.staff].append(i)
