@@ -24,7 +24,7 @@ import statistics
 import sys
 import time
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from scheduler.domain.scenario import Scenario
@@ -226,6 +226,43 @@ def example(folder: Path, seed: int) -> int:
     return 0
 
 
+def measure(size: str, seed: int, out: Path, per_kind: int, repeat: int) -> dict[str, object]:
+    """Generate, plant, write, then time reading + auditing; the figures as a dict."""
+    out.mkdir(parents=True, exist_ok=True)
+    scenario = prepared(size, seed)
+    (out / "scenario.yaml").write_text(scenario_yaml(scenario, "bench/timereports.py"),
+                                       encoding="utf-8")
+    began = time.perf_counter()
+    schedule = plan_greedy(scenario)
+    plan_seconds = time.perf_counter() - began
+    write_schedule(schedule, out / "schedule.json")
+    lines, planted = plant(scenario, due_lines(scenario, schedule), per_kind, seed)
+    write_csv(lines, out / "time_reports.csv")
+    with (out / "planted.csv").open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([("reference", "kind"), *planted])
+    from scheduler.domain.timereport import read_time_reports
+
+    seconds: list[float] = []
+    result = None
+    for _ in range(repeat):
+        began = time.perf_counter()
+        read = read_time_reports(out / "time_reports.csv")
+        result = run_audit(scenario, read, schedule)
+        seconds.append(time.perf_counter() - began)
+    assert result is not None
+    caught = {(f.line.reference, f.kind) for f in result.findings}
+    by_kind: dict[str, int] = defaultdict(int)
+    for f in result.findings:
+        by_kind[f.kind] += 1
+    return {
+        "size": size, "seed": seed, "shifts": len(schedule.shifts), "lines": len(lines),
+        "plan_seconds": plan_seconds, "planted": planted,
+        "missed": [p for p in planted if p not in caught],
+        "findings": dict(sorted(by_kind.items())), "seconds": seconds,
+        "median_seconds": statistics.median(seconds),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("size", nargs="?", default="L")
@@ -239,38 +276,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.example is not None:
         return example(args.example, args.seed)
-    args.out.mkdir(parents=True, exist_ok=True)
-    scenario = prepared(args.size, args.seed)
-    (args.out / "scenario.yaml").write_text(scenario_yaml(scenario, "bench/timereports.py"),
-                                            encoding="utf-8")
-    began = time.perf_counter()
-    schedule = plan_greedy(scenario)
-    print(f"greedy plan: {len(schedule.shifts)} shifts in {time.perf_counter() - began:.1f} s")
-    write_schedule(schedule, args.out / "schedule.json")
-    lines, planted = plant(scenario, due_lines(scenario, schedule), args.per_kind, args.seed)
-    write_csv(lines, args.out / "time_reports.csv")
-    with (args.out / "planted.csv").open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle).writerows([("reference", "kind"), *planted])
-    from scheduler.domain.timereport import read_time_reports
-
-    seconds: list[float] = []
-    result = None
-    for _ in range(args.repeat):
-        began = time.perf_counter()
-        read = read_time_reports(args.out / "time_reports.csv")
-        result = run_audit(scenario, read, schedule)
-        seconds.append(time.perf_counter() - began)
-    assert result is not None
-    caught = {(f.line.reference, f.kind) for f in result.findings}
-    hit = sum(1 for p in planted if p in caught)
-    by_kind: dict[str, int] = defaultdict(int)
-    for f in result.findings:
-        by_kind[f.kind] += 1
-    print(f"{len(read)} lines, {len(planted)} planted errors, {hit} caught as planted; "
-          f"findings per kind: {dict(sorted(by_kind.items()))}")
-    print(f"read + audit: median {statistics.median(seconds):.2f} s of {args.repeat} "
-          f"({', '.join(f'{s:.2f}' for s in seconds)}) at {datetime.now():%Y-%m-%d %H:%M}")
-    return 0
+    figures = measure(args.size, args.seed, args.out, args.per_kind, args.repeat)
+    planted = figures["planted"]
+    assert isinstance(planted, list)
+    print(f"{figures['size']} seed {figures['seed']}: greedy plan {figures['shifts']} shifts "
+          f"({figures['plan_seconds']:.1f} s); {figures['lines']} lines, {len(planted)} planted "
+          f"errors, missed {figures['missed']}; findings per kind: {figures['findings']}")
+    seconds = figures["seconds"]
+    assert isinstance(seconds, list)
+    print(f"read + audit (with the schedule): median {figures['median_seconds']:.2f} s of "
+          f"{len(seconds)} ({', '.join(f'{s:.2f}' for s in seconds)})")
+    return 0 if not figures["missed"] else 1
 
 
 if __name__ == "__main__":
