@@ -89,7 +89,7 @@ def test_personal_numbers_and_unknown_ids_are_refused(tmp_path: Path) -> None:
     path.write_text("staff,client,start,end\n"
                     "19790101-1234,C1,2027-01-04 07:00,2027-01-04 15:00\n"
                     "A9,C9,2027-01-04 07:00,2027-01-04 15:00\n", encoding="utf-8")
-    with pytest.raises(InputError, match="row 2, column staff: .*personal identity number"):
+    with pytest.raises(InputError, match=r"row 2, column staff: .*personal identity number"):
         read_time_reports(path)
     path.write_text("staff,client,start,end\nA9,C9,2027-01-04 07:00,2027-01-04 15:00\n",
                     encoding="utf-8")

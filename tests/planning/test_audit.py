@@ -202,3 +202,12 @@ def test_totals_per_staff_unit_and_kind(scenario: Scenario) -> None:
     assert result.totals("staff")["F1"]["amount"] == pytest.approx(66)
     assert result.totals("unit")["U1"]["amount"] == pytest.approx(110)
     assert set(result.totals("kind")) == {"ob", "caregiver_supplement"}
+
+
+def test_a_daylight_saving_night_is_priced_on_its_real_hours() -> None:
+    # 28 March 2027: clocks go forward at 02:00, so 22:00–07:00 is 8 hours, all of it jour.
+    scenario = audit_scenario()
+    night = line("A1", "C1", "2027-03-27T22:00", "2027-03-28T07:00", on_call_hours=9,
+                 jour_supplement_hours=8)
+    result = run_audit(scenario, [night])
+    assert [f.kind for f in result.findings if f.kind in ("ob", "jour")] == []

@@ -65,7 +65,8 @@ class Finding:
         line = self.line
         return {
             "kind": self.kind, "rule": self.rule, "source": line.source, "row": line.row,
-            "reference": line.reference, "staff": line.staff, "client": line.client,
+            "reference": line.reference, "approved": line.approved, "staff": line.staff,
+            "client": line.client,
             "unit": line.unit, "start": line.start.isoformat(timespec="minutes"),
             "end": line.end.isoformat(timespec="minutes"), "hours": round(self.hours, 2),
             "amount": round(self.amount, 2), "detail": self.detail,
@@ -135,9 +136,12 @@ def lines_as_schedule(scenario: Scenario, lines: list[ReportLine]) -> Schedule:
         unit = line.unit
         if unit is None and line.client in clients:
             unit = clients[line.client].unit
+        # On the night clocks go forward a wall-clock 22–07 is 8 real hours: jour reported as
+        # 9 h is held to what the shift has.
+        jour = min(line.on_call_hours, max(0.0, hours - line.unpaid_break_hours))
         shifts.append(Shift(staff=line.staff, client=line.client, unit=unit or "",
                             start=start, end=end, hours=round(hours, 4),
-                            on_call_hours=line.on_call_hours, breaks=breaks))
+                            on_call_hours=jour, breaks=breaks))
     return Schedule(
         scenario=scenario.name, horizon_start=scenario.horizon.start.isoformat(),
         horizon_days=scenario.horizon.days, timezone=scenario.horizon.timezone,

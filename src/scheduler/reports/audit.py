@@ -18,8 +18,8 @@ from scheduler.planning.audit import KINDS, AuditResult
 from scheduler.planning.invoicing import InvoiceRow, totals
 from scheduler.planning.performed import PerformedRow
 
-FINDING_COLUMNS = ("kind", "rule", "source", "row", "reference", "staff", "client", "unit",
-                   "start", "end", "hours", "amount", "detail")
+FINDING_COLUMNS = ("kind", "rule", "source", "row", "reference", "approved", "staff", "client",
+                   "unit", "start", "end", "hours", "amount", "detail")
 
 
 def _kind_label(kind: str, lang: str) -> str:
@@ -84,6 +84,7 @@ def write_audit(result: AuditResult, out: Path, lang: str = "sv") -> list[Path]:
     findings.insert(1, "what", [_kind_label(k, lang) for k in findings["kind"]])
     headers = {"kind": _("Kind"), "what": _("Finding"), "rule": _("Rule"),
                "source": _("File"), "row": _("Row"), "reference": _("Reference"),
+               "approved": _("Approved"),
                "staff": _("Staff"), "client": _("Client"), "unit": _("Unit"),
                "start": _("Start"), "end": _("End"), "hours": _("Hours"),
                "amount": _("Amount (kr)"), "detail": _("Detail")}
