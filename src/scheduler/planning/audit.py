@@ -41,6 +41,7 @@ from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Break, Schedule, Shift, SolveInfo
 from scheduler.domain.staff import Staff
 from scheduler.domain.timereport import OB_CLASSES, ReportLine
+from scheduler.i18n import translator
 from scheduler.planning.performed import allocate
 from scheduler.results.costing import ShiftCost, hourly_wage, jour_amount, price_shifts
 from scheduler.validator import AUDITS, Violation
@@ -50,6 +51,20 @@ KINDS = ("ob", "jour", "caregiver_supplement", "overtime", "outside_decision",
          "beyond_settlement", "unplanned", "off_plan", "working_time")
 WORKING_TIME_AUDITS = ("no_overlap", "shift_length", "daily_rest", "weekly_rest", "hour_caps")
 HOURS_TOLERANCE = 0.05  # 3 minutes: rounding in a payroll export is no finding
+Part = tuple[str, dict[str, object]]  # a message (English, {named} fields) and its values
+
+
+def _(text: str) -> str:
+    """Marks a message for the catalogue; ``Finding.text`` translates it when shown."""
+    return text
+
+
+OB_LABELS = {
+    "weekday_evening": _("OB weekday evening"), "weekday_night": _("OB weekday night"),
+    "weekend_day": _("OB weekend day"), "weekend_night": _("OB weekend night"),
+    "major_holiday_day": _("OB major holiday day"),
+    "major_holiday_night": _("OB major holiday night"),
+}
 
 
 @dataclass(frozen=True)
@@ -59,7 +74,22 @@ class Finding:
     line: ReportLine
     hours: float
     amount: float
-    detail: str
+    message: tuple[Part, ...]
+
+    def text(self, lang: str = "en") -> str:
+        """The detail in ``lang``: hours as people in that language write numbers."""
+        t = translator(lang)
+        parts = []
+        for template, values in self.message:
+            shown = {k: t.number(v, 2) if isinstance(v, float) else
+                     t(v) if isinstance(v, str) and v in OB_LABELS.values() else v
+                     for k, v in values.items()}
+            parts.append(t(template).format(**shown))
+        return "; ".join(parts)
+
+    @property
+    def detail(self) -> str:
+        return self.text("en")
 
     def record(self) -> dict[str, object]:
         line = self.line
@@ -94,6 +124,10 @@ class AuditResult:
         return dict(sorted(out.items()))
 
     unit_of: dict[int, str] = field(default_factory=dict)
+
+
+def _msg(template: str, **values: object) -> tuple[Part, ...]:
+    return ((template, values),)
 
 
 def audit_scenario(scenario: Scenario, lines: list[ReportLine]) -> Scenario:
@@ -174,25 +208,27 @@ def _claims(line: ReportLine, cost: ShiftCost, staff: Staff | None, scenario: Sc
             out.append(Finding(
                 "caregiver_supplement", "family caregiver (PAN): no OB, no jour supplement",
                 line, hours, claimed_ob + claimed_jour,
-                f"{line.staff} is a family caregiver under PAN; the line claims "
-                f"{sum(line.ob_hours.values()):g} h OB and {line.jour_supplement_hours:g} h "
-                "jour supplement"))
+                _msg(_("{staff} is a family caregiver under PAN; the line claims {ob} h OB and "
+                       "{jour} h jour supplement"), staff=line.staff,
+                     ob=float(sum(line.ob_hours.values())),
+                     jour=float(line.jour_supplement_hours))))
         return out
     computed = {c: max(0.0, cost.active.get(c, 0.0)) for c in OB_CLASSES}
     wrong = {c: line.ob_hours.get(c, 0.0) - computed[c] for c in OB_CLASSES
              if abs(line.ob_hours.get(c, 0.0) - computed[c]) > HOURS_TOLERANCE}
     if wrong:
         amount = claimed_ob - cost.ob
-        parts = ", ".join(f"{c} claimed {line.ob_hours.get(c, 0.0):g} h, due {computed[c]:.2f} h"
-                          for c in wrong)
+        parts = tuple((_("{code}: claimed {claimed} h, due {due} h"),
+                       {"code": OB_LABELS[c], "claimed": float(line.ob_hours.get(c, 0.0)),
+                        "due": computed[c]}) for c in wrong)
         out.append(Finding("ob", "OB windows (cost.ob_windows)", line,
                            sum(abs(v) for v in wrong.values()), amount, parts))
     if abs(line.jour_supplement_hours - jour_hours) > HOURS_TOLERANCE:
         out.append(Finding(
             "jour", "jour supplement per jour hour (cost.jour)", line,
             line.jour_supplement_hours - jour_hours, claimed_jour - cost.jour_pay,
-            f"jour supplement claimed for {line.jour_supplement_hours:g} h, the line has "
-            f"{jour_hours:g} h of jour"))
+            _msg(_("jour supplement claimed for {claimed} h, the line has {jour} h of jour"),
+                 claimed=float(line.jour_supplement_hours), jour=float(jour_hours))))
     return out
 
 
@@ -246,8 +282,9 @@ def _overtime(scenario: Scenario, lines: list[ReportLine], costs: list[ShiftCost
                     out.append(Finding(
                         "overtime", "overtime: work beyond full time in the limiting period",
                         lines[i], take, take * wage * (factor - 1),
-                        f"period {label}: {claimed:g} h overtime claimed, the hours make "
-                        f"{made:.2f} h (work {work:.2f} h, full time {full:g} h)"))
+                        _msg(_("period {period}: {claimed} h overtime claimed, the hours make "
+                               "{made} h (work {work} h, full time {full} h)"), period=label,
+                             claimed=float(claimed), made=made, work=work, full=float(full))))
                     excess -= take
                     if excess <= HOURS_TOLERANCE:
                         break
@@ -257,8 +294,10 @@ def _overtime(scenario: Scenario, lines: list[ReportLine], costs: list[ShiftCost
                 out.append(Finding(
                     "overtime", "overtime: work beyond full time in the limiting period",
                     lines[i], -missing, -missing * wage * (settings.overtime_simple_factor - 1),
-                    f"period {label}: {claimed:g} h overtime claimed, the hours make "
-                    f"{made:.2f} h (work {work:.2f} h, full time {full:g} h): under-claimed"))
+                    _msg(_("period {period}: {claimed} h overtime claimed, the hours make "
+                           "{made} h (work {work} h, full time {full} h): under-claimed"),
+                         period=label, claimed=float(claimed), made=made, work=work,
+                         full=float(full))))
         start = end
     return out
 
@@ -305,7 +344,7 @@ def _decisions(scenario: Scenario, lines: list[ReportLine]) -> list[Finding]:
             outside[c.line].append(c.day)
             outside_hours[c.line] += c.awake_hours + c.jour_hours
         elif c.beyond_hours > 1e-9:
-            hours, _, left = beyond.get(c.line, (0.0, c.decision.id, 0.0))
+            hours, _id, left = beyond.get(c.line, (0.0, c.decision.id, 0.0))
             beyond[c.line] = (hours + c.beyond_hours, c.decision.id, left)
     for i, days in sorted(outside.items()):
         line = lines[i]
@@ -314,15 +353,16 @@ def _decisions(scenario: Scenario, lines: list[ReportLine]) -> list[Finding]:
         out.append(Finding(
             "outside_decision", "decisions: work only within a decision", line, hours,
             hours * wage,
-            f"no decision of {line.client} holds {', '.join(sorted({d.isoformat() for d in days}))}"
-            f" ({hours:.2f} h)"))
-    for i, (hours, decision, _) in sorted(beyond.items()):
+            _msg(_("no decision of {client} holds {days} ({hours} h)"), client=line.client,
+                 days=", ".join(sorted({d.isoformat() for d in days})), hours=hours)))
+    for i, (hours, decision, _left) in sorted(beyond.items()):
         line = lines[i]
         wage = hourly_wage(staff.get(line.staff), scenario.cost)
         out.append(Finding(
             "beyond_settlement", "decision_budget: the settlement period's granted hours",
             line, hours, hours * wage,
-            f"{hours:.2f} h charged to {decision} beyond what its settlement period had left"))
+            _msg(_("{hours} h charged to {decision} beyond what its settlement period had "
+                   "left"), hours=hours, decision=decision)))
     return out
 
 
@@ -344,11 +384,12 @@ def _plan(scenario: Scenario, lines: list[ReportLine], schedule: Schedule,
         if not same:
             out.append(Finding("unplanned", "the schedule: no planned shift", line,
                                line.hours, line.hours * wage,
-                               f"no planned shift of {line.staff} for "
-                               f"{line.client or line.unit} overlaps the line"))
+                               _msg(_("no planned shift of {staff} for {where} overlaps the "
+                                      "line"), staff=line.staff,
+                                    where=line.client or line.unit)))
             continue
-        a = min(x for x, _ in same)
-        b = max(y for _, y in same)
+        a = min(x for x, _end in same)
+        b = max(y for _start, y in same)
         if abs(line.start - a) <= tolerance and abs(line.end - b) <= tolerance:
             continue
         extra = (max(timedelta(0), a - line.start) + max(timedelta(0), line.end - b)
@@ -356,8 +397,9 @@ def _plan(scenario: Scenario, lines: list[ReportLine], schedule: Schedule,
         out.append(Finding(
             "off_plan", f"the schedule: start and end within {tolerance_minutes:g} min", line,
             extra, extra * wage,
-            f"planned {a:%Y-%m-%d %H:%M}–{b:%H:%M}, reported "
-            f"{line.start:%Y-%m-%d %H:%M}–{line.end:%H:%M} ({extra:.2f} h outside the plan)"))
+            _msg(_("planned {planned}, reported {reported} ({hours} h outside the plan)"),
+                 planned=f"{a:%Y-%m-%d %H:%M}–{b:%H:%M}",
+                 reported=f"{line.start:%Y-%m-%d %H:%M}–{line.end:%H:%M}", hours=extra)))
     return out
 
 
@@ -375,8 +417,9 @@ def _working_time(scenario: Scenario, lines: list[ReportLine]) -> list[Finding]:
         for v in AUDITS[rule](scenario, schedule, ctx):
             k = _line_of(v, lines, by_staff)
             if k is not None:
+                # The validator's own wording (English), as `scheduler check` prints it.
                 out.append(Finding("working_time", rule, lines[k], 0.0, 0.0,
-                                   f"{v.when}: {v.detail}"))
+                                   (("{when}: {detail}", {"when": v.when, "detail": v.detail}),)))
     return out
 
 

@@ -61,8 +61,11 @@ def print_audit(result: AuditResult, lang: str = "sv") -> str:
             out.append(f"  {_kind_label(kind, lang)}: {int(row['findings'])}, "
                        f"{translator(lang).number(row['amount'], 0)} kr")
     for f in result.findings:
-        out.append(f"{f.line.label}  {f.kind}  {f.rule}  "
-                   f"{translator(lang).number(f.amount, 2)} kr  {f.detail}")
+        line = f.line
+        where = f"{line.source}, {_('row')} {line.row}" + (
+            f" ({line.reference})" if line.reference else "")
+        out.append(f"{where}  {_kind_label(f.kind, lang)}  "
+                   f"{translator(lang).number(f.amount, 2)} kr  {f.text(lang)}")
     if result.unchecked_periods:
         out.append(_("Overtime not checked (limiting period not complete in the reports)")
                    + ": " + ", ".join(result.unchecked_periods))
@@ -82,6 +85,7 @@ def write_audit(result: AuditResult, out: Path, lang: str = "sv") -> list[Path]:
     xlsx_path = out.with_suffix(".xlsx")
     findings = pd.DataFrame(records, columns=list(FINDING_COLUMNS))
     findings.insert(1, "what", [_kind_label(k, lang) for k in findings["kind"]])
+    findings["detail"] = [f.text(lang) for f in result.findings]
     headers = {"kind": _("Kind"), "what": _("Finding"), "rule": _("Rule"),
                "source": _("File"), "row": _("Row"), "reference": _("Reference"),
                "approved": _("Approved"),
