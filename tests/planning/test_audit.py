@@ -211,3 +211,15 @@ def test_a_daylight_saving_night_is_priced_on_its_real_hours() -> None:
                  jour_supplement_hours=8)
     result = run_audit(scenario, [night])
     assert [f.kind for f in result.findings if f.kind in ("ob", "jour")] == []
+
+
+def test_qualified_overtime_claimed_beyond_the_qualified_share(scenario: Scenario) -> None:
+    # 16 h of overtime, all claimed as qualified (×2.4); 24 of the 176 h were worked on Sundays,
+    # so by the cost model's reading 24/176 of the overtime is qualified.
+    lines = four_weeks("A1", 16)
+    lines[-1] = lines[-1].model_copy(update={"overtime_kind": "qualified"})
+    result = run_audit(scenario, lines)
+    share = 24 / 176
+    due = 16 * 190 * (0.8 * (1 - share) + 1.4 * share)
+    assert [f.amount for f in result.findings if f.kind == "overtime"] == [
+        pytest.approx(16 * 190 * 1.4 - due)]  # 4 256 − 2 680.73 = 1 575.27 kr

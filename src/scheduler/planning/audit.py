@@ -15,6 +15,8 @@ or spent beyond what is due; negative: owed to the staff member):
   beyond full time for the period. Checked for periods that end inside the scenario's horizon
   (the period the reports are for) or the lines' span. Amount =
   hours × wage × (factor − 1): the premium paid too much (or too little).
+  With the hours right, qualified overtime claimed beyond the period's share of work at
+  qualified times (the cost model's reading) is a finding too: the premium claimed − due.
 - ``outside_decision``: work on a client on a day no paying decision's settlement period holds;
   amount = hours × wage (pay no decision funds).
 - ``beyond_settlement``: work beyond what the decision's period has left (granted − performed −
@@ -268,10 +270,12 @@ def _overtime(scenario: Scenario, lines: list[ReportLine], costs: list[ShiftCost
             full = rules.full_time_hours_per_week * days / 7
             made = max(0.0, work - full)
             claimed = sum(lines[i].overtime_hours for i in inside)
-            if abs(claimed - made) <= HOURS_TOLERANCE:
-                continue
             wage = hourly_wage(staff_by_id.get(sid), settings)
             claiming = [i for i in inside if lines[i].overtime_hours > 0]
+            if abs(claimed - made) <= HOURS_TOLERANCE:
+                out += _overtime_kind(lines, costs, inside, claiming, indices, start, end,
+                                      made, wage, scenario, label)
+                continue
             if claimed > made:
                 excess = claimed - made
                 for i in reversed(claiming):  # the latest claims are the ones too many
@@ -300,6 +304,37 @@ def _overtime(scenario: Scenario, lines: list[ReportLine], costs: list[ShiftCost
                          full=float(full))))
         start = end
     return out
+
+
+def _overtime_kind(lines: list[ReportLine], costs: list[ShiftCost], inside: list[int],
+                   claiming: list[int], indices: list[int], start: date, end: date,
+                   made: float, wage: float, scenario: Scenario, label: str) -> list[Finding]:
+    """The right hours claimed, but more of them qualified than the period's work: the cost
+    model's reading (a plan does not say which hours are the extra ones) gives overtime the
+    period's share of work at qualified times (weekday nights, weekends, holidays)."""
+    if not claiming:
+        return []
+    settings = scenario.cost
+    simple, qualified = settings.overtime_simple_factor - 1, settings.overtime_qualified_factor - 1
+    work = sum(_share_in(lines[i], start, end) * costs[i].work_hours for i in indices)
+    at_qualified = sum(_share_in(lines[i], start, end) * costs[i].qualified_work_hours
+                       for i in indices)
+    share = at_qualified / work if work > 0 else 0.0
+    due = made * wage * (simple * (1 - share) + qualified * share)
+    claimed_qualified = sum(lines[i].overtime_hours for i in claiming
+                            if lines[i].overtime_kind == "qualified")
+    claimed = sum(lines[i].overtime_hours * wage * (qualified if lines[i].overtime_kind ==
+                                                    "qualified" else simple)
+                  for i in claiming)
+    if claimed <= due + 1.0:  # under-claiming the qualified part is left to the payroll rules
+        return []
+    i = max(claiming, key=lambda k: lines[k].start)
+    return [Finding(
+        "overtime", "qualified overtime: nights, weekends, holidays", lines[i],
+        claimed_qualified, claimed - due,
+        _msg(_("period {period}: {qualified} h of {made} h overtime claimed as qualified; "
+               "{share} % of the work was at qualified times"), period=label,
+             qualified=float(claimed_qualified), made=made, share=100 * share))]
 
 
 def _share_in(line: ReportLine, start: date, end: date) -> float:
