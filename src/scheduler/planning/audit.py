@@ -39,6 +39,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from scheduler.domain.common import Horizon
+from scheduler.domain.history import History
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Break, Schedule, Shift, SolveInfo
 from scheduler.domain.staff import Staff
@@ -111,6 +112,7 @@ class AuditResult:
     findings: list[Finding] = field(default_factory=list)
     unchecked_periods: list[str] = field(default_factory=list)  # overtime periods cut off
     seconds: float = 0.0
+    unit_of: dict[int, str] = field(default_factory=dict)  # id(line) → the unit worked in
 
     def totals(self, key: str) -> dict[str, dict[str, float]]:
         """Per staff member, unit or kind (``key``): findings, hours and kr."""
@@ -124,8 +126,6 @@ class AuditResult:
             row["hours"] += f.hours
             row["amount"] += f.amount
         return dict(sorted(out.items()))
-
-    unit_of: dict[int, str] = field(default_factory=dict)
 
 
 def _msg(template: str, **values: object) -> tuple[Part, ...]:
@@ -238,7 +238,6 @@ def _overtime(scenario: Scenario, lines: list[ReportLine], costs: list[ShiftCost
               result: AuditResult) -> list[Finding]:
     rules, settings = scenario.rules, scenario.cost
     staff_by_id = scenario.staff_by_id()
-    zone = ZoneInfo(scenario.horizon.timezone)
     days = rules.limiting_period_weeks * 7
     first = min(line.start.date() for line in lines)
     last = max(line.end.date() for line in lines)
@@ -265,8 +264,7 @@ def _overtime(scenario: Scenario, lines: list[ReportLine], costs: list[ShiftCost
                     result.unchecked_periods.append(f"{sid} {label}")
                 continue
             work = sum(_share_in(lines[i], start, end) * costs[i].work_hours for i in indices)
-            work += _history_work(history, sid, start, end, zone,
-                                  rules.on_call_work_fraction)
+            work += _history_work(history, sid, start, end, rules.on_call_work_fraction)
             full = rules.full_time_hours_per_week * days / 7
             made = max(0.0, work - full)
             claimed = sum(lines[i].overtime_hours for i in inside)
@@ -344,12 +342,11 @@ def _share_in(line: ReportLine, start: date, end: date) -> float:
     return max(0.0, (b - a).total_seconds()) / (line.end - line.start).total_seconds()
 
 
-def _history_work(history: object, sid: str, start: date, end: date, zone: ZoneInfo,
+def _history_work(history: History | None, sid: str, start: date, end: date,
                   fraction: float) -> float:
-    """Work time of the scenario's history (shifts and totals) inside the period."""
-    from scheduler.domain.history import History
-
-    if not isinstance(history, History):
+    """Work time of the scenario's history (shifts and totals) inside the period (wall-clock
+    times; a span's jour and breaks pro rata)."""
+    if history is None:
         return 0.0
     w0 = datetime.combine(start, datetime.min.time())
     w1 = datetime.combine(end, datetime.min.time())
@@ -489,7 +486,6 @@ def run_audit(scenario: Scenario, lines: list[ReportLine], schedule: Schedule | 
     began = time.perf_counter()
     wide = audit_scenario(scenario, lines)
     staff = wide.staff_by_id()
-    clients = wide.client_by_id()
     plain = lines_as_schedule(wide, lines)
     costs = price_shifts(wide, list(plain.shifts))
     result = AuditResult(lines=lines)
@@ -502,7 +498,6 @@ def run_audit(scenario: Scenario, lines: list[ReportLine], schedule: Schedule | 
     if schedule is not None:
         findings += _plan(wide, lines, schedule, tolerance_minutes)
     findings += _working_time(wide, lines)
-    del clients
     position = {id(line): k for k, line in enumerate(lines)}
     findings.sort(key=lambda f: (position[id(f.line)], KINDS.index(f.kind), f.rule))
     result.findings = findings

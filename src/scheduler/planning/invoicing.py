@@ -74,20 +74,17 @@ def invoice_rows(scenario: Scenario, lines: list[ReportLine], month: str) -> lis
     and decision."""
     first, following = parse_month(month)
     approved = [line for line in lines if line.approved]
-    clients = scenario.client_by_id()
     cost = scenario.cost
     rates = cost.invoicing
-    # (decision id) → [granted, exception + beyond, first day, last day]
+    # decision id → [hours within the granted total, hours beyond it] and the days worked
     sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     days: dict[str, list[date]] = defaultdict(list)
-    owner: dict[str, tuple[str, DecisionKind]] = {}
     for c in allocate(scenario, approved):
         if c.decision is None or not first <= c.day < following:
             continue
         sums[c.decision.id][0] += c.granted_hours
         sums[c.decision.id][1] += c.exception_hours + c.beyond_hours
         days[c.decision.id].append(c.day)
-        owner[c.decision.id] = (c.client, c.decision.kind)
     rows: list[InvoiceRow] = []
     for client in scenario.clients:
         for d in client.decisions:
@@ -119,7 +116,6 @@ def invoice_rows(scenario: Scenario, lines: list[ReportLine], month: str) -> lis
                                        granted + over, 0.0, 0.0,
                                        f"{d.kind.value}: paid by the municipality"))
     rows += _bookings(scenario, first, following)
-    del clients, owner
     order = {k: n for n, k in enumerate(RECIPIENT_KINDS)}
     rows.sort(key=lambda r: (order[r.recipient_kind], r.recipient, r.client, r.first_day))
     return rows
