@@ -86,6 +86,9 @@ def write_audit(result: AuditResult, out: Path, lang: str = "sv") -> list[Path]:
     findings = pd.DataFrame(records, columns=list(FINDING_COLUMNS))
     findings.insert(1, "what", [_kind_label(k, lang) for k in findings["kind"]])
     findings["detail"] = [f.text(lang) for f in result.findings]
+    # Local wall-clock times as Excel date-times (sortable, filterable), not text.
+    findings["start"] = [f.line.start for f in result.findings]
+    findings["end"] = [f.line.end for f in result.findings]
     headers = {"kind": _("Kind"), "what": _("Finding"), "rule": _("Rule"),
                "source": _("File"), "row": _("Row"), "reference": _("Reference"),
                "approved": _("Approved"),
@@ -96,7 +99,8 @@ def write_audit(result: AuditResult, out: Path, lang: str = "sv") -> list[Path]:
         findings.rename(columns=headers).to_excel(writer, sheet_name=_("Audit"), index=False)
         for key, title in (("kind", _("Per kind")), ("staff", _("Per staff member")),
                            ("unit", _("Per unit"))):
-            table = pd.DataFrame([{key: k, **v} for k, v in result.totals(key).items()],
+            table = pd.DataFrame([{key: _kind_label(k, lang) if key == "kind" else k, **v}
+                                  for k, v in result.totals(key).items()],
                                  columns=[key, "findings", "hours", "amount"])
             table.rename(columns={"kind": _("Kind"), "staff": _("Staff"), "unit": _("Unit"),
                                   "findings": _("Findings"), "hours": _("Hours"),
