@@ -26,16 +26,25 @@ the SFB decision's start to FK.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 
 from scheduler.domain.clients import DecisionKind
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.timereport import ReportLine
+from scheduler.i18n import translator
 from scheduler.planning.performed import allocate
 
 RECIPIENT_KINDS = ("fk", "provider", "municipality", "own")
 FK = "Försäkringskassan"
+
+
+def _(text: str) -> str:
+    """Marks a note for the catalogue; ``InvoiceRow.text`` translates it when shown."""
+    return text
+
+
+BASES = {"hours": _("hours"), "nights": _("nights"), "days": _("days")}
 
 
 @dataclass(frozen=True)
@@ -50,12 +59,18 @@ class InvoiceRow:
     quantity: float
     rate: float
     amount: float
-    note: str = ""
+    note: str = ""  # English, with {named} fields from note_values
+    note_values: dict[str, str] = field(default_factory=dict)
+
+    def text(self, lang: str = "en") -> str:
+        return translator(lang)(self.note).format(**self.note_values) if self.note else ""
 
     def record(self) -> dict[str, object]:
-        out = asdict(self)
+        out: dict[str, object] = {f.name: getattr(self, f.name) for f in fields(self)
+                                  if f.name != "note_values"}
         out["quantity"] = round(self.quantity, 2)
         out["amount"] = round(self.amount, 2)
+        out["note"] = self.text("en")
         return out
 
 
@@ -97,24 +112,26 @@ def invoice_rows(scenario: Scenario, lines: list[ReportLine], month: str) -> lis
                                        cost.fk_hourly_amount, granted * cost.fk_hourly_amount))
                 if over > 1e-9:
                     rows.append(InvoiceRow("own", "", client.id, d.id, "hours", a, z, over, 0.0,
-                                           0.0, "beyond the granted hours: not paid by FK"))
+                                           0.0, _("beyond the granted hours: not paid by FK")))
             elif d.kind == DecisionKind.ULTIMATE_RESPONSIBILITY:
                 hours = granted + over
                 if client.provider is None:
                     rows.append(InvoiceRow("provider", "", client.id, d.id, "hours", a, z,
                                            hours, 0.0, 0.0,
-                                           "no provider given for the client (clients[].provider)"))
+                                           _("no provider given for the client "
+                                             "(clients[].provider)")))
                     continue
                 rate = rates.provider_rates.get(client.provider)
                 if rate is None:
                     rate = (rates.default_provider_rate if rates.default_provider_rate is not None
                             else cost.fk_hourly_amount)
                 rows.append(InvoiceRow("provider", client.provider, client.id, d.id, "hours",
-                                       a, z, hours, rate, hours * rate, "basansvar"))
+                                       a, z, hours, rate, hours * rate, _("basansvar")))
             else:
                 rows.append(InvoiceRow("own", "", client.id, d.id, "hours", a, z,
                                        granted + over, 0.0, 0.0,
-                                       f"{d.kind.value}: paid by the municipality"))
+                                       _("{kind}: paid by the municipality"),
+                                       {"kind": d.kind.value}))
     rows += _bookings(scenario, first, following)
     order = {k: n for n, k in enumerate(RECIPIENT_KINDS)}
     rows.sort(key=lambda r: (order[r.recipient_kind], r.recipient, r.client, r.first_day))
@@ -153,7 +170,7 @@ def _bookings(scenario: Scenario, first: date, following: date) -> list[InvoiceR
         rate = price.per_night if basis == "nights" else price.per_day
         rows.append(InvoiceRow("municipality", municipality, client_id, "", basis,
                                min(dates).isoformat(), max(dates).isoformat(), len(dates), rate,
-                               len(dates) * rate, f"bought place in {unit}"))
+                               len(dates) * rate, _("bought place in {unit}"), {"unit": unit}))
     return rows
 
 

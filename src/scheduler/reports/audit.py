@@ -15,7 +15,7 @@ import pandas as pd
 
 from scheduler.i18n import translator
 from scheduler.planning.audit import KINDS, AuditResult
-from scheduler.planning.invoicing import InvoiceRow, totals
+from scheduler.planning.invoicing import BASES, InvoiceRow, totals
 from scheduler.planning.performed import PerformedRow
 
 FINDING_COLUMNS = ("kind", "rule", "source", "row", "reference", "approved", "staff", "client",
@@ -155,16 +155,24 @@ def _rounded(record: dict[str, Any]) -> dict[str, Any]:
 # --- invoicing ---------------------------------------------------------------------------------
 
 
+def _recipient_label(kind: str, lang: str) -> str:
+    _ = translator(lang)
+    return {"fk": "FK", "provider": _("private provider"),
+            "municipality": _("municipality"), "own": _("own (not invoiced)")}[kind]
+
+
 def print_invoice(rows: list[InvoiceRow], month: str, lang: str = "sv") -> str:
     _ = translator(lang)
     n = translator(lang).number
     out = [f"{_('Invoicing basis')} {month}"]
     for r in rows:
-        out.append(f"  {r.recipient_kind:<12} {r.recipient or '-':<18} {r.client:<8} "
+        kind = _recipient_label(r.recipient_kind, lang)
+        out.append(f"  {kind:<18} {r.recipient or '-':<18} {r.client:<8} "
                    f"{r.decision or '-':<8} {r.first_day}–{r.last_day}  {n(r.quantity, 2)} "
-                   f"{r.basis} × {n(r.rate, 2)} = {n(r.amount, 2)} kr  {r.note}")
+                   f"{_(BASES[r.basis])} × {n(r.rate, 2)} = {n(r.amount, 2)} kr  {r.text(lang)}")
     for recipient, amount in totals(rows).items():
-        out.append(f"{_('Total')} {recipient}: {n(amount, 2)} kr")
+        kind, name = recipient.split(": ", 1)
+        out.append(f"{_('Total')} {_recipient_label(kind, lang)} {name}: {n(amount, 2)} kr")
     return "\n".join(out)
 
 
@@ -173,7 +181,7 @@ def write_invoice(rows: list[InvoiceRow], out: Path, lang: str = "sv") -> list[P
     _ = translator(lang)
     out.parent.mkdir(parents=True, exist_ok=True)
     records = [r.record() for r in rows]
-    columns = list(InvoiceRow.__dataclass_fields__)
+    columns = [c for c in InvoiceRow.__dataclass_fields__ if c != "note_values"]
     csv_path = out.with_suffix(".csv")
     _write_csv(csv_path, columns, records)
     xlsx_path = out.with_suffix(".xlsx")
@@ -183,7 +191,11 @@ def write_invoice(rows: list[InvoiceRow], out: Path, lang: str = "sv") -> list[P
                "quantity": _("Quantity"), "rate": _("Price (kr)"),
                "amount": _("Amount (kr)"), "note": _("Note")}
     with pd.ExcelWriter(xlsx_path, engine="openpyxl") as writer:
-        pd.DataFrame(records, columns=columns).rename(columns=headers).to_excel(
+        frame = pd.DataFrame(records, columns=columns)
+        frame["recipient_kind"] = [_recipient_label(k, lang) for k in frame["recipient_kind"]]
+        frame["basis"] = [_(BASES[b]) for b in frame["basis"]]
+        frame["note"] = [r.text(lang) for r in rows]
+        frame.rename(columns=headers).to_excel(
             writer, sheet_name=_("Invoicing basis"), index=False)
         pd.DataFrame([{"recipient": k, "amount": round(v, 2)} for k, v in totals(rows).items()],
                      columns=["recipient", "amount"]).rename(
