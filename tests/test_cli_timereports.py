@@ -74,6 +74,7 @@ def test_invoice_and_performed(tmp_path: Path) -> None:
     rows = pd.read_csv(tmp_path / "inv.csv")
     assert set(rows["recipient_kind"]) == {"fk", "provider", "municipality", "own"}
     assert (tmp_path / "inv.xlsx").exists()
+    assert "Lines not approved" not in result.output  # every example line is approved
     result = run("performed", SCENARIO, "--schedule", EXAMPLE / "schedule.json",
                  "--out", tmp_path / "perf.json")
     assert result.exit_code == 0, result.output

@@ -497,6 +497,14 @@ def _lines_of(scenario: Scenario, reports: Path | None, schedule_path: Path | No
     return lines_from_schedule(_load_schedule(schedule_path), source=schedule_path.name)
 
 
+def _not_approved(count: int, lang: str) -> None:
+    from scheduler.i18n import translator
+
+    if count:
+        _ = translator(lang)
+        typer.echo(_("Lines not approved, not counted") + f": {count}")
+
+
 @app.command()
 def audit(
     scenario_path: ScenarioArg,
@@ -555,9 +563,11 @@ def performed(
 
     _check_lang(lang)
     scenario = _load_scenario(scenario_path)
-    lines = [line for line in _lines_of(scenario, reports, schedule_path) if line.approved]
+    given = _lines_of(scenario, reports, schedule_path)
+    lines = [line for line in given if line.approved]
     rows = performed_hours(scenario, lines)
     typer.echo(print_performed(rows, lang))
+    _not_approved(len(given) - len(lines), lang)
     if out is not None:
         with _bad_input(out):
             written = write_performed(rows, next_hours_performed(scenario, lines), out)
@@ -588,8 +598,10 @@ def invoice(
     except ValueError as exc:
         raise _fail(str(exc)) from None
     scenario = _load_scenario(scenario_path)
-    rows = invoice_rows(scenario, _lines_of(scenario, reports, schedule_path), month)
+    given = _lines_of(scenario, reports, schedule_path)
+    rows = invoice_rows(scenario, given, month)
     typer.echo(print_invoice(rows, month, lang))
+    _not_approved(sum(1 for line in given if not line.approved), lang)
     if out is not None:
         with _bad_input(out):
             written = write_invoice(rows, out, lang)
