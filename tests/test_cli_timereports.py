@@ -96,3 +96,17 @@ def test_bad_input_exits_2(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
     result = run("audit", SCENARIO, REPORTS, "--lang", "fi")
     assert result.exit_code == 2 and "--lang" in result.stderr
+
+
+def test_lines_not_approved_are_not_invoiced(tmp_path: Path) -> None:
+    reports = tmp_path / "r.csv"
+    reports.write_text("anställd;brukare;från;till;attesterad\n"
+                       "A5;C3;2027-03-08 08:00;2027-03-08 13:00;ja\n"
+                       "A6;C3;2027-03-09 08:00;2027-03-09 13:00;nej\n", encoding="utf-8")
+    result = run("invoice", SCENARIO, "--month", "2027-03", "--time-reports", reports,
+                 "--out", tmp_path / "i.csv", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert "Lines not approved, not counted: 1" in result.output
+    rows = pd.read_csv(tmp_path / "i.csv")
+    basansvar = rows[rows["recipient_kind"] == "provider"]
+    assert list(basansvar["quantity"]) == [5.0] and list(basansvar["amount"]) == [5 * 345.0]
