@@ -630,6 +630,154 @@ def docs_rules(
 
 app.add_typer(docs_app, name="docs")
 
+# --- time reports: audit, performed hours, invoicing basis (issue 17) -------------------------
+# Imported where used, so these commands stay one block of this file.
+
+ReportsOption = Annotated[Path | None, typer.Option(
+    "--time-reports", show_default=False, help="Time report (CSV or XLSX); approved lines count.")]
+ScheduleOption = Annotated[Path | None, typer.Option(
+    "--schedule", show_default=False, help="A schedule JSON of the scenario.")]
+
+
+def _time_reports(path: Path) -> list[Any]:
+    from scheduler.domain.timereport import read_time_reports
+
+    with _bad_input(path):
+        return read_time_reports(path)
+
+
+def _checked_lines(scenario: Scenario, lines: list[Any], source: Path) -> None:
+    from scheduler.domain.timereport import line_reference_errors
+
+    errors = line_reference_errors(lines, {s.id for s in scenario.staff},
+                                   {c.id for c in scenario.clients},
+                                   {u.id for u in scenario.units})
+    if errors:
+        raise _fail(str(InputError(str(source), errors)))
+
+
+def _lines_of(scenario: Scenario, reports: Path | None, schedule_path: Path | None
+              ) -> list[Any]:
+    from scheduler.planning.performed import lines_from_schedule
+
+    if (reports is None) == (schedule_path is None):
+        raise _fail("give either --time-reports or --schedule")
+    if reports is not None:
+        lines = _time_reports(reports)
+        _checked_lines(scenario, lines, reports)
+        return lines
+    assert schedule_path is not None
+    return lines_from_schedule(_load_schedule(schedule_path), source=schedule_path.name)
+
+
+def _not_approved(count: int, lang: str) -> None:
+    from scheduler.i18n import translator
+
+    if count:
+        _ = translator(lang)
+        typer.echo(_("Lines not approved, not counted") + f": {count}")
+
+
+@app.command()
+def audit(
+    scenario_path: ScenarioArg,
+    reports_path: Annotated[Path, typer.Argument(
+        metavar="TIME_REPORTS", show_default=False,
+        help="Time report, CSV or XLSX (Swedish or English column names).")],
+    schedule_path: ScheduleOption = None,
+    out: OutOption = None,
+    tolerance: Annotated[float, typer.Option(
+        "--tolerance-minutes", min=0, help="With --schedule: how far start and end may lie "
+        "from the planned shift.")] = 60,
+    lang: LangOption = DEFAULT_LANG,
+) -> None:
+    """Checks every time-report line: OB, jour and overtime claimed versus due, family
+    caregivers' supplements, work outside a decision or beyond its settlement period, work
+    not planned (with --schedule), rest and working-time rules.
+
+    Writes <out>.json, <stem>.csv and <stem>.xlsx. Exit 0 no findings, 1 findings, 2 bad input.
+    """
+    from scheduler.planning.audit import run_audit
+    from scheduler.reports.audit import print_audit, write_audit
+
+    scenario = _load_scenario(scenario_path)
+    lines = _time_reports(reports_path)
+    _checked_lines(scenario, lines, reports_path)
+    schedule = None if schedule_path is None else _load_schedule(schedule_path)
+    try:
+        result = run_audit(scenario, lines, schedule, tolerance_minutes=tolerance)
+    except ValueError as exc:
+        raise _fail(f"{reports_path}: {exc}") from None
+    typer.echo(print_audit(result, lang))
+    if out is not None:
+        with _bad_input(out):
+            written = write_audit(result, out, lang)
+        typer.echo("Wrote " + ", ".join(map(str, written)))
+    raise typer.Exit(EXIT_VIOLATIONS if result.findings else EXIT_OK)
+
+
+@app.command()
+def performed(
+    scenario_path: ScenarioArg,
+    reports: ReportsOption = None,
+    schedule_path: ScheduleOption = None,
+    out: OutOption = None,
+    lang: LangOption = DEFAULT_LANG,
+) -> None:
+    """Performed hours per decision and month (awake time, jour as the decision counts it) and
+    the settlement period's used and remaining hours, from approved time reports or a schedule;
+    the JSON's hours_performed is the next plan's.
+
+    Writes <out>.json and <stem>.csv. Exit 0 ok, 2 bad input.
+    """
+    from scheduler.planning.performed import next_hours_performed, performed_hours
+    from scheduler.reports.audit import print_performed, write_performed
+
+    scenario = _load_scenario(scenario_path)
+    given = _lines_of(scenario, reports, schedule_path)
+    lines = [line for line in given if line.approved]
+    rows = performed_hours(scenario, lines)
+    typer.echo(print_performed(rows, lang))
+    _not_approved(len(given) - len(lines), lang)
+    if out is not None:
+        with _bad_input(out):
+            written = write_performed(rows, next_hours_performed(scenario, lines), out)
+        typer.echo("Wrote " + ", ".join(map(str, written)))
+
+
+@app.command()
+def invoice(
+    scenario_path: ScenarioArg,
+    month: Annotated[str, typer.Option("--month", help="The month, YYYY-MM.")],
+    reports: ReportsOption = None,
+    schedule_path: ScheduleOption = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", show_default=False, help="<stem>.csv and <stem>.xlsx are written.")] = None,
+    lang: LangOption = DEFAULT_LANG,
+) -> None:
+    """The invoicing basis of a month: FK (SFB decisions, up to the granted hours), private
+    providers (basansvar hours), other municipalities (bought places per night or day).
+
+    Writes <stem>.csv and <stem>.xlsx. Exit 0 ok, 2 bad input.
+    """
+    from scheduler.planning.invoicing import invoice_rows, parse_month
+    from scheduler.reports.audit import print_invoice, write_invoice
+
+    try:
+        parse_month(month)
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    scenario = _load_scenario(scenario_path)
+    given = _lines_of(scenario, reports, schedule_path)
+    rows = invoice_rows(scenario, given, month)
+    typer.echo(print_invoice(rows, month, lang))
+    _not_approved(sum(1 for line in given if not line.approved), lang)
+    if out is not None:
+        with _bad_input(out):
+            written = write_invoice(rows, out, lang)
+        typer.echo("Wrote " + ", ".join(map(str, written)))
+
+
 # The HTTP API: `scheduler serve`, `scheduler keys create|list|revoke`.
 app.command()(serve)
 app.add_typer(keys_app, name="keys")
