@@ -37,3 +37,17 @@ def test_a_bound_above_a_valid_objective_fails_the_row():
     assert with_instance_bound(row, 70.0)["bound"] == 80.0  # the run's own is better
     broken = with_instance_bound(row, 120.0)
     assert not broken["valid"] and broken["gap"] is None
+
+
+def test_time_report_bench_catches_every_planted_error(tmp_path):
+    spec = importlib.util.spec_from_file_location(
+        "bench_timereports", BENCH.with_name("timereports.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    figures = module.measure("S", 0, tmp_path, per_kind=2, repeat=1)
+    kinds = {kind for _, kind in figures["planted"]}
+    # S has one client, whose decisions run on: nothing to plant outside a decision.
+    assert kinds >= {"ob", "jour", "caregiver_supplement", "overtime", "off_plan", "unplanned",
+                     "working_time"}
+    assert figures["missed"] == []
+    assert (tmp_path / "time_reports.csv").exists()

@@ -123,7 +123,8 @@ def test_solve_writes_json_and_csv(solved):
     assert set(schedule.kpis) == {"decisions", "staff", "totals", "double_decisions"}
     assert schedule.kpis["totals"]["need_person_hours"] == pytest.approx(28)
     assert (out.parent / "tiny.staff.csv").exists()
-    assert "Penalties" in result.stdout and "Decisions" in result.stdout
+    # Swedish by default (--lang en: English).
+    assert "Straff (mjuka regler)" in result.stdout and "Beslut (timmar)" in result.stdout
 
 
 def test_solve_refuses_csv_out(tiny_data, write_scenario, tmp_path):

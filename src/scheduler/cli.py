@@ -31,6 +31,7 @@ from scheduler.domain.groups import need_person_hours
 from scheduler.domain.loader import InputError, describe_errors, load_schedule
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule
+from scheduler.i18n import DEFAULT_LANG, LANGS, check_lang, translator
 from scheduler.planning.capacity import capacity_report
 from scheduler.planning.compare import comparison_table, make_run, run_comparison
 from scheduler.planning.continuity import continue_from, join
@@ -110,6 +111,18 @@ def _root(
     """
 
 
+def _lang(value: str) -> str:
+    try:
+        return check_lang(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+LangOption = Annotated[str, typer.Option(
+    "--lang", callback=_lang, metavar="|".join(LANGS),
+    help="Language of what people read: sv (Swedish) or en (English). JSON keys and the "
+    "machine files stay English.")]
+
 ScenarioArg = Annotated[Path, typer.Argument(metavar="SCENARIO", show_default=False,
                                              help="Scenario file (YAML or JSON).")]
 
@@ -183,7 +196,7 @@ def solve(
                                           "and <stem>.staff.csv.")] = False,
     log: Annotated[bool, typer.Option("--log", help="Show CP-SAT's search log.")] = False,
     html: Annotated[bool, typer.Option("--report", help="Also write <stem>.html: key figures, "
-                                         "cost and each unit's timeline (opens offline).")
+                                         "charts and the week views (opens offline).")
                       ] = False,
     csv_format: Annotated[str, typer.Option(
         "--csv-dialect", metavar="|".join(CSV_DIALECTS),
@@ -195,6 +208,7 @@ def solve(
         help="A previous schedule of ours that ends where this horizon starts: its shifts "
         "become the history every rule counts (rest, weekly rest, caps). Repeat it for older "
         "ones, oldest first.")] = None,
+    lang: LangOption = DEFAULT_LANG,
 ) -> None:
     """Solve a scenario (or a variant), write the schedule (JSON + CSV), print a summary,
     validate it."""
@@ -226,17 +240,16 @@ def solve(
             written += write_kpi_csvs(kpis, out, csv_dialect=csv_format)
         if html:
             run = make_run(scenario, schedule, source=str(scenario_path))
-            written.append(write_html_report([run], out.with_suffix(".html"),
-                                             title=f"Schedule for {scenario.name}"))
+            written.append(write_html_report([run], out.with_suffix(".html"), lang=lang))
 
     if quiet:
         info = schedule.solve
         typer.echo(f"{info.status}, objective {info.objective}, {len(schedule.shifts)} shifts → "
                    + ", ".join(map(str, written)))
     else:
-        print_summary(schedule, console=console)
+        print_summary(schedule, console=console, lang=lang)
         console.print()
-        console.print("Wrote " + ", ".join(map(str, written)))
+        console.print(_wrote(lang, written))
 
     _verdict(planned, quiet)
 
@@ -290,6 +303,7 @@ def replan(
         "--deterministic", help="The same input and seed give the same files.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q",
                                         help="No progress line and no summary.")] = False,
+    lang: LangOption = DEFAULT_LANG,
 ) -> None:
     """Re-plan a schedule after a change (a sick call added as an absence, say) from --from on:
     keep everything before it, change as little as pays (weights.change per changed
@@ -324,7 +338,7 @@ def replan(
         typer.echo(f"{schedule.solve.status}, objective {schedule.solve.objective}; {lines[0]} "
                    "→ " + ", ".join(map(str, written)))
     else:
-        print_summary(schedule, console=console)
+        print_summary(schedule, console=console, lang=lang)
         console.print()
         console.print(Text("Changes from " + f"{start:%Y-%m-%d %H:%M}: " + "\n".join(lines)))
         console.print("Wrote " + ", ".join(map(str, written)))
@@ -405,6 +419,7 @@ def place(
     time_limit: Annotated[float | None, typer.Option(
         "--time-limit", "-t", min=0.1, help="Seconds (default: the scenario's placement settings)."
     )] = None,
+    lang: LangOption = DEFAULT_LANG,
 ) -> None:
     """Place the overstaffing team in the vacancies (CP-SAT): a table, and JSON + CSV with --out.
 
@@ -417,12 +432,12 @@ def place(
     scenario = _load_scenario(scenario_path)
     result = run_placement(scenario, time_limit=time_limit)
     console = wide_console()
-    print_placement(scenario, result, console)
+    print_placement(scenario, result, console, lang=lang)
     if out is not None:
         with _bad_input(out):
             written = write_placement(scenario, result, out)
         console.print()
-        console.print("Wrote " + ", ".join(map(str, written)))
+        console.print(_wrote(lang, written))
 
 
 @app.command()
@@ -433,6 +448,7 @@ def capacity(
         help="A schedule JSON of the scenario: adds scheduled hours and the team's pool use.",
     )] = None,
     out: OutOption = None,
+    lang: LangOption = DEFAULT_LANG,
 ) -> None:
     """Overcapacity per unit and week: contracted, needed and scheduled hours, and the change
     the placement of the overstaffing team makes.
@@ -449,12 +465,12 @@ def capacity(
         report = capacity_report(scenario, schedule, placement,
                                  schedule_source=str(schedule_path))
     console = wide_console()
-    print_report(report, console)
+    print_report(report, console, lang=lang)
     if out is not None:
         with _bad_input(out):
             written = write_report(report, out)
         console.print()
-        console.print("Wrote " + ", ".join(map(str, written)))
+        console.print(_wrote(lang, written))
 
 
 @app.command()
@@ -474,6 +490,7 @@ def compare(
         "--workers", "-w", min=1, max=64, help="CP-SAT threads in total, shared out over "
         "parallel solves (default: the number of cores).")] = None,
     seed: Annotated[int | None, typer.Option("--seed", min=0, help="Random seed.")] = None,
+    lang: LangOption = DEFAULT_LANG,
 ) -> None:
     """Solve the base and each variant (in parallel), print the key figures side by side, and
     write an HTML report, an Excel workbook and every schedule to --out-dir.
@@ -487,13 +504,12 @@ def compare(
     with console.status(f"solving {len(scenarios)} scenarios…"):
         runs = run_comparison(scenarios, [str(p) for p in paths], time_limit=time_limit,
                               workers=workers, seed=seed)
-    table = comparison_table(runs)
-    print_table(table, [r.label for r in runs], console)
+    table = comparison_table(runs, lang)
+    print_table(table, [r.label for r in runs], console, lang=lang)
     with _bad_input(out_dir):
-        written = write_outputs(runs, table, out_dir,
-                                title=f"{runs[0].label} and {len(runs) - 1} variant(s)")
+        written = write_outputs(runs, table, out_dir, lang=lang)
     console.print()
-    console.print("Wrote " + ", ".join(str(p) for p in written if p.suffix != ".csv"))
+    console.print(_wrote(lang, [p for p in written if p.suffix != ".csv"]))
     incomplete = [r.label for r in runs if r.schedule.solve.status not in ("optimal", "feasible")]
     if incomplete:
         typer.echo(f"warning: no complete solution within the time limit for: "
@@ -614,10 +630,162 @@ def docs_rules(
 
 app.add_typer(docs_app, name="docs")
 
+# --- time reports: audit, performed hours, invoicing basis (issue 17) -------------------------
+# Imported where used, so these commands stay one block of this file.
+
+ReportsOption = Annotated[Path | None, typer.Option(
+    "--time-reports", show_default=False, help="Time report (CSV or XLSX); approved lines count.")]
+ScheduleOption = Annotated[Path | None, typer.Option(
+    "--schedule", show_default=False, help="A schedule JSON of the scenario.")]
+
+
+def _time_reports(path: Path) -> list[Any]:
+    from scheduler.domain.timereport import read_time_reports
+
+    with _bad_input(path):
+        return read_time_reports(path)
+
+
+def _checked_lines(scenario: Scenario, lines: list[Any], source: Path) -> None:
+    from scheduler.domain.timereport import line_reference_errors
+
+    errors = line_reference_errors(lines, {s.id for s in scenario.staff},
+                                   {c.id for c in scenario.clients},
+                                   {u.id for u in scenario.units})
+    if errors:
+        raise _fail(str(InputError(str(source), errors)))
+
+
+def _lines_of(scenario: Scenario, reports: Path | None, schedule_path: Path | None
+              ) -> list[Any]:
+    from scheduler.planning.performed import lines_from_schedule
+
+    if (reports is None) == (schedule_path is None):
+        raise _fail("give either --time-reports or --schedule")
+    if reports is not None:
+        lines = _time_reports(reports)
+        _checked_lines(scenario, lines, reports)
+        return lines
+    assert schedule_path is not None
+    return lines_from_schedule(_load_schedule(schedule_path), source=schedule_path.name)
+
+
+def _not_approved(count: int, lang: str) -> None:
+    from scheduler.i18n import translator
+
+    if count:
+        _ = translator(lang)
+        typer.echo(_("Lines not approved, not counted") + f": {count}")
+
+
+@app.command()
+def audit(
+    scenario_path: ScenarioArg,
+    reports_path: Annotated[Path, typer.Argument(
+        metavar="TIME_REPORTS", show_default=False,
+        help="Time report, CSV or XLSX (Swedish or English column names).")],
+    schedule_path: ScheduleOption = None,
+    out: OutOption = None,
+    tolerance: Annotated[float, typer.Option(
+        "--tolerance-minutes", min=0, help="With --schedule: how far start and end may lie "
+        "from the planned shift.")] = 60,
+    lang: LangOption = DEFAULT_LANG,
+) -> None:
+    """Checks every time-report line: OB, jour and overtime claimed versus due, family
+    caregivers' supplements, work outside a decision or beyond its settlement period, work
+    not planned (with --schedule), rest and working-time rules.
+
+    Writes <out>.json, <stem>.csv and <stem>.xlsx. Exit 0 no findings, 1 findings, 2 bad input.
+    """
+    from scheduler.planning.audit import run_audit
+    from scheduler.reports.audit import print_audit, write_audit
+
+    scenario = _load_scenario(scenario_path)
+    lines = _time_reports(reports_path)
+    _checked_lines(scenario, lines, reports_path)
+    schedule = None if schedule_path is None else _load_schedule(schedule_path)
+    try:
+        result = run_audit(scenario, lines, schedule, tolerance_minutes=tolerance)
+    except ValueError as exc:
+        raise _fail(f"{reports_path}: {exc}") from None
+    typer.echo(print_audit(result, lang))
+    if out is not None:
+        with _bad_input(out):
+            written = write_audit(result, out, lang)
+        typer.echo("Wrote " + ", ".join(map(str, written)))
+    raise typer.Exit(EXIT_VIOLATIONS if result.findings else EXIT_OK)
+
+
+@app.command()
+def performed(
+    scenario_path: ScenarioArg,
+    reports: ReportsOption = None,
+    schedule_path: ScheduleOption = None,
+    out: OutOption = None,
+    lang: LangOption = DEFAULT_LANG,
+) -> None:
+    """Performed hours per decision and month (awake time, jour as the decision counts it) and
+    the settlement period's used and remaining hours, from approved time reports or a schedule;
+    the JSON's hours_performed is the next plan's.
+
+    Writes <out>.json and <stem>.csv. Exit 0 ok, 2 bad input.
+    """
+    from scheduler.planning.performed import next_hours_performed, performed_hours
+    from scheduler.reports.audit import print_performed, write_performed
+
+    scenario = _load_scenario(scenario_path)
+    given = _lines_of(scenario, reports, schedule_path)
+    lines = [line for line in given if line.approved]
+    rows = performed_hours(scenario, lines)
+    typer.echo(print_performed(rows, lang))
+    _not_approved(len(given) - len(lines), lang)
+    if out is not None:
+        with _bad_input(out):
+            written = write_performed(rows, next_hours_performed(scenario, lines), out)
+        typer.echo("Wrote " + ", ".join(map(str, written)))
+
+
+@app.command()
+def invoice(
+    scenario_path: ScenarioArg,
+    month: Annotated[str, typer.Option("--month", help="The month, YYYY-MM.")],
+    reports: ReportsOption = None,
+    schedule_path: ScheduleOption = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", show_default=False, help="<stem>.csv and <stem>.xlsx are written.")] = None,
+    lang: LangOption = DEFAULT_LANG,
+) -> None:
+    """The invoicing basis of a month: FK (SFB decisions, up to the granted hours), private
+    providers (basansvar hours), other municipalities (bought places per night or day).
+
+    Writes <stem>.csv and <stem>.xlsx. Exit 0 ok, 2 bad input.
+    """
+    from scheduler.planning.invoicing import invoice_rows, parse_month
+    from scheduler.reports.audit import print_invoice, write_invoice
+
+    try:
+        parse_month(month)
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    scenario = _load_scenario(scenario_path)
+    given = _lines_of(scenario, reports, schedule_path)
+    rows = invoice_rows(scenario, given, month)
+    typer.echo(print_invoice(rows, month, lang))
+    _not_approved(sum(1 for line in given if not line.approved), lang)
+    if out is not None:
+        with _bad_input(out):
+            written = write_invoice(rows, out, lang)
+        typer.echo("Wrote " + ", ".join(map(str, written)))
+
+
 # The HTTP API: `scheduler serve`, `scheduler worker`, `scheduler keys create|list|revoke`.
 app.command()(serve)
 app.command()(worker)
 app.add_typer(keys_app, name="keys")
+
+
+def _wrote(lang: str, paths: list[Path]) -> str:
+    return translator(lang)("Wrote {files}").format(files=", ".join(map(str, paths)))
 
 
 def main() -> None:

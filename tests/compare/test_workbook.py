@@ -25,8 +25,9 @@ def test_sheets_and_headers_are_swedish_by_default_english_on_request(
     runs, table = compared
     labels = [r.label for r in runs]
     sv = openpyxl.load_workbook(write_excel(runs, table, tmp_path / "sv.xlsx"))
+    weeks = [f"{label} {kind}" for label in labels for kind in ("brukare", "personal")]
     assert sv.sheetnames == ["Jämförelse", "Kostnad per enhet", "Personalkostnader",
-                             "Otäckt behov", *labels]
+                             "Otäckt behov", *labels, *weeks]
     assert _rows(sv["Jämförelse"])[0] == ("Nyckeltal", "Måttenhet", *labels)
     assert _rows(sv[labels[0]])[0] == (
         "Medarbetare", "Brukare", "Enhet", "Start", "Slut", "Timmar", "Jourtimmar",

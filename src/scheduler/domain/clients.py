@@ -167,3 +167,16 @@ class Client(Frozen):
         default_factory=list, description="Assistants the client has accepted."
     )
     required_competences: list[str] = Field(default_factory=list)
+    # Invoicing (scheduler.planning.invoicing); both optional, so older scenarios read as before.
+    provider: Id | None = Field(
+        default=None,
+        description="The private assistance provider (anordnare) responsible for the client's "
+        "assistance: hours our staff work under an ultimate_responsibility decision (basansvar) "
+        "are invoiced to it at cost.invoicing.provider_rates (or default_provider_rate).",
+    )
+    paying_municipality: Id | None = Field(
+        default=None,
+        description="Another municipality that bought the client's places in our group units: "
+        "the client's bookings are invoiced to it per night (or per day for a stay without a "
+        "night) at cost.invoicing.place_prices.",
+    )

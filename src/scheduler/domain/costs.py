@@ -149,6 +149,42 @@ class JourRates(_Settings):
     major_holiday: Rate = Field(default=150.0, ge=0)
 
 
+class PlacePrice(_Settings):
+    """The agreed price of a bought place in a group unit (e.g. a short-term stay)."""
+
+    per_night: Rate = Field(default=3_500.0, ge=0, description="kr per night of a stay.")
+    per_day: Rate = Field(
+        default=1_800.0, ge=0, description="kr per day of a stay without a night (day visit)."
+    )
+
+
+class InvoicingRates(_Settings):
+    """What others pay for our work (``scheduler invoice``). Defaults are assumptions: set the
+    agreed figures per scenario."""
+
+    provider_rates: dict[str, Rate] = Field(
+        default_factory=dict,
+        description="Private provider id → agreed kr per hour for basansvar hours.",
+    )
+    default_provider_rate: Rate | None = Field(
+        default=None, ge=0,
+        description="kr per hour for a provider without an agreed rate; none: FK's hourly "
+        "amount (cost.fk_hourly_amount), what the provider is itself paid per hour.",
+    )
+    place_prices: dict[str, PlacePrice] = Field(
+        default_factory=dict, description="Paying municipality id → agreed place price."
+    )
+    default_place_price: PlacePrice = PlacePrice()
+
+    @field_validator("provider_rates")
+    @classmethod
+    def _non_negative(cls, value: dict[str, Rate]) -> dict[str, Rate]:
+        for provider, rate in value.items():
+            if rate < 0:
+                raise ValueError(f"provider {provider!r}: the rate must be ≥ 0 (got {rate})")
+        return value
+
+
 class CostSettings(_Settings):
     currency: str = "SEK"
     wages: Wages = Wages()
@@ -173,6 +209,10 @@ class CostSettings(_Settings):
     )
     fk_hourly_amount: Rate = Field(
         default=332.60, ge=0, description="FK's schablonbelopp per hour of SFB assistance."
+    )
+    invoicing: InvoicingRates = Field(
+        default_factory=InvoicingRates,
+        description="Rates for the invoicing basis: providers (basansvar), bought places.",
     )
     revenue_decision_kinds: list[str] = Field(
         default_factory=lambda: ["sfb_assistance"],

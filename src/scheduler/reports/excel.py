@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from scheduler.i18n import DEFAULT_LANG, Translator, translator
 from scheduler.planning.compare import ScenarioRun
+from scheduler.reports.week_sheets import write_week_sheets
 from scheduler.results.export import column_labels as csv_column_labels
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -279,12 +280,18 @@ def schedule_sheets(wb: Workbook) -> None:
         wb.add(run.label, schedule_frame(run), SCHEDULE_FORMATS)
 
 
+def week_sheets(wb: Workbook) -> None:
+    """The week views per client and per staff member (sized and styled in week_sheets)."""
+    write_week_sheets(wb.writer, wb.runs, wb._used, _sheet_name, wb.lang)
+
+
 SHEET_WRITERS: list[SheetWriter] = [
     comparison_sheet,
     unit_cost_sheet,
     staff_cost_sheet,
     uncovered_sheet,
     schedule_sheets,
+    week_sheets,
 ]
 
 

@@ -280,6 +280,16 @@ def _shift_cost(scenario: Scenario, shift: Shift, staff: Staff | None, cal: ObCa
     )
 
 
+def price_shifts(scenario: Scenario, shifts: list[Shift]) -> list[ShiftCost]:
+    """Each shift priced alone (work hours, OB and jour per class, OB and jour pay) exactly as
+    ``compute_costs`` prices it: what a time report's claims are checked against
+    (``scheduler.planning.audit``)."""
+    cal = calendar_for(scenario)
+    locator = _JourLocator(TimeGrid.from_horizon(scenario.horizon))
+    staff = scenario.staff_by_id()
+    return [_shift_cost(scenario, s, staff.get(s.staff), cal, locator) for s in shifts]
+
+
 # --- the whole schedule ------------------------------------------------------------------------
 
 
