@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from scheduler.api.errors import STATUS, ErrorCode, error_body
+
 Scope = dict[str, Any]
 
 
-async def _reply(send: Any, status: int, detail: str) -> None:
-    body = json.dumps({"detail": detail}).encode()
+async def _reply(send: Any, code: ErrorCode, detail: str) -> None:
+    """The same ``ErrorResponse`` as every other error (this runs before FastAPI)."""
+    status = STATUS[code]
+    body = json.dumps(error_body(code, detail)).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"),
                             (b"content-length", str(len(body)).encode()),
@@ -28,6 +32,10 @@ class BodySizeLimit:
         self.app = app
         self.max_bytes = max_bytes
 
+    async def _too_large(self, send: Any) -> None:
+        await _reply(send, ErrorCode.BODY_TOO_LARGE,
+                     f"the request body is larger than {self.max_bytes} bytes")
+
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
@@ -38,10 +46,10 @@ class BodySizeLimit:
             try:
                 length = int(announced)
             except ValueError:
-                await _reply(send, 400, "Content-Length is not a number")
+                await _reply(send, ErrorCode.BAD_REQUEST, "Content-Length is not a number")
                 return
             if length > self.max_bytes:
-                await _reply(send, 413, f"the request body is larger than {self.max_bytes} bytes")
+                await self._too_large(send)
                 return
         chunks: list[bytes] = []
         size = 0
@@ -52,7 +60,7 @@ class BodySizeLimit:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_bytes:
-                await _reply(send, 413, f"the request body is larger than {self.max_bytes} bytes")
+                await self._too_large(send)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):

@@ -9,18 +9,40 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from scheduler.api.db import Role
+from scheduler.api.errors import ErrorResponse
+from scheduler.api.kpis import ScheduleKpis
 from scheduler.domain.scenario import Scenario
-from scheduler.domain.schedule import PenaltyTerm, Schedule, SolveInfo
+from scheduler.domain.schedule import (
+    PenaltyTerm,
+    Shift,
+    SolveInfo,
+    SolveStatus,
+    UncoveredInterval,
+)
 
 MAX_SEED = 2**31 - 1  # CP-SAT's random_seed is a 32-bit int
+
+# The old name of the error model, for code not yet moved to ``errors.ApiError``.
+Problem = ErrorResponse
+
+# A success response's ``Location`` header (201 of storeScenario, 202 of submitJob).
+LOCATION: dict[str, Any] = {
+    "Location": {"description": "The path of the new resource.", "schema": {"type": "string"}},
+}
+
+
+def one_of_scenario(schema: dict[str, Any]) -> None:
+    """"Exactly one of scenario_id and scenario", in the JSON schema (the model validator
+    enforces it): ``oneOf`` two alternatives, each requiring one and forbidding the other."""
+    schema["oneOf"] = [
+        {"required": ["scenario_id"], "not": {"required": ["scenario"]}},
+        {"required": ["scenario"], "not": {"required": ["scenario_id"]}},
+    ]
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
-
-
-class Problem(_Model):
-    detail: str = Field(description="What went wrong, for people.")
 
 
 class Health(_Model):
@@ -55,11 +77,13 @@ class ScenarioPublic(_Model):
 
 class ScenarioDetail(ScenarioPublic):
     summary: ScenarioSummary
-    scenario: dict[str, Any] = Field(description="The scenario document as stored.")
+    scenario: Scenario = Field(description="The scenario as stored.")
 
 
 class JobCreate(_Model):
     """Solve a stored scenario (``scenario_id``) or one sent along (``scenario``)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=one_of_scenario)
 
     scenario_id: str | None = Field(default=None, max_length=64)
     scenario: Scenario | None = None
@@ -122,7 +146,8 @@ class JobPublic(_Model):
     seed: int
     queue_position: int | None = Field(description="1 = next to run; only while queued.")
     progress: JobProgress
-    solver_status: str | None
+    solver_status: SolveStatus | None = Field(
+        description="The finished solve's status (as in the result's `solve.status`).")
     interrupted: bool = Field(
         description="The search was stopped by a cancel; the result is the best schedule "
         "it had found (or, if it did not stop in time, the greedy baseline's)."
@@ -147,16 +172,32 @@ class ValidationSummary(_Model):
     notes: list[str] = Field(default_factory=list)
 
 
+class ScheduleDocument(_Model):
+    """The schedule: the same JSON document `scheduler solve` writes (``Schedule`` in
+    ``scheduler.domain.schedule``), with the KPIs typed. Save it to re-check it with
+    `scheduler check` or plan the next period after it."""
+
+    format_version: Literal["1"]
+    scenario: str = Field(description="The scenario's name.")
+    horizon_start: date
+    horizon_days: int
+    timezone: str
+    created: datetime
+    solve: SolveInfo
+    penalties: list[PenaltyTerm] = Field(description="Each soft rule: raw, weight, contribution.")
+    shifts: list[Shift]
+    uncovered: list[UncoveredInterval]
+    kpis: ScheduleKpis
+
+
 class ResultPublic(_Model):
     job_id: str
     scenario_id: str
     state: JobStatePublic
     interrupted: bool
-    solve: SolveInfo
-    penalties: list[PenaltyTerm] = Field(description="Each soft rule: raw, weight, contribution.")
-    kpis: dict[str, Any]
     validation: ValidationSummary
-    schedule: Schedule
+    schedule: ScheduleDocument = Field(
+        description="The schedule with its solve figures, penalty breakdown and KPIs.")
 
 
 class CancelResult(_Model):
@@ -172,7 +213,7 @@ class CancelResult(_Model):
 class KeyPublic(_Model):
     id: str
     name: str
-    role: str
+    role: Role
     units: list[str] = Field(description="Empty: every unit.")
     created_at: datetime
     revoked: bool
@@ -180,5 +221,5 @@ class KeyPublic(_Model):
 
 class Me(_Model):
     key_id: str
-    role: str
+    role: Role
     units: list[str] | None = Field(description="None: every unit.")

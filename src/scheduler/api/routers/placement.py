@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from scheduler.api.deps import (
     NoPersonalNumbers,
@@ -19,17 +19,20 @@ from scheduler.api.deps import (
     SettingsDep,
     ensure_visible,
 )
+from scheduler.api.errors import WITH_BODY, ErrorCode, responses
+from scheduler.api.examples import PLACEMENT_EXAMPLES
 from scheduler.api.routers.scenarios import get_visible
-from scheduler.api.schemas import MAX_SEED, Problem, _Model
+from scheduler.api.schemas import MAX_SEED, _Model, one_of_scenario
 from scheduler.domain.scenario import Scenario
 from scheduler.solver.placement import PlacementResult, place
 
-router = APIRouter(prefix="/placement", tags=["placement"],
-                   responses={401: {"model": Problem}, 403: {"model": Problem}})
+router = APIRouter(prefix="/placement", tags=["placement"])
 
 
 class PlacementRequest(_Model):
     """Place the team of a stored scenario (``scenario_id``) or of one sent along."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=one_of_scenario)
 
     scenario_id: str | None = Field(default=None, max_length=64)
     scenario: Scenario | None = None
@@ -43,11 +46,17 @@ class PlacementRequest(_Model):
         return self
 
 
-@router.post("", response_model=PlacementResult, dependencies=[NoPersonalNumbers],
-             responses={404: {"model": Problem}, 422: {"model": Problem}},
+@router.post("", response_model=PlacementResult, operation_id="placeTeam",
+             dependencies=[NoPersonalNumbers],
+             responses=responses(*WITH_BODY, ErrorCode.UNIT_FORBIDDEN, ErrorCode.NOT_FOUND,
+                                 ErrorCode.INVALID_SCENARIO),
              summary="Place the overstaffing team in the vacancies, with reasons for the rest")
-def placement(body: Annotated[PlacementRequest, Body()], principal: PrincipalDep,
-              session: SessionDep, settings: SettingsDep) -> PlacementResult:
+def placement(body: Annotated[PlacementRequest, Body(openapi_examples=PLACEMENT_EXAMPLES)],
+              principal: PrincipalDep, session: SessionDep, settings: SettingsDep
+              ) -> PlacementResult:
+    """Assigns the overstaffing team of a stored scenario (`scenario_id`) or of one sent
+    along (`scenario`), exactly one of them, to its vacancies; runs in the request, its time
+    limit capped by the server."""
     if body.scenario is not None:
         scenario = body.scenario
         ensure_visible(principal, [u.id for u in scenario.units])
