@@ -88,6 +88,11 @@ _DEFAULT: dict[int, ErrorCode] = {
 }
 
 
+# The tags of the request bodies that take a scenario by id or sent along (``schemas.ONE_SOURCE``):
+# pydantic puts them into an error's location, where they mean nothing to the caller.
+STORED, INLINE = "stored_scenario", "scenario_sent"
+
+
 class FieldError(BaseModel):
     """One field that failed validation (FastAPI's form, without the input echoed back)."""
 
@@ -161,6 +166,12 @@ class _Errors:
         return self._errors
 
 
+def _untagged(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    if len(loc) > 1 and loc[0] == "body" and loc[1] in (STORED, INLINE):
+        return (loc[0], *loc[2:])
+    return loc
+
+
 def _scenario_error(request: Request, loc: tuple[Any, ...]) -> bool:
     """Is this error inside a scenario: the body of a route that takes one, or ``scenario``?"""
     if loc[:1] != ("body",):
@@ -175,7 +186,7 @@ def _scenario_error(request: Request, loc: tuple[Any, ...]) -> bool:
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = list(exc.errors())
+    errors = [{**e, "loc": _untagged(tuple(e["loc"]))} for e in exc.errors()]
     stripped = [{**e, "loc": tuple(e["loc"][1:]) if e["loc"][:1] == ("body",) else e["loc"]}
                 for e in errors]
     try:  # located from the body's root: 'clients[C1].unit', 'scenario.clients[C1].unit'

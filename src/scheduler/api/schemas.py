@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
 from scheduler.api.db import Role
-from scheduler.api.errors import ErrorResponse
+from scheduler.api.errors import INLINE, STORED, ErrorResponse
 from scheduler.api.kpis import ScheduleKpis
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import (
@@ -32,13 +32,26 @@ LOCATION: dict[str, Any] = {
 }
 
 
-def one_of_scenario(schema: dict[str, Any]) -> None:
-    """"Exactly one of scenario_id and scenario", in the JSON schema (the model validator
-    enforces it): ``oneOf`` two alternatives, each requiring one and forbidding the other."""
-    schema["oneOf"] = [
-        {"required": ["scenario_id"], "not": {"required": ["scenario"]}},
-        {"required": ["scenario"], "not": {"required": ["scenario_id"]}},
-    ]
+def _source(value: Any) -> str | None:
+    """Which of the two request bodies: the key present decides (both or neither: None)."""
+    if isinstance(value, dict):
+        present = {key for key in ("scenario_id", "scenario") if key in value}
+    else:
+        present = {key for key in ("scenario_id", "scenario")
+                   if getattr(value, key, None) is not None}
+    if present == {"scenario_id"}:
+        return STORED
+    if present == {"scenario"}:
+        return INLINE
+    return None
+
+
+# The discriminator of a request body that is exactly one of a stored scenario
+# (``scenario_id``) and one sent along (``scenario``): a tagged union, so the schema says
+# ``oneOf`` and a body with both or neither gets one clear error. Use as
+# ``Annotated[Annotated[A, Tag(STORED)] | Annotated[B, Tag(INLINE)], ONE_SOURCE]``.
+ONE_SOURCE = Discriminator(_source, custom_error_type="one_source",
+                           custom_error_message="give exactly one of scenario_id and scenario")
 
 
 class _Model(BaseModel):
@@ -80,13 +93,7 @@ class ScenarioDetail(ScenarioPublic):
     scenario: Scenario = Field(description="The scenario as stored.")
 
 
-class JobCreate(_Model):
-    """Solve a stored scenario (``scenario_id``) or one sent along (``scenario``)."""
-
-    model_config = ConfigDict(extra="forbid", json_schema_extra=one_of_scenario)
-
-    scenario_id: str | None = Field(default=None, max_length=64)
-    scenario: Scenario | None = None
+class _JobOptions(_Model):
     time_limit_seconds: float | None = Field(
         default=None, gt=0, le=24 * 3600,
         description="Default: the scenario's; capped by the server's maximum.",
@@ -100,11 +107,31 @@ class JobCreate(_Model):
         "`scheduler solve --history`).",
     )
 
-    @model_validator(mode="after")
-    def _one_source(self) -> JobCreate:
-        if (self.scenario_id is None) == (self.scenario is None):
-            raise ValueError("give exactly one of scenario_id and scenario")
-        return self
+
+class JobForStoredScenario(_JobOptions):
+    """Solve a stored scenario."""
+
+    scenario_id: str = Field(max_length=64)
+
+    @property
+    def scenario(self) -> None:
+        return None
+
+
+class JobWithScenario(_JobOptions):
+    """Solve the scenario sent along (it is stored too)."""
+
+    scenario: Scenario
+
+    @property
+    def scenario_id(self) -> None:
+        return None
+
+
+JobCreate = Annotated[
+    Annotated[JobForStoredScenario, Tag(STORED)] | Annotated[JobWithScenario, Tag(INLINE)],
+    ONE_SOURCE,
+]
 
 
 class JobStatePublic(StrEnum):
