@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from scheduler.api import errors
 from scheduler.api.db import make_engine, make_sessionmaker, migrate
+from scheduler.api.examples import add_response_examples
 from scheduler.api.jobs import JobRunner
 from scheduler.api.limits import BodySizeLimit
 from scheduler.api.routers import ROUTERS
@@ -73,8 +74,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = errors.rename_schemas(
-                errors.drop_default_422(FastAPI.openapi(app)))
+            document = errors.drop_default_422(FastAPI.openapi(app))
+            app.openapi_schema = add_response_examples(errors.rename_schemas(document))
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

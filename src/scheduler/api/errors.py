@@ -261,9 +261,18 @@ WITH_BODY = (*AUTHENTICATED, ErrorCode.VALIDATION_ERROR, ErrorCode.PERSONAL_NUMB
 NO_SCHEDULE = (ErrorCode.JOB_NOT_FINISHED, ErrorCode.JOB_FAILED, ErrorCode.JOB_CANCELLED)
 
 
-def responses(*codes: ErrorCode) -> dict[int | str, dict[str, Any]]:
+# A success response's ``Location`` header (201 of storeScenario, 202 of submitJob).
+LOCATION: dict[str, Any] = {
+    "Location": {"description": "The path of the new resource.", "schema": {"type": "string"}},
+}
+
+
+def responses(*codes: ErrorCode, location: int | None = None,
+              extra: dict[int | str, dict[str, Any]] | None = None
+              ) -> dict[int | str, dict[str, Any]]:
     """The ``responses=`` of a route: each status of ``codes`` with the error model, the codes
-    it may carry (in the description), an example per code and its headers."""
+    it may carry (in the description), an example per code and its headers; ``location``: the
+    success status that names the new resource in ``Location``; ``extra``: other responses."""
     by_status: dict[int, list[ErrorCode]] = defaultdict(list)
     for code in dict.fromkeys(codes):
         by_status[STATUS[code]].append(code)
@@ -282,6 +291,9 @@ def responses(*codes: ErrorCode) -> dict[int | str, dict[str, Any]]:
         if status in _HEADERS:
             entry["headers"] = _HEADERS[status]
         out[status] = entry
+    if location is not None:
+        out[location] = {"headers": LOCATION}
+    out.update(extra or {})
     return out
 
 

@@ -153,6 +153,7 @@ _RESULT = {
 # ``tests/api/test_openapi.py`` validates each against its response model.
 RESPONSE_EXAMPLES: dict[str, Any] = {
     "getHealth": {"status": "ok", "version": "0.1.0", "workers": 2},
+    "getScenario": {**_SCENARIO_PUBLIC, "summary": _SUMMARY, "scenario": example_scenario()},
     "validateScenario": {"valid": True, "summary": _SUMMARY},
     "storeScenario": _SCENARIO_PUBLIC,
     "listScenarios": [_SCENARIO_PUBLIC],
@@ -175,11 +176,17 @@ RESPONSE_EXAMPLES: dict[str, Any] = {
 }
 
 
-def example_responses(operation: str, status: int = 200,
-                      headers: dict[str, Any] | None = None) -> dict[int | str, dict[str, Any]]:
-    """The success response's example (and headers) for a route's ``responses=``."""
-    entry: dict[str, Any] = {
-        "content": {"application/json": {"example": RESPONSE_EXAMPLES[operation]}}}
-    if headers:
-        entry["headers"] = headers
-    return {status: entry}
+def add_response_examples(document: dict[str, Any]) -> dict[str, Any]:
+    """Put each operation's success example into the OpenAPI document. Done on the finished
+    document, not in the route's ``responses=``: FastAPI drops null values from what it
+    renders there, and an example without its nulls would not match its own schema."""
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            example = RESPONSE_EXAMPLES.get(operation.get("operationId"))
+            if example is None:
+                continue
+            status = next(s for s in sorted(operation["responses"]) if s.startswith("2"))
+            content = operation["responses"][status].get("content", {}).get("application/json")
+            if content is not None:
+                content["example"] = copy.deepcopy(example)
+    return document

@@ -26,11 +26,6 @@ MAX_SEED = 2**31 - 1  # CP-SAT's random_seed is a 32-bit int
 # The old name of the error model, for code not yet moved to ``errors.ApiError``.
 Problem = ErrorResponse
 
-# A success response's ``Location`` header (201 of storeScenario, 202 of submitJob).
-LOCATION: dict[str, Any] = {
-    "Location": {"description": "The path of the new resource.", "schema": {"type": "string"}},
-}
-
 
 def _source(value: Any) -> str | None:
     """Which of the two request bodies: the key present decides (both or neither: None)."""

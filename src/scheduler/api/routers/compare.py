@@ -15,7 +15,7 @@ from pydantic import Field
 from scheduler.api.db import FINISHED, JobRow, ResultRow
 from scheduler.api.deps import PrincipalDep, SessionDep, ensure_visible
 from scheduler.api.errors import NO_SCHEDULE, WITH_BODY, ApiError, ErrorCode, responses
-from scheduler.api.examples import COMPARE_EXAMPLES, example_responses
+from scheduler.api.examples import COMPARE_EXAMPLES
 from scheduler.api.routers.jobs import no_schedule
 from scheduler.api.schemas import _Model
 from scheduler.domain.scenario import Scenario
@@ -62,8 +62,7 @@ def _plain(value: Any) -> float | str | None:
 
 @router.post("", response_model=CompareResult, operation_id="compareJobs",
              responses=responses(*WITH_BODY, ErrorCode.UNIT_FORBIDDEN, ErrorCode.NOT_FOUND,
-                                 *NO_SCHEDULE)
-             | example_responses("compareJobs"),
+                                 *NO_SCHEDULE),
              summary="Key figures of finished jobs side by side (hours, cost, risk)")
 def compare(body: Annotated[CompareRequest, Body(openapi_examples=COMPARE_EXAMPLES)],
             principal: PrincipalDep, session: SessionDep) -> CompareResult:

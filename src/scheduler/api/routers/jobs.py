@@ -30,12 +30,11 @@ from scheduler.api.errors import (
     error_body,
     responses,
 )
-from scheduler.api.examples import JOB_EXAMPLES, example_responses
+from scheduler.api.examples import JOB_EXAMPLES
 from scheduler.api.jobs import QueueFull, queue_position, wait_until_finished
 from scheduler.api.pii import new_id
 from scheduler.api.routers.scenarios import get_visible, store_scenario, visible_clause
 from scheduler.api.schemas import (
-    LOCATION,
     MAX_SEED,
     CancelResult,
     JobCreate,
@@ -143,8 +142,8 @@ def _result_public(job: JobRow, row: ResultRow) -> ResultPublic:
              operation_id="submitJob", dependencies=[NoPersonalNumbers],
              responses=responses(*WITH_BODY, ErrorCode.UNIT_FORBIDDEN, ErrorCode.NOT_FOUND,
                                  *NO_SCHEDULE, ErrorCode.INVALID_SCENARIO,
-                                 ErrorCode.INVALID_HISTORY, ErrorCode.QUEUE_FULL)
-             | example_responses("submitJob", 202, headers=LOCATION),
+                                 ErrorCode.INVALID_HISTORY, ErrorCode.QUEUE_FULL,
+                                 location=202),
              summary="Submit a solve job (runs in a worker process)")
 def submit(body: Annotated[JobCreate, Body(openapi_examples=JOB_EXAMPLES)],
            principal: PrincipalDep, session: SessionDep, settings: SettingsDep,
@@ -198,8 +197,7 @@ def submit(body: Annotated[JobCreate, Body(openapi_examples=JOB_EXAMPLES)],
 
 
 @router.get("", response_model=list[JobPublic], operation_id="listJobs",
-            responses=responses(*AUTHENTICATED, ErrorCode.VALIDATION_ERROR)
-            | example_responses("listJobs"),
+            responses=responses(*AUTHENTICATED, ErrorCode.VALIDATION_ERROR),
             summary="Jobs the key may see, newest first")
 def list_jobs(principal: PrincipalDep, session: SessionDep,
               state: Annotated[JobStatePublic | None, Query()] = None,
@@ -223,8 +221,7 @@ def list_jobs(principal: PrincipalDep, session: SessionDep,
 
 
 @router.get("/{job_id}", response_model=JobPublic, operation_id="getJob",
-            responses=responses(*AUTHENTICATED, ErrorCode.UNIT_FORBIDDEN, ErrorCode.NOT_FOUND)
-            | example_responses("getJob"),
+            responses=responses(*AUTHENTICATED, ErrorCode.UNIT_FORBIDDEN, ErrorCode.NOT_FOUND),
             summary="A job's state and progress (best objective, bound, gap so far)")
 def read_job(job_id: str, principal: PrincipalDep, session: SessionDep) -> JobPublic:
     """The job's state (`queued`, `running`, `cancelling`, `succeeded`, `failed`,
@@ -234,8 +231,7 @@ def read_job(job_id: str, principal: PrincipalDep, session: SessionDep) -> JobPu
 
 @router.get("/{job_id}/result", response_model=ResultPublic, operation_id="getJobResult",
             responses=responses(*AUTHENTICATED, ErrorCode.UNIT_FORBIDDEN, ErrorCode.NOT_FOUND,
-                                *NO_SCHEDULE)
-            | example_responses("getJobResult"),
+                                *NO_SCHEDULE),
             summary="The schedule, its KPIs, penalty breakdown and the validator's verdict")
 def get_result(job_id: str, principal: PrincipalDep, session: SessionDep) -> ResultPublic:
     """The schedule (shifts, uncovered need, solve figures, penalty breakdown, KPIs) and the
@@ -249,10 +245,10 @@ def get_result(job_id: str, principal: PrincipalDep, session: SessionDep) -> Res
 
 
 @router.post("/{job_id}/cancel", response_model=CancelResult, operation_id="cancelJob",
-             responses={202: {"model": CancelResult, "description": "Still stopping; poll."}}
-             | responses(*AUTHENTICATED, ErrorCode.UNIT_FORBIDDEN, ErrorCode.NOT_FOUND,
-                         ErrorCode.JOB_ALREADY_FINISHED)
-             | example_responses("cancelJob"),
+             responses=responses(*AUTHENTICATED, ErrorCode.UNIT_FORBIDDEN, ErrorCode.NOT_FOUND,
+                                 ErrorCode.JOB_ALREADY_FINISHED,
+                                 extra={202: {"model": CancelResult,
+                                              "description": "Still stopping; poll."}}),
              summary="Cancel a job; a running solve stops and keeps its best schedule so far")
 def cancel(job_id: str, principal: PrincipalDep, session: SessionDep, settings: SettingsDep,
            runner: RunnerDep) -> Any:

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Depends
 from scheduler.api.db import Role
 from scheduler.api.deps import PrincipalDep, SessionDep, require
 from scheduler.api.errors import AUTHENTICATED, ErrorCode, responses
-from scheduler.api.examples import example_responses
 from scheduler.api.schemas import KeyPublic, Me
 from scheduler.api.security import Principal, list_keys
 
@@ -17,7 +16,7 @@ router = APIRouter(prefix="/keys", tags=["keys"])
 
 
 @router.get("/me", response_model=Me, operation_id="getMe",
-            responses=responses(*AUTHENTICATED) | example_responses("getMe"),
+            responses=responses(*AUTHENTICATED),
             summary="The calling key's role and units")
 def me(principal: PrincipalDep) -> Me:
     """Who the key is: its id, role and the units it may see (none: every unit)."""
@@ -26,8 +25,7 @@ def me(principal: PrincipalDep) -> Me:
 
 
 @router.get("", response_model=list[KeyPublic], operation_id="listKeys",
-            responses=responses(*AUTHENTICATED, ErrorCode.ROLE_FORBIDDEN)
-            | example_responses("listKeys"),
+            responses=responses(*AUTHENTICATED, ErrorCode.ROLE_FORBIDDEN),
             summary="All API keys (coordinators only)")
 def keys(session: SessionDep,
          _: Annotated[Principal, Depends(require(Role.COORDINATOR))]) -> list[KeyPublic]:

@@ -23,10 +23,9 @@ from scheduler.api.errors import (
     ErrorCode,
     responses,
 )
-from scheduler.api.examples import SCENARIO_EXAMPLES, example_responses
+from scheduler.api.examples import SCENARIO_EXAMPLES
 from scheduler.api.pii import new_id
 from scheduler.api.schemas import (
-    LOCATION,
     ScenarioDetail,
     ScenarioPublic,
     ScenarioSummary,
@@ -90,8 +89,7 @@ def get_visible(session: Any, principal: Principal, scenario_id: str) -> Scenari
 
 @router.post("/validate", response_model=ValidationResult, operation_id="validateScenario",
              dependencies=[NoPersonalNumbers],
-             responses=responses(*WITH_BODY, ErrorCode.UNIT_FORBIDDEN, ErrorCode.INVALID_SCENARIO)
-             | example_responses("validateScenario"),
+             responses=responses(*WITH_BODY, ErrorCode.UNIT_FORBIDDEN, ErrorCode.INVALID_SCENARIO),
              summary="Check a scenario without storing it")
 def validate(scenario: ScenarioBody, principal: PrincipalDep) -> ValidationResult:
     """Checks the scenario as a solve would (ids, references, periods, hours) and returns a
@@ -102,8 +100,8 @@ def validate(scenario: ScenarioBody, principal: PrincipalDep) -> ValidationResul
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ScenarioPublic,
              operation_id="storeScenario", dependencies=[NoPersonalNumbers],
-             responses=responses(*WITH_BODY, ErrorCode.UNIT_FORBIDDEN, ErrorCode.INVALID_SCENARIO)
-             | example_responses("storeScenario", 201, headers=LOCATION),
+             responses=responses(*WITH_BODY, ErrorCode.UNIT_FORBIDDEN, ErrorCode.INVALID_SCENARIO,
+                                 location=201),
              summary="Store a scenario")
 def create(scenario: ScenarioBody, principal: PrincipalDep, session: SessionDep,
            response: Response) -> ScenarioPublic:
@@ -117,8 +115,7 @@ def create(scenario: ScenarioBody, principal: PrincipalDep, session: SessionDep,
 
 
 @router.get("", response_model=list[ScenarioPublic], operation_id="listScenarios",
-            responses=responses(*AUTHENTICATED, ErrorCode.VALIDATION_ERROR)
-            | example_responses("listScenarios"),
+            responses=responses(*AUTHENTICATED, ErrorCode.VALIDATION_ERROR),
             summary="Scenarios the key may see")
 def list_scenarios(principal: PrincipalDep, session: SessionDep,
                    limit: Annotated[int, Query(ge=1, le=500)] = 100,
