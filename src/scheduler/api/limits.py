@@ -21,18 +21,31 @@ async def _reply(send: Any, code: ErrorCode, detail: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+# Before a 413 the rest of the body is read and dropped, up to this much: a server that closes
+# the connection on unread data resets it, and the client, still sending, never reads the
+# 413 (it sees "connection reset"). Beyond this the connection is closed at once.
+DRAIN_BYTES = 16_000_000
+
+
 class BodySizeLimit:
     """413 for a body over ``max_bytes``, whether announced (Content-Length) or streamed.
 
-    The body is read here (at most ``max_bytes`` + one chunk) and handed on, so no handler
-    ever sees a body larger than the cap.
+    The body is read here (at most ``max_bytes`` + one chunk is kept) and handed on, so no
+    handler ever sees a body larger than the cap.
     """
 
     def __init__(self, app: Any, max_bytes: int):
         self.app = app
         self.max_bytes = max_bytes
 
-    async def _too_large(self, send: Any) -> None:
+    async def _too_large(self, receive: Any, send: Any, *, more: bool) -> None:
+        drained = 0
+        while more and drained <= DRAIN_BYTES:  # kept nowhere: memory stays bounded
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            drained += len(message.get("body", b""))
+            more = message.get("more_body", False)
         await _reply(send, ErrorCode.BODY_TOO_LARGE,
                      f"the request body is larger than {self.max_bytes} bytes")
 
@@ -49,7 +62,7 @@ class BodySizeLimit:
                 await _reply(send, ErrorCode.BAD_REQUEST, "Content-Length is not a number")
                 return
             if length > self.max_bytes:
-                await self._too_large(send)
+                await self._too_large(receive, send, more=length <= DRAIN_BYTES)
                 return
         chunks: list[bytes] = []
         size = 0
@@ -60,7 +73,7 @@ class BodySizeLimit:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_bytes:
-                await self._too_large(send)
+                await self._too_large(receive, send, more=message.get("more_body", False))
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
