@@ -16,6 +16,7 @@ import time
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -34,13 +35,15 @@ from scheduler.planning.capacity import capacity_report
 from scheduler.planning.compare import comparison_table, make_run, run_comparison
 from scheduler.planning.continuity import continue_from, join
 from scheduler.planning.pins import PinError
-from scheduler.planning.pipeline import plan
+from scheduler.planning.pipeline import PlannedSchedule, plan
+from scheduler.planning.replan import replan as run_replan
 from scheduler.planning.variants import load_resolved, load_scenario
 from scheduler.reports.capacity import print_report, write_report
 from scheduler.reports.comparison import print_table, write_outputs
 from scheduler.reports.html import write_html_report
 from scheduler.reports.placement import print_placement, write_placement
 from scheduler.reports.rules_doc import REGENERATE, render_rules_markdown
+from scheduler.results.diff import diff_lines, write_diff
 from scheduler.results.export import write_kpi_csvs, write_schedule
 from scheduler.results.summary import print_summary, wide_console
 from scheduler.solver.placement import place as run_placement
@@ -205,7 +208,7 @@ def solve(
                            deterministic=True if deterministic else None)
     except PinError as exc:
         raise _fail(f"{scenario_path}: pinned_shifts: {exc}") from None
-    schedule, kpis, report = planned.schedule, planned.kpis, planned.report
+    schedule, kpis = planned.schedule, planned.kpis
     with _bad_input(out):
         written = list(write_schedule(schedule, out))
         if kpi_csv:
@@ -224,6 +227,12 @@ def solve(
         console.print()
         console.print("Wrote " + ", ".join(map(str, written)))
 
+    _verdict(planned, quiet)
+
+
+def _verdict(planned: PlannedSchedule, quiet: bool) -> None:
+    """The independent check's verdict on a written schedule; exit 1 on a broken rule."""
+    schedule, report = planned.schedule, planned.report
     if not planned.complete:
         typer.echo(f"warning: no solution found ({schedule.solve.status}) for all parts within "
                    "the time limit; what was written is incomplete – try a longer --time-limit",
@@ -244,6 +253,71 @@ def solve(
                    "recomputation", err=True)
     elif not quiet:
         typer.echo("validator: OK (no violations, penalties agree)")
+
+
+@app.command()
+def replan(
+    scenario_path: ScenarioArg,
+    previous_path: Annotated[Path, typer.Argument(
+        metavar="PREVIOUS.json", help="The schedule to re-plan (made for this scenario before "
+        "the change).", show_default=False)],
+    start: Annotated[datetime, typer.Option(
+        "--from", formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+        help="Local time from which the plan may change; what starts before it (and a shift "
+        "running then) stays as it was.", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="New schedule JSON; beside it the "
+                                      "shift CSV, <stem>.diff.json/.csv (the changes) and "
+                                      "<stem>.scenario.yaml (the scenario it was planned for: "
+                                      "check it with that).", show_default=False)],
+    time_limit: Annotated[float | None, typer.Option(
+        "--time-limit", "-t", min=0.1, help="Seconds (default: the scenario's solver settings)."
+    )] = None,
+    workers: Annotated[int | None, typer.Option("--workers", "-w", min=1, max=64,
+                                                help="CP-SAT worker threads.")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Random seed.")] = None,
+    deterministic: Annotated[bool, typer.Option(
+        "--deterministic", help="The same input and seed give the same files.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q",
+                                        help="No progress line and no summary.")] = False,
+) -> None:
+    """Re-plan a schedule after a change (a sick call added as an absence, say) from --from on:
+    keep everything before it, change as little as pays (weights.change per changed
+    shift-hour), and write the changes with their reasons."""
+    if out.suffix.lower() == ".csv":
+        raise _fail(f"--out {out}: give the JSON file name; the CSV is written beside it")
+    scenario = _load_scenario(scenario_path)
+    previous = _load_schedule(previous_path)
+    console = wide_console()
+    line = _ProgressLine()
+    try:
+        with _bad_input(previous_path), console.status(line) if not quiet else nullcontext():
+            result = run_replan(scenario, previous, start, time_limit=time_limit,
+                                workers=workers, seed=seed,
+                                progress=None if quiet else line.update,
+                                deterministic=True if deterministic else None)
+    except PinError as exc:
+        raise _fail(f"{previous_path}: the shifts kept before --from {start:%Y-%m-%d %H:%M} "
+                    f"cannot be kept in {scenario_path}: {exc}") from None
+    schedule = result.planned.schedule
+    stem = out.with_suffix("")
+    with _bad_input(out):
+        written = list(write_schedule(schedule, out))
+        written += write_diff(result.diff, stem.with_name(stem.name + ".diff.json"))
+        scenario_out = stem.with_name(stem.name + ".scenario.yaml")
+        scenario_out.write_text(yaml.safe_dump(
+            result.scenario.model_dump(mode="json", exclude_defaults=True), sort_keys=False,
+            allow_unicode=True, default_flow_style=None, width=100), encoding="utf-8")
+        written.append(scenario_out)
+    lines = diff_lines(result.diff)
+    if quiet:
+        typer.echo(f"{schedule.solve.status}, objective {schedule.solve.objective}; {lines[0]} "
+                   "→ " + ", ".join(map(str, written)))
+    else:
+        print_summary(schedule, console=console)
+        console.print()
+        console.print(Text("Changes from " + f"{start:%Y-%m-%d %H:%M}: " + "\n".join(lines)))
+        console.print("Wrote " + ", ".join(map(str, written)))
+    _verdict(result.planned, quiet)
 
 
 @app.command()

@@ -118,5 +118,5 @@ def test_the_scenario_checks_pins(change, fragment):
 
 
 def test_a_staff_members_overlapping_pins_are_an_error():
-    with pytest.raises(ValidationError, match="the staff member's pins overlap"):
+    with pytest.raises(ValidationError, match="the staff member's shifts overlap"):
         pinned(PIN, {**PIN, "start": "2027-02-02T12:00", "end": "2027-02-02T16:00"})

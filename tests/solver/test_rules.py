@@ -215,6 +215,13 @@ def pinned_shifts(relaxed: bool) -> Scenario:
                          [staff("A1"), staff("A2", 0, employment="hourly")], pinned_shifts=pins)
 
 
+def frozen_past(relaxed: bool) -> Scenario:
+    # Need 08–14 that the previous plan left open; re-planned from 10:00 only 10–14 can still be
+    # staffed. Relaxed: no re-plan, the whole need.
+    replan = None if relaxed else {"start": "2027-01-04T10:00", "previous_shifts": []}
+    return case_scenario([needing(window("08:00", "14:00"))], [staff("A1")], replan=replan)
+
+
 def _approved_broken(sc: Scenario) -> list[Shift]:
     return [shift("A1", "C1", "2027-01-04T08:00", "2027-01-04T12:00")]
 
@@ -274,6 +281,9 @@ HARD_CASES: dict[str, HardCase] = {
     "pinned_shifts": HardCase(
         "08–12 pinned on the hourly A2: A2 works 4 h; without the pin A1 (40 h) does, A2 none",
         pinned_shifts, lambda r: hours(r, staff="A2"), (4, 0), _approved_broken),
+    "frozen_past": HardCase(
+        "need 08–14, re-planned from 10:00: 08–10 stays uncovered; no re-plan, none",
+        frozen_past, uncovered, (2, 0), _approved_broken),
 }
 
 
@@ -317,6 +327,16 @@ def continuity() -> Scenario:
                          [staff("A1"), staff("A2"), staff("A3")])
 
 
+def changes() -> Scenario:
+    # The previous plan had A1 08–12; A1 called in sick, A2 takes it instead: A1's 4 hours are
+    # not kept and A2's 4 hours are new, 8 changed shift-hours (cheaper than 4 h uncovered).
+    replan = {"start": "2027-01-04T06:00", "previous_shifts": [
+        {"staff": "A1", "client": "C1", "start": "2027-01-04T08:00", "end": "2027-01-04T12:00"}]}
+    sick = [{"start": "2027-01-04T06:00", "end": "2027-01-05T00:00", "reason": "sick"}]
+    return case_scenario([needing(window("08:00", "12:00"), approved=("A1", "A2"))],
+                         [staff("A1", absences=sick), staff("A2")], replan=replan)
+
+
 SOFT_CASES: dict[str, SoftCase] = {
     "uncovered_need": SoftCase("two at once 08–12, one assistant", uncovered_need,
                                {"uncovered_need": 4}),
@@ -328,6 +348,7 @@ SOFT_CASES: dict[str, SoftCase] = {
                               fair_weekends, {"fair_weekends": 1}),
     "continuity": SoftCase("need 08–12 and 16–20, three assistants", continuity,
                            {"continuity": 2}),
+    "changes": SoftCase("A1's 08–12 given to A2 after a sick call", changes, {"changes": 8}),
 }
 
 CASES: dict[str, HardCase | SoftCase] = {**HARD_CASES, **SOFT_CASES}

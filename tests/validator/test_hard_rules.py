@@ -10,6 +10,7 @@ import pytest
 
 import builders as kit
 from scheduler.domain.pins import PinnedShift
+from scheduler.domain.replan import Replan
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Shift
 from scheduler.validator import (
@@ -149,6 +150,12 @@ def pinned_shifts() -> Case:
     return scn, [kit.shift("A1", "C1", "2027-01-04T07:00", "2027-01-04T15:00")]
 
 
+def frozen_past() -> Case:
+    # Re-planned from Monday 12:00: A1's Monday 07–15 started before it and is no pin.
+    scn = base().model_copy(update={"replan": Replan(start=datetime(2027, 1, 4, 12))})
+    return scn, [kit.shift("A1", "C1", "2027-01-04T07:00", "2027-01-04T15:00")]
+
+
 BROKEN: dict[str, Callable[[SimpleNamespace], Case]] = {
     "approved_assistant": approved_assistant,
     "availability": availability,
@@ -163,6 +170,7 @@ BROKEN: dict[str, Callable[[SimpleNamespace], Case]] = {
     "double_staffing": double_staffing,
     "breaks": breaks,
     "pinned_shifts": pinned_shifts,
+    "frozen_past": frozen_past,
 }
 
 
@@ -170,11 +178,11 @@ def test_public_registries() -> None:
     assert set(AUDITS) == {
         "approved_assistant", "availability", "shift_length", "staffing_cap", "decision_budget",
         "no_overlap", "daily_rest", "weekly_rest", "hour_caps", "unit_eligibility",
-        "double_staffing", "breaks", "pinned_shifts",
+        "double_staffing", "breaks", "pinned_shifts", "frozen_past",
     }
     assert set(PENALTY_AUDITS) == {
         "uncovered_need", "overtime", "additional_hours", "unused_contract", "fair_nights",
-        "fair_weekends", "continuity",
+        "fair_weekends", "continuity", "changes",
     }
     assert set(BROKEN) == set(AUDITS)  # every rule has a breaking case below
 

@@ -48,6 +48,8 @@ CONTRACT_EXPECTED = {
     "fair_nights": 2.0,
     # No weekend need at all → no group → 0.
     "fair_weekends": 0.0,
+    # Not a re-plan: nothing to change against.
+    "changes": 0.0,
     # (C1, A1), (C1, A2), (C1, A3).
     "continuity": 3.0,
 }

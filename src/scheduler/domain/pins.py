@@ -9,6 +9,7 @@ breaks (``scheduler.planning.pins``); they never drop, move or shorten one.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,8 +18,8 @@ from pydantic import Field, model_validator
 from scheduler.domain.common import Frozen, Horizon, Id, LocalDateTime
 
 
-class PinnedShift(Frozen):
-    """One pinned shift: staff, a client (personal assistance) or a group unit, start and end
+class PlannedShift(Frozen):
+    """One shift of a plan: staff, a client (personal assistance) or a group unit, start and end
     (local wall-clock time; end exclusive)."""
 
     staff: Id
@@ -27,11 +28,9 @@ class PinnedShift(Frozen):
                             "client); co-located units: the first one listed.")
     start: LocalDateTime
     end: LocalDateTime
-    reason: str = Field(default="", description="Why it is pinned (e.g. 'covers A03 sick').")
-    reference: str = Field(default="", description="A reference of the coordinator's own.")
 
     @model_validator(mode="after")
-    def _shape(self) -> PinnedShift:
+    def _shape(self) -> PlannedShift:
         if (self.client is None) == (self.unit is None):
             raise ValueError("give exactly one of client and unit")
         if self.end <= self.start:
@@ -50,11 +49,19 @@ class PinnedShift(Frozen):
         return f"{self.staff} at {self.where} {start:%Y-%m-%d %H:%M}–{last}"
 
 
-def pin_errors(pins: list[PinnedShift], horizon: Horizon, staff_ids: set[str],
-               clients: set[str], group_units: dict[str, bool]) -> list[str]:
-    """Unknown ids, pins outside the horizon or off the slot grid, a staff member's pins
-    overlapping. ``group_units``: unit id → whether pins may name it (a group unit, the first of
-    co-located ones)."""
+class PinnedShift(PlannedShift):
+    """A shift every plan keeps exactly."""
+
+    reason: str = Field(default="", description="Why it is pinned (e.g. 'covers A03 sick').")
+    reference: str = Field(default="", description="A reference of the coordinator's own.")
+
+
+def pin_errors(pins: Sequence[PlannedShift], horizon: Horizon, staff_ids: set[str],
+               clients: set[str], group_units: dict[str, bool],
+               field: str = "pinned_shifts") -> list[str]:
+    """Unknown ids, shifts outside the horizon or off the slot grid, a staff member's shifts
+    overlapping (``field`` names the list in messages). ``group_units``: unit id → whether
+    shifts may name it (a group unit, the first of co-located ones)."""
     errors: list[str] = []
     zone = ZoneInfo(horizon.timezone)
     first = datetime.combine(horizon.start, time(0), zone)
@@ -65,7 +72,7 @@ def pin_errors(pins: list[PinnedShift], horizon: Horizon, staff_ids: set[str],
         return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
 
     for k, p in enumerate(pins):
-        where = f"pinned_shifts[{k}] ({p.label})"
+        where = f"{field}[{k}] ({p.label})"
         if p.staff not in staff_ids:
             errors.append(f"{where}.staff: unknown staff {p.staff!r}")
         if p.client is not None and p.client not in clients:
@@ -82,13 +89,13 @@ def pin_errors(pins: list[PinnedShift], horizon: Horizon, staff_ids: set[str],
             local = instant(value).astimezone(zone)
             if (local.hour * 60 + local.minute) % slot or local.second or local.microsecond:
                 errors.append(f"{where}.{label}: {value:%H:%M} is off the {slot}-minute slot grid")
-    by_staff: dict[str, list[tuple[int, PinnedShift]]] = {}
+    by_staff: dict[str, list[tuple[int, PlannedShift]]] = {}
     for k, p in enumerate(pins):
         by_staff.setdefault(p.staff, []).append((k, p))
     for own in by_staff.values():
         own.sort(key=lambda kp: instant(kp[1].start))
         for (i, a), (j, b) in itertools.pairwise(own):
             if instant(b.start) < instant(a.end):
-                errors.append(f"pinned_shifts[{i}] ({a.label}) and pinned_shifts[{j}] "
-                              f"({b.label}): the staff member's pins overlap")
+                errors.append(f"{field}[{i}] ({a.label}) and {field}[{j}] "
+                              f"({b.label}): the staff member's shifts overlap")
     return errors

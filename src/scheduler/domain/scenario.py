@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Final, Literal, Protocol
+from zoneinfo import ZoneInfo
 
 from pydantic import Field, model_validator
 
@@ -21,6 +22,7 @@ from scheduler.domain.history import History
 from scheduler.domain.opening import closed_parts
 from scheduler.domain.pins import PinnedShift, pin_errors
 from scheduler.domain.placement import PlacementSettings, Vacancy, vacancy_reference_errors
+from scheduler.domain.replan import Replan
 from scheduler.domain.settings import ShiftGeneration, SolverSettings, Weights, WorkingTimeRules
 from scheduler.domain.staff import Staff
 from scheduler.domain.units import Booking, Pool, Unit, co_location_errors, pooling_errors
@@ -61,6 +63,9 @@ class Scenario(Frozen):
     pinned_shifts: list[PinnedShift] = Field(
         default_factory=list, description="Shifts every plan keeps exactly (re-planning)."
     )
+    replan: Replan | None = Field(
+        default=None, description="A re-plan of a previous plan from a moment on: nothing "
+        "before it changes, and each changed shift-hour after it costs weights.change.")
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:
@@ -139,6 +144,7 @@ class Scenario(Frozen):
         errors += pin_errors(self.pinned_shifts, self.horizon, staff_ids,
                              {c.id for c in self.clients},
                              {u.id: u.is_group and u.id not in later for u in self.units})
+        errors += self._replan_errors(staff_ids, later)
         clients = {c.id for c in self.clients}
         for e in self.rules.long_shift_exceptions:
             where = f"rules.long_shift_exceptions[{e.id}]"
@@ -223,6 +229,32 @@ class Scenario(Frozen):
         kinds = {u.id: u.kind.value for u in self.units}
         errors += [f"co_location[{i}]: {problem}"
                    for i, problem in co_location_errors(self.co_location, kinds)]
+        return errors
+
+    def _replan_errors(self, staff_ids: set[str], later: set[str]) -> list[str]:
+        if self.replan is None:
+            return []
+        errors = pin_errors(self.replan.previous_shifts, self.horizon, staff_ids,
+                            {c.id for c in self.clients},
+                            {u.id: u.is_group and u.id not in later for u in self.units},
+                            field="replan.previous_shifts")
+        zone = ZoneInfo(self.horizon.timezone)
+
+        def local(moment: datetime) -> datetime:
+            return moment.astimezone(zone).replace(tzinfo=None) if moment.tzinfo else moment
+
+        start = local(self.replan.start)
+        first = datetime.combine(self.horizon.start, time(0))
+        if not first <= start <= first + timedelta(days=self.horizon.days):
+            errors.append(f"replan.start: {start:%Y-%m-%d %H:%M} is outside the horizon")
+        elif (start.hour * 60 + start.minute) % self.horizon.slot_minutes or start.second:
+            errors.append(f"replan.start: {start:%H:%M} is off the "
+                          f"{self.horizon.slot_minutes}-minute slot grid")
+        for k, p in enumerate(self.replan.previous_shifts):
+            if local(p.start) < start:
+                errors.append(f"replan.previous_shifts[{k}] ({p.label}): starts before "
+                              "replan.start (a shift before it is kept: list it in "
+                              "pinned_shifts)")
         return errors
 
     def _history_errors(self, staff_ids: set[str], unit_ids: set[str]) -> list[str]:

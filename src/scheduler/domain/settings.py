@@ -195,6 +195,8 @@ class Weights(Frozen):
     unused_contract: Weight = Field(default=4, description="Per contracted hour not scheduled.")
     fairness: Weight = Field(default=5, description="Per night/weekend shift off a fair share.")
     continuity: Weight = Field(default=8, description="Per assistant working for a client.")
+    change: Weight = Field(default=10, description="Re-planning: per shift-hour changed against "
+                           "the previous plan (a shift removed, added, moved or reassigned).")
 
 
 class SolverSettings(Frozen):

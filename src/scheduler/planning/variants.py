@@ -17,6 +17,7 @@ Change kinds:
 - ``move_staff`` {staff: id, unit: id, approve_for: [client ids]} — a new home unit
 - ``approve_staff`` {client: id, staff: [ids]}
 - ``change_contract_hours`` {staff: id, hours: h}
+- ``add_absence`` {staff: id, start, end, reason} — a sick call, say (then ``scheduler replan``)
 - ``set_weights`` {weights: {...}} and ``set_cost`` {cost: {...}} — merged into the base's
 - ``pool_units`` {units: [ids], clients_accept_pool: false, approve_all: false} — adds
   ``{units, clients_accept_pool}`` to ``pooling``: the staff of each listed unit may work in all
@@ -39,6 +40,7 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -94,6 +96,14 @@ class ChangeContractHours(_Model):
     hours: NonNegativeHours
 
 
+class AddAbsence(_Model):
+    kind: Literal["add_absence"]
+    staff: Id
+    start: datetime
+    end: datetime
+    reason: str = "sick"
+
+
 class SetWeights(_Model):
     kind: Literal["set_weights"]
     weights: dict[str, Any]
@@ -136,13 +146,13 @@ class ApplyPlacement(_Model):
 
 
 Change = Annotated[
-    AddStaff | RemoveStaff | MoveStaff | ApproveStaff | ChangeContractHours | SetWeights
-    | SetCost | PoolUnits | CoLocateUnits | ChangeDensity | ApplyPlacement,
+    AddStaff | RemoveStaff | MoveStaff | ApproveStaff | ChangeContractHours | AddAbsence
+    | SetWeights | SetCost | PoolUnits | CoLocateUnits | ChangeDensity | ApplyPlacement,
     Field(discriminator="kind"),
 ]
 CHANGE_KINDS = (
     "add_staff", "remove_staff", "move_staff", "approve_staff", "change_contract_hours",
-    "set_weights", "set_cost", "pool_units", "co_locate_units", "change_density",
+    "add_absence", "set_weights", "set_cost", "pool_units", "co_locate_units", "change_density",
     "apply_placement",
 )
 
@@ -306,6 +316,13 @@ def _change_contract_hours(data: dict[str, Any], change: ChangeContractHours, _:
     _by_id(data, "staff", change.staff, "staff")["contract_hours_per_week"] = change.hours
 
 
+def _add_absence(data: dict[str, Any], change: AddAbsence, _: Path) -> None:
+    entry = _by_id(data, "staff", change.staff, "staff")
+    # Overlaps with the member's other absences are named by the scenario's own check.
+    entry["absences"] = [*entry.get("absences", []), {
+        "start": change.start, "end": change.end, "reason": change.reason}]
+
+
 def _merge(into: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     out = dict(into)
     for key, value in new.items():
@@ -420,6 +437,7 @@ _APPLY: dict[str, Any] = {
     "move_staff": _move_staff,
     "approve_staff": _approve_staff,
     "change_contract_hours": _change_contract_hours,
+    "add_absence": _add_absence,
     "set_weights": _set_weights,
     "set_cost": _set_cost,
     "pool_units": _pool_units,

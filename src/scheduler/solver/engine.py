@@ -48,7 +48,7 @@ from scheduler.solver.params import (
     status_name,
 )
 from scheduler.solver.parts import Component, Pairs, components, eligible_pairs
-from scheduler.solver.pinning import keep_pins, pinned_pairs
+from scheduler.solver.pinning import keep_pins, pinned_pairs, replan_start
 from scheduler.solver.problem import Problem, compile_problem
 from scheduler.solver.rules.breaks import plan_var_name
 from scheduler.solver.shifts import CandidateShift, break_slots, generate_shifts
@@ -178,8 +178,14 @@ def solve(
     problem = compile_problem(scenario)
     shifts = generate_shifts(problem)
     parts = components(problem, shifts)
-    if hint == "greedy":
-        hinted: Pairs | None = greedy_pairs(problem, shifts)
+    starts: list[Evaluation | None] | None = None
+    hinted: Pairs | None
+    if hint == "greedy" and problem.previous:
+        # A re-plan starts from the previous plan, patched where it no longer holds.
+        hinted, starts = replan_start(problem, parts, shifts, workers=workers, seed=seed,
+                                      deterministic=det)
+    elif hint == "greedy":
+        hinted = greedy_pairs(problem, shifts)
     elif isinstance(hint, Schedule):
         hinted = _hinted_pairs(problem, shifts, hint)
     else:
@@ -193,10 +199,11 @@ def solve(
             now + settings.lp_bound_share * time_limit, started + time_limit))
     # Each part's start (the hint's exact value), so progress reports a whole schedule's
     # objective from the first second: finished parts + this one's best + the rest's starts.
-    starts: list[Evaluation | None] = (
-        evaluate_parts(problem, parts, hinted, workers=workers, seed=seed, deterministic=det)
-        if hinted is not None else [None] * len(parts)
-    )
+    if starts is None:
+        starts = (
+            evaluate_parts(problem, parts, hinted, workers=workers, seed=seed, deterministic=det)
+            if hinted is not None else [None] * len(parts)
+        )
     # Pins: each part's pins alone are valid (else PinsInfeasible), and the start keeps them.
     pinned = pinned_pairs(problem, shifts) if problem.pins else set()
     if pinned:

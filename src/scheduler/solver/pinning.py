@@ -9,7 +9,10 @@ baseline's (it plans around the pins), or the pins alone where the greedy one is
 
 from __future__ import annotations
 
-from scheduler.solver.evaluation import Evaluation, evaluate
+import dataclasses
+
+from scheduler.solver.baseline import greedy_pairs
+from scheduler.solver.evaluation import Evaluation, evaluate, evaluate_parts
 from scheduler.solver.parts import Component, Pairs
 from scheduler.solver.problem import Problem
 from scheduler.solver.shifts import CandidateShift
@@ -52,8 +55,8 @@ def keep_pins(problem: Problem, parts: list[Component], pinned: Pairs, hinted: P
     starts = list(starts)
     for k, part in enumerate(parts):
         own = part_pins(part, pinned)
-        if not own:
-            continue
+        if not own or (hinted is not None and starts[k] is not None and own <= hinted):
+            continue  # no pins, or a valid start keeps them all: they can be kept together
         alone = evaluate(problem, part, own, workers=workers, seed=seed,
                          deterministic=deterministic)
         if alone is None:
@@ -64,4 +67,36 @@ def keep_pins(problem: Problem, parts: list[Component], pinned: Pairs, hinted: P
             indices = {s.index for s in part.shifts}
             hinted = {(sid, i) for sid, i in hinted if i not in indices} | own
             starts[k] = alone
+    return hinted, starts
+
+
+def replan_start(problem: Problem, parts: list[Component], shifts: list[CandidateShift], *,
+                 workers: int, seed: int, deterministic: bool = False
+                 ) -> tuple[Pairs, list[Evaluation | None]]:
+    """A re-plan's start and its evaluation per part: the previous plan's shifts that are still
+    possible (their staff member available for all of it, the shift a candidate) and the
+    greedy planner's cover of what they leave open (the sick member's shifts, say), as a
+    coordinator would patch it. A part where that is not valid (a kept shift breaks a rule of
+    the changed scenario) starts from the plain greedy schedule instead."""
+    index = {(s.owner, s.start, s.end): s.index for s in shifts}
+    kept = [
+        p for p in problem.previous
+        if (p.owner, p.start, p.end) in index
+        and problem.staff[p.staff].available_prefix[p.end]
+        - problem.staff[p.staff].available_prefix[p.start] == p.end - p.start
+    ]
+    hinted = greedy_pairs(dataclasses.replace(problem, pins=[*problem.pins, *kept]), shifts)
+    starts = evaluate_parts(problem, parts, hinted, workers=workers, seed=seed,
+                            deterministic=deterministic)
+    if all(start is not None for start in starts):
+        return hinted, starts
+    plain = greedy_pairs(problem, shifts)
+    for k, part in enumerate(parts):
+        if starts[k] is not None:
+            continue
+        indices = {s.index for s in part.shifts}
+        hinted = {(sid, i) for sid, i in hinted if i not in indices} | {
+            (sid, i) for sid, i in plain if i in indices}
+        starts[k] = evaluate(problem, part, {(sid, i) for sid, i in plain if i in indices},
+                             workers=workers, seed=seed, deterministic=deterministic)
     return hinted, starts

@@ -28,6 +28,7 @@ from scheduler.domain.groups import (
     may_work_in_units,
     unit_key,
 )
+from scheduler.domain.pins import PlannedShift
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.staff import EmploymentForm, Staff
 from scheduler.domain.timegrid import TimeGrid
@@ -136,6 +137,10 @@ class Problem:
     unit_owner: dict[str, str] = field(default_factory=dict)  # group unit id → owner key
     history: dict[str, list[Worked]] = field(default_factory=dict)  # staff id → shifts before
     pins: list[Pin] = field(default_factory=list)  # pinned shifts, as the scenario lists them
+    # Re-planning (``domain.replan``): the first slot that may change (None: no re-plan), and
+    # the previous plan's shifts from then on, which changes are counted against.
+    replan_start: int | None = None
+    previous: list[Pin] = field(default_factory=list)
 
     @property
     def slot_minutes(self) -> int:
@@ -289,14 +294,21 @@ def compile_problem(scenario: Scenario) -> Problem:
         )
         unit_owner.update({u.id: key for u in group})
     history = worked_before(scenario, grid)
+
+    def on_grid(p: PlannedShift) -> Pin:
+        return Pin(staff=p.staff,
+                   owner=p.client if p.client is not None else unit_owner[p.unit or ""],
+                   start=grid.slot_floor(grid.aware(p.start)),
+                   end=grid.slot_floor(grid.aware(p.end)), label=p.label)
+
+    pins = [on_grid(p) for p in scenario.pinned_shifts]
+    replan = scenario.replan
+    replan_start = None if replan is None else grid.slot_floor(grid.aware(replan.start))
     staff = {s.id: _staff_data(s, grid, rested_from(history.get(s.id, []), scenario.rules,
-                                                    grid.slot_minutes))
+                                                    grid.slot_minutes),
+                               frozen_until=replan_start or 0,
+                               kept=[(p.start, p.end) for p in pins if p.staff == s.id])
              for s in scenario.staff}
-    pins = [Pin(staff=p.staff,
-                owner=p.client if p.client is not None else unit_owner[p.unit or ""],
-                start=grid.slot_floor(grid.aware(p.start)), end=grid.slot_floor(grid.aware(p.end)),
-                label=p.label)
-            for p in scenario.pinned_shifts]
     return Problem(
         scenario=scenario,
         grid=grid,
@@ -304,6 +316,8 @@ def compile_problem(scenario: Scenario) -> Problem:
         unit_owner=unit_owner,
         history=history,
         pins=pins,
+        replan_start=replan_start,
+        previous=[] if replan is None else [on_grid(p) for p in replan.previous_shifts],
         staff=staff,
         night=grid.clock_mask(scenario.rules.night_start, scenario.rules.night_end),
         weekend=np.array(
@@ -312,9 +326,11 @@ def compile_problem(scenario: Scenario) -> Problem:
     )
 
 
-def _staff_data(staff: Staff, grid: TimeGrid, rested: int = 0) -> StaffData:
+def _staff_data(staff: Staff, grid: TimeGrid, rested: int = 0, frozen_until: int = 0,
+                kept: Sequence[tuple[int, int]] = ()) -> StaffData:
     """``rested``: the first slot after the daily rest that follows the history's last shift
-    (no shift may start before it)."""
+    (no shift may start before it). ``frozen_until``: a re-plan's first slot; before it the
+    member works only their ``kept`` (pinned) shifts, so no planner adds work in the past."""
     n = grid.n_slots
     if staff.availability is None:
         available = np.ones(n, dtype=bool)
@@ -342,6 +358,12 @@ def _staff_data(staff: Staff, grid: TimeGrid, rested: int = 0) -> StaffData:
         1 for d in range(grid.days) if not available[starts[d] : starts[d + 1]].any()
     )
     available[: max(0, min(rested, n))] = False  # resting: not an absence (fair shares)
+    if frozen_until > 0:
+        frozen = np.zeros(n, dtype=bool)
+        frozen[: min(frozen_until, n)] = True
+        for first, last in kept:
+            frozen[first:last] = False  # the pin's own slots keep their availability
+        available &= ~frozen
     return StaffData(staff=staff, available=available, available_days=grid.days - absent_days)
 
 

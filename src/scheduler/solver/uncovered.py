@@ -330,6 +330,9 @@ class Explainer:
                 why = f" ({absence.reason})" if absence.reason else ""
                 return (f"absent {absence.start:%Y-%m-%d %H:%M}–{absence.end:%Y-%m-%d %H:%M}"
                         f"{why}")
+        start = self.problem.replan_start
+        if start is not None and t < start:
+            return f"before the re-plan's start ({self.clock(start, t)}): the past is kept"
         return f"outside availability at {self.clock(t, t)}"
 
     def owner_text(self, owner: str | None) -> str:

@@ -689,6 +689,29 @@ def pinned_shifts(ctx: Context) -> list[Violation]:
     return out
 
 
+@_audit
+def frozen_past(ctx: Context) -> list[Violation]:
+    """A re-plan changes nothing before its start.
+
+    Every shift that starts before ``replan.start`` is one of the pinned shifts (the previous
+    plan's, kept)."""
+    replan = ctx.scenario.replan
+    if replan is None:
+        return []
+    since = ctx.instant(replan.start)
+    pins = {(p.staff, p.client, None if p.client is not None else p.unit,
+             ctx.instant(p.start), ctx.instant(p.end)) for p in ctx.scenario.pinned_shifts}
+    out = []
+    for s in ctx.shifts:
+        start, end = ctx.instant(s.start), ctx.instant(s.end)
+        key = (s.staff, s.client, None if s.client is not None else s.unit, start, end)
+        if start < since and key not in pins:
+            out.append(Violation("frozen_past", f"{s.staff}@{s.client or s.unit}",
+                                 fmt_interval(start, end, ctx.tz),
+                                 "starts before the re-plan's start and is no pinned shift"))
+    return out
+
+
 AUDITS: dict[str, Audit] = {
     "approved_assistant": approved_assistant,
     "availability": availability,
@@ -703,4 +726,5 @@ AUDITS: dict[str, Audit] = {
     "double_staffing": double_staffing,
     "breaks": breaks,
     "pinned_shifts": pinned_shifts,
+    "frozen_past": frozen_past,
 }

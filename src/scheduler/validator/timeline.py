@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import numpy as np
+import pandas as pd
 
 from scheduler.domain.common import WEEKDAYS, Weekday, parse_clock
 
@@ -61,15 +63,7 @@ class Grid:
         start = start.astimezone(UTC)
         seconds = (end.astimezone(UTC) - start).total_seconds()
         n = max(0, -(-int(seconds) // (step * 60)))  # ceil: a partial last step is sampled too
-        locals_ = [(start + timedelta(minutes=step * k)).astimezone(tz) for k in range(n)]
-        return cls(
-            start=start,
-            step=step,
-            n=n,
-            weekday=np.fromiter((t.weekday() for t in locals_), dtype=np.int8, count=n),
-            minute=np.fromiter((t.hour * 60 + t.minute for t in locals_), dtype=np.int16, count=n),
-            ordinal=np.fromiter((t.toordinal() for t in locals_), dtype=np.int32, count=n),
-        )
+        return _labelled(start, step, n, tz.key)
 
     def at(self, moment: datetime) -> int:
         """Index of the first sample at or after ``moment`` (clipped to 0..n)."""
@@ -87,6 +81,30 @@ class Grid:
     @property
     def hours_per_sample(self) -> float:
         return self.step / 60
+
+
+@lru_cache(maxsize=4096)
+def _labelled(start: datetime, step: int, n: int, zone: str) -> Grid:
+    """The samples' local weekday, minute and date, converted in one vectorised step (pandas
+    reads the zone's transitions); grids repeat (the same settlement-period tail for many
+    decisions), so they are kept. Their arrays are never written to."""
+    local = pd.date_range(start=start, periods=n, freq=pd.Timedelta(minutes=step)
+                          ).tz_convert(zone)
+    days = (local.tz_localize(None).normalize() - pd.Timestamp("1970-01-01")).days
+    grid = Grid(
+        start=start,
+        step=step,
+        n=n,
+        weekday=np.asarray(local.day_of_week, dtype=np.int8),
+        minute=np.asarray(local.hour * 60 + local.minute, dtype=np.int16),
+        ordinal=np.asarray(days + _EPOCH_ORDINAL, dtype=np.int32),
+    )
+    for array in (grid.weekday, grid.minute, grid.ordinal):
+        array.setflags(write=False)
+    return grid
+
+
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 
 def weekly_mask(grid: Grid, days: Iterable[Weekday], start: str, end: str) -> np.ndarray:

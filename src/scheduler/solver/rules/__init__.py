@@ -10,13 +10,14 @@ from scheduler.solver.rules import (
     eligibility,
     fairness,
     pins,
+    replan,
     rest,
     working_hours,
 )
 from scheduler.solver.rules.base import Rule
 
 MODULES = (eligibility, coverage, breaks, budget, rest, working_hours, fairness, continuity,
-           pins)
+           pins, replan)
 
 REGISTRY: tuple[Rule, ...] = tuple(rule for module in MODULES for rule in module.RULES)
 
