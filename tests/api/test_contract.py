@@ -223,7 +223,7 @@ def test_the_generated_client_runs_the_integrators_flow(gen: ModuleType, served:
     assert submitted.headers["location"] == f"/jobs/{job_id}"
     done = system.wait(job_id)
     assert done.state == m.JobStatePublic.SUCCEEDED, done.error
-    assert done.solver_status.value in ("optimal", "feasible")
+    assert done.solver_status in (m.SolveStatus.OPTIMAL, m.SolveStatus.FEASIBLE)
     result = system.call("jobs", "get_job_result", 200, m.ResultPublic, job_id=job_id).parsed
     schedule = result.schedule
     assert result.validation.ok and schedule.shifts and schedule.solve.seed == 3
@@ -250,7 +250,8 @@ def test_the_generated_client_runs_the_integrators_flow(gen: ModuleType, served:
     assert system.wait(second.id).state == m.JobStatePublic.SUCCEEDED
     compared = system.call("compare", "compare_jobs", 200, m.CompareResult,
                            body=m.CompareRequest(job_ids=[job_id, second.id])).parsed
-    assert all(c.status.value in ("optimal", "feasible") for c in compared.columns)
+    assert all(c.status in (m.SolveStatus.OPTIMAL, m.SolveStatus.FEASIBLE)
+               for c in compared.columns)
     assert {r.key for r in compared.rows} >= {"need_hours"}
     system.error("compare", "compare_jobs", 422, "validation_error",
                  body=m.CompareRequest(job_ids=[job_id, job_id]))

@@ -6,17 +6,20 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conformance import Conformance, ContractError
+from fastapi.routing import APIRoute
 
 from builders import build, tiny_week_data
 from scheduler.api import Settings, create_app
 from scheduler.api.app import API_VERSION
 from scheduler.api.errors import STATUS, ErrorCode
 from scheduler.api.kpis import DecisionKpi, DoubleDecisionKpi, KpiTotals, StaffKpi
+from scheduler.api.routers import ROUTERS
 from scheduler.api.schemas import ScheduleDocument
 from scheduler.domain.schedule import Schedule
 from scheduler.results.kpi import (
@@ -99,6 +102,27 @@ def test_every_error_status_is_declared_with_the_one_error_model() -> None:
     assert "HTTPValidationError" not in DOCUMENT["components"]["schemas"]
 
 
+def _calls(dependant: Any) -> Iterator[Any]:
+    for sub in dependant.dependencies:
+        yield sub.call
+        yield from _calls(sub)
+
+
+def test_a_route_that_checks_the_role_declares_role_forbidden() -> None:
+    checked = 0
+    for route in (r for router in ROUTERS for r in router.routes):
+        if not isinstance(route, APIRoute):
+            continue
+        if any(getattr(c, "__qualname__", "").startswith("require.") for c in _calls(
+                route.dependant)):
+            checked += 1
+            for method in route.methods:
+                op = DOCUMENT["paths"][route.path][method.lower()]
+                examples = op["responses"]["403"]["content"]["application/json"]["examples"]
+                assert "role_forbidden" in examples, (method, route.path)
+    assert checked >= 2  # deleteScenario, listKeys
+
+
 def test_created_and_accepted_resources_declare_their_location() -> None:
     for method, path in (("post", "/scenarios"), ("post", "/jobs")):
         success = next(r for s, r in DOCUMENT["paths"][path][method]["responses"].items()
@@ -147,8 +171,11 @@ def test_closed_values_are_enums_and_clock_times_have_a_pattern() -> None:
         variants = [prop, *prop.get("anyOf", [])]
         return any("enum" in v or "$ref" in v for v in variants if v.get("type") != "null")
 
-    assert enum(schemas["JobPublic"]["properties"]["solver_status"])
-    assert enum(schemas["CompareColumn"]["properties"]["status"])
+    # One named enum for the solve status wherever it appears (one class in generated code).
+    solve_status = {"$ref": "#/components/schemas/SolveStatus"}
+    assert solve_status in schemas["JobPublic"]["properties"]["solver_status"]["anyOf"]
+    assert schemas["CompareColumn"]["properties"]["status"]["$ref"] == solve_status["$ref"]
+    assert schemas["SolveInfo"]["properties"]["status"] == solve_status
     assert enum(schemas["KeyPublic"]["properties"]["role"])
     assert enum(schemas["Me"]["properties"]["role"])
     assert enum(schemas["ErrorResponse"]["properties"]["code"])

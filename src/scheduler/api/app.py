@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, get_args
 
 from fastapi import FastAPI
 
@@ -15,6 +15,7 @@ from scheduler.api.jobs import JobRunner
 from scheduler.api.limits import BodySizeLimit
 from scheduler.api.routers import ROUTERS
 from scheduler.api.settings import Settings
+from scheduler.domain.schedule import SolveStatus
 
 # The version of the HTTP contract (the OpenAPI document), apart from the package's: a change
 # an integrator's generated client notices bumps it, and README's "API changes" says what.
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             document = errors.drop_default_422(FastAPI.openapi(app))
+            document = errors.name_enums(document, {"SolveStatus": get_args(SolveStatus)})
             app.openapi_schema = add_response_examples(errors.rename_schemas(document))
         return app.openapi_schema
 

@@ -318,6 +318,36 @@ def drop_default_422(document: dict[str, Any]) -> dict[str, Any]:
 RENAMES = {"Client": "ClientCase"}
 
 
+def name_enums(document: dict[str, Any], enums: Mapping[str, tuple[str, ...]]
+               ) -> dict[str, Any]:
+    """Give inline enums a component of their own: a ``Literal`` (e.g. the domain's
+    ``SolveStatus``) is written inline wherever it is used, and a generator then makes a class
+    per use (``JobPublicSolverStatusType0``, ``CompareColumnStatus``, ...)."""
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    by_values = {tuple(values): name for name, values in enums.items()}
+
+    def walk(node: Any, top: bool) -> None:
+        if isinstance(node, dict):
+            name = by_values.get(tuple(node.get("enum", ()))) if not top else None
+            if name is not None and node.get("type") == "string":
+                schemas.setdefault(name, {"type": "string", "enum": list(node["enum"]),
+                                          "title": name})
+                kept = {k: v for k, v in node.items() if k in ("description", "default")}
+                node.clear()
+                node.update({"$ref": f"#/components/schemas/{name}", **kept})
+                return
+            for value in node.values():
+                walk(value, False)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value, False)
+
+    for schema in list(schemas.values()):
+        walk(schema, True)
+    walk(document.get("paths", {}), False)
+    return document
+
+
 def rename_schemas(document: dict[str, Any], renames: Mapping[str, str] = RENAMES
                    ) -> dict[str, Any]:
     """Rename components (key, title and every ``$ref``) in the OpenAPI document."""
