@@ -21,6 +21,8 @@ from scheduler.api.errors import STATUS, ErrorCode
 from scheduler.api.kpis import DecisionKpi, DoubleDecisionKpi, KpiTotals, StaffKpi
 from scheduler.api.routers import ROUTERS
 from scheduler.api.schemas import ScheduleDocument
+from scheduler.domain.loader import read_document
+from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule
 from scheduler.results.kpi import (
     DECISION_COLUMNS,
@@ -208,19 +210,27 @@ def test_examples_match_their_schemas() -> None:
         check.check("get", "/jobs/x", 200, "application/json", b'{"id": 1}')
 
 
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+
+
 def test_kpi_models_are_exactly_the_kpis_results_computes() -> None:
-    scenario = build(tiny_week_data())
-    schedule = plan_greedy(scenario)
-    kpis = compute_kpis(scenario, schedule)
     assert list(DecisionKpi.model_fields) == DECISION_COLUMNS
     assert list(StaffKpi.model_fields) == STAFF_COLUMNS
     assert list(DoubleDecisionKpi.model_fields) == DOUBLE_DECISION_COLUMNS
-    assert list(KpiTotals.model_fields) == list(kpis.totals)
-    # The schedule document of a real plan parses into the typed model, KPIs and all.
-    document = schedule.model_copy(update={"kpis": kpis_to_dict(kpis)}).model_dump(mode="json")
-    typed = ScheduleDocument.model_validate(document)
-    assert typed.kpis.totals.need_person_hours == pytest.approx(kpis.totals["need_person_hours"])
     assert set(ScheduleDocument.model_fields) == set(Schedule.model_fields)
+    # Real plans' schedule documents parse into the typed model, KPIs and all: a small week,
+    # and a KTV home with a double decision (its overlap rows hold local times).
+    ktv = Scenario.model_validate(read_document(SCENARIOS / "ktv_home.yaml"))
+    for scenario in (build(tiny_week_data()), ktv):
+        schedule = plan_greedy(scenario)
+        kpis = compute_kpis(scenario, schedule)
+        assert list(KpiTotals.model_fields) == list(kpis.totals)
+        document = schedule.model_copy(update={"kpis": kpis_to_dict(kpis)})
+        typed = ScheduleDocument.model_validate(document.model_dump(mode="json"))
+        assert typed.kpis.totals.need_person_hours == pytest.approx(
+            kpis.totals["need_person_hours"])
+        assert len(typed.kpis.double_decisions) == len(kpis.double_decisions)
+    assert len(kpis.double_decisions) > 0
 
 
 def test_the_document_has_a_version_and_the_readme_lists_its_changes() -> None:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from scheduler.domain.clients import DecisionKind, Service
+from scheduler.domain.common import LocalDateTime
 from scheduler.domain.staff import EmploymentForm
 
 
@@ -69,8 +70,8 @@ class DoubleDecisionKpi(_Kpi):
 
     client: str
     unit: str
-    start: AwareDatetime
-    end: AwareDatetime
+    start: LocalDateTime = Field(description="The stay, local wall-clock time.")
+    end: LocalDateTime
     overlap_hours: float
     person_hours: float
     staffed: bool = Field(description="Whether the assistance is staffed during the stay.")
