@@ -123,12 +123,30 @@ def test_solve_writes_json_and_csv(solved):
     assert set(schedule.kpis) == {"decisions", "staff", "totals", "double_decisions"}
     assert schedule.kpis["totals"]["need_person_hours"] == pytest.approx(28)
     assert (out.parent / "tiny.staff.csv").exists()
-    assert "Penalties" in result.stdout and "Decisions" in result.stdout
+    # Swedish by default (--lang en: English).
+    assert "Straff (mjuka regler)" in result.stdout and "Beslut (timmar)" in result.stdout
 
 
 def test_solve_refuses_csv_out(tiny_data, write_scenario, tmp_path):
     assert_bad_input(run("solve", write_scenario(tiny_data()), "--out", tmp_path / "x.csv"),
                      "x.csv")
+
+
+def test_solve_csv_dialect_excel_sv(tiny_data, write_scenario, tmp_path):
+    out = tmp_path / "sv" / "tiny.json"
+    result = run("solve", write_scenario(tiny_data()), "--out", out, "--time-limit", "5",
+                 "--workers", "2", "--quiet", "--csv-dialect", "excel-sv")
+    assert result.exit_code == 0, result.output
+    schedule = load_schedule(out)
+    frame = pd.read_csv(out.with_suffix(".csv"), sep=";", decimal=",", encoding="utf-8-sig")
+    assert frame.columns[0] == "Medarbetare"
+    assert frame["Timmar"].sum() == pytest.approx(sum(s.hours for s in schedule.shifts))
+    assert out.with_suffix(".csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_solve_unknown_csv_dialect_is_bad_input(tiny_data, write_scenario, tmp_path):
+    assert_bad_input(run("solve", write_scenario(tiny_data()), "--out", tmp_path / "x.json",
+                         "--csv-dialect", "semicolons"), "--csv-dialect", "'semicolons'")
 
 
 def test_solve_bad_scenario(tmp_path):

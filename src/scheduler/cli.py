@@ -1,5 +1,5 @@
-"""The ``scheduler`` command line: validate, solve, check, schema, place, capacity, compare,
-docs (and serve, keys for the HTTP API).
+"""The ``scheduler`` command line: validate, solve, check, schema, import, place, capacity,
+compare, docs (and serve, keys for the HTTP API).
 
 Exit codes scripts can rely on:
   0  ok (input valid / schedule written / schedule clean)
@@ -16,7 +16,7 @@ import time
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -31,12 +31,15 @@ from scheduler.domain.groups import need_person_hours
 from scheduler.domain.loader import InputError, describe_errors, load_schedule
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule
+from scheduler.i18n import DEFAULT_LANG, LANGS, check_lang, translator
 from scheduler.planning.capacity import capacity_report
 from scheduler.planning.compare import comparison_table, make_run, run_comparison
 from scheduler.planning.continuity import continue_from, join
+from scheduler.planning.importer import Sources, import_scenario
 from scheduler.planning.pins import PinError
 from scheduler.planning.pipeline import PlannedSchedule, plan
 from scheduler.planning.replan import replan as run_replan
+from scheduler.planning.tables import TableError
 from scheduler.planning.variants import load_resolved, load_scenario
 from scheduler.reports.capacity import print_report, write_report
 from scheduler.reports.comparison import print_table, write_outputs
@@ -44,7 +47,7 @@ from scheduler.reports.html import write_html_report
 from scheduler.reports.placement import print_placement, write_placement
 from scheduler.reports.rules_doc import REGENERATE, render_rules_markdown
 from scheduler.results.diff import diff_lines, write_diff
-from scheduler.results.export import write_kpi_csvs, write_schedule
+from scheduler.results.export import CSV_DIALECTS, csv_dialect, write_kpi_csvs, write_schedule
 from scheduler.results.summary import print_summary, wide_console
 from scheduler.solver.placement import place as run_placement
 from scheduler.validator import check_schedule, format_report
@@ -107,6 +110,18 @@ def _root(
     Exit codes: 0 ok, 1 rule violations, 2 bad input, 3 internal error.
     """
 
+
+def _lang(value: str) -> str:
+    try:
+        return check_lang(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+LangOption = Annotated[str, typer.Option(
+    "--lang", callback=_lang, metavar="|".join(LANGS),
+    help="Language of what people read: sv (Swedish) or en (English). JSON keys and the "
+    "machine files stay English.")]
 
 ScenarioArg = Annotated[Path, typer.Argument(metavar="SCENARIO", show_default=False,
                                              help="Scenario file (YAML or JSON).")]
@@ -181,18 +196,28 @@ def solve(
                                           "and <stem>.staff.csv.")] = False,
     log: Annotated[bool, typer.Option("--log", help="Show CP-SAT's search log.")] = False,
     html: Annotated[bool, typer.Option("--report", help="Also write <stem>.html: key figures, "
-                                         "cost and each unit's timeline (opens offline).")
+                                         "charts and the week views (opens offline).")
                       ] = False,
+    csv_format: Annotated[str, typer.Option(
+        "--csv-dialect", metavar="|".join(CSV_DIALECTS),
+        help="machine: comma, decimal point, UTF-8, English column names (for scripts); "
+        "excel-sv: semicolon, decimal comma, UTF-8 with BOM and Swedish column names, which "
+        "Swedish Excel opens in columns.")] = "machine",
     history: Annotated[list[Path] | None, typer.Option(
         "--history", metavar="PREVIOUS.json", show_default=False,
         help="A previous schedule of ours that ends where this horizon starts: its shifts "
         "become the history every rule counts (rest, weekly rest, caps). Repeat it for older "
         "ones, oldest first.")] = None,
+    lang: LangOption = DEFAULT_LANG,
 ) -> None:
     """Solve a scenario (or a variant), write the schedule (JSON + CSV), print a summary,
     validate it."""
     if out.suffix.lower() == ".csv":
         raise _fail(f"--out {out}: give the JSON file name; the CSV is written beside it")
+    try:
+        csv_dialect(csv_format)
+    except ValueError as exc:
+        raise _fail(f"--csv-dialect: {exc}") from None
     scenario = _load_scenario(scenario_path)
     for path in history or []:
         previous = _load_schedule(path)
@@ -210,22 +235,21 @@ def solve(
         raise _fail(f"{scenario_path}: pinned_shifts: {exc}") from None
     schedule, kpis = planned.schedule, planned.kpis
     with _bad_input(out):
-        written = list(write_schedule(schedule, out))
+        written = list(write_schedule(schedule, out, csv_dialect=csv_format))
         if kpi_csv:
-            written += write_kpi_csvs(kpis, out)
+            written += write_kpi_csvs(kpis, out, csv_dialect=csv_format)
         if html:
             run = make_run(scenario, schedule, source=str(scenario_path))
-            written.append(write_html_report([run], out.with_suffix(".html"),
-                                             title=f"Schedule for {scenario.name}"))
+            written.append(write_html_report([run], out.with_suffix(".html"), lang=lang))
 
     if quiet:
         info = schedule.solve
         typer.echo(f"{info.status}, objective {info.objective}, {len(schedule.shifts)} shifts → "
                    + ", ".join(map(str, written)))
     else:
-        print_summary(schedule, console=console)
+        print_summary(schedule, console=console, lang=lang)
         console.print()
-        console.print("Wrote " + ", ".join(map(str, written)))
+        console.print(_wrote(lang, written))
 
     _verdict(planned, quiet)
 
@@ -279,6 +303,7 @@ def replan(
         "--deterministic", help="The same input and seed give the same files.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q",
                                         help="No progress line and no summary.")] = False,
+    lang: LangOption = DEFAULT_LANG,
 ) -> None:
     """Re-plan a schedule after a change (a sick call added as an absence, say) from --from on:
     keep everything before it, change as little as pays (weights.change per changed
@@ -313,7 +338,7 @@ def replan(
         typer.echo(f"{schedule.solve.status}, objective {schedule.solve.objective}; {lines[0]} "
                    "→ " + ", ".join(map(str, written)))
     else:
-        print_summary(schedule, console=console)
+        print_summary(schedule, console=console, lang=lang)
         console.print()
         console.print(Text("Changes from " + f"{start:%Y-%m-%d %H:%M}: " + "\n".join(lines)))
         console.print("Wrote " + ", ".join(map(str, written)))
@@ -394,6 +419,7 @@ def place(
     time_limit: Annotated[float | None, typer.Option(
         "--time-limit", "-t", min=0.1, help="Seconds (default: the scenario's placement settings)."
     )] = None,
+    lang: LangOption = DEFAULT_LANG,
 ) -> None:
     """Place the overstaffing team in the vacancies (CP-SAT): a table, and JSON + CSV with --out.
 
@@ -406,12 +432,12 @@ def place(
     scenario = _load_scenario(scenario_path)
     result = run_placement(scenario, time_limit=time_limit)
     console = wide_console()
-    print_placement(scenario, result, console)
+    print_placement(scenario, result, console, lang=lang)
     if out is not None:
         with _bad_input(out):
             written = write_placement(scenario, result, out)
         console.print()
-        console.print("Wrote " + ", ".join(map(str, written)))
+        console.print(_wrote(lang, written))
 
 
 @app.command()
@@ -422,6 +448,7 @@ def capacity(
         help="A schedule JSON of the scenario: adds scheduled hours and the team's pool use.",
     )] = None,
     out: OutOption = None,
+    lang: LangOption = DEFAULT_LANG,
 ) -> None:
     """Overcapacity per unit and week: contracted, needed and scheduled hours, and the change
     the placement of the overstaffing team makes.
@@ -438,12 +465,12 @@ def capacity(
         report = capacity_report(scenario, schedule, placement,
                                  schedule_source=str(schedule_path))
     console = wide_console()
-    print_report(report, console)
+    print_report(report, console, lang=lang)
     if out is not None:
         with _bad_input(out):
             written = write_report(report, out)
         console.print()
-        console.print("Wrote " + ", ".join(map(str, written)))
+        console.print(_wrote(lang, written))
 
 
 @app.command()
@@ -463,6 +490,7 @@ def compare(
         "--workers", "-w", min=1, max=64, help="CP-SAT threads in total, shared out over "
         "parallel solves (default: the number of cores).")] = None,
     seed: Annotated[int | None, typer.Option("--seed", min=0, help="Random seed.")] = None,
+    lang: LangOption = DEFAULT_LANG,
 ) -> None:
     """Solve the base and each variant (in parallel), print the key figures side by side, and
     write an HTML report, an Excel workbook and every schedule to --out-dir.
@@ -476,13 +504,12 @@ def compare(
     with console.status(f"solving {len(scenarios)} scenarios…"):
         runs = run_comparison(scenarios, [str(p) for p in paths], time_limit=time_limit,
                               workers=workers, seed=seed)
-    table = comparison_table(runs)
-    print_table(table, [r.label for r in runs], console)
+    table = comparison_table(runs, lang)
+    print_table(table, [r.label for r in runs], console, lang=lang)
     with _bad_input(out_dir):
-        written = write_outputs(runs, table, out_dir,
-                                title=f"{runs[0].label} and {len(runs) - 1} variant(s)")
+        written = write_outputs(runs, table, out_dir, lang=lang)
     console.print()
-    console.print("Wrote " + ", ".join(str(p) for p in written if p.suffix != ".csv"))
+    console.print(_wrote(lang, [p for p in written if p.suffix != ".csv"]))
     incomplete = [r.label for r in runs if r.schedule.solve.status not in ("optimal", "feasible")]
     if incomplete:
         typer.echo(f"warning: no complete solution within the time limit for: "
@@ -492,6 +519,88 @@ def compare(
         typer.echo(f"validator: rule violations in {', '.join(broken)} (an engine bug); run "
                    "`scheduler check` on the schedule for details", err=True)
         raise typer.Exit(EXIT_VIOLATIONS)
+
+
+@app.command("import")
+def import_tables(
+    out: Annotated[Path, typer.Option("--out", "-o", show_default=False,
+                                      help="The scenario file to write (YAML).")],
+    workbooks: Annotated[list[Path] | None, typer.Argument(
+        metavar="WORKBOOK.xlsx", show_default=False,
+        help="Workbooks with sheets Personal, Kunder, Behov, Frånvaro (and Enheter).")] = None,
+    staff: Annotated[Path | None, typer.Option(
+        "--staff", show_default=False, help="Staff list: .csv, or .xlsx (sheet Personal).")
+    ] = None,
+    clients: Annotated[Path | None, typer.Option(
+        "--clients", show_default=False,
+        help="Clients, one row per decision: .csv, or .xlsx (sheet Kunder).")] = None,
+    need: Annotated[Path | None, typer.Option(
+        "--need", show_default=False,
+        help="Need, one row per weekly window: .csv, or .xlsx (sheet Behov).")] = None,
+    absences: Annotated[Path | None, typer.Option(
+        "--absences", show_default=False, help="Absences: .csv, or .xlsx (sheet Frånvaro).")
+    ] = None,
+    units: Annotated[Path | None, typer.Option(
+        "--units", show_default=False, help="Units: .csv, or .xlsx (sheet Enheter).")] = None,
+    template: Annotated[Path | None, typer.Option(
+        "--template", show_default=False,
+        help="A scenario whose settings (horizon, units, rules, weights, solver, cost) the new "
+        "one takes; its clients and staff are replaced.")] = None,
+    name: Annotated[str | None, typer.Option("--name", show_default=False,
+                                             help="Scenario name (default: the file's stem)."
+                                             )] = None,
+    start: Annotated[str | None, typer.Option(
+        "--start", metavar="YYYY-MM-DD", show_default=False,
+        help="First day of the horizon (default: the template's).")] = None,
+    days: Annotated[int | None, typer.Option("--days", min=1, max=112, show_default=False,
+                                             help="Days in the horizon (default: the "
+                                             "template's, else 28).")] = None,
+) -> None:
+    """Turn a staff list, clients with decisions and need, and absences from spreadsheets
+    (.xlsx or .csv in any common encoding and separator, Swedish or English column names) into
+    a scenario file.
+
+    Every bad cell is reported with file, sheet, row and column; nothing is written then.
+    Exit 0 ok, 2 bad input.
+    """
+    if out.suffix.lower() not in (".yaml", ".yml"):
+        raise _fail(f"--out {out}: the scenario is written as YAML (.yaml)")
+    files = {key: path for key, path in (("staff", staff), ("clients", clients), ("need", need),
+                                         ("absences", absences), ("units", units)) if path}
+    if not workbooks and not files:
+        raise _fail("nothing to import: give a workbook, or --staff and --clients files")
+    base: dict[str, Any] | None = None
+    if template is not None:
+        with _bad_input(template):
+            base = load_resolved(template)[0]
+    try:
+        first = None if start is None else date.fromisoformat(start)
+    except ValueError:
+        raise _fail(f"--start {start!r}: not a date (YYYY-MM-DD)") from None
+    try:
+        imported = import_scenario(Sources(list(workbooks or []), files), template=base,
+                                   name=name or out.stem, start=first, days=days,
+                                   out_label=str(out), description="Imported from " + ", ".join(
+                                       map(str, [*(workbooks or []), *files.values()]))
+                                   + (f" on the settings of {template}" if template else ""))
+    except TableError as exc:
+        problems = exc.problems
+        typer.echo(f"error: {len(problems)} problem(s), nothing written:", err=True)
+        for problem in problems:
+            typer.echo(f"  {problem}", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    with _bad_input(out):
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(yaml.safe_dump(imported.data, sort_keys=False, allow_unicode=True,
+                                      default_flow_style=None, width=100), encoding="utf-8")
+    for note in imported.notes:
+        typer.echo(f"note: {note}", err=True)
+    scenario = imported.scenario
+    decisions = sum(len(c.decisions) for c in scenario.clients)
+    absent = sum(len(s.absences) for s in scenario.staff)
+    typer.echo(f"Wrote {out}: {len(scenario.staff)} staff, {len(scenario.clients)} clients, "
+               f"{decisions} decisions, {absent} absences; {scenario.horizon.days} days from "
+               f"{scenario.horizon.start}")
 
 
 docs_app = typer.Typer(help="Documentation generated from the code.", no_args_is_help=True)
@@ -524,6 +633,10 @@ app.add_typer(docs_app, name="docs")
 # The HTTP API: `scheduler serve`, `scheduler keys create|list|revoke`.
 app.command()(serve)
 app.add_typer(keys_app, name="keys")
+
+
+def _wrote(lang: str, paths: list[Path]) -> str:
+    return translator(lang)("Wrote {files}").format(files=", ".join(map(str, paths)))
 
 
 def main() -> None:

@@ -9,10 +9,12 @@ column names of the machine formats and log lines stay English; only what people
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cache
 from importlib.resources import files
 from typing import Literal, get_args
 
+from babel.dates import format_date
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
@@ -60,6 +62,10 @@ class Translator:
         """A number as people in this language write it (sv: ``1 234,5``; en: ``1,234.5``)."""
         pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
         return format_decimal(value, format=pattern, locale=_LOCALES[self.lang])
+
+    def day(self, value: date) -> str:
+        """A day as a schedule shows it: weekday and day/month (sv: ``mån 17/3``)."""
+        return format_date(value, "EEE d/M", locale=_LOCALES[self.lang])
 
 
 def translator(lang: str = DEFAULT_LANG) -> Translator:

@@ -1,122 +1,27 @@
-"""The HTML report in a real (headless) browser, the Excel workbook, and the CLI commands."""
+"""The CLI commands of a comparison (the HTML report in a browser: test_report_browser.py; the
+workbook: test_workbook.py)."""
 
 from __future__ import annotations
 
-import json
-import os
-import re
-import shutil
-import subprocess
 from pathlib import Path
-from typing import Any
 
-import openpyxl
 import pytest
 from typer.testing import CliRunner
 
 from scheduler.cli import app
-from scheduler.planning.compare import ScenarioRun
-from scheduler.reports import write_excel, write_html_report
-
-# Collects what would reach the browser console, and writes it into the page once it has
-# settled, where --dump-dom can read it. Injected into a copy of the report only.
-_CAPTURE = """<script>
-window.__problems = [];
-window.addEventListener('error', e => window.__problems.push('error: ' + e.message));
-window.addEventListener('unhandledrejection', e => window.__problems.push('rejection: ' +
-  e.reason));
-const __consoleError = console.error;
-console.error = (...args) => { window.__problems.push('console: ' + args.join(' '));
-  __consoleError.apply(console, args); };
-window.addEventListener('load', () => setTimeout(() => {
-  const out = document.createElement('pre');
-  out.id = '__problems';
-  out.textContent = JSON.stringify(window.__problems);
-  document.body.appendChild(out);
-}, 1000));
-</script>"""
-
-
-def _chromium() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
-
-
-def test_html_report_opens_in_headless_chromium(compared: tuple[list[ScenarioRun], Any],
-                                                tmp_path: Path) -> None:
-    browser = _chromium()
-    if browser is None:
-        reason = ("no Chromium on this machine (Debian: apt-get install chromium; .ci/run "
-                  "installs it)")
-        if os.environ.get("CI"):  # views are tested in a real browser in CI, never skipped
-            pytest.fail(reason, pytrace=False)
-        pytest.skip(reason)
-    runs, table = compared
-    report = write_html_report(runs, tmp_path / "report.html", table=table)
-    page = tmp_path / "probe.html"
-    page.write_text(report.read_text(encoding="utf-8").replace("<head>", "<head>" + _CAPTURE, 1),
-                    encoding="utf-8")
-    done = subprocess.run(
-        [browser, "--headless", "--no-sandbox", "--disable-gpu",
-         "--disable-background-networking", "--no-first-run", "--disable-extensions",
-         f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr", "--v=0",
-         "--virtual-time-budget=15000", "--dump-dom", page.as_uri()],
-        capture_output=True, text=True, timeout=120, check=False,
-    )
-    dom = done.stdout
-    assert done.returncode == 0, done.stderr[-2000:]
-    problems = re.search(r'<pre id="__problems">(.*?)</pre>', dom, re.S)
-    assert problems is not None, "the page never finished loading"
-    assert json.loads(problems.group(1)) == []
-    assert "Uncaught" not in done.stderr
-    # The table with every scenario's column, and a rendered plot in every chart.
-    assert 'id="kpi-table"' in dom
-    for run in runs:
-        assert f"<th>{run.label}</th>" in dom
-    charts = re.findall(r'<div id="((?:chart|gantt)-[\w-]+)" class="([^"]*)"', dom)
-    ids = {chart_id for chart_id, _ in charts}
-    assert {"chart-cost", "chart-net", "chart-hours", "chart-units"} <= ids
-    assert any(i.startswith("gantt-") for i in ids)
-    for chart_id, classes in charts:
-        assert "js-plotly-plot" in classes, f"{chart_id} was not drawn"
-    assert dom.count('class="main-svg"') >= 2 * len(charts)
-
-
-def test_excel_workbook(compared: tuple[list[ScenarioRun], Any], tmp_path: Path) -> None:
-    runs, table = compared
-    path = write_excel(runs, table, tmp_path / "c.xlsx")
-    book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["comparison", "cost per unit", "staff costs",
-                               *[r.label for r in runs]]
-    rows = list(book["comparison"].iter_rows(values_only=True))
-    assert rows[0] == ("metric", "unit", *[r.label for r in runs])
-    by_metric = {row[0]: row for row in rows[1:]}
-    for record in table.to_dict(orient="records"):
-        for i, run in enumerate(runs):
-            expected = record[run.label]
-            if isinstance(expected, float):
-                expected = pytest.approx(expected, rel=1e-12)
-            assert by_metric[record["metric"]][2 + i] == expected
-    for run in runs:
-        sheet = list(book[run.label].iter_rows(values_only=True))
-        assert len(sheet) - 1 == len(run.schedule.shifts)
-        ob_column = sheet[0].index("OB kr")
-        assert sum(r[ob_column] for r in sheet[1:]) == pytest.approx(run.costs.total["ob"],
-                                                                     abs=0.05)
 
 
 def test_cli_compare_writes_everything(variant_files: tuple[Path, Path],
                                        tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = CliRunner().invoke(app, ["compare", *map(str, variant_files), "--out-dir",
-                                      str(out), "--time-limit", "2", "--workers", "2"])
+                                      str(out), "--time-limit", "2", "--workers", "2",
+                                      "--lang", "en"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "Scenarios side by side" in result.output
-    for fragment in ("hours above granted", "uncovered need", "overtime", "unused contract",
-                     "staff hours in U1", "OB supplements", "employer's contributions",
+    for fragment in ("hours beyond granted (exception)", "uncovered need", "overtime",
+                     "unused contract", "staff hours in U1", "OB supplements",
+                     "employer's contributions",
                      "revenue", "net", "base", "pooled"):
         assert fragment in result.output, fragment
     for name in ("comparison.html", "comparison.xlsx", "comparison.csv", "base.json",

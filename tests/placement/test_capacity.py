@@ -242,7 +242,7 @@ def test_cli_capacity(tmp_path: Path) -> None:
     schedule_path.write_text(hand_schedule().model_dump_json(), encoding="utf-8")
     out = tmp_path / "capacity.json"
     result = runner.invoke(app, ["capacity", str(scenario_path), str(schedule_path),
-                                 "--out", str(out)])
+                                 "--out", str(out), "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "department" in result.stdout and "Team pool use" in result.stdout
     data = json.loads(out.read_text(encoding="utf-8"))

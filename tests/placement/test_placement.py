@@ -265,7 +265,7 @@ def test_cli_bad_input_exit_2(tmp_path: Path) -> None:
 
 def test_cli_place_writes_json_and_csv(tmp_path: Path) -> None:
     out = tmp_path / "placement.json"
-    result = runner.invoke(app, ["place", str(EXAMPLE), "--out", str(out)])
+    result = runner.invoke(app, ["place", str(EXAMPLE), "--out", str(out), "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "needs introduction" in result.stdout and "T06" in result.stdout
     parsed = PlacementResult.model_validate_json(out.read_text(encoding="utf-8"))

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import csv
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pandas as pd
+import pytest
 
 from scheduler.domain.loader import load_schedule
 from scheduler.domain.schedule import Blocker, Break, Schedule, Shift, SolveInfo, UncoveredInterval
 from scheduler.results.export import (
     SHIFT_COLUMNS,
     UNCOVERED_COLUMNS,
+    column_labels,
+    read_csv,
+    shifts_frame,
     write_kpi_csvs,
     write_schedule,
 )
@@ -99,3 +104,62 @@ def test_write_kpi_csvs(tmp_path, tiny_scenario):
     staff = pd.read_csv(paths[1])
     assert list(staff["staff"]) == ["A01", "A02", "A03"]
     assert staff.set_index("staff").loc["A02", "scheduled_hours"] == 8
+
+
+def _fractional() -> Schedule:
+    """The schedule with hours that need a decimal separator (7.75 h, 6.5 h of jour)."""
+    schedule = _schedule()
+    day, night = schedule.shifts
+    return schedule.model_copy(update={"shifts": [
+        day.model_copy(update={"hours": 7.75}),
+        night.model_copy(update={"on_call_hours": 6.5}),
+    ]})
+
+
+def test_excel_sv_csv_semicolon_decimal_comma_bom_and_swedish_headers(tmp_path):
+    schedule = _fractional()
+    _, csv_path, uncovered_path = write_schedule(schedule, tmp_path / "week.json",
+                                                 csv_dialect="excel-sv")
+    raw = csv_path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the BOM: Excel reads UTF-8, not cp1252
+    text = raw.decode("utf-8-sig")
+    header, first = text.splitlines()[:2]
+    assert header == "Medarbetare;Brukare;Enhet;Start;Slut;Timmar;Jourtimmar;Raster"
+    assert first.split(";")[5:7] == ["7,75", "0,0"]  # decimal commas, no decimal points
+    assert uncovered_path.read_bytes().decode("utf-8-sig").startswith("Brukare;Enhet;Start")
+
+    # Read back with the dialect: the same numbers and texts as the machine frame.
+    machine = shifts_frame(schedule)
+    back = read_csv(csv_path, "excel-sv")
+    assert list(back.columns) == list(column_labels("sv")[c] for c in SHIFT_COLUMNS)
+    assert back["Timmar"].tolist() == machine["hours"].tolist() == [7.75, 8.0]
+    assert back["Jourtimmar"].tolist() == [0.0, 6.5]
+    assert back["Raster"].tolist() == machine["breaks"].tolist()  # ';' inside is quoted
+    with csv_path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
+    assert [float(r[5].replace(",", ".")) for r in rows[1:]] == [7.75, 8.0]
+    assert rows[1][7] == "12:00-12:30 paid;15:00-15:15 unpaid"
+
+
+def test_machine_csv_is_unchanged_by_default(tmp_path):
+    _, csv_path, _ = write_schedule(_fractional(), tmp_path / "week.json")
+    raw = csv_path.read_bytes()
+    assert not raw.startswith(b"\xef\xbb\xbf")
+    assert raw.decode().splitlines()[0] == ",".join(SHIFT_COLUMNS)
+    assert pd.read_csv(csv_path)["hours"].tolist() == [7.75, 8.0]
+
+
+def test_excel_sv_kpi_csvs_round_trip(tmp_path, tiny_scenario):
+    kpis = compute_kpis(tiny_scenario(), _fractional())
+    paths = write_kpi_csvs(kpis, tmp_path / "week.json", csv_dialect="excel-sv")
+    staff = read_csv(paths[1], "excel-sv")
+    assert staff["Medarbetare"].tolist() == kpis.staff["staff"].tolist()
+    assert staff["Schemalagda timmar"].tolist() == kpis.staff["scheduled_hours"].round(4).tolist()
+    labels = column_labels("sv")
+    assert list(staff.columns) == [labels[c] for c in kpis.staff.columns]  # all in Swedish
+    assert ";" in paths[1].read_text(encoding="utf-8-sig").splitlines()[0]
+
+
+def test_unknown_csv_dialect_is_named(tmp_path):
+    with pytest.raises(ValueError, match="'excel-fi'"):
+        write_schedule(_schedule(), tmp_path / "w.json", csv_dialect="excel-fi")

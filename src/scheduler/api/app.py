@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from scheduler.api import errors
 from scheduler.api.db import make_engine, make_sessionmaker, migrate
+from scheduler.api.docs_assets import add_offline_docs
 from scheduler.api.examples import add_response_examples
 from scheduler.api.jobs import JobRunner
 from scheduler.api.limits import BodySizeLimit
@@ -63,9 +64,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=API_VERSION,
         description=DESCRIPTION,
         lifespan=lifespan,
-        docs_url="/docs" if settings.docs else None,
-        redoc_url="/redoc" if settings.docs else None,
+        docs_url=None,  # FastAPI's pages load from a CDN; add_offline_docs serves local files
+        redoc_url=None,
     )
+    if settings.docs:
+        add_offline_docs(app)
     app.state.settings = settings
     app.state.sessions = sessions
     app.state.engine = engine

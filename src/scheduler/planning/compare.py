@@ -17,6 +17,7 @@ import pandas as pd
 
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule
+from scheduler.i18n import translator
 from scheduler.planning.pipeline import plan
 from scheduler.results.costing import CostReport, compute_costs
 from scheduler.results.kpi import Kpis, compute_kpis, hours_between, kpis_to_dict
@@ -115,16 +116,23 @@ class Metric:
     label: str
     unit: str  # "h", "kr", "%", "" (text)
     group: str
+    # Which way is better: "lower" (cost, uncovered need, overtime), "higher" (coverage, net,
+    # revenue) or "" (neither: a size, or a shift of hours between units).
+    better: str = ""
+
+
+def _(text: str) -> str:  # marks a message for the catalogue; translated where it is shown
+    return text
 
 
 COST_LABELS = {
-    "base_pay": "base pay",
-    "ob": "OB supplements",
-    "jour": "jour supplement",
-    "overtime_premium": "overtime premium",
-    "additional_premium": "additional-hours premium",
-    "employer_contributions": "employer's contributions",
-    "total_cost": "total cost",
+    "base_pay": _("base pay"),
+    "ob": _("OB supplements"),
+    "jour": _("jour supplement"),
+    "overtime_premium": _("overtime premium"),
+    "additional_premium": _("additional-hours premium"),
+    "employer_contributions": _("employer's contributions"),
+    "total_cost": _("total cost"),
 }
 
 
@@ -138,33 +146,51 @@ def unit_ids(runs: Sequence[ScenarioRun]) -> list[str]:
     return seen
 
 
-def metrics(runs: Sequence[ScenarioRun]) -> list[Metric]:
-    units = unit_ids(runs)
+def unit_names(runs: Sequence[ScenarioRun]) -> dict[str, str]:
+    """Each unit's name for people: "Assistansgrupp Öst (U1)", or its id if it has no name."""
+    out: dict[str, str] = {}
+    for run in runs:
+        for unit in run.scenario.units:
+            out.setdefault(unit.id, f"{unit.name} ({unit.id})" if unit.name else unit.id)
+    return out
+
+
+def metrics(runs: Sequence[ScenarioRun], lang: str = "en") -> list[Metric]:
+    """The table's rows, labelled in ``lang`` (the API's JSON keeps English)."""
+    _ = translator(lang)
+    names = unit_names(runs)
+
+    def m(key: str, label: str, unit: str, group: str, better: str = "") -> Metric:
+        return Metric(key, label, unit, group, better)
+
     out = [
-        Metric("status", "solver status", "", "solve"),
+        m("status", _("solver status"), "", "solve"),
         # Each scenario is solved within a time limit: differences smaller than the gap (an
         # upper estimate of the distance to the optimum) may be the solver's, not the variant's.
-        Metric("gap", "solver gap (upper estimate; smaller differences may be noise)", "", "solve"),
-        Metric("need_hours", "need (person-hours)", "h", "hours"),
-        Metric("granted_hours", "granted hours left for the horizon", "h", "hours"),
-        Metric("scheduled_decision_hours", "scheduled on decisions", "h", "hours"),
-        Metric("hours_above_granted", "hours above granted", "h", "hours"),
-        Metric("uncovered_hours", "uncovered need (person-hours)", "h", "hours"),
-        Metric("coverage_pct", "need covered", "%", "hours"),
-        Metric("staff_hours", "staff hours scheduled (incl. jour)", "h", "hours"),
-        Metric("jour_hours", "of which jour", "h", "hours"),
-        Metric("work_hours", "work time (jour counted in part)", "h", "hours"),
-        Metric("overtime_hours", "overtime", "h", "hours"),
-        Metric("additional_hours", "additional hours (mertid)", "h", "hours"),
-        Metric("unused_contract_hours", "unused contract hours", "h", "hours"),
+        m("gap", _("solver gap (upper estimate; smaller differences may be noise)"), "", "solve"),
+        m("need_hours", _("need (person-hours)"), "h", "hours"),
+        m("granted_hours", _("granted hours left for the horizon"), "h", "hours"),
+        m("scheduled_decision_hours", _("scheduled on decisions"), "h", "hours"),
+        # The terminal summary's per-decision column of the same figure has the same name.
+        m("hours_above_granted", _("hours beyond granted (exception)"), "h", "hours", "lower"),
+        m("uncovered_hours", _("uncovered need (person-hours)"), "h", "hours", "lower"),
+        m("coverage_pct", _("need covered"), "%", "hours", "higher"),
+        m("staff_hours", _("staff hours scheduled (incl. jour)"), "h", "hours"),
+        m("jour_hours", _("of which jour"), "h", "hours"),
+        m("work_hours", _("work time (jour counted in part)"), "h", "hours"),
+        m("overtime_hours", _("overtime"), "h", "hours", "lower"),
+        m("additional_hours", _("additional hours (mertid)"), "h", "hours", "lower"),
+        m("unused_contract_hours", _("unused contract hours"), "h", "hours", "lower"),
     ]
-    out += [Metric(k, v, "kr", "cost") for k, v in COST_LABELS.items()]
+    out += [m(k, _(v), "kr", "cost", "lower") for k, v in COST_LABELS.items()]
     out += [
-        Metric("revenue", "revenue (FK hourly amount)", "kr", "cost"),
-        Metric("net", "net (revenue − cost)", "kr", "cost"),
+        m("revenue", _("revenue (FK hourly amount)"), "kr", "cost", "higher"),
+        m("net", _("net (revenue − cost)"), "kr", "cost", "higher"),
     ]
-    out += [Metric(f"unit_hours:{u}", f"staff hours in {u}", "h", "units") for u in units]
-    out += [Metric(f"unit_cost:{u}", f"total cost of {u}", "kr", "units") for u in units]
+    out += [Metric(f"unit_hours:{u}", _("staff hours in {unit}").format(unit=names[u]), "h",
+                   "units") for u in names]
+    out += [Metric(f"unit_cost:{u}", _("total cost of {unit}").format(unit=names[u]), "kr",
+                   "units", "lower") for u in names]
     return out
 
 
@@ -203,11 +229,12 @@ def figures(run: ScenarioRun) -> dict[str, Any]:
     return out
 
 
-def comparison_table(runs: Sequence[ScenarioRun]) -> pd.DataFrame:
-    """One row per metric: key, metric, unit, then one column per scenario (None: not in it)."""
+def comparison_table(runs: Sequence[ScenarioRun], lang: str = "en") -> pd.DataFrame:
+    """One row per metric: key, metric (labelled in ``lang``), unit, then one column per
+    scenario (None: not in it)."""
     columns = {run.label: figures(run) for run in runs}
     rows = []
-    for m in metrics(runs):
+    for m in metrics(runs, lang):
         row: dict[str, Any] = {"key": m.key, "metric": m.label, "unit": m.unit, "group": m.group}
         for label, values in columns.items():
             row[label] = values.get(m.key)

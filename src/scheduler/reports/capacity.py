@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from rich.console import Console, JustifyMethod
-from rich.table import Table
+from rich.console import Console
 
-from scheduler.planning.capacity import TOTAL, CapacityReport, CapacityRow, TeamUsage
+from scheduler.i18n import DEFAULT_LANG, Translator, translator
+from scheduler.planning.capacity import DEPARTMENT, TOTAL, CapacityReport, CapacityRow, TeamUsage
+from scheduler.results.summary import Column, Line, print_fitted
 
 
 def rows_frame(report: CapacityReport) -> pd.DataFrame:
@@ -33,66 +34,65 @@ def write_report(report: CapacityReport, path: Path | str) -> list[Path]:
     return written
 
 
-def _h(value: float | None) -> str:
-    return "–" if value is None else f"{value:,.1f}"
+def print_report(report: CapacityReport, console: Console, lang: str = DEFAULT_LANG) -> None:
+    _ = translator(lang)
 
+    def h(value: float | None) -> str:
+        return "–" if value is None else _.number(value, 1)
 
-def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{value * 100:.0f} %"
+    def pct(value: float | None) -> str:
+        return "–" if value is None else f"{_.number(value * 100, 0)} %"
 
-
-def print_report(report: CapacityReport, console: Console) -> None:
-    console.print(
-        f"[bold]Capacity – {report.scenario}[/bold]: {report.horizon_days} days from "
-        f"{report.horizon_start}; work hours, jour counted × {report.on_call_work_fraction:g}"
-    )
-    table = Table(title="Available (contracted − absent) vs needed hours (after: placed members "
-                  "moved to their vacancy's unit)", title_justify="left", show_edge=False,
-                  pad_edge=False)
-    headers = ["unit", "week", "contracted", "absent", "available", "needed"]
+    console.print(_(
+        "[bold]Capacity – {scenario}[/bold]: {days} days from {start}; work hours, jour counted "
+        "× {fraction}").format(scenario=report.scenario, days=report.horizon_days,
+                               start=report.horizon_start,
+                               fraction=_.number(report.on_call_work_fraction, 2)))
+    headers = [_("unit"), _("week"), _("contracted"), _("absent"), _("available"), _("needed")]
     if report.with_schedule:
-        headers.append("scheduled")
-    headers += ["difference", "over", "short", "not needed", "avail. after", "over after",
-                "short after", "not n. after"]
-    for i, header in enumerate(headers):
-        table.add_column(header, justify="left" if i < 2 else "right")
+        headers.append(_("scheduled"))
+    headers += [_("difference"), _("over"), _("short"), _("not needed"), _("available after"),
+                _("over after"), _("short after"), _("not needed after")]
+    columns = [Column(header, numeric=i >= 2) for i, header in enumerate(headers)]
+    lines: list[Line | None] = []
     previous = None
     for r in report.rows:
         if previous is not None and r.scope != previous:
-            table.add_section()
+            lines.append(None)
         previous = r.scope
-        cells = [r.scope, r.week, _h(r.contracted_hours), _h(r.absence_hours),
-                 _h(r.available_hours), _h(r.needed_hours)]
+        scope = _("department") if r.scope == DEPARTMENT else r.scope
+        week = _("all weeks") if r.week == TOTAL else r.week
+        cells = [scope, week, h(r.contracted_hours), h(r.absence_hours), h(r.available_hours),
+                 h(r.needed_hours)]
         if report.with_schedule:
-            cells.append(_h(r.scheduled_hours))
-        cells += [_h(r.difference_hours), _h(r.overcapacity_hours), _h(r.shortage_hours),
-                  _pct(r.not_needed_share), _h(r.available_after_hours),
-                  _h(r.overcapacity_after_hours), _h(r.shortage_after_hours),
-                  _pct(r.not_needed_share_after)]
-        style = "bold" if r.week == TOTAL else None
-        table.add_row(*cells, style=style)
-    console.print()
-    console.print(table)
+            cells.append(h(r.scheduled_hours))
+        cells += [h(r.difference_hours), h(r.overcapacity_hours), h(r.shortage_hours),
+                  pct(r.not_needed_share), h(r.available_after_hours),
+                  h(r.overcapacity_after_hours), h(r.shortage_after_hours),
+                  pct(r.not_needed_share_after)]
+        lines.append((cells, "bold" if r.week == TOTAL else None))
+    print_fitted(console, _("Available (contracted − absent) vs needed hours (after: placed "
+                            "members moved to their vacancy's unit)"), columns, lines, keys=2,
+                 lang=lang)
     if report.moves:
         console.print()
-        console.print("Placement moves: " + "; ".join(
+        console.print(_("Placement moves:") + " " + "; ".join(
             f"{m.member} {m.from_unit} → {m.to_unit} ({m.vacancy}, "
-            f"{m.contract_hours_per_week:g} h/week"
-            + ("" if m.status == "placed" else f", {m.status}") + ")"
+            f"{m.contract_hours_per_week:g} {_('h/week')}"
+            + ("" if m.status == "placed" else f", {_status(_, m.status)}") + ")"
             for m in report.moves))
     if report.with_schedule:
-        table = Table(title="Team pool use (hours)",
-                      title_justify="left", show_edge=False, pad_edge=False)
-        columns: list[tuple[str, JustifyMethod]] = [
-            ("member", "left"), ("contract", "right"), ("absent", "right"), ("worked", "right"),
-            ("used", "right")]
-        for header, justify in columns:
-            table.add_column(header, justify=justify)
-        for u in report.team_usage:
-            table.add_row(u.member, _h(u.contract_hours), _h(u.absence_hours), _h(u.work_hours),
-                          _pct(u.used_share))
-        table.add_section()
-        table.add_row("team", _h(report.team_contract_hours), _h(report.team_absence_hours),
-                      _h(report.team_work_hours), _pct(report.team_used_share), style="bold")
-        console.print()
-        console.print(table)
+        team = [Column(_("member")), Column(_("contract"), numeric=True),
+                Column(_("absent"), numeric=True), Column(_("worked"), numeric=True),
+                Column(_("used"), numeric=True)]
+        rows: list[Line | None] = [
+            ([u.member, h(u.contract_hours), h(u.absence_hours), h(u.work_hours),
+              pct(u.used_share)], None) for u in report.team_usage]
+        rows += [None, ([_("team"), h(report.team_contract_hours), h(report.team_absence_hours),
+                         h(report.team_work_hours), pct(report.team_used_share)], "bold")]
+        print_fitted(console, _("Team pool use (hours)"), team, rows, lang=lang)
+
+
+def _status(_: Translator, status: str) -> str:
+    return {"placed": _("placed"), "needs introduction": _("needs introduction"),
+            "not placed": _("not placed"), "unfilled": _("unfilled")}.get(status, status)

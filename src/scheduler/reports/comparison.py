@@ -9,31 +9,36 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from rich.table import Table
 
-from scheduler.planning.compare import ScenarioRun, format_value
+from scheduler.i18n import DEFAULT_LANG, translator
+from scheduler.planning.compare import ScenarioRun
 from scheduler.reports.excel import write_excel
 from scheduler.reports.html import write_html_report
 from scheduler.results.export import write_schedule
-from scheduler.results.summary import wide_console
+from scheduler.results.summary import Column, Line, print_fitted, status_text, wide_console
 
 
-def print_table(table: pd.DataFrame, labels: Sequence[str], console: Any = None) -> None:
+def print_table(table: pd.DataFrame, labels: Sequence[str], console: Any = None,
+                lang: str = DEFAULT_LANG) -> None:
+    """The comparison in the terminal; too many scenarios for the width are split into
+    several tables that repeat the key figure's name."""
+    _ = translator(lang)
     console = console or wide_console()
-    out = Table(title="Scenarios side by side", title_justify="left", show_edge=False,
-                pad_edge=False)
-    out.add_column("metric")
-    out.add_column("unit")
-    for label in labels:
-        out.add_column(label, justify="right")
+    columns = [Column(_("Key figure"), wrap=True), Column(_("unit")),
+               *[Column(label, numeric=True) for label in labels]]
+    lines: list[Line | None] = []
     group = None
     for row in table.to_dict(orient="records"):
         if group is not None and row["group"] != group:
-            out.add_section()
+            lines.append(None)
         group = row["group"]
-        out.add_row(row["metric"], row["unit"],
-                    *[format_value(row[label], row["unit"]) for label in labels])
-    console.print(out)
+        unit = row["unit"]
+        lines.append(([row["metric"], unit, *[
+            "–" if row[label] is None or row[label] != row[label] else
+            status_text(_, row[label]) if row["key"] == "status" else
+            str(row[label]) if unit == "" else _.number(row[label], 0 if unit == "kr" else 1)
+            for label in labels]], None))
+    print_fitted(console, _("Scenarios side by side"), columns, lines, keys=2, lang=lang)
 
 
 def slug(label: str) -> str:
@@ -41,7 +46,7 @@ def slug(label: str) -> str:
 
 
 def write_outputs(runs: Sequence[ScenarioRun], table: pd.DataFrame, out_dir: Path | str,
-                  title: str = "Scenarios side by side") -> list[Path]:
+                  title: str | None = None, lang: str = DEFAULT_LANG) -> list[Path]:
     """Per scenario its schedule (JSON + CSV); the table (CSV); the HTML report; the workbook."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -57,6 +62,6 @@ def write_outputs(runs: Sequence[ScenarioRun], table: pd.DataFrame, out_dir: Pat
     table.to_csv(csv_path, index=False)
     written.append(csv_path)
     written.append(write_html_report(runs, out_dir / "comparison.html", title=title,
-                                     table=table))
-    written.append(write_excel(runs, table, out_dir / "comparison.xlsx"))
+                                     table=table, lang=lang))
+    written.append(write_excel(runs, table, out_dir / "comparison.xlsx", lang=lang))
     return written

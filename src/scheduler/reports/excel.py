@@ -1,17 +1,42 @@
-"""The Excel workbook: the comparison table, cost per unit, and one sheet per schedule."""
+"""The Excel workbook: the comparison table, cost per unit and per staff member, the uncovered
+need with who could have taken it, and one sheet per schedule.
+
+Cells hold numbers (never text like ``'51.6 %'``) with Excel number formats, so people can sum
+and sort; headers, sheet names and fixed words are in the chosen language (Swedish by default).
+Each sheet comes from a *sheet writer* in ``SHEET_WRITERS`` (a function of a ``Workbook``), so a
+new kind of sheet is one function and one entry in that list.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
+from scheduler.i18n import DEFAULT_LANG, Translator, translator
 from scheduler.planning.compare import ScenarioRun
+from scheduler.reports.week_sheets import write_week_sheets
+from scheduler.results.export import column_labels as csv_column_labels
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+# Excel number formats. Format codes are locale-neutral: "," groups thousands and "." marks
+# decimals in the code, and Excel shows them as the reader's locale does (Swedish: 1 234,5).
+HOURS = "0.0"
+KR = '#,##0" kr"'
+KR_DECIMALS = '#,##0.00" kr"'
+PERCENT = "0.0%"
+COUNT = "0"
+DATETIME = "yyyy-mm-dd hh:mm"
+_UNIT_FORMATS = {"h": HOURS, "kr": KR, "%": PERCENT}
+_MAX_WIDTH = 60
 
 
 def _sheet_name(label: str, used: set[str]) -> str:
@@ -27,27 +52,143 @@ def _sheet_name(label: str, used: set[str]) -> str:
     return name
 
 
-def schedule_frame(run: ScenarioRun) -> pd.DataFrame:
-    """One row per shift with local times (Excel has no time zones) and its OB and jour pay."""
-    zone = ZoneInfo(run.scenario.horizon.timezone)
+def column_labels(_: Translator) -> dict[str, str]:
+    """Machine column names → headers people read (those of the CSV files, and the workbook's
+    own)."""
+    return {
+        **csv_column_labels(_.lang),
+        "scenario": _("Scenario"),
+        "metric": _("Metric"),
+        "measure": _("Unit of measurement"),
+        "jour_hours": _("Jour hours"),
+        "hourly_wage": _("Hourly wage"),
+        "base_pay": _("Base pay"),
+        "ob": _("OB supplements"),
+        "jour": _("Jour supplement"),
+        "overtime_premium": _("Overtime premium"),
+        "additional_premium": _("Additional-hours premium"),
+        "employer_contributions": _("Employer's contributions"),
+        "total_cost": _("Total cost"),
+        "revenue": _("Revenue"),
+        "net": _("Net"),
+    }
+
+
+def blocker_labels(_: Translator) -> dict[str, str]:
+    return {
+        "absent": _("absent"),
+        "busy": _("busy elsewhere"),
+        "resting": _("resting"),
+        "weekly_rest": _("weekly rest"),
+        "hour_cap": _("hour cap"),
+        "settlement": _("settlement period used up"),
+        "free": _("free"),
+    }
+
+
+def employment_labels(_: Translator) -> dict[str, str]:
+    return {"monthly": _("monthly paid"), "hourly": _("hourly paid"), "pan": _("PAN")}
+
+
+class Workbook:
+    """What a sheet writer needs: the runs, the comparison table, the language, and ``add`` to
+    put a frame on a new sheet with number formats, a frozen header row and column widths.
+    ``book`` is the openpyxl workbook for writers that draw more than a table."""
+
+    def __init__(self, runs: Sequence[ScenarioRun], table: pd.DataFrame, lang: str,
+                 writer: pd.ExcelWriter):
+        self.runs = runs
+        self.table = table
+        self.lang = lang
+        self._ = translator(lang)
+        self.labels = column_labels(self._)
+        self.writer = writer
+        self._used: set[str] = set()
+
+    @property
+    def book(self) -> Any:
+        return self.writer.book
+
+    def sheet_name(self, label: str) -> str:
+        return _sheet_name(label, self._used)
+
+    def add(self, title: str, frame: pd.DataFrame, formats: Mapping[str, str] | None = None,
+            freeze: str = "A2") -> Worksheet:
+        """``frame`` (machine column names) on a new sheet named after ``title``, headers
+        translated; ``formats``: machine column name → number format."""
+        name = self.sheet_name(title)
+        shown = frame.rename(columns=self.labels)
+        shown.to_excel(self.writer, sheet_name=name, index=False)
+        sheet: Worksheet = self.writer.sheets[name]
+        for i, column in enumerate(frame.columns, start=1):
+            fmt = (formats or {}).get(str(column))
+            if fmt is None:
+                continue
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
+                cell.number_format = fmt
+        finish(sheet, freeze)
+        return sheet
+
+
+def finish(sheet: Worksheet, freeze: str = "A2") -> None:
+    """A frozen header, a filter on it, and columns as wide as their longest text."""
+    sheet.freeze_panes = freeze
+    if sheet.max_row > 1:
+        sheet.auto_filter.ref = sheet.dimensions
+    for index, column in enumerate(sheet.columns, start=1):
+        width = max(_display_width(cell.value, cell.number_format) for cell in column)
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(width, 8) + 2,
+                                                                      _MAX_WIDTH)
+
+
+def _display_width(value: Any, number_format: str) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, datetime):
+        return 16
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        digits = len(f"{value:,.0f}") + (2 if "0.0" in number_format else 0)
+        return digits + (3 if "kr" in number_format else 0)
+    return len(str(value))
+
+
+SheetWriter = Callable[[Workbook], None]
+
+
+# --- the sheets --------------------------------------------------------------------------------
+
+
+def comparison_sheet(wb: Workbook) -> None:
+    """One row per metric, one column per scenario; each row formatted by its unit (h, kr, %).
+    Percentages are stored as fractions (Excel's percent), the solver gap as a number."""
+    _ = wb._
+    gaps = {run.label: run.schedule.solve.gap for run in wb.runs}
     rows = []
-    for c in run.costs.shifts:
-        s = c.shift
-        rows.append({
-            "staff": s.staff,
-            "client": s.client or "",
-            "unit": s.unit,
-            "start (local)": s.start.astimezone(zone).replace(tzinfo=None),
-            "end (local)": s.end.astimezone(zone).replace(tzinfo=None),
-            "hours": round(s.hours, 4),
-            "jour hours": round(s.on_call_hours, 4),
-            "work hours": round(c.work_hours, 4),
-            "OB kr": round(c.ob, 2),
-            "jour kr": round(c.jour_pay, 2),
-        })
-    return pd.DataFrame(rows, columns=["staff", "client", "unit", "start (local)",
-                                       "end (local)", "hours", "jour hours", "work hours",
-                                       "OB kr", "jour kr"])
+    formats: list[str | None] = []
+    for record in wb.table.to_dict(orient="records"):
+        unit = str(record.get("unit", ""))
+        row: dict[str, Any] = {"metric": record["metric"], "measure": unit}
+        for run in wb.runs:
+            value = record.get(run.label)
+            if record.get("key") == "gap":
+                value, unit = gaps[run.label], "%"  # the table holds it as text for the terminal
+            elif unit == "%" and isinstance(value, int | float):
+                value = value / 100
+            elif isinstance(value, float) and value != value:
+                value = None
+            row[run.label] = value
+        row["measure"] = unit
+        rows.append(row)
+        formats.append(_UNIT_FORMATS.get(unit))
+    frame = pd.DataFrame(rows, columns=["metric", "measure", *[r.label for r in wb.runs]])
+    sheet = wb.add(_("Comparison"), frame, freeze="C2")
+    for r, fmt in enumerate(formats, start=2):
+        if fmt is None:
+            continue
+        for (cell,) in sheet.iter_cols(min_col=3, max_col=2 + len(wb.runs), min_row=r,
+                                       max_row=r):
+            cell.number_format = fmt
+    finish(sheet, freeze="C2")
 
 
 def unit_cost_frame(runs: Sequence[ScenarioRun]) -> pd.DataFrame:
@@ -59,24 +200,110 @@ def unit_cost_frame(runs: Sequence[ScenarioRun]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def write_excel(runs: Sequence[ScenarioRun], table: pd.DataFrame, path: Path | str) -> Path:
+def unit_cost_sheet(wb: Workbook) -> None:
+    frame = unit_cost_frame(wb.runs)
+    wb.add(wb._("Cost per unit"), frame,
+           {c: KR for c in frame.columns if c not in ("scenario", "unit")})
+
+
+def staff_cost_sheet(wb: Workbook) -> None:
+    staff = pd.concat([r.costs.staff.assign(scenario=r.label) for r in wb.runs],
+                      ignore_index=True).round(2)
+    staff = staff[["scenario", *[c for c in staff.columns if c != "scenario"]]]
+    if "employment" in staff.columns:
+        staff["employment"] = staff["employment"].map(
+            lambda e: employment_labels(wb._).get(str(e), e))
+    formats = {c: HOURS if str(c).endswith("_hours") else KR for c in staff.columns
+               if c not in ("scenario", "staff", "home_unit", "employment")}
+    formats["hourly_wage"] = KR_DECIMALS
+    wb.add(wb._("Staff costs"), staff, formats)
+
+
+def _local(moment: datetime, zone: ZoneInfo) -> datetime:
+    return moment.astimezone(zone).replace(tzinfo=None)  # Excel has no time zones
+
+
+def uncovered_frame(runs: Sequence[ScenarioRun], _: Translator) -> pd.DataFrame:
+    """One row per uncovered interval and blocker (an interval nobody could take: one row with
+    the staff columns empty), local times, hours as numbers."""
+    kinds = blocker_labels(_)
+    rows = []
+    for run in runs:
+        zone = ZoneInfo(run.schedule.timezone)
+        for u in run.schedule.uncovered:
+            base = {
+                "scenario": run.label, "client": u.client or "", "unit": u.unit,
+                "start": _local(u.start, zone), "end": _local(u.end, zone),
+                "hours": (u.end - u.start).total_seconds() / 3600, "missing": u.missing,
+                "reason": u.reason,
+            }
+            rows += [{**base, "staff": b.staff, "blocker": kinds.get(b.kind, b.kind),
+                      "detail": b.detail} for b in u.blockers] or [
+                {**base, "staff": "", "blocker": "", "detail": ""}]
+    return pd.DataFrame(rows, columns=["scenario", "client", "unit", "start", "end", "hours",
+                                       "missing", "reason", "staff", "blocker", "detail"])
+
+
+def uncovered_sheet(wb: Workbook) -> None:
+    wb.add(wb._("Uncovered need"), uncovered_frame(wb.runs, wb._),
+           {"start": DATETIME, "end": DATETIME, "hours": HOURS, "missing": COUNT})
+
+
+def schedule_frame(run: ScenarioRun) -> pd.DataFrame:
+    """One row per shift with local times (Excel has no time zones) and its OB and jour pay."""
+    zone = ZoneInfo(run.scenario.horizon.timezone)
+    rows = []
+    for c in run.costs.shifts:
+        s = c.shift
+        rows.append({
+            "staff": s.staff,
+            "client": s.client or "",
+            "unit": s.unit,
+            "start": _local(s.start, zone),
+            "end": _local(s.end, zone),
+            "hours": round(s.hours, 4),
+            "jour_hours": round(s.on_call_hours, 4),
+            "work_hours": round(c.work_hours, 4),
+            "ob": round(c.ob, 2),
+            "jour": round(c.jour_pay, 2),
+        })
+    return pd.DataFrame(rows, columns=["staff", "client", "unit", "start", "end", "hours",
+                                       "jour_hours", "work_hours", "ob", "jour"])
+
+
+SCHEDULE_FORMATS = {"start": DATETIME, "end": DATETIME, "hours": HOURS, "jour_hours": HOURS,
+                    "work_hours": HOURS, "ob": KR, "jour": KR}
+
+
+def schedule_sheets(wb: Workbook) -> None:
+    for run in wb.runs:
+        wb.add(run.label, schedule_frame(run), SCHEDULE_FORMATS)
+
+
+def week_sheets(wb: Workbook) -> None:
+    """The week views per client and per staff member (sized and styled in week_sheets)."""
+    write_week_sheets(wb.writer, wb.runs, wb._used, _sheet_name, wb.lang)
+
+
+SHEET_WRITERS: list[SheetWriter] = [
+    comparison_sheet,
+    unit_cost_sheet,
+    staff_cost_sheet,
+    uncovered_sheet,
+    schedule_sheets,
+    week_sheets,
+]
+
+
+def write_excel(runs: Sequence[ScenarioRun], table: pd.DataFrame, path: Path | str, *,
+                lang: str = DEFAULT_LANG,
+                writers: Sequence[SheetWriter] | None = None) -> Path:
+    """The workbook at ``path``: one or more sheets from each of ``writers`` (default
+    ``SHEET_WRITERS``) in that order."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    used = {"comparison", "cost per unit", "staff costs"}
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        shown = table.drop(columns=["key", "group"])
-        shown.to_excel(writer, sheet_name="comparison", index=False)
-        unit_cost_frame(runs).to_excel(writer, sheet_name="cost per unit", index=False)
-        staff = pd.concat([r.costs.staff.assign(scenario=r.label) for r in runs],
-                          ignore_index=True)
-        staff.round(2).to_excel(writer, sheet_name="staff costs", index=False)
-        for run in runs:
-            schedule_frame(run).to_excel(writer, sheet_name=_sheet_name(run.label, used),
-                                         index=False)
-        for sheet in writer.book.worksheets:
-            sheet.freeze_panes = "A2"
-            for column in sheet.columns:
-                width = max(len(str(cell.value or "")) for cell in column)
-                sheet.column_dimensions[column[0].column_letter].width = min(max(width, 8) + 2,
-                                                                             48)
+        wb = Workbook(runs, table, lang, writer)
+        for write in SHEET_WRITERS if writers is None else writers:
+            write(wb)
     return path

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 from rich.console import Console
-from rich.table import Table
 
 from scheduler.domain.scenario import Scenario
+from scheduler.i18n import DEFAULT_LANG, Translator, translator
+from scheduler.results.summary import Column, Line, print_fitted
 from scheduler.solver.placement import NEEDS_INTRODUCTION, PlacementResult, team_members
 
 MEMBER_COLUMNS = [
@@ -71,51 +71,49 @@ def write_placement(scenario: Scenario, result: PlacementResult, path: Path | st
     return [path, members_csv, vacancies_csv]
 
 
-def _parts_text(parts: dict[str, int]) -> str:
-    return " ".join(f"{_PART_LABELS.get(k, k)} {v:+d}" for k, v in parts.items()
+def _parts_text(_: Translator, parts: dict[str, int]) -> str:
+    labels = {"placed": _("base"), "hours_gap": _("hours"),
+              "desired_competences": _("merits"), "preference": _("wish"),
+              "home_area": _("area"), "approved_by_client": _("approved"), "same_unit": _("unit")}
+    return " ".join(f"{labels.get(k, k)} {v:+d}" for k, v in parts.items()
                     if v and k != "placed")
 
 
-def print_placement(scenario: Scenario, result: PlacementResult, console: Console) -> None:
+def print_placement(scenario: Scenario, result: PlacementResult, console: Console,
+                    lang: str = DEFAULT_LANG) -> None:
+    _ = translator(lang)
     info = result.solve
-    console.print(
-        f"[bold]Placement of the overstaffing team – {result.scenario}[/bold]: "
-        f"{len(team_members(scenario))} members, {len(scenario.vacancies)} vacancies, "
-        f"{info.allowed_pairs} allowed pairs; status [bold]{info.status}[/bold], total fit "
-        f"{info.objective} (bound {info.best_bound:g}), {info.wall_seconds:.2f} s"
-    )
-    table = _table("Placements", ["member", "vacancy", "unit", "client", "start",
-                                  "h/week (vac./contract)", "fit", "fit parts", "status"])
-    for p in result.placements:
-        status = f"[yellow]{p.status}[/yellow]" if p.status == NEEDS_INTRODUCTION else p.status
-        table.add_row(p.member, p.vacancy, p.unit, p.client or "–", p.start.isoformat(),
-                      f"{p.vacancy_hours_per_week:g} / {p.contract_hours_per_week:g}",
-                      str(p.fit), _parts_text(p.fit_parts), status)
-    console.print()
-    console.print(table if result.placements else "No placements.")
+    console.print(_(
+        "[bold]Placement of the overstaffing team – {scenario}[/bold]: {members} members, "
+        "{vacancies} vacancies, {pairs} allowed pairs; status [bold]{status}[/bold], total fit "
+        "{fit} (bound {bound}), {seconds} s").format(
+        scenario=result.scenario, members=len(team_members(scenario)),
+        vacancies=len(scenario.vacancies), pairs=info.allowed_pairs, status=info.status,
+        fit=info.objective, bound=f"{info.best_bound:g}", seconds=_.number(info.wall_seconds, 2)))
+    status = {"placed": _("placed"), NEEDS_INTRODUCTION: _("needs introduction")}
+    columns = [Column(_("member")), Column(_("vacancy")), Column(_("unit")), Column(_("client")),
+               Column(_("start")), Column(_("h/week (vac./contract)"), numeric=True),
+               Column(_("fit"), numeric=True), Column(_("fit parts"), wrap=True),
+               Column(_("status"))]
+    lines: list[Line | None] = [
+        ([p.member, p.vacancy, p.unit, p.client or "–", p.start.isoformat(),
+          f"{p.vacancy_hours_per_week:g} / {p.contract_hours_per_week:g}", str(p.fit),
+          _parts_text(_, p.fit_parts), status.get(p.status, p.status)],
+         "yellow" if p.status == NEEDS_INTRODUCTION else None) for p in result.placements]
+    if lines:
+        print_fitted(console, _("Placements"), columns, lines, lang=lang)
+    else:
+        console.print()
+        console.print(_("No placements."))
     if result.not_placed:
-        table = _table("Not placed", ["member", "contract h/week", "reason"])
-        for n in result.not_placed:
-            table.add_row(n.member, f"{n.contract_hours_per_week:g}", n.reason)
-        console.print()
-        console.print(table)
+        print_fitted(console, _("Not placed"), [
+            Column(_("member")), Column(_("contract h/week"), numeric=True),
+            Column(_("reason"), wrap=True)],
+            [([n.member, f"{n.contract_hours_per_week:g}", n.reason], None)
+             for n in result.not_placed], lang=lang)
     if result.unfilled:
-        table = _table("Vacancies left open", ["vacancy", "unit", "client", "h/week", "reason"])
-        for u in result.unfilled:
-            table.add_row(u.vacancy, u.unit, u.client or "–", f"{u.hours_per_week:g}", u.reason)
-        console.print()
-        console.print(table)
-
-
-def _table(title: str, headers: Sequence[str]) -> Table:
-    table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
-    for header in headers:
-        table.add_column(header, overflow="fold")
-    return table
-
-
-_PART_LABELS = {
-    "placed": "base", "hours_gap": "hours", "desired_competences": "merits",
-    "preference": "wish", "home_area": "area", "approved_by_client": "approved",
-    "same_unit": "unit",
-}
+        print_fitted(console, _("Vacancies left open"), [
+            Column(_("vacancy")), Column(_("unit")), Column(_("client")),
+            Column(_("h/week"), numeric=True), Column(_("reason"), wrap=True)],
+            [([u.vacancy, u.unit, u.client or "–", f"{u.hours_per_week:g}", u.reason], None)
+             for u in result.unfilled], lang=lang)
