@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from conformance import Conformance
 from fastapi.testclient import TestClient
 
 from scheduler.api import Settings, create_app
@@ -63,9 +64,12 @@ def make_settings(tmp: Path, **overrides: Any) -> Settings:
 
 @contextmanager
 def running_api(settings: Settings) -> Iterator[Api]:
-    """A running app (worker processes included) and a key per role."""
+    """A running app (worker processes included) and a key per role. Every response is
+    checked against the app's OpenAPI document (``conformance``): a status or body the
+    document does not promise fails the test that received it."""
     app = create_app(settings)
     with TestClient(app) as client:
+        client.event_hooks = {"request": [], "response": [Conformance(app.openapi()).hook]}
         with app.state.sessions() as session:
             keys = {
                 "coordinator": create_key(session, Role.COORDINATOR, []),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body
-from pydantic import Field, model_validator
+from pydantic import Field, Tag
 
 from scheduler.api.deps import (
     NoPersonalNumbers,
@@ -19,35 +19,59 @@ from scheduler.api.deps import (
     SettingsDep,
     ensure_visible,
 )
+from scheduler.api.errors import INLINE, STORED, WITH_BODY, ErrorCode, responses
+from scheduler.api.examples import PLACEMENT_EXAMPLES
 from scheduler.api.routers.scenarios import get_visible
-from scheduler.api.schemas import MAX_SEED, Problem, _Model
+from scheduler.api.schemas import MAX_SEED, ONE_SOURCE, _Model
 from scheduler.domain.scenario import Scenario
 from scheduler.solver.placement import PlacementResult, place
 
-router = APIRouter(prefix="/placement", tags=["placement"],
-                   responses={401: {"model": Problem}, 403: {"model": Problem}})
+router = APIRouter(prefix="/placement", tags=["placement"])
 
 
-class PlacementRequest(_Model):
-    """Place the team of a stored scenario (``scenario_id``) or of one sent along."""
-
-    scenario_id: str | None = Field(default=None, max_length=64)
-    scenario: Scenario | None = None
+class _PlacementOptions(_Model):
     time_limit_seconds: float | None = Field(default=None, gt=0, le=3600)
     seed: int = Field(default=0, ge=0, le=MAX_SEED)
 
-    @model_validator(mode="after")
-    def _one_source(self) -> PlacementRequest:
-        if (self.scenario_id is None) == (self.scenario is None):
-            raise ValueError("give exactly one of scenario_id and scenario")
-        return self
+
+class PlacementForStoredScenario(_PlacementOptions):
+    """Place the team of a stored scenario."""
+
+    scenario_id: str = Field(max_length=64)
+
+    @property
+    def scenario(self) -> None:
+        return None
 
 
-@router.post("", response_model=PlacementResult, dependencies=[NoPersonalNumbers],
-             responses={404: {"model": Problem}, 422: {"model": Problem}},
+class PlacementWithScenario(_PlacementOptions):
+    """Place the team of the scenario sent along."""
+
+    scenario: Scenario
+
+    @property
+    def scenario_id(self) -> None:
+        return None
+
+
+PlacementRequest = Annotated[
+    Annotated[PlacementForStoredScenario, Tag(STORED)]
+    | Annotated[PlacementWithScenario, Tag(INLINE)],
+    ONE_SOURCE,
+]
+
+
+@router.post("", response_model=PlacementResult, operation_id="placeTeam",
+             dependencies=[NoPersonalNumbers],
+             responses=responses(*WITH_BODY, ErrorCode.UNIT_FORBIDDEN, ErrorCode.NOT_FOUND,
+                                 ErrorCode.INVALID_SCENARIO),
              summary="Place the overstaffing team in the vacancies, with reasons for the rest")
-def placement(body: Annotated[PlacementRequest, Body()], principal: PrincipalDep,
-              session: SessionDep, settings: SettingsDep) -> PlacementResult:
+def placement(body: Annotated[PlacementRequest, Body(openapi_examples=PLACEMENT_EXAMPLES)],
+              principal: PrincipalDep, session: SessionDep, settings: SettingsDep
+              ) -> PlacementResult:
+    """Assigns the overstaffing team of a stored scenario (`scenario_id`) or of one sent
+    along (`scenario`), exactly one of them, to its vacancies; runs in the request, its time
+    limit capped by the server."""
     if body.scenario is not None:
         scenario = body.scenario
         ensure_visible(principal, [u.id for u in scenario.units])
