@@ -61,8 +61,10 @@ OPERATION_IDS = {
 
 # Maps (an object keyed by data, not by field names) that a response may hold, each with typed
 # values: the comparison's value per column label, a placement's points per criterion, the
-# scenario's wage per role. Anything else must be a model with named fields.
-DOCUMENTED_MAPS = {("CompareRow", "values"), ("Placement", "fit_parts"), ("Wages", "roles")}
+# scenario's wage per role, its invoicing rate per private provider and place price per paying
+# municipality. Anything else must be a model with named fields.
+DOCUMENTED_MAPS = {("CompareRow", "values"), ("Placement", "fit_parts"), ("Wages", "roles"),
+                   ("InvoicingRates", "provider_rates"), ("InvoicingRates", "place_prices")}
 
 
 def test_every_operation_has_its_stable_id_a_description_and_an_example() -> None:
