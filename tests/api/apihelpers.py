@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from conformance import Conformance
 from fastapi.testclient import TestClient
 
 from scheduler.api import Settings, create_app
@@ -118,17 +119,22 @@ def gate_only(settings: Settings) -> Iterator[tuple[TestClient, dict[str, dict[s
         keys = {role.value: bearer(create_key(session, role, []).token) for role in Role
                 if role is not Role.UNIT_MANAGER}
         keys["u1"] = bearer(create_key(session, Role.UNIT_MANAGER, ["U1"]).token)
+    client = TestClient(app)
+    client.event_hooks = {"request": [], "response": [Conformance(app.openapi()).hook]}
     try:
-        yield TestClient(app), keys
+        yield client, keys
     finally:
         app.state.engine.dispose()
 
 
 @contextmanager
 def running_api(settings: Settings) -> Iterator[Api]:
-    """A running app (worker processes included) and a key per role."""
+    """A running app (worker processes included) and a key per role. Every response is
+    checked against the app's OpenAPI document (``conformance``): a status or body the
+    document does not promise fails the test that received it."""
     app = create_app(settings)
     with TestClient(app) as client:
+        client.event_hooks = {"request": [], "response": [Conformance(app.openapi()).hook]}
         with app.state.sessions() as session:
             keys = {
                 "coordinator": create_key(session, Role.COORDINATOR, []),

@@ -5,22 +5,24 @@ from __future__ import annotations
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, get_args
 
-from fastapi import FastAPI, Request, status
-from fastapi.encoders import jsonable_encoder
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 
-from scheduler import __version__
+from scheduler.api import errors
 from scheduler.api.db import make_engine, make_sessionmaker, migrate
 from scheduler.api.docs_assets import add_offline_docs
+from scheduler.api.examples import add_response_examples
 from scheduler.api.gate import Gate, redact_access_log
 from scheduler.api.jobs import JobRunner
 from scheduler.api.limits import BodySizeLimit
 from scheduler.api.routers import ROUTERS
 from scheduler.api.settings import Settings
-from scheduler.domain.loader import describe_errors
+from scheduler.domain.schedule import SolveStatus
+
+# The version of the HTTP contract (the OpenAPI document), apart from the package's: a change
+# an integrator's generated client notices bumps it, and README's "API changes" says what.
+API_VERSION = "2.1.0"
 
 DESCRIPTION = """\
 Proposes staff schedules for LSS personal assistance. Solves run as **jobs** in worker
@@ -32,32 +34,13 @@ Every endpoint except `/health` needs `Authorization: Bearer <key>`; keys come f
 `scheduler keys create --role coordinator|unit_manager|system|viewer --units U1,U2`. A unit
 manager's key only reaches scenarios whose units are all its own. Only pseudonymous ids are
 accepted: anything that looks like a Swedish personal identity number is refused (422).
+
+Every error response is an `ErrorResponse`: a stable `code` to branch on (e.g.
+`job_not_finished`, `job_failed`, `unit_forbidden`, `queue_full`, `body_too_large`,
+`invalid_scenario`), a `detail` for people, and for a 422 the field `errors` (`loc`, `msg`,
+`type`) and `problems` naming the field and the id. Each operation declares the statuses and
+codes it can return.
 """
-
-
-class _Errors:
-    """``describe_errors`` reads only ``.errors()``; FastAPI's come with a 'body' prefix."""
-
-    def __init__(self, errors: list[dict[str, Any]]):
-        self._errors = errors
-
-    def errors(self) -> list[dict[str, Any]]:
-        return self._errors
-
-
-async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
-    errors = list(exc.errors())
-    body = exc.body
-    stripped = [{**e, "loc": tuple(e["loc"][1:]) if e["loc"][:1] == ("body",) else e["loc"]}
-                for e in errors]
-    try:
-        problems = describe_errors(_Errors(stripped), body)  # type: ignore[arg-type]
-    except Exception:  # the readable form is a courtesy; never turn a 422 into a 500
-        problems = [str(e.get("msg")) for e in errors]
-    detail = [{k: e[k] for k in ("loc", "msg", "type") if k in e} for e in errors]
-    return JSONResponse({"detail": jsonable_encoder(detail), "problems": problems},
-                        status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -81,7 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(
         title="scheduler",
-        version=__version__,
+        version=API_VERSION,
         description=DESCRIPTION,
         lifespan=lifespan,
         docs_url=None,  # FastAPI's pages load from a CDN; add_offline_docs serves local files
@@ -94,9 +77,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessions = sessions
     app.state.engine = engine
     app.state.placement_slots = threading.BoundedSemaphore(settings.max_concurrent_placements)
-    app.add_exception_handler(RequestValidationError, _validation_error)
+    errors.install(app)
     for router in ROUTERS:
         app.include_router(router)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = errors.drop_default_422(FastAPI.openapi(app))
+            document = errors.name_enums(document, {"SolveStatus": get_args(SolveStatus)})
+            app.openapi_schema = add_response_examples(errors.rename_schemas(document))
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     # The last added runs first: the size cap bounds what the gate reads.
     app.add_middleware(Gate, settings=settings, sessions=sessions)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)

@@ -6,11 +6,12 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from scheduler.api.db import Role
+from scheduler.api.errors import ApiError, ErrorCode
 from scheduler.api.gate import BODY_CHECKED_KEY, PRINCIPAL_KEY
 from scheduler.api.jobs import JobRunner
 from scheduler.api.pii import find_personal_numbers
@@ -47,12 +48,12 @@ def get_principal(
     if isinstance(gated, Principal):
         return gated  # authenticated by the gate, in front of every route
     if credentials is None or credentials.scheme.lower() != "bearer":
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "a bearer token is required",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise ApiError(ErrorCode.UNAUTHORIZED, "a bearer token is required",
+                       headers={"WWW-Authenticate": "Bearer"})
     principal = authenticate(session, credentials.credentials)
     if principal is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "unknown or revoked API key",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise ApiError(ErrorCode.UNAUTHORIZED, "unknown or revoked API key",
+                       headers={"WWW-Authenticate": "Bearer"})
     return principal
 
 
@@ -65,8 +66,8 @@ def require(*roles: Role) -> Callable[[Principal], Principal]:
     def check(principal: PrincipalDep) -> Principal:
         if principal.role not in roles:
             allowed = ", ".join(r.value for r in roles)
-            raise HTTPException(status.HTTP_403_FORBIDDEN,
-                                f"the role {principal.role.value!r} may not do this ({allowed})")
+            raise ApiError(ErrorCode.ROLE_FORBIDDEN,
+                           f"the role {principal.role.value!r} may not do this ({allowed})")
         return principal
 
     return check
@@ -74,8 +75,8 @@ def require(*roles: Role) -> Callable[[Principal], Principal]:
 
 def ensure_visible(principal: Principal, units: list[str]) -> None:
     if not principal.may_see(units):
-        raise HTTPException(status.HTTP_403_FORBIDDEN,
-                            "this scenario covers units your API key may not see")
+        raise ApiError(ErrorCode.UNIT_FORBIDDEN,
+                       "this scenario covers units your API key may not see")
 
 
 async def reject_personal_numbers(request: Request, principal: PrincipalDep) -> None:
@@ -96,8 +97,8 @@ async def reject_personal_numbers(request: Request, principal: PrincipalDep) -> 
         return  # FastAPI answers malformed JSON itself
     paths = find_personal_numbers(data)
     if paths:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
+        raise ApiError(
+            ErrorCode.PERSONAL_NUMBER,
             "personal identity numbers are not accepted; use pseudonymous ids. Found at: "
             + ", ".join(paths[:20]) + (" …" if len(paths) > 20 else ""),
         )

@@ -24,6 +24,7 @@ from limits.strategies import MovingWindowRateLimiter
 from sqlalchemy.orm import Session, sessionmaker
 
 from scheduler.api.db import Role
+from scheduler.api.errors import STATUS, ErrorCode, error_body
 from scheduler.api.pii import find_personal_numbers, redact, url_has_personal_number
 from scheduler.api.security import Principal, authenticate
 from scheduler.api.settings import Settings
@@ -35,6 +36,7 @@ DOCS_ASSETS = "/docs-assets/"  # Swagger UI's and ReDoc's files (docs_assets)
 # What a viewer may do besides reading: computations that store nothing.
 VIEWER_POSTS = frozenset({"/compare", "/scenarios/validate"})
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
     (b"x-content-type-options", b"nosniff"),
@@ -48,10 +50,11 @@ SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
 API_CSP = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
 
 
-async def reply(send: Any, status: int, detail: str,
+async def reply(send: Any, code: ErrorCode, detail: str,
                 headers: list[tuple[bytes, bytes]] | None = None) -> None:
-    body = json.dumps({"detail": detail}).encode()
-    await send({"type": "http.response.start", "status": status,
+    """An ``ErrorResponse`` (the one error model), its status from the code."""
+    body = json.dumps(error_body(code, detail)).encode()
+    await send({"type": "http.response.start", "status": STATUS[code],
                 "headers": [(b"content-type", b"application/json"),
                             (b"content-length", str(len(body)).encode()), *(headers or [])]})
     await send({"type": "http.response.body", "body": body})
@@ -90,7 +93,7 @@ class Gate:
         principal = await self._authenticate(scope)
         if principal is None:
             self.limiter.hit(self.failures, "auth-failures", client)
-            await reply(send, 401, "a valid bearer token is required",
+            await reply(send, ErrorCode.UNAUTHORIZED, "a valid bearer token is required",
                         [(b"www-authenticate", b"Bearer")])
             return
         if not self.limiter.hit(self.per_key, "key", principal.key_id):
@@ -99,28 +102,35 @@ class Gate:
             return
         method: str = scope["method"]
         if principal.role is Role.VIEWER and not viewer_may(method, path):
-            await reply(send, 403, "the role 'viewer' may only read")
+            await reply(send, ErrorCode.ROLE_FORBIDDEN, "the role 'viewer' may only read")
             return
         query: bytes = scope.get("query_string", b"")
+        # A bad URL is a 400 (every route declares it), whatever its route.
         if "\x00" in path or b"%00" in query or b"\x00" in query:
-            await reply(send, 422, "the URL holds a NUL character")
+            await reply(send, ErrorCode.BAD_REQUEST, "the URL holds a NUL character")
             return
         if url_has_personal_number(path, query):
-            await reply(send, 422, "personal identity numbers are not accepted; the URL holds "
-                                   "something that looks like one (use pseudonymous ids)")
+            await reply(send, ErrorCode.BAD_REQUEST,
+                        "personal identity numbers are not accepted; the URL holds something "
+                        "that looks like one (use pseudonymous ids)")
             return
         scope[PRINCIPAL_KEY] = principal
+        if method not in BODY_METHODS:
+            await self.app(scope, receive, send)  # a body no route reads is not scanned
+            return
         body, receive = await _read_body(receive)
         if body is None:
             return  # the client went away
         if b"\\u0000" in body or b"\x00" in body:
             # No text of ours holds one, and PostgreSQL cannot store it in a text column.
-            await reply(send, 422, "the body holds a NUL character (\\u0000)")
+            await reply(send, ErrorCode.VALIDATION_ERROR,
+                        "the body holds a NUL character (\\u0000)")
             return
         # In a thread: scanning a 2 MB body takes a while and must not hold up the event loop.
         paths = await anyio.to_thread.run_sync(_personal_numbers_in, body)
         if paths:
-            await reply(send, 422, "personal identity numbers are not accepted; use "
+            await reply(send, ErrorCode.PERSONAL_NUMBER, "personal identity numbers are not "
+                        "accepted; use "
                         "pseudonymous ids. Found at: " + ", ".join(paths[:20])
                         + (" …" if len(paths) > 20 else ""))
             return
@@ -143,7 +153,8 @@ class Gate:
         *identifiers, detail = key
         stats = self.limiter.get_window_stats(item, *identifiers)
         retry = max(1, int(stats.reset_time - time.time()) + 1)
-        await reply(send, 429, detail, [(b"retry-after", str(retry).encode())])
+        await reply(send, ErrorCode.TOO_MANY_REQUESTS, detail,
+                    [(b"retry-after", str(retry).encode())])
 
     @staticmethod
     def _with_headers(send: Any, *, docs: bool) -> Any:

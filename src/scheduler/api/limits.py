@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from scheduler.api.errors import STATUS, ErrorCode, error_body
+
 Scope = dict[str, Any]
 
 
-async def _reply(send: Any, status: int, detail: str) -> None:
-    body = json.dumps({"detail": detail}).encode()
+async def _reply(send: Any, code: ErrorCode, detail: str) -> None:
+    """The same ``ErrorResponse`` as every other error (this runs before FastAPI)."""
+    status = STATUS[code]
+    body = json.dumps(error_body(code, detail)).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"),
                             (b"content-length", str(len(body)).encode()),
@@ -17,16 +21,33 @@ async def _reply(send: Any, status: int, detail: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+# Before a 413 the rest of the body is read and dropped, up to this much: a server that closes
+# the connection on unread data resets it, and the client, still sending, never reads the
+# 413 (it sees "connection reset"). Beyond this the connection is closed at once.
+DRAIN_BYTES = 16_000_000
+
+
 class BodySizeLimit:
     """413 for a body over ``max_bytes``, whether announced (Content-Length) or streamed.
 
-    The body is read here (at most ``max_bytes`` + one chunk) and handed on, so no handler
-    ever sees a body larger than the cap.
+    The body is read here (at most ``max_bytes`` + one chunk is kept) and handed on, so no
+    handler ever sees a body larger than the cap.
     """
 
     def __init__(self, app: Any, max_bytes: int):
         self.app = app
         self.max_bytes = max_bytes
+
+    async def _too_large(self, receive: Any, send: Any, *, more: bool) -> None:
+        drained = 0
+        while more and drained <= DRAIN_BYTES:  # kept nowhere: memory stays bounded
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            drained += len(message.get("body", b""))
+            more = message.get("more_body", False)
+        await _reply(send, ErrorCode.BODY_TOO_LARGE,
+                     f"the request body is larger than {self.max_bytes} bytes")
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -38,10 +59,10 @@ class BodySizeLimit:
             try:
                 length = int(announced)
             except ValueError:
-                await _reply(send, 400, "Content-Length is not a number")
+                await _reply(send, ErrorCode.BAD_REQUEST, "Content-Length is not a number")
                 return
             if length > self.max_bytes:
-                await _reply(send, 413, f"the request body is larger than {self.max_bytes} bytes")
+                await self._too_large(receive, send, more=length <= DRAIN_BYTES)
                 return
         chunks: list[bytes] = []
         size = 0
@@ -52,7 +73,7 @@ class BodySizeLimit:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_bytes:
-                await _reply(send, 413, f"the request body is larger than {self.max_bytes} bytes")
+                await self._too_large(receive, send, more=message.get("more_body", False))
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):

@@ -5,24 +5,53 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
+from scheduler.api.db import Role
+from scheduler.api.errors import INLINE, STORED, ErrorResponse
+from scheduler.api.kpis import ScheduleKpis
 from scheduler.domain.common import StrictNumbers
 from scheduler.domain.scenario import Scenario
-from scheduler.domain.schedule import PenaltyTerm, Schedule, SolveInfo
+from scheduler.domain.schedule import (
+    PenaltyTerm,
+    Shift,
+    SolveInfo,
+    SolveStatus,
+    UncoveredInterval,
+)
 
 MAX_SEED = 2**31 - 1  # CP-SAT's random_seed is a 32-bit int
 
-
-class _Model(StrictNumbers):
-    # As the domain's models: no NaN/Infinity, no true/false read as a number.
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+# The old name of the error model, for code not yet moved to ``errors.ApiError``.
+Problem = ErrorResponse
 
 
-class Problem(_Model):
-    detail: str = Field(description="What went wrong, for people.")
+def _source(value: Any) -> str | None:
+    """Which of the two request bodies: the key present decides (both or neither: None)."""
+    if isinstance(value, dict):
+        present = {key for key in ("scenario_id", "scenario") if key in value}
+    else:
+        present = {key for key in ("scenario_id", "scenario")
+                   if getattr(value, key, None) is not None}
+    if present == {"scenario_id"}:
+        return STORED
+    if present == {"scenario"}:
+        return INLINE
+    return None
+
+
+# The discriminator of a request body that is exactly one of a stored scenario
+# (``scenario_id``) and one sent along (``scenario``): a tagged union, so the schema says
+# ``oneOf`` and a body with both or neither gets one clear error. Use as
+# ``Annotated[Annotated[A, Tag(STORED)] | Annotated[B, Tag(INLINE)], ONE_SOURCE]``.
+ONE_SOURCE = Discriminator(_source, custom_error_type="one_source",
+                           custom_error_message="give exactly one of scenario_id and scenario")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
 
 
 class Health(_Model):
@@ -57,14 +86,15 @@ class ScenarioPublic(_Model):
 
 class ScenarioDetail(ScenarioPublic):
     summary: ScenarioSummary
-    scenario: dict[str, Any] = Field(description="The scenario document as stored.")
+    scenario: Scenario = Field(description="The scenario as stored.")
 
 
-class JobCreate(_Model):
-    """Solve a stored scenario (``scenario_id``) or one sent along (``scenario``)."""
+class _StrictInput(StrictNumbers, _Model):
+    # As the domain's models: no NaN/Infinity, no true/false read as a number.
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
-    scenario_id: str | None = Field(default=None, max_length=64)
-    scenario: Scenario | None = None
+
+class _JobOptions(_StrictInput):
     time_limit_seconds: float | None = Field(
         default=None, gt=0, le=24 * 3600,
         description="Default: the scenario's; capped by the server's maximum.",
@@ -84,11 +114,31 @@ class JobCreate(_Model):
         "the server has a callback secret; https unless the server allows http.",
     )
 
-    @model_validator(mode="after")
-    def _one_source(self) -> JobCreate:
-        if (self.scenario_id is None) == (self.scenario is None):
-            raise ValueError("give exactly one of scenario_id and scenario")
-        return self
+
+class JobForStoredScenario(_JobOptions):
+    """Solve a stored scenario."""
+
+    scenario_id: str = Field(max_length=64)
+
+    @property
+    def scenario(self) -> None:
+        return None
+
+
+class JobWithScenario(_JobOptions):
+    """Solve the scenario sent along (it is stored too)."""
+
+    scenario: Scenario
+
+    @property
+    def scenario_id(self) -> None:
+        return None
+
+
+JobCreate = Annotated[
+    Annotated[JobForStoredScenario, Tag(STORED)] | Annotated[JobWithScenario, Tag(INLINE)],
+    ONE_SOURCE,
+]
 
 
 class JobStatePublic(StrEnum):
@@ -130,7 +180,8 @@ class JobPublic(_Model):
     seed: int
     queue_position: int | None = Field(description="1 = next to run; only while queued.")
     progress: JobProgress
-    solver_status: str | None
+    solver_status: SolveStatus | None = Field(
+        description="The finished solve's status (as in the result's `solve.status`).")
     interrupted: bool = Field(
         description="The search was stopped by a cancel; the result is the best schedule "
         "it had found (or, if it did not stop in time, the greedy baseline's)."
@@ -158,16 +209,32 @@ class ValidationSummary(_Model):
     notes: list[str] = Field(default_factory=list)
 
 
+class ScheduleDocument(_Model):
+    """The schedule: the same JSON document `scheduler solve` writes (``Schedule`` in
+    ``scheduler.domain.schedule``), with the KPIs typed. Save it to re-check it with
+    `scheduler check` or plan the next period after it."""
+
+    format_version: Literal["1"]
+    scenario: str = Field(description="The scenario's name.")
+    horizon_start: date
+    horizon_days: int
+    timezone: str
+    created: datetime
+    solve: SolveInfo
+    penalties: list[PenaltyTerm] = Field(description="Each soft rule: raw, weight, contribution.")
+    shifts: list[Shift]
+    uncovered: list[UncoveredInterval]
+    kpis: ScheduleKpis
+
+
 class ResultPublic(_Model):
     job_id: str
     scenario_id: str
     state: JobStatePublic
     interrupted: bool
-    solve: SolveInfo
-    penalties: list[PenaltyTerm] = Field(description="Each soft rule: raw, weight, contribution.")
-    kpis: dict[str, Any]
     validation: ValidationSummary
-    schedule: Schedule
+    schedule: ScheduleDocument = Field(
+        description="The schedule with its solve figures, penalty breakdown and KPIs.")
     costs: CostSummary | None = Field(
         default=None, description="What the schedule costs and earns (none for results "
         "stored before costs were)."
@@ -187,7 +254,7 @@ class CancelResult(_Model):
 class KeyPublic(_Model):
     id: str
     name: str
-    role: str
+    role: Role
     units: list[str] = Field(description="Empty: every unit.")
     created_at: datetime
     revoked: bool
@@ -195,7 +262,7 @@ class KeyPublic(_Model):
 
 class Me(_Model):
     key_id: str
-    role: str
+    role: Role
     units: list[str] | None = Field(description="None: every unit.")
 
 

@@ -8,6 +8,7 @@ from pydantic import Field
 
 from scheduler.domain.common import (
     WEEKDAYS,
+    Clock,
     ClockWindow,
     DatePeriod,
     Frozen,
@@ -96,8 +97,8 @@ class NeedWindow(ClockWindow):
     """A weekly recurring window of need. Where windows overlap, the largest count applies."""
 
     days: list[Weekday] = Field(default_factory=lambda: list(WEEKDAYS), min_length=1)
-    start: str = Field(description="HH:MM local time.")
-    end: str = Field(description="HH:MM; at or before start means the window ends the next day.")
+    start: Clock = Field(description="HH:MM local time.")
+    end: Clock = Field(description="HH:MM; at or before start means the window ends the next day.")
     staff: int = Field(default=1, ge=1, le=10, description="Assistants needed at once.")
     on_call: bool = Field(
         default=False, description="Sleeping on-call duty (jour): counts partly as work time."

@@ -16,6 +16,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -55,7 +56,21 @@ def check_year(value: date) -> date:
 
 
 CalendarDate = Annotated[date, AfterValidator(check_year)]
-LocalDateTime = Annotated[datetime, AfterValidator(check_year)]
+# Local wall-clock time in the scenario's zone; a UTC offset is optional. JSON Schema's
+# 'date-time' format (RFC 3339) requires one, so the schema says so with a pattern instead.
+LOCAL_DATETIME_PATTERN = (
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?$"
+)
+LocalDateTime = Annotated[
+    datetime, AfterValidator(check_year),
+    WithJsonSchema({"type": "string", "pattern": LOCAL_DATETIME_PATTERN,
+                    "description": "Local wall-clock time (YYYY-MM-DDTHH:MM[:SS]); an offset "
+                    "is optional.", "examples": ["2027-02-01T08:00"]}),
+]
+# "HH:MM" local time of day (parse_clock checks the range; "24:00" only as an end).
+CLOCK_PATTERN = r"^\s*([01]?\d|2[0-4]):[0-5]\d\s*$"
+Clock = Annotated[str, WithJsonSchema({"type": "string", "pattern": CLOCK_PATTERN,
+                                       "examples": ["08:00"]})]
 
 
 def parse_clock(value: str, *, allow_24: bool) -> int:
@@ -161,8 +176,8 @@ class ClockWindow(Frozen):
     """A daily window of local wall-clock time, "HH:MM" to "HH:MM" ("24:00" allowed as an end);
     an end at or before the start means the window runs into the next day."""
 
-    start: str
-    end: str
+    start: Clock
+    end: Clock
 
     @field_validator("start")
     @classmethod

@@ -33,7 +33,7 @@ from typing import Annotated
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from scheduler.domain.clients import DecisionKind
-from scheduler.domain.common import StrictNumbers
+from scheduler.domain.common import Clock, StrictNumbers
 
 # Holiday names as the holidays library spells them (en_US), grouped into runs when consecutive:
 # Christmas Eve–Second Day of Christmas, New Year's Eve–New Year's Day, Good Friday–Easter Monday,
@@ -100,13 +100,13 @@ class ObRates(_Settings):
 
 
 class ObWindows(_Settings):
-    evening_start: str = "19:00"
-    night_start: str = "22:00"
-    night_end: str = "06:00"
-    holiday_end: str = Field(
+    evening_start: Clock = "19:00"
+    night_start: Clock = "22:00"
+    night_end: Clock = "06:00"
+    holiday_end: Clock = Field(
         default="07:00", description="Weekend and holiday OB run until this time the day after."
     )
-    major_holiday_start: str = Field(
+    major_holiday_start: Clock = Field(
         default="07:00", description="Major-holiday OB starts at this time on the first day."
     )
     major_holidays: list[str] = Field(default_factory=lambda: list(DEFAULT_MAJOR_HOLIDAYS))

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from scheduler.domain.common import WEEKDAYS, CalendarDate, Frozen, Id, Weekday, parse_clock
+from scheduler.domain.common import WEEKDAYS, CalendarDate, Clock, Frozen, Id, Weekday, parse_clock
 
 
 class LongShiftException(Frozen):
@@ -89,10 +89,10 @@ class WorkingTimeRules(Frozen):
     on_call_work_fraction: float = Field(
         default=0.5, ge=0, le=1, description="Share of jour counted as work time (Bilaga J)."
     )
-    night_start: str = Field(
+    night_start: Clock = Field(
         default="22:00", description="Start of night (HH:MM local): night shifts and KPIs."
     )
-    night_end: str = Field(default="06:00", description="End of night (HH:MM local).")
+    night_end: Clock = Field(default="06:00", description="End of night (HH:MM local).")
     night_shift_min_hours: float = Field(
         default=3, gt=0, le=24,
         description="A shift with at least this much night time is a night shift.",

@@ -8,6 +8,7 @@ from pydantic import Field
 
 from scheduler.domain.common import (
     WEEKDAYS,
+    Clock,
     ClockWindow,
     Frozen,
     Id,
@@ -27,8 +28,8 @@ class AvailabilityWindow(ClockWindow):
     """A weekly window in which a staff member can be scheduled."""
 
     days: list[Weekday] = Field(default_factory=lambda: list(WEEKDAYS), min_length=1)
-    start: str = "00:00"
-    end: str = "24:00"
+    start: Clock = "00:00"
+    end: Clock = "24:00"
 
 
 class Staff(Frozen):

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from scheduler.domain.common import WEEKDAYS, ClockWindow, Frozen, Id, LocalDateTime, Weekday
+from scheduler.domain.common import WEEKDAYS, Clock, ClockWindow, Frozen, Id, LocalDateTime, Weekday
 
 
 class UnitKind(StrEnum):
@@ -29,8 +29,8 @@ class OpeningWindow(ClockWindow):
     days (holidays and school holidays, for after-school supervision)."""
 
     days: list[Weekday] = Field(default_factory=lambda: list(WEEKDAYS), min_length=1)
-    start: str = "00:00"
-    end: str = Field(default="24:00", description="At or before start: ends the next day.")
+    start: Clock = "00:00"
+    end: Clock = Field(default="24:00", description="At or before start: ends the next day.")
     applies: Literal["always", "school_days", "holidays"] = "always"
 
 
@@ -38,8 +38,8 @@ class NightMode(ClockWindow):
     """At night a group unit needs ``staff`` (awake, or sleeping jour) while anyone is present;
     jour counts towards work time at ``rules.on_call_work_fraction``."""
 
-    start: str = "22:00"
-    end: str = "07:00"
+    start: Clock = "22:00"
+    end: Clock = "07:00"
     mode: Literal["awake", "jour"] = "jour"
     staff: int = Field(default=1, ge=1, le=10)
 

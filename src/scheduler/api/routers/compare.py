@@ -7,20 +7,22 @@ is quick enough for a request: submit a job per scenario (base and variants), th
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, Body
 from pydantic import Field
 
 from scheduler.api.db import FINISHED, JobRow, ResultRow
 from scheduler.api.deps import PrincipalDep, SessionDep, ensure_visible
-from scheduler.api.schemas import Problem, _Model
+from scheduler.api.errors import NO_SCHEDULE, WITH_BODY, ApiError, ErrorCode, responses
+from scheduler.api.examples import COMPARE_EXAMPLES
+from scheduler.api.routers.jobs import no_schedule
+from scheduler.api.schemas import _Model
 from scheduler.domain.scenario import Scenario
-from scheduler.domain.schedule import Schedule
+from scheduler.domain.schedule import Schedule, SolveStatus
 from scheduler.planning.compare import comparison_table, make_run, unique_labels
 
-router = APIRouter(prefix="/compare", tags=["compare"],
-                   responses={401: {"model": Problem}, 403: {"model": Problem}})
+router = APIRouter(prefix="/compare", tags=["compare"])
 
 
 class CompareRequest(_Model):
@@ -40,7 +42,7 @@ class CompareColumn(_Model):
     label: str
     job_id: str
     scenario_id: str
-    status: str
+    status: SolveStatus = Field(description="The solve's status (as in `solve.status`).")
     violations: int | None
 
 
@@ -58,23 +60,26 @@ def _plain(value: Any) -> float | str | None:
     return None if math.isnan(number) or math.isinf(number) else number
 
 
-@router.post("", response_model=CompareResult,
-             responses={404: {"model": Problem}, 409: {"model": Problem},
-                        422: {"model": Problem}},
+@router.post("", response_model=CompareResult, operation_id="compareJobs",
+             responses=responses(*WITH_BODY, ErrorCode.UNIT_FORBIDDEN, ErrorCode.NOT_FOUND,
+                                 *NO_SCHEDULE),
              summary="Key figures of finished jobs side by side (hours, cost, risk)")
-def compare(body: CompareRequest, principal: PrincipalDep, session: SessionDep) -> CompareResult:
+def compare(body: Annotated[CompareRequest, Body(openapi_examples=COMPARE_EXAMPLES)],
+            principal: PrincipalDep, session: SessionDep) -> CompareResult:
+    """Hours, cost and risk of 2–10 finished jobs' schedules, the first as the base: one row
+    per key figure, one value per column (job). 409 with the job's code if one has no
+    schedule."""
     if len(set(body.job_ids)) != len(body.job_ids):
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "a job id is listed twice")
+        raise ApiError(ErrorCode.VALIDATION_ERROR, "job_ids: a job id is listed twice")
     loaded: list[tuple[JobRow, Scenario, Schedule, int]] = []
     for index, job_id in enumerate(body.job_ids):
         job = session.get(JobRow, job_id)
         if job is None:  # named by its place: whatever was sent is never echoed back
-            raise HTTPException(status.HTTP_404_NOT_FOUND, f"job_ids[{index}]: no such job")
+            raise ApiError(ErrorCode.NOT_FOUND, f"job_ids[{index}]: no such job")
         ensure_visible(principal, job.scenario.unit_ids)
         row = session.get(ResultRow, job.id) if job.state in FINISHED else None
         if row is None:
-            raise HTTPException(status.HTTP_409_CONFLICT,
-                                f"job_ids[{index}] ({job.id}) is {job.state} and has no schedule")
+            raise no_schedule(job, f"job_ids[{index}] ({job.id})")
         violations = len(row.validation.get("violations", []))
         loaded.append((job, Scenario.model_validate(job.scenario.document),
                        Schedule.model_validate(row.schedule), violations))

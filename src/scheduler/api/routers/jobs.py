@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, HTTPException, Query, Response, status
+from fastapi import APIRouter, Body, Query, Response, status
 from fastapi.responses import JSONResponse
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -22,6 +22,15 @@ from scheduler.api.deps import (
     SettingsDep,
     ensure_visible,
 )
+from scheduler.api.errors import (
+    AUTHENTICATED,
+    NO_SCHEDULE,
+    WITH_BODY,
+    ApiError,
+    ErrorCode,
+    error_body,
+    responses,
+)
 from scheduler.api.examples import JOB_EXAMPLES
 from scheduler.api.jobs import QueueFull, queue_position, wait_until_finished
 from scheduler.api.pii import new_id
@@ -35,8 +44,8 @@ from scheduler.api.schemas import (
     JobProgress,
     JobPublic,
     JobStatePublic,
-    Problem,
     ResultPublic,
+    ScheduleDocument,
     ValidationSummary,
 )
 from scheduler.api.security import Principal
@@ -45,8 +54,7 @@ from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule
 from scheduler.planning.continuity import continue_from
 
-router = APIRouter(prefix="/jobs", tags=["jobs"],
-                   responses={401: {"model": Problem}, 403: {"model": Problem}})
+router = APIRouter(prefix="/jobs", tags=["jobs"])
 
 
 def _gap(objective: float | None, bound: float | None) -> float | None:
@@ -81,7 +89,7 @@ def job_public(session: Session, job: JobRow) -> JobPublic:
             solutions=job.solutions, seconds=job.progress_seconds,
             component=job.component, components=job.components,
         ),
-        solver_status=job.solver_status,
+        solver_status=job.solver_status,  # type: ignore[arg-type]  # validated by pydantic
         interrupted=job.interrupted,
         result_available=has_result,
         error=job.error,
@@ -91,10 +99,21 @@ def job_public(session: Session, job: JobRow) -> JobPublic:
     )
 
 
+def no_schedule(job: JobRow, what: str) -> ApiError:
+    """409 for a job without a schedule, its code telling why: not finished, failed or
+    cancelled before it had one (``detail`` gives the job's error)."""
+    state = _state(job)
+    code = {JobStatePublic.FAILED: ErrorCode.JOB_FAILED,
+            JobStatePublic.CANCELLED: ErrorCode.JOB_CANCELLED}.get(state,
+                                                                   ErrorCode.JOB_NOT_FINISHED)
+    reason = f": {job.error}" if job.error else ""
+    return ApiError(code, f"{what} is {state.value} and has no schedule{reason}")
+
+
 def _visible_job(session: Session, principal: Principal, job_id: str) -> JobRow:
     job = session.get(JobRow, job_id)
     if job is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such job")
+        raise ApiError(ErrorCode.NOT_FOUND, "no such job")
     ensure_visible(principal, job.scenario.unit_ids)
     return job
 
@@ -105,42 +124,45 @@ def _continued(session: Session, principal: Principal, scenario: Scenario, job_i
     job = _visible_job(session, principal, job_id)
     row = session.get(ResultRow, job.id) if job.state in FINISHED else None
     if row is None:
-        raise HTTPException(status.HTTP_409_CONFLICT,
-                            f"history_job_id: job {job_id!r} is {job.state} and has no schedule")
+        raise no_schedule(job, f"history_job_id: job {job_id!r}")
     try:
         return continue_from(scenario, Schedule.model_validate(row.schedule),
                              f"history_job_id {job_id}")
     except InputError as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
-                            "; ".join(exc.problems)) from None
+        raise ApiError(ErrorCode.INVALID_HISTORY, "; ".join(exc.problems),
+                       problems=list(exc.problems)) from None
 
 
 def _result_public(job: JobRow, row: ResultRow) -> ResultPublic:
-    schedule = Schedule.model_validate(row.schedule)
     return ResultPublic(
         job_id=job.id, scenario_id=job.scenario_id, state=_state(job),
-        interrupted=job.interrupted, solve=schedule.solve, penalties=schedule.penalties,
-        kpis=schedule.kpis, validation=ValidationSummary.model_validate(row.validation),
-        schedule=schedule,
+        interrupted=job.interrupted, validation=ValidationSummary.model_validate(row.validation),
+        schedule=ScheduleDocument.model_validate(row.schedule),
         costs=CostSummary.model_validate(row.costs) if row.costs is not None else None,
     )
 
 
 @router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=JobPublic,
-             dependencies=[NoPersonalNumbers],
-             responses={404: {"model": Problem}, 409: {"model": Problem},
-                        422: {"model": Problem},
-                        429: {"model": Problem, "description": "The queue is full; see "
-                              "Retry-After."}},
+             operation_id="submitJob", dependencies=[NoPersonalNumbers],
+             responses=responses(*WITH_BODY, ErrorCode.UNIT_FORBIDDEN, ErrorCode.NOT_FOUND,
+                                 *NO_SCHEDULE, ErrorCode.INVALID_SCENARIO,
+                                 ErrorCode.INVALID_HISTORY, ErrorCode.QUEUE_FULL,
+                                 ErrorCode.ROLE_FORBIDDEN, location=202),
              summary="Submit a solve job (runs in a worker process)")
 def submit(body: Annotated[JobCreate, Body(openapi_examples=JOB_EXAMPLES)],
            principal: PrincipalDep, session: SessionDep, settings: SettingsDep,
            runner: RunnerDep, response: Response) -> Any:
+    """Queues a solve of a stored scenario (`scenario_id`) or of one sent along (`scenario`),
+    exactly one of them; `history_job_id` plans back to back after a finished job's schedule
+    (404 if unknown, 409 with the job's code if it has no schedule). Answers 202 with the job
+    and its `Location`; poll `getJob`, then `getJobResult`. 429 `queue_full` with
+    `Retry-After` when too many jobs wait (in all, or for this key). `callback_url` is
+    POSTed to, signed, when the job ends."""
     if body.callback_url is not None:
         problem = callback_problem(body.callback_url, secret=settings.callback_secret,
                                    allow_http=settings.callback_allow_http)
         if problem is not None:
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, problem)
+            raise ApiError(ErrorCode.VALIDATION_ERROR, f"callback_url: {problem}")
     if body.scenario is not None:
         scenario = body.scenario
         ensure_visible(principal, [u.id for u in scenario.units])
@@ -155,8 +177,7 @@ def submit(body: Annotated[JobCreate, Body(openapi_examples=JOB_EXAMPLES)],
     solver = scenario.solver
     seed = solver.seed if body.seed is None else body.seed
     if seed > MAX_SEED:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
-                            f"solver.seed must be at most {MAX_SEED}")
+        raise ApiError(ErrorCode.INVALID_SCENARIO, f"solver.seed must be at most {MAX_SEED}")
     time_limit = min(body.time_limit_seconds or solver.time_limit_seconds,
                      settings.max_time_limit_seconds)
     workers = min(body.workers or solver.workers, settings.max_solver_workers)
@@ -172,7 +193,7 @@ def submit(body: Annotated[JobCreate, Body(openapi_examples=JOB_EXAMPLES)],
         except QueueFull as full:
             session.rollback()
             return JSONResponse(
-                {"detail": full.detail},
+                error_body(ErrorCode.QUEUE_FULL, full.detail),
                 status_code=status.HTTP_429_TOO_MANY_REQUESTS,
                 headers={"Retry-After": str(settings.retry_after_seconds)},
             )
@@ -183,12 +204,16 @@ def submit(body: Annotated[JobCreate, Body(openapi_examples=JOB_EXAMPLES)],
     return job_public(session, job)
 
 
-@router.get("", response_model=list[JobPublic], summary="Jobs the key may see, newest first")
+@router.get("", response_model=list[JobPublic], operation_id="listJobs",
+            responses=responses(*AUTHENTICATED, ErrorCode.VALIDATION_ERROR),
+            summary="Jobs the key may see, newest first")
 def list_jobs(principal: PrincipalDep, session: SessionDep,
               state: Annotated[JobStatePublic | None, Query()] = None,
               scenario_id: Annotated[str | None, Query(max_length=64)] = None,
               limit: Annotated[int, Query(ge=1, le=500)] = 100,
               offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> list[JobPublic]:
+    """Jobs of scenarios whose units the key may all see, filtered by `state` and
+    `scenario_id`, newest first (`limit`, `offset`)."""
     query = select(JobRow).order_by(JobRow.created_at.desc(), JobRow.id)
     clause = visible_clause(principal, JobRow.scenario_id)
     if clause is not None:
@@ -203,35 +228,44 @@ def list_jobs(principal: PrincipalDep, session: SessionDep,
     return [job_public(session, job) for job in jobs]
 
 
-@router.get("/{job_id}", response_model=JobPublic, responses={404: {"model": Problem}},
+@router.get("/{job_id}", response_model=JobPublic, operation_id="getJob",
+            responses=responses(*AUTHENTICATED, ErrorCode.UNIT_FORBIDDEN, ErrorCode.NOT_FOUND),
             summary="A job's state and progress (best objective, bound, gap so far)")
-def read(job_id: str, principal: PrincipalDep, session: SessionDep) -> JobPublic:
+def read_job(job_id: str, principal: PrincipalDep, session: SessionDep) -> JobPublic:
+    """The job's state (`queued`, `running`, `cancelling`, `succeeded`, `failed`,
+    `cancelled`), queue position and the solve's progress so far."""
     return job_public(session, _visible_job(session, principal, job_id))
 
 
-@router.get("/{job_id}/result", response_model=ResultPublic,
-            responses={404: {"model": Problem},
-                       409: {"model": Problem, "description": "No schedule (yet)."}},
+@router.get("/{job_id}/result", response_model=ResultPublic, operation_id="getJobResult",
+            responses=responses(*AUTHENTICATED, ErrorCode.UNIT_FORBIDDEN, ErrorCode.NOT_FOUND,
+                                *NO_SCHEDULE),
             summary="The schedule, its KPIs, penalty breakdown and the validator's verdict")
-def result(job_id: str, principal: PrincipalDep, session: SessionDep) -> ResultPublic:
+def get_result(job_id: str, principal: PrincipalDep, session: SessionDep) -> ResultPublic:
+    """The schedule (shifts, uncovered need, solve figures, penalty breakdown, KPIs) and the
+    independent validator's verdict. 409 while there is none: `job_not_finished` (poll again),
+    `job_failed` or `job_cancelled` (`detail` says why)."""
     job = _visible_job(session, principal, job_id)
     row = session.get(ResultRow, job.id) if job.state in FINISHED else None
     if row is None:
-        reason = f": {job.error}" if job.error else ""
-        raise HTTPException(status.HTTP_409_CONFLICT,
-                            f"the job is {_state(job).value} and has no schedule{reason}")
+        raise no_schedule(job, "the job")
     return _result_public(job, row)
 
 
-@router.post("/{job_id}/cancel", response_model=CancelResult,
-             responses={202: {"model": CancelResult, "description": "Still stopping; poll."},
-                        404: {"model": Problem}, 409: {"model": Problem}},
+@router.post("/{job_id}/cancel", response_model=CancelResult, operation_id="cancelJob",
+             responses=responses(*AUTHENTICATED, ErrorCode.UNIT_FORBIDDEN, ErrorCode.NOT_FOUND,
+                                 ErrorCode.JOB_ALREADY_FINISHED, ErrorCode.ROLE_FORBIDDEN,
+                                 extra={202: {"model": CancelResult,
+                                              "description": "Still stopping; poll."}}),
              summary="Cancel a job; a running solve stops and keeps its best schedule so far")
 def cancel(job_id: str, principal: PrincipalDep, session: SessionDep, settings: SettingsDep,
            runner: RunnerDep) -> Any:
+    """A queued job is dropped; a running solve stops and the job keeps the best schedule
+    found so far (`result`). 200 once the job has ended, 202 if it is still stopping (poll
+    `getJob`); 409 `job_already_finished` for a finished job."""
     job = _visible_job(session, principal, job_id)
     if job.state in FINISHED:
-        raise HTTPException(status.HTTP_409_CONFLICT, f"the job has already {job.state}")
+        raise ApiError(ErrorCode.JOB_ALREADY_FINISHED, f"the job has already {job.state}")
     # Conditional updates: the dispatcher may claim the job between our read and our write.
     dropped = session.execute(
         update(JobRow).where(JobRow.id == job.id, JobRow.state == JobState.QUEUED)

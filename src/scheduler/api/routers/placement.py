@@ -12,11 +12,10 @@ it): a burst of large placements cannot slow every other request down.
 from __future__ import annotations
 
 import threading
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Body, HTTPException, Request, status
-from fastapi.responses import JSONResponse
-from pydantic import Field, model_validator
+from fastapi import APIRouter, Body, Request
+from pydantic import Field, Tag
 
 from scheduler.api.deps import (
     NoPersonalNumbers,
@@ -25,35 +24,60 @@ from scheduler.api.deps import (
     SettingsDep,
     ensure_visible,
 )
+from scheduler.api.errors import INLINE, STORED, WITH_BODY, ApiError, ErrorCode, responses
+from scheduler.api.examples import PLACEMENT_EXAMPLES
 from scheduler.api.routers.scenarios import get_visible
-from scheduler.api.schemas import MAX_SEED, Problem, _Model
+from scheduler.api.schemas import MAX_SEED, ONE_SOURCE, _StrictInput
 from scheduler.domain.scenario import Scenario
 from scheduler.solver.placement import PlacementResult, place
 
-router = APIRouter(prefix="/placement", tags=["placement"],
-                   responses={401: {"model": Problem}, 403: {"model": Problem}})
+router = APIRouter(prefix="/placement", tags=["placement"])
 
 
-class PlacementRequest(_Model):
-    """Place the team of a stored scenario (``scenario_id``) or of one sent along."""
-
-    scenario_id: str | None = Field(default=None, max_length=64)
-    scenario: Scenario | None = None
+class _PlacementOptions(_StrictInput):
     time_limit_seconds: float | None = Field(default=None, gt=0, le=3600)
     seed: int = Field(default=0, ge=0, le=MAX_SEED)
 
-    @model_validator(mode="after")
-    def _one_source(self) -> PlacementRequest:
-        if (self.scenario_id is None) == (self.scenario is None):
-            raise ValueError("give exactly one of scenario_id and scenario")
-        return self
+
+class PlacementForStoredScenario(_PlacementOptions):
+    """Place the team of a stored scenario."""
+
+    scenario_id: str = Field(max_length=64)
+
+    @property
+    def scenario(self) -> None:
+        return None
 
 
-@router.post("", response_model=PlacementResult, dependencies=[NoPersonalNumbers],
-             responses={404: {"model": Problem}, 422: {"model": Problem}},
+class PlacementWithScenario(_PlacementOptions):
+    """Place the team of the scenario sent along."""
+
+    scenario: Scenario
+
+    @property
+    def scenario_id(self) -> None:
+        return None
+
+
+PlacementRequest = Annotated[
+    Annotated[PlacementForStoredScenario, Tag(STORED)]
+    | Annotated[PlacementWithScenario, Tag(INLINE)],
+    ONE_SOURCE,
+]
+
+
+@router.post("", response_model=PlacementResult, operation_id="placeTeam",
+             dependencies=[NoPersonalNumbers],
+             responses=responses(*WITH_BODY, ErrorCode.UNIT_FORBIDDEN, ErrorCode.NOT_FOUND,
+                                 ErrorCode.INVALID_SCENARIO, ErrorCode.ROLE_FORBIDDEN),
              summary="Place the overstaffing team in the vacancies, with reasons for the rest")
-def placement(body: Annotated[PlacementRequest, Body()], principal: PrincipalDep,
-              session: SessionDep, settings: SettingsDep, request: Request) -> Any:
+def placement(body: Annotated[PlacementRequest, Body(openapi_examples=PLACEMENT_EXAMPLES)],
+              principal: PrincipalDep, session: SessionDep, settings: SettingsDep,
+              request: Request) -> PlacementResult:
+    """Assigns the overstaffing team of a stored scenario (`scenario_id`) or of one sent
+    along (`scenario`), exactly one of them, to its vacancies; runs in the request, its time
+    limit capped by the server, its size (team members × vacancies) by the server's limit
+    (422), and the placements computed at once (429, see Retry-After)."""
     if body.scenario is not None:
         scenario = body.scenario
         ensure_visible(principal, [u.id for u in scenario.units])
@@ -64,19 +88,18 @@ def placement(body: Annotated[PlacementRequest, Body()], principal: PrincipalDep
     members = sum(1 for s in scenario.staff if s.overstaffing_team)
     pairs = members * len(scenario.vacancies)
     if pairs > settings.max_placement_pairs:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
+        raise ApiError(
+            ErrorCode.VALIDATION_ERROR,
             f"{members} team members × {len(scenario.vacancies)} vacancies = {pairs} pairs, "
             f"more than this server places in a request ({settings.max_placement_pairs}); "
             "split it by unit or area, or use `scheduler place`",
         )
     slots: threading.BoundedSemaphore = request.app.state.placement_slots
     if not slots.acquire(blocking=False):
-        return JSONResponse(
-            {"detail": f"{settings.max_concurrent_placements} placement(s) are being computed; "
-                       "try again shortly"},
-            status_code=status.HTTP_429_TOO_MANY_REQUESTS,
-            headers={"Retry-After": str(settings.retry_after_seconds)},
+        raise ApiError(
+            ErrorCode.TOO_MANY_REQUESTS,
+            f"{settings.max_concurrent_placements} placement(s) are being computed; try again "
+            "shortly", headers={"Retry-After": str(settings.retry_after_seconds)},
         )
     try:
         limit = body.time_limit_seconds or scenario.placement.time_limit_seconds

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Query, Response, status
+from fastapi import APIRouter, Body, Depends, Query, Response, status
+from fastapi.responses import JSONResponse
 from sqlalchemy import exists, select
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -16,10 +17,16 @@ from scheduler.api.deps import (
     ensure_visible,
     require,
 )
+from scheduler.api.errors import (
+    AUTHENTICATED,
+    WITH_BODY,
+    ApiError,
+    ErrorCode,
+    responses,
+)
 from scheduler.api.examples import SCENARIO_EXAMPLES
 from scheduler.api.pii import new_id
 from scheduler.api.schemas import (
-    Problem,
     ScenarioDetail,
     ScenarioPublic,
     ScenarioSummary,
@@ -29,8 +36,7 @@ from scheduler.api.security import Principal
 from scheduler.domain.groups import need_person_hours
 from scheduler.domain.scenario import Scenario
 
-router = APIRouter(prefix="/scenarios", tags=["scenarios"],
-                   responses={401: {"model": Problem}, 403: {"model": Problem}})
+router = APIRouter(prefix="/scenarios", tags=["scenarios"])
 
 ScenarioBody = Annotated[Scenario, Body(openapi_examples=SCENARIO_EXAMPLES)]
 
@@ -78,24 +84,31 @@ def public(row: ScenarioRow) -> ScenarioPublic:
 def get_visible(session: Any, principal: Principal, scenario_id: str) -> ScenarioRow:
     row = session.get(ScenarioRow, scenario_id)
     if row is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such scenario")
+        raise ApiError(ErrorCode.NOT_FOUND, "no such scenario")
     ensure_visible(principal, row.unit_ids)
     return row
 
 
-@router.post("/validate", response_model=ValidationResult,
-             dependencies=[NoPersonalNumbers], responses={422: {"model": Problem}},
+@router.post("/validate", response_model=ValidationResult, operation_id="validateScenario",
+             dependencies=[NoPersonalNumbers],
+             responses=responses(*WITH_BODY, ErrorCode.UNIT_FORBIDDEN, ErrorCode.INVALID_SCENARIO),
              summary="Check a scenario without storing it")
 def validate(scenario: ScenarioBody, principal: PrincipalDep) -> ValidationResult:
+    """Checks the scenario as a solve would (ids, references, periods, hours) and returns a
+    summary; an invalid one gets 422 `invalid_scenario` with `problems` naming field and id."""
     ensure_visible(principal, [u.id for u in scenario.units])
     return ValidationResult(summary=summarize(scenario))
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ScenarioPublic,
-             dependencies=[NoPersonalNumbers], responses={422: {"model": Problem}},
+             operation_id="storeScenario", dependencies=[NoPersonalNumbers],
+             responses=responses(*WITH_BODY, ErrorCode.UNIT_FORBIDDEN, ErrorCode.INVALID_SCENARIO,
+                                 ErrorCode.ROLE_FORBIDDEN, location=201),
              summary="Store a scenario")
 def create(scenario: ScenarioBody, principal: PrincipalDep, session: SessionDep,
            response: Response) -> ScenarioPublic:
+    """Validates and stores the scenario for later jobs (`scenario_id`); `Location` names
+    it. The key must see every unit of the scenario."""
     ensure_visible(principal, [u.id for u in scenario.units])
     row = store_scenario(session, scenario, principal)
     session.commit()
@@ -103,10 +116,13 @@ def create(scenario: ScenarioBody, principal: PrincipalDep, session: SessionDep,
     return public(row)
 
 
-@router.get("", response_model=list[ScenarioPublic], summary="Scenarios the key may see")
+@router.get("", response_model=list[ScenarioPublic], operation_id="listScenarios",
+            responses=responses(*AUTHENTICATED, ErrorCode.VALIDATION_ERROR),
+            summary="Scenarios the key may see")
 def list_scenarios(principal: PrincipalDep, session: SessionDep,
                    limit: Annotated[int, Query(ge=1, le=500)] = 100,
                    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> list[ScenarioPublic]:
+    """Stored scenarios whose units the key may all see, newest first (`limit`, `offset`)."""
     query = select(ScenarioRow).order_by(ScenarioRow.created_at.desc(), ScenarioRow.id)
     clause = visible_clause(principal, ScenarioRow.id)
     if clause is not None:
@@ -115,30 +131,38 @@ def list_scenarios(principal: PrincipalDep, session: SessionDep,
     return [public(row) for row in rows]
 
 
-@router.get("/{scenario_id}", response_model=ScenarioDetail, responses={404: {"model": Problem}},
+@router.get("/{scenario_id}", response_model=ScenarioDetail, operation_id="getScenario",
+            responses=responses(*AUTHENTICATED, ErrorCode.UNIT_FORBIDDEN, ErrorCode.NOT_FOUND),
             summary="One scenario, with its document")
-def read(scenario_id: str, principal: PrincipalDep, session: SessionDep) -> ScenarioDetail:
+def read_scenario(scenario_id: str, principal: PrincipalDep, session: SessionDep) -> Any:
+    """The stored scenario as a `Scenario`, with its summary."""
     row = get_visible(session, principal, scenario_id)
     if row.summary is None:  # stored before summaries were: computed once, then kept
         row.summary = summarize(Scenario.model_validate(row.document)).model_dump(mode="json")
         session.commit()
-    return ScenarioDetail(**public(row).model_dump(),
-                          summary=ScenarioSummary.model_validate(row.summary),
-                          scenario=row.document)
+    # Sent as stored, without validating it again: the document is the scenario's own
+    # model_dump when it was stored, and validating a large one took seconds on every read.
+    return JSONResponse({**public(row).model_dump(mode="json"), "summary": row.summary,
+                         "scenario": row.document})
 
 
 @router.delete("/{scenario_id}", status_code=status.HTTP_204_NO_CONTENT,
-               responses={404: {"model": Problem}, 409: {"model": Problem}},
+               operation_id="deleteScenario",
+               responses=responses(*AUTHENTICATED, ErrorCode.ROLE_FORBIDDEN,
+                                   ErrorCode.UNIT_FORBIDDEN, ErrorCode.NOT_FOUND,
+                                   ErrorCode.SCENARIO_IN_USE),
                summary="Delete a scenario and its finished jobs (not the system role)")
 def delete(scenario_id: str, session: SessionDep,
            principal: Annotated[Principal, Depends(require(Role.COORDINATOR,
                                                            Role.UNIT_MANAGER))]) -> Response:
+    """Deletes the scenario with its finished jobs and their results; 409
+    `scenario_in_use` while a job of it is queued or running."""
     row = get_visible(session, principal, scenario_id)
     active = session.scalar(select(exists().where(JobRow.scenario_id == row.id,
                                                   JobRow.state.not_in(FINISHED))))
     if active:
-        raise HTTPException(status.HTTP_409_CONFLICT,
-                            "the scenario has queued or running jobs; cancel them first")
+        raise ApiError(ErrorCode.SCENARIO_IN_USE,
+                       "the scenario has queued or running jobs; cancel them first")
     session.delete(row)
     session.commit()
     return Response(status_code=status.HTTP_204_NO_CONTENT)
