@@ -266,15 +266,30 @@ class Me(_Model):
     units: list[str] | None = Field(description="None: every unit.")
 
 
+class CostFigures(_Model):
+    """What a schedule costs and earns in the horizon, kr (``results.costing``)."""
+
+    base_pay: float = Field(description="Wage × paid hours (salaried: at least the contract).")
+    ob: float = Field(description="OB supplements (unsocial hours).")
+    jour: float = Field(description="Jour (on-call) supplements.")
+    overtime_premium: float
+    additional_premium: float = Field(description="Mertid premium.")
+    employer_contributions: float
+    total_cost: float = Field(description="The sum of the above.")
+    revenue: float = Field(description="FK's hourly amount × the hours charged to decisions.")
+    net: float = Field(description="revenue − total_cost.")
+
+
+class UnitCosts(CostFigures):
+    unit: str
+
+
 class CostSummary(_Model):
-    """The cost figures of a schedule (``results.costing``), kr in the horizon."""
+    """The cost figures of a schedule, in total and per unit."""
 
     currency: str
-    total: dict[str, float] = Field(
-        description="base_pay, ob, jour, overtime_premium, additional_premium, "
-        "employer_contributions, total_cost, revenue, net"
-    )
-    by_unit: dict[str, dict[str, float]]
+    total: CostFigures
+    by_unit: list[UnitCosts]
 
 
 ResultPublic.model_rebuild()

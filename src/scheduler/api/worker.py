@@ -62,8 +62,8 @@ def cost_summary(scenario: Scenario, schedule: Any) -> dict[str, Any]:
     report = compute_costs(scenario, schedule)
     return {"currency": report.currency,
             "total": {k: round(float(v), 2) for k, v in report.total.items()},
-            "by_unit": {unit: {k: round(float(v), 2) for k, v in parts.items()}
-                        for unit, parts in report.by_unit.items()}}
+            "by_unit": [{"unit": unit, **{k: round(float(v), 2) for k, v in parts.items()}}
+                        for unit, parts in report.by_unit.items()]}
 
 
 def run_job(kind: str, scenario_json: dict[str, Any], options: dict[str, Any],
