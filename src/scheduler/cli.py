@@ -123,6 +123,12 @@ LangOption = Annotated[str, typer.Option(
     help="Language of what people read: sv (Swedish) or en (English). JSON keys and the "
     "machine files stay English.")]
 
+TimeLimitOption = Annotated[float | None, typer.Option(
+    "--time-limit", "-t", min=0.1, help="Seconds (default: the scenario's solver settings).")]
+WorkersOption = Annotated[int | None, typer.Option("--workers", "-w", min=1, max=64,
+                                                   help="CP-SAT worker threads.")]
+SeedOption = Annotated[int | None, typer.Option("--seed", min=0, help="Random seed.")]
+
 ScenarioArg = Annotated[Path, typer.Argument(metavar="SCENARIO", show_default=False,
                                              help="Scenario file (YAML or JSON).")]
 
@@ -180,12 +186,9 @@ def solve(
     out: Annotated[Path, typer.Option("--out", "-o", help="Schedule JSON to write; the shift "
                                       "CSV goes beside it with the same stem.",
                                       show_default=False)],
-    time_limit: Annotated[float | None, typer.Option(
-        "--time-limit", "-t", min=0.1, help="Seconds (default: the scenario's solver settings)."
-    )] = None,
-    workers: Annotated[int | None, typer.Option("--workers", "-w", min=1, max=64,
-                                                help="CP-SAT worker threads.")] = None,
-    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Random seed.")] = None,
+    time_limit: TimeLimitOption = None,
+    workers: WorkersOption = None,
+    seed: SeedOption = None,
     deterministic: Annotated[bool, typer.Option(
         "--deterministic", help="The same input and seed give the same schedule, byte for byte "
         "(the time limit counts CP-SAT's deterministic time; slower per result, see README); "
@@ -293,12 +296,9 @@ def replan(
                                       "shift CSV, <stem>.diff.json/.csv (the changes) and "
                                       "<stem>.scenario.yaml (the scenario it was planned for: "
                                       "check it with that).", show_default=False)],
-    time_limit: Annotated[float | None, typer.Option(
-        "--time-limit", "-t", min=0.1, help="Seconds (default: the scenario's solver settings)."
-    )] = None,
-    workers: Annotated[int | None, typer.Option("--workers", "-w", min=1, max=64,
-                                                help="CP-SAT worker threads.")] = None,
-    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Random seed.")] = None,
+    time_limit: TimeLimitOption = None,
+    workers: WorkersOption = None,
+    seed: SeedOption = None,
     deterministic: Annotated[bool, typer.Option(
         "--deterministic", help="The same input and seed give the same files.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q",

@@ -53,6 +53,7 @@ OPERATION_IDS = {
     ("get", "/jobs/{job_id}"): "getJob",
     ("get", "/jobs/{job_id}/result"): "getJobResult",
     ("post", "/jobs/{job_id}/cancel"): "cancelJob",
+    ("get", "/jobs/{job_id}/diff"): "getJobDiff",
     ("post", "/compare"): "compareJobs",
     ("post", "/placement"): "placeTeam",
     ("get", "/keys/me"): "getMe",
@@ -62,9 +63,11 @@ OPERATION_IDS = {
 # Maps (an object keyed by data, not by field names) that a response may hold, each with typed
 # values: the comparison's value per column label, a placement's points per criterion, the
 # scenario's wage per role, its invoicing rate per private provider and place price per paying
-# municipality. Anything else must be a model with named fields.
+# municipality, a re-plan's change counts per staff member and per client. Anything else must
+# be a model with named fields.
 DOCUMENTED_MAPS = {("CompareRow", "values"), ("Placement", "fit_parts"), ("Wages", "roles"),
-                   ("InvoicingRates", "provider_rates"), ("InvoicingRates", "place_prices")}
+                   ("InvoicingRates", "provider_rates"), ("InvoicingRates", "place_prices"),
+                   ("ScheduleDiff", "by_staff"), ("ScheduleDiff", "by_client")}
 
 
 def test_every_operation_has_its_stable_id_a_description_and_an_example() -> None:

@@ -50,6 +50,7 @@ class ErrorCode(StrEnum):
     INVALID_SCENARIO = "invalid_scenario"  # 422: the scenario is not valid (``problems``)
     PERSONAL_NUMBER = "personal_number"  # 422: a personal identity number in the body
     INVALID_HISTORY = "invalid_history"  # 422: history_job_id's schedule does not fit
+    INVALID_REPLAN = "invalid_replan"  # 422: replan_job_id's schedule does not fit the scenario
     QUEUE_FULL = "queue_full"  # 429: see Retry-After
     TOO_MANY_REQUESTS = "too_many_requests"  # 429: any other limit; see Retry-After
     INTERNAL_ERROR = "internal_error"  # 500
@@ -74,6 +75,7 @@ STATUS: dict[ErrorCode, int] = {
     ErrorCode.INVALID_SCENARIO: 422,
     ErrorCode.PERSONAL_NUMBER: 422,
     ErrorCode.INVALID_HISTORY: 422,
+    ErrorCode.INVALID_REPLAN: 422,
     ErrorCode.QUEUE_FULL: 429,
     ErrorCode.TOO_MANY_REQUESTS: 429,
     ErrorCode.INTERNAL_ERROR: 500,

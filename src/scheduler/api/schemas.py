@@ -7,12 +7,12 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 from scheduler.api.db import Role
 from scheduler.api.errors import INLINE, STORED, ErrorResponse
 from scheduler.api.kpis import ScheduleKpis
-from scheduler.domain.common import StrictNumbers
+from scheduler.domain.common import LocalDateTime, StrictNumbers
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import (
     PenaltyTerm,
@@ -113,6 +113,21 @@ class _JobOptions(_StrictInput):
         "X-Scheduler-Signature = sha256 HMAC of '<X-Scheduler-Timestamp>.<body>'). Only where "
         "the server has a callback secret; https unless the server allows http.",
     )
+    replan_job_id: str | None = Field(
+        default=None, max_length=64,
+        description="Re-plan this finished job's schedule for the (changed) scenario from "
+        "`replan_from` on, like `scheduler replan`: its shifts before then are kept, later "
+        "ones changed only where it pays (`weights.change`). Give both or neither.",
+    )
+    replan_from: LocalDateTime | None = Field(
+        default=None, description="Local time (scenario's zone) from which the re-plan may "
+        "change the schedule of `replan_job_id`.")
+
+    @model_validator(mode="after")
+    def _replan_pair(self) -> _JobOptions:
+        if (self.replan_job_id is None) != (self.replan_from is None):
+            raise ValueError("give both replan_job_id and replan_from, or neither")
+        return self
 
 
 class JobForStoredScenario(_JobOptions):

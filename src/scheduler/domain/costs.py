@@ -99,6 +99,10 @@ class ObRates(_Settings):
     major_holiday_night: Rate = Field(default=157.0, ge=0)
 
 
+# The OB classes, in the order of their rates (time reports claim hours per class).
+OB_CLASSES: tuple[str, ...] = tuple(ObRates.model_fields)
+
+
 class ObWindows(_Settings):
     evening_start: Clock = "19:00"
     night_start: Clock = "22:00"

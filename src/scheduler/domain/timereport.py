@@ -24,16 +24,9 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError, model_validator
 
 from scheduler.domain.common import Frozen, Id, LocalDateTime, NonNegativeHours, check_id
+from scheduler.domain.costs import OB_CLASSES
 from scheduler.domain.loader import InputError
 
-OB_CLASSES: tuple[str, ...] = (
-    "weekday_evening",
-    "weekday_night",
-    "weekend_day",
-    "weekend_night",
-    "major_holiday_day",
-    "major_holiday_night",
-)
 OvertimeKind = Literal["simple", "qualified"]
 
 

@@ -39,11 +39,12 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from scheduler.domain.common import Horizon
+from scheduler.domain.costs import OB_CLASSES
 from scheduler.domain.history import History
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Break, Schedule, Shift, SolveInfo
 from scheduler.domain.staff import Staff
-from scheduler.domain.timereport import OB_CLASSES, ReportLine
+from scheduler.domain.timereport import ReportLine
 from scheduler.i18n import translator
 from scheduler.planning.performed import allocate
 from scheduler.results.costing import ShiftCost, hourly_wage, jour_amount, price_shifts

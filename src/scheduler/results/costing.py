@@ -50,15 +50,6 @@ from scheduler.domain.staff import EmploymentForm, Staff
 from scheduler.domain.timegrid import TimeGrid
 from scheduler.results.kpi import Kpis, compute_kpis
 
-OB_CLASSES = (
-    "none",
-    "weekday_evening",
-    "weekday_night",
-    "weekend_day",
-    "weekend_night",
-    "major_holiday_day",
-    "major_holiday_night",
-)
 QUALIFIED_CLASSES = frozenset(
     {"weekday_night", "weekend_day", "weekend_night", "major_holiday_day", "major_holiday_night"}
 )

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule, Shift
@@ -29,7 +29,11 @@ ChangeKind = Literal["removed", "added", "moved", "reassigned"]
 CHANGE_KINDS: tuple[ChangeKind, ...] = ("removed", "added", "moved", "reassigned")
 
 
-class ShiftChange(BaseModel):
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ShiftChange(_Out):
     change: ChangeKind
     staff: str = Field(description="Who works it now (removed: who worked it).")
     previous_staff: str | None = Field(default=None, description="Reassigned: who had it.")
@@ -44,7 +48,7 @@ class ShiftChange(BaseModel):
     reason: str
 
 
-class ScheduleDiff(BaseModel):
+class ScheduleDiff(_Out):
     since: AwareDatetime | None = Field(description="Only shifts starting at or after this "
                                         "moment were compared (None: all).")
     shifts_before: int = Field(description="Compared shifts of the previous schedule.")

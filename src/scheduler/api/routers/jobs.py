@@ -5,10 +5,12 @@ The request handlers only write rows; the solve runs in a worker process (see ``
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Response, status
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -49,10 +51,12 @@ from scheduler.api.schemas import (
     ValidationSummary,
 )
 from scheduler.api.security import Principal
-from scheduler.domain.loader import InputError
+from scheduler.domain.loader import InputError, describe_errors
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule
 from scheduler.planning.continuity import continue_from
+from scheduler.planning.replan import aware, replan_scenario
+from scheduler.results.diff import ScheduleDiff, diff_schedules
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
 
@@ -133,6 +137,28 @@ def _continued(session: Session, principal: Principal, scenario: Scenario, job_i
                        problems=list(exc.problems)) from None
 
 
+def _schedule_of(session: Session, principal: Principal, job_id: str, what: str) -> Schedule:
+    """The schedule of the finished job ``job_id`` the key may see (404, 403, 409 else)."""
+    job = _visible_job(session, principal, job_id)
+    row = session.get(ResultRow, job.id) if job.state in FINISHED else None
+    if row is None:
+        raise no_schedule(job, f"{what}: job {job_id!r}")
+    return Schedule.model_validate(row.schedule)
+
+
+def _replanned(session: Session, principal: Principal, scenario: Scenario, job_id: str,
+               start: datetime) -> Scenario:
+    """``scenario`` re-planning the schedule of the finished job ``job_id`` from ``start``:
+    its earlier shifts pinned, its later ones the reference of the changes."""
+    previous = _schedule_of(session, principal, job_id, "replan_job_id")
+    try:
+        return replan_scenario(scenario, previous, start)
+    except ValidationError as exc:
+        problems = [f"replan_job_id {job_id}: {p}" for p in describe_errors(exc, {})]
+        raise ApiError(ErrorCode.INVALID_REPLAN, "; ".join(problems),
+                       problems=problems) from None
+
+
 def _result_public(job: JobRow, row: ResultRow) -> ResultPublic:
     return ResultPublic(
         job_id=job.id, scenario_id=job.scenario_id, state=_state(job),
@@ -146,18 +172,21 @@ def _result_public(job: JobRow, row: ResultRow) -> ResultPublic:
              operation_id="submitJob", dependencies=[NoPersonalNumbers],
              responses=responses(*WITH_BODY, ErrorCode.UNIT_FORBIDDEN, ErrorCode.NOT_FOUND,
                                  *NO_SCHEDULE, ErrorCode.INVALID_SCENARIO,
-                                 ErrorCode.INVALID_HISTORY, ErrorCode.QUEUE_FULL,
-                                 ErrorCode.ROLE_FORBIDDEN, location=202),
+                                 ErrorCode.INVALID_HISTORY, ErrorCode.INVALID_REPLAN,
+                                 ErrorCode.QUEUE_FULL, ErrorCode.ROLE_FORBIDDEN, location=202),
              summary="Submit a solve job (runs in a worker process)")
 def submit(body: Annotated[JobCreate, Body(openapi_examples=JOB_EXAMPLES)],
            principal: PrincipalDep, session: SessionDep, settings: SettingsDep,
            runner: RunnerDep, response: Response) -> Any:
     """Queues a solve of a stored scenario (`scenario_id`) or of one sent along (`scenario`),
     exactly one of them; `history_job_id` plans back to back after a finished job's schedule
-    (404 if unknown, 409 with the job's code if it has no schedule). Answers 202 with the job
-    and its `Location`; poll `getJob`, then `getJobResult`. 429 `queue_full` with
-    `Retry-After` when too many jobs wait (in all, or for this key). `callback_url` is
-    POSTed to, signed, when the job ends."""
+    (404 if unknown, 409 with the job's code if it has no schedule); `replan_job_id` with
+    `replan_from` re-plans a finished job's schedule for the changed scenario (a sick call
+    added as an absence), keeping what starts before `replan_from` (422 `invalid_replan`
+    when its shifts do not fit the scenario); `getJobDiff` then lists the changes. Answers
+    202 with the job and its `Location`; poll `getJob`, then `getJobResult`. 429
+    `queue_full` with `Retry-After` when too many jobs wait (in all, or for this key).
+    `callback_url` is POSTed to, signed, when the job ends."""
     if body.callback_url is not None:
         problem = callback_problem(body.callback_url, secret=settings.callback_secret,
                                    allow_http=settings.callback_allow_http)
@@ -174,6 +203,10 @@ def submit(body: Annotated[JobCreate, Body(openapi_examples=JOB_EXAMPLES)],
     if body.history_job_id is not None:
         scenario = _continued(session, principal, scenario, body.history_job_id)
         scenario_row = None  # the scenario with its history is stored as a scenario of its own
+    if body.replan_job_id is not None and body.replan_from is not None:
+        scenario = _replanned(session, principal, scenario, body.replan_job_id,
+                              body.replan_from)
+        scenario_row = None  # likewise the scenario with the re-plan's pins and reference
     solver = scenario.solver
     seed = solver.seed if body.seed is None else body.seed
     if seed > MAX_SEED:
@@ -250,6 +283,26 @@ def get_result(job_id: str, principal: PrincipalDep, session: SessionDep) -> Res
     if row is None:
         raise no_schedule(job, "the job")
     return _result_public(job, row)
+
+
+@router.get("/{job_id}/diff", response_model=ScheduleDiff, operation_id="getJobDiff",
+            responses=responses(*AUTHENTICATED, ErrorCode.UNIT_FORBIDDEN, ErrorCode.NOT_FOUND,
+                                *NO_SCHEDULE, ErrorCode.VALIDATION_ERROR),
+            summary="The changes from another job's schedule to this job's (a re-plan's diff)")
+def get_diff(job_id: str, principal: PrincipalDep, session: SessionDep,
+             against: Annotated[str, Query(max_length=64, description="The earlier job.")],
+             ) -> ScheduleDiff:
+    """Shifts kept, removed, added, moved and reassigned from the schedule of job `against`
+    to this job's, each with its reason, counts per staff member and client, and the changed
+    shift-hours (as `scheduler replan` writes them). For a re-plan, only shifts from its
+    `replan.start` on are compared. 409 while either job has no schedule."""
+    job = _visible_job(session, principal, job_id)
+    after = _schedule_of(session, principal, job_id, "the job")
+    before = _schedule_of(session, principal, against, "against")
+    scenario = Scenario.model_validate(job.scenario.document)
+    since = (None if scenario.replan is None
+             else aware(scenario, scenario.replan.start))
+    return diff_schedules(scenario, before, after, since)
 
 
 @router.post("/{job_id}/cancel", response_model=CancelResult, operation_id="cancelJob",
