@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import multiprocessing
 import resource
+import statistics
 import time
 from queue import Empty
 from typing import Any
@@ -46,6 +47,8 @@ def metrics(planned: PlannedSchedule) -> dict[str, Any]:
         "uncovered_hours": raw.get("uncovered_need"),
         "hours_above_granted": round(above, 2),
         "overtime_hours": raw.get("overtime"),
+        # Hours worked beyond the contract, whatever they cost: additional hours and overtime.
+        "beyond_contract_hours": (raw.get("additional_hours") or 0.0) + (raw.get("overtime") or 0.0),
         "additional_hours": raw.get("additional_hours"),
         "unused_contract_hours": raw.get("unused_contract"),
         "shifts": len(schedule.shifts),
@@ -126,17 +129,32 @@ def with_instance_bound(row: dict[str, Any], bound: float | None) -> dict[str, A
     return {**out, "gap": (objective - best) / objective if objective > 0 else 0.0}
 
 
+def median_row(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Per figure, the median over ``runs`` (one planner, instance and limit, several seeds);
+    valid only if every run was. Medians per column, so the row need not be any one run."""
+    out: dict[str, Any] = {k: runs[0].get(k) for k in ("instance", "planner", "limit_s")}
+    out["seed"] = "median"
+    for key in sorted({k for r in runs for k, v in r.items() if isinstance(v, int | float)}
+                      - {"seed"}):
+        values = [r[key] for r in runs if isinstance(r.get(key), int | float)
+                  and not isinstance(r.get(key), bool)]
+        if values:
+            out[key] = statistics.median(values)
+    out["valid"] = all(r.get("valid") for r in runs)
+    return out
+
+
 def size_of(scenario: Scenario) -> dict[str, Any]:
     return {"clients": len(scenario.clients), "staff": len(scenario.staff),
             "units": len(scenario.units), "days": scenario.horizon.days}
 
 
 COLUMNS = [
-    ("instance", "instance"), ("planner", "planner"), ("limit_s", "limit s"),
+    ("instance", "instance"), ("planner", "planner"), ("limit_s", "limit s"), ("seed", "seed"),
     ("first_feasible_seconds", "first s"), ("best_found_seconds", "best s"),
     ("objective", "objective"), ("bound", "bound"), ("gap", "gap"),
     ("uncovered_hours", "uncovered h"), ("hours_above_granted", "above granted h"),
-    ("overtime_hours", "overtime h"), ("unused_contract_hours", "unused h"),
+    ("beyond_contract_hours", "beyond contract h"), ("overtime_hours", "overtime h"), ("unused_contract_hours", "unused h"),
     ("peak_memory_mib", "peak MiB"), ("valid", "check"),
 ]
 
