@@ -1,4 +1,4 @@
-"""Benchmark: the engine against the greedy baseline and a plain CP-SAT model on generated instances.
+"""Benchmark: the engine against the greedy baseline and a plain CP-SAT model, generated instances.
 
     python bench/run.py --quick                 # S and M, engine at 10 and 60 s
     python bench/run.py                         # S, M, L, XL, engine at 10, 60 and 300 s
@@ -9,7 +9,8 @@ Planners (``--planners``): ``greedy`` (the manual-planning baseline, no time lim
 (the plain CP-SAT model: shifts fixed to the need blocks, one Boolean per eligible assistant and
 block, the same registered rules and objective, ``engine.solve_plain``) and ``engine``. Each
 timed run is a separate solve with that time limit and solver seed, in a fresh process so its
-peak memory (max RSS) is its own; with several seeds a median row follows each planner's runs. Each instance's lower bound (data-only and LP relaxation per part,
+peak memory (max RSS) is its own; with several seeds a median row follows each planner's runs.
+Each instance's lower bound (data-only and LP relaxation per part,
 ``engine.scenario_bound``) is computed once, apart from the timed runs; an engine row's bound
 and gap are against the better of it and the run's own bound. Every schedule, the baseline's
 too, is re-checked by the independent validator. The table is printed and written as JSON
@@ -27,7 +28,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from scheduler.planning.benchmark import median_row, render, run, size_of, with_instance_bound
+from scheduler.planning.benchmark import (
+    forced_uncovered,
+    median_row,
+    render,
+    run,
+    size_of,
+    with_forced,
+    with_instance_bound,
+)
 from scheduler.planning.instances import generate
 
 HERE = Path(__file__).resolve().parent
@@ -63,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
         scenario = generate(size, seed=args.seed)  # type: ignore[arg-type]
         instances[size] = size_of(scenario)
         bound = None
+        forced = forced_uncovered(scenario)  # no schedule covers it: the data alone says so
+        instances[size].update(forced)
         if not args.no_lp_bound:
             # Once per instance, outside the timed runs: the LP takes seconds to a minute.
             found = run("bound", scenario, 0, args.workers, args.seed)
@@ -71,16 +82,17 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{size}: lower bound {bound} in {found.get('wall_seconds')} s", flush=True)
         if "greedy" in planners:  # deterministic: one run, whatever the seeds
             base = run("greedy", scenario, 0, args.workers, seeds[0])
-            rows.append({"instance": size, "planner": "greedy", "limit_s": None, **base})
+            rows.append(with_forced({"instance": size, "planner": "greedy", "limit_s": None,
+                                     **base}, forced["forced_uncovered_hours"]))
             print(render(rows[-1:]).splitlines()[-1], flush=True)
         for limit in limits:
             for planner in (p for p in planners if p != "greedy"):
                 runs = []
                 for seed in seeds:
                     row = run(planner, scenario, limit, args.workers, seed)
-                    runs.append(with_instance_bound({"instance": size, "planner": planner,
-                                                     "limit_s": limit, "seed": seed, **row},
-                                                    bound))
+                    runs.append(with_forced(with_instance_bound(
+                        {"instance": size, "planner": planner, "limit_s": limit, "seed": seed,
+                         **row}, bound), forced["forced_uncovered_hours"]))
                     print(render(runs[-1:]).splitlines()[-1], flush=True)
                 rows.extend(runs)
                 if len(runs) > 1:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import builders as kit
 from checked import assert_valid
-
 from scheduler.solver.blocks import block_shifts
 from scheduler.solver.engine import solve_plain
 from scheduler.solver.problem import compile_problem
@@ -27,7 +26,8 @@ def test_a_day_of_need_is_cut_at_the_maximum_shift_length_by_level():
     problem, shifts, blocks = _blocks(scenario)
     by_index = {s.index: s for s in shifts}
     assert all(by_index[b.index] is b for b in blocks)  # candidates, same index
-    hours = {(problem.grid.local_time(b.start).strftime("%a %H:%M"), b.minutes / 60) for b in blocks}
+    local = problem.grid.local_time
+    hours = {(local(b.start).strftime("%a %H:%M"), b.minutes / 60) for b in blocks}
     assert hours == {("Mon 06:00", 12.0), ("Mon 18:00", 6.0), ("Mon 07:00", 3.0),
                      ("Tue 06:00", 12.0), ("Tue 18:00", 6.0), ("Tue 07:00", 3.0)}
     assert len(shifts) > 10 * len(blocks)

@@ -38,6 +38,9 @@ HINT_SECONDS = 5.0
 # sub-model and its hint, the exact evaluation: Python, not counted by CP-SAT), charged so the
 # budget follows wall time roughly (measured on M: see README, "Reproducible runs").
 MOVE_OVERHEAD = 0.1
+# Share of moves aimed where the objective is (``_Space.aims``); the rest stay random, which
+# finds what the estimates miss (fairness, continuity, rest patterns).
+AIMED_SHARE = 0.5
 Evaluate = Callable[[Pairs], float | None]
 
 
@@ -109,8 +112,9 @@ def improve(
                 # Concurrent moves re-plan disjoint owners with disjoint staff, so each one's
                 # fixed surroundings are what the others leave untouched: they commute.
                 busy = list(running.values())
+                aims = space.aims(current)
                 for _ in range(20):
-                    hood = space.neighbourhood(rng)
+                    hood = space.neighbourhood(rng, aims)
                     if not any(hood.overlaps(other) for other in busy):
                         break
                 else:
@@ -178,10 +182,42 @@ class _Space:
         self.neighbours = _neighbours(problem, owners, self.staff)
         self.day_starts = problem.grid.day_starts()
         self.days = problem.grid.days
+        # For aiming moves (``aims``): each owner's need (minutes) its decisions could pay for
+        # at most, and each staff member's contract minutes in the horizon.
+        slot = problem.slot_minutes
+        self.payable: dict[str, int] = {}
+        for o in owners:
+            data = problem.demands[o]
+            need = int(data.demand.count.sum()) * slot
+            if not data.is_unit:
+                rate = min((b.on_call_counts_as for b in data.budgets), default=1.0)
+                need = min(need, int(sum(b.available_hours for b in data.budgets) * 60 / rate))
+            self.payable[o] = need
+        self.contract = {s: sum(t.target_minutes for t in problem.contract_targets[s])
+                         for s in self.staff}
 
-    def neighbourhood(self, rng: random.Random) -> _Neighbourhood:
-        chosen, movers, window_days = _neighbourhood(self.problem, rng, self.owners, self.staff,
-                                                     self.neighbours, self.days)
+    def aims(self, current: Pairs) -> _Aims:
+        """Where the current schedule's objective is: per owner the need left uncovered that
+        its decisions could still pay for, per staff member the contract hours left unused and
+        the hours worked beyond the contract (each a rough estimate over the horizon)."""
+        staffed: dict[str, int] = dict.fromkeys(self.owners, 0)
+        work: dict[str, int] = dict.fromkeys(self.staff, 0)
+        for sid, i in current:
+            shift = self.by_index[i]
+            staffed[shift.owner] += shift.minutes
+            work[sid] += shift.work_minutes
+        uncovered = {o: max(0, self.payable[o] - staffed[o]) for o in self.owners}
+        unused = {s: max(0, self.contract[s] - work[s]) for s in self.staff}
+        beyond = {s: max(0, work[s] - self.contract[s]) for s in self.staff}
+        return _Aims(uncovered, unused, beyond)
+
+    def neighbourhood(self, rng: random.Random, aims: _Aims | None = None) -> _Neighbourhood:
+        if aims is not None and rng.random() < AIMED_SHARE:
+            chosen, movers, window_days = _aimed(self.problem, rng, self.owners, self.staff,
+                                                 self.neighbours, self.days, aims)
+        else:
+            chosen, movers, window_days = _neighbourhood(self.problem, rng, self.owners,
+                                                         self.staff, self.neighbours, self.days)
         first_day = rng.randrange(0, self.days - window_days + 1)
         return _Neighbourhood(frozenset(chosen), frozenset(movers), self.day_starts[first_day],
                               self.day_starts[first_day + window_days], rng.randrange(1 << 30))
@@ -236,6 +272,57 @@ class _Space:
             key for key, var in built.ctx.x.items()
             if key not in fixed and solver.boolean_value(var)
         }), used
+
+
+@dataclass(frozen=True)
+class _Aims:
+    """Minutes per owner (uncovered, payable) and per staff member (unused, beyond contract)."""
+
+    uncovered: dict[str, int]
+    unused: dict[str, int]
+    beyond: dict[str, int]
+
+
+def _weighted(rng: random.Random, weights: dict[str, int]) -> str | None:
+    """A key drawn with probability proportional to its weight (sorted: the same draw in
+    every process); None if every weight is 0."""
+    keys = sorted(k for k, w in weights.items() if w > 0)
+    if not keys:
+        return None
+    return rng.choices(keys, weights=[weights[k] for k in keys])[0]
+
+
+def _aimed(problem: Problem, rng: random.Random, owners: list[str], staff: set[str],
+           neighbours: dict[str, list[str]], days: int, aims: _Aims
+           ) -> tuple[list[str], set[str], int]:
+    """A neighbourhood where the objective is: an owner with payable need left uncovered
+    (with a neighbour sharing staff, half the time), all its assistants; or a staff member with
+    contract hours unused, with assistants of the same clients who work beyond their contract
+    (their hours could move to the first at a tenth of the price), and the clients they serve.
+    Falls back to a random neighbourhood when the schedule has neither."""
+    if rng.random() < 0.5:
+        first = _weighted(rng, aims.uncovered)
+        if first is not None:
+            chosen = [first]
+            if neighbours[first] and rng.random() < 0.5:
+                chosen.append(rng.choice(neighbours[first]))
+            movers = {s for c in chosen for s in problem.demands[c].eligible_staff if s in staff}
+            return chosen, movers, min(days, rng.choice((3, 5, 7)))
+    idle = _weighted(rng, aims.unused)
+    if idle is not None:
+        serves = sorted(c for c in owners if idle in problem.demands[c].eligible_staff)
+        if serves:
+            client = rng.choice(serves)
+            others = [s for s in problem.demands[client].eligible_staff if s in staff and s != idle]
+            busy = sorted((s for s in others if aims.beyond[s] > 0),
+                          key=lambda s: -aims.beyond[s])
+            rest = [s for s in others if aims.beyond[s] == 0]
+            rng.shuffle(rest)
+            movers = {idle, *(busy + rest)[: rng.choice((1, 2, 3))]}
+            chosen = sorted({c for c in owners for s in movers
+                             if s in problem.demands[c].eligible_staff})
+            return chosen, movers, min(days, 14)
+    return _neighbourhood(problem, rng, owners, staff, neighbours, days)
 
 
 def _neighbourhood(problem: Problem, rng: random.Random, owners: list[str], staff: set[str],
