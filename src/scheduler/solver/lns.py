@@ -27,6 +27,8 @@ from scheduler.solver.problem import Problem
 from scheduler.solver.shifts import CandidateShift
 
 SUB_SOLVE_SECONDS = 0.5  # many short moves beat fewer long ones (M, 60 s, 3 seeds: 0.5 ≈ 1 < 2 s)
+# The most a sub-solve is given after sub-solves ran out of time before their first solution.
+MAX_SUB_SOLVE_SECONDS = 3.0
 # The least a sub-solve is given near the deadline: enough to load its complete hint.
 MIN_SUB_SOLVE_SECONDS = 0.1
 # No new move this close to the deadline: it could not be solved and evaluated in time.
@@ -101,12 +103,14 @@ def improve(
             return spent >= budget - DEADLINE_MARGIN_SECONDS
         return time.perf_counter() >= deadline - DEADLINE_MARGIN_SECONDS
 
+    sub_seconds = SUB_SOLVE_SECONDS  # adapted: longer while sub-solves run out of time
+
     def sub_limit() -> float:
         left = budget - spent if budget is not None else deadline - time.perf_counter()
-        return max(MIN_SUB_SOLVE_SECONDS, min(SUB_SOLVE_SECONDS, left))
+        return max(MIN_SUB_SOLVE_SECONDS, min(sub_seconds, left))
 
     with ThreadPoolExecutor(max_workers=lanes) as pool:
-        running: dict[Future[tuple[_Move | None, float]], _Neighbourhood] = {}
+        running: dict[Future[tuple[_Move | None, float, bool]], _Neighbourhood] = {}
         while True:
             while len(running) < lanes and not stopped():
                 # Concurrent moves re-plan disjoint owners with disjoint staff, so each one's
@@ -127,8 +131,15 @@ def improve(
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
                 movers = running.pop(future).staff
-                move, used = future.result()
+                move, used, timed_out = future.result()
                 spent += used + MOVE_OVERHEAD
+                # A sub-solve that ends without even its hinted schedule was still in presolve
+                # (large neighbourhoods, or a loaded machine: 7 of 15 moves on M, measured):
+                # give the next ones longer, and come back down once they finish again.
+                if timed_out:
+                    sub_seconds = min(MAX_SUB_SOLVE_SECONDS, sub_seconds * 1.5)
+                else:
+                    sub_seconds = max(SUB_SOLVE_SECONDS, sub_seconds * 0.9)
                 if move is None or stopped():
                     continue
                 candidate = {
@@ -223,10 +234,11 @@ class _Space:
                               self.day_starts[first_day + window_days], rng.randrange(1 << 30))
 
     def move(self, hood: _Neighbourhood, current: frozenset[tuple[str, int]],
-             seconds: Callable[[], float], threads: int) -> tuple[_Move | None, float]:
+             seconds: Callable[[], float], threads: int) -> tuple[_Move | None, float, bool]:
         """Re-plan ``hood`` in ``current`` with a sub-solve of ``seconds()`` (asked just before
         it; deterministic time in deterministic mode); None if nothing came of it. With it the
-        deterministic time the sub-solve took. Sets are walked in sorted order: a model's
+        deterministic time the sub-solve took, and whether it ran out of time before any
+        solution. Sets are walked in sorted order: a model's
         variable order steers CP-SAT, and string hashes (so set order) differ from one process
         to the next."""
         problem, by_index = self.problem, self.by_index
@@ -259,7 +271,7 @@ class _Space:
         # sub-solve can only improve on it.
         if not complete_hint(built, current, workers=threads, seconds=HINT_SECONDS,
                              deterministic=self.deterministic):
-            return None, 0.0
+            return None, 0.0, False
         solver = cp_model.CpSolver()
         configure(solver, seconds=seconds(), workers=threads, seed=hood.seed,
                   deterministic=self.deterministic)
@@ -267,11 +279,11 @@ class _Space:
         code = solver.solve(built.model)
         used = deterministic_time(solver)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return None, used
+            return None, used, code == cp_model.UNKNOWN
         return _Move(free_index, {
             key for key, var in built.ctx.x.items()
             if key not in fixed and solver.boolean_value(var)
-        }), used
+        }), used, False
 
 
 @dataclass(frozen=True)
