@@ -95,3 +95,26 @@ def test_one_move_at_a_time_without_workers_or_owners_to_spare(case, unit_week, 
     solve_checked(sc, time_limit=3, workers=workers, seed=0)
     assert most == 1
     assert threads == {workers}
+
+
+def test_sub_solves_lengthen_while_they_run_out_of_time_and_shorten_again(unit_week,
+                                                                          solve_checked,
+                                                                          monkeypatch):
+    # The first four moves report a sub-solve that ended before any solution; the rest run.
+    given: list[float] = []
+    move = lns._Space.move
+
+    def timed(self, hood, current, seconds, threads):
+        limit = seconds()
+        given.append(limit)
+        if len(given) <= 4:
+            return None, 0.0, True
+        return move(self, hood, current, lambda: limit, threads)
+
+    monkeypatch.setattr(lns._Space, "move", timed)
+    solve_checked(unit_week, time_limit=8, workers=1, seed=0, deterministic=True)
+    assert given[0] == pytest.approx(lns.SUB_SOLVE_SECONDS)
+    # One move at a time: each limit is set after the previous move's outcome.
+    assert given[1:5] == sorted(given[1:5]) and given[4] > 2 * lns.SUB_SOLVE_SECONDS
+    assert max(given) <= lns.MAX_SUB_SOLVE_SECONDS
+    assert given[-1] < given[4]  # moves that finish bring it back down
