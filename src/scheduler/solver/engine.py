@@ -257,7 +257,8 @@ def solve_plain(scenario: Scenario, *, time_limit: float, workers: int, seed: in
     this engine): shifts fixed to the need blocks (``solver.blocks``), one Boolean per eligible
     assistant and block, every registered rule and the same objective; each part one model,
     no start schedule and no neighbourhood search, the time limit shared by size. Scored by the
-    same exact evaluation as the engine's schedules."""
+    same exact evaluation as the engine's schedules; its bound and gap (and "optimal") hold
+    for the block model only, not for the scenario."""
     started = time.perf_counter()
     problem = compile_problem(scenario)
     shifts = block_shifts(problem, generate_shifts(problem))
