@@ -17,9 +17,9 @@ def test_benchmark_smoke_run_passes_the_validator(tmp_path):
     assert module.main(["--smoke", "--out", str(out)]) == 0
     data = json.loads(out.read_text())
     planners = [r["planner"] for r in data["rows"]]
-    assert planners == ["greedy", "engine"]
+    assert planners == ["greedy", "plain", "engine"]
     assert all(r["valid"] for r in data["rows"])
-    engine = data["rows"][1]
+    engine = data["rows"][2]
     # The engine starts from the greedy schedule and never returns anything worse.
     assert engine["objective"] <= data["rows"][0]["objective"] + 1e-6
     assert engine["peak_memory_mib"] > 0
@@ -27,6 +27,23 @@ def test_benchmark_smoke_run_passes_the_validator(tmp_path):
     bound = data["instances"]["tiny"]["lower_bound"]["bound"]
     assert 0 <= bound <= engine["objective"] + 1e-6
     assert engine["bound"] >= bound - 1e-6
+    # The plain model's own bound holds for its block shifts only: its row is measured against
+    # the instance's bound alone.
+    plain = data["rows"][1]
+    assert plain["engine_bound"] is None and plain["bound"] == bound
+    assert plain["objective"] >= bound - 1e-6
+
+
+def test_median_row_takes_each_figure_median_and_fails_with_any_run():
+    from scheduler.planning.benchmark import median_row
+
+    runs = [{"instance": "M", "planner": "engine", "limit_s": 60.0, "seed": s,
+             "objective": o, "uncovered_hours": u, "valid": v}
+            for s, o, u, v in ((0, 30.0, 5.0, True), (1, 10.0, 9.0, True), (2, 20.0, 1.0, False))]
+    row = median_row(runs)
+    assert (row["objective"], row["uncovered_hours"], row["seed"]) == (20.0, 5.0, "median")
+    assert row["valid"] is False
+    assert median_row(runs[:2])["valid"] is True
 
 
 def test_a_bound_above_a_valid_objective_fails_the_row():

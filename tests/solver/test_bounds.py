@@ -24,6 +24,12 @@ CASES = {
     "idle part-timers": {
         "staff": [staff(f"A{i}", 30) for i in range(5)],
     },
+    "contracts short of the need": {"staff": [staff("A1", 20), staff("A2", 20)]},
+    "contracts short, jour at night": {
+        "windows": [window("08:00", "16:00"), window("00:00", "06:00", on_call=True)],
+        "granted": 98,
+        "staff": [staff("A1", 20), staff("A2", 20), staff("A3", 10)],
+    },
 }
 
 
@@ -51,3 +57,27 @@ def test_bound_sees_idle_contract_hours():
     # 56 h of need, five 30-h contracts = 150 h: at least 94 h stay unused (weight 4).
     sc = assistance_week(staff=[staff(f"A{i}", 30) for i in range(5)])
     assert bound_of(sc) >= 94 * 4
+
+
+def test_bound_sees_the_work_beyond_contract_that_covering_the_need_takes():
+    # 56 h of need, two 20-h contracts: covering it all takes 16 h beyond the contracts (10 an
+    # hour, cheaper than leaving it uncovered at 100), which the work balance sees; without it
+    # the bound saw only the two assistants (continuity, 16).
+    sc = assistance_week(staff=[staff("A1", 20), staff("A2", 20)])
+    problem = compile_problem(sc)
+    (part,) = components(problem, generate_shifts(problem))
+    found = lower_bound(problem, part.owners, part.staff, part.shifts)
+    assert found.terms["work_balance"] == pytest.approx(16 * 10)
+    assert found.total == pytest.approx(16 * 10)
+
+
+def test_jour_covers_need_at_its_work_fraction_in_the_balance():
+    # 56 h awake + 42 h jour (at half: 21 h of work) against 50 h of contracts: covering all
+    # takes 77 h of work, 27 h beyond; 27 × 10 = 270 < leaving 27 h of awake need at 100.
+    sc = assistance_week(windows=[window("08:00", "16:00"), window("00:00", "06:00",
+                                                                  on_call=True)],
+                         granted=98, staff=[staff("A1", 20), staff("A2", 20), staff("A3", 10)])
+    problem = compile_problem(sc)
+    (part,) = components(problem, generate_shifts(problem))
+    assert lower_bound(problem, part.owners, part.staff, part.shifts).terms["work_balance"] == \
+        pytest.approx(27 * 10)

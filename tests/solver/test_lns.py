@@ -3,14 +3,18 @@ disjoint owners with disjoint staff, and whatever is kept passes the independent
 
 from __future__ import annotations
 
+import random
 import threading
 
 import pytest
 
+import builders as kit
 from scheduler.planning.instances import generate
 from scheduler.solver import lns
 from scheduler.solver.baseline import plan_greedy
 from scheduler.solver.lns import _Neighbourhood
+from scheduler.solver.problem import compile_problem
+from scheduler.solver.shifts import generate_shifts
 
 
 def hood(owners: set[str], staff: set[str]) -> _Neighbourhood:
@@ -95,3 +99,74 @@ def test_one_move_at_a_time_without_workers_or_owners_to_spare(case, unit_week, 
     solve_checked(sc, time_limit=3, workers=workers, seed=0)
     assert most == 1
     assert threads == {workers}
+
+
+def test_sub_solves_lengthen_while_they_run_out_of_time_and_shorten_again(unit_week,
+                                                                          solve_checked,
+                                                                          monkeypatch):
+    # The first four moves report a sub-solve that ended before any solution; the rest run.
+    given: list[float] = []
+    move = lns._Space.move
+
+    def timed(self, hood, current, seconds, threads):
+        limit = seconds()
+        given.append(limit)
+        if len(given) <= 4:
+            return None, 0.0, True
+        return move(self, hood, current, lambda: limit, threads)
+
+    monkeypatch.setattr(lns._Space, "move", timed)
+    solve_checked(unit_week, time_limit=8, workers=1, seed=0, deterministic=True)
+    assert given[0] == pytest.approx(lns.SUB_SOLVE_SECONDS)
+    # One move at a time: each limit is set after the previous move's outcome.
+    assert given[1:5] == sorted(given[1:5]) and given[4] > 2 * lns.SUB_SOLVE_SECONDS
+    assert max(given) <= lns.MAX_SUB_SOLVE_SECONDS
+    assert given[-1] < given[4]  # moves that finish bring it back down
+
+
+def _two_clients():
+    c1 = kit.client("C1", windows=[kit.window("08:00", "16:00")], approved=["A1", "A2", "A3"],
+                    competences=())
+    c2 = kit.client("C2", windows=[kit.window("08:00", "16:00")], approved=["A3", "A4"],
+                    competences=())
+    sc = kit.scenario([c1, c2], [kit.staff(f"A{i}", 20) for i in range(1, 5)], days=7)
+    problem = compile_problem(sc)
+    shifts = generate_shifts(problem)
+    return problem, lns._Space(problem, ["C1", "C2"], ["A1", "A2", "A3", "A4"], shifts)
+
+
+class _Always(random.Random):
+    """random() always 0: every branch that asks for an aimed choice takes it."""
+
+    def random(self) -> float:
+        return 0.0
+
+
+def test_aims_measure_uncovered_payable_need_and_contract_balance():
+    _, space = _two_clients()
+    c1_shifts = sorted(space.by_owner["C1"], key=lambda s: s.start)
+    worked = c1_shifts[0]
+    aims = space.aims({("A1", worked.index)})
+    assert aims.uncovered["C1"] == 7 * 8 * 60 - worked.minutes
+    assert aims.uncovered["C2"] == 7 * 8 * 60
+    assert aims.unused["A1"] == 20 * 60 - worked.work_minutes and aims.beyond["A1"] == 0
+    assert aims.unused["A2"] == 20 * 60
+
+
+def test_aimed_moves_go_where_need_is_uncovered_or_hours_could_move():
+    problem, space = _two_clients()
+    only_c2 = lns._Aims({"C1": 0, "C2": 480}, dict.fromkeys(space.staff, 0),
+                        dict.fromkeys(space.staff, 0))
+    for seed in range(10):
+        rng = _Always(seed)
+        chosen, movers, _ = lns._aimed(problem, rng, space.owners, space.staff,
+                                       space.neighbours, space.days, only_c2)
+        assert chosen[0] == "C2" and movers >= {"A3", "A4"}
+    # A1 has contract hours unused, A2 (same client) works beyond contract: both move.
+    idle = lns._Aims(dict.fromkeys(space.owners, 0), {**dict.fromkeys(space.staff, 0), "A1": 600},
+                     {**dict.fromkeys(space.staff, 0), "A2": 300})
+    for seed in range(10):
+        rng = random.Random(seed)
+        _, movers, days = lns._aimed(problem, rng, space.owners, space.staff, space.neighbours,
+                                     space.days, idle)
+        assert {"A1", "A2"} <= movers and days == 7

@@ -85,6 +85,8 @@ class _ClientState:
     cuts: list[int] = field(default_factory=list)
     classes: dict[tuple[Service, bool], np.ndarray] = field(default_factory=dict)  # charge_classes
     plans: dict[tuple[int, int], list[Plan] | None] = field(default_factory=dict)  # by (t, e)
+    # Per slot: where its run of jour (or of awake need) ends; precomputed, a hot loop.
+    call_run_end: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     @property
     def id(self) -> str:
@@ -268,6 +270,7 @@ class _Planner:
             call_prefix=np.concatenate([[0], np.cumsum(on_call & (count > 0))]),
             staffed=np.zeros(self.n, dtype=np.int16),
             away=np.zeros(self.n, dtype=np.int16),
+            call_run_end=_run_ends(data.demand.on_call),
         )
         for b in data.budgets:
             state.remaining[b.decision_id] = b.available_units
@@ -335,9 +338,8 @@ class _Planner:
                 nb += 1
             self._give_up(client, t, nb, client.reason.get(t - 1, uncovered.TOO_SHORT))
             return nb
-        room_end = t
-        while room_end < self.n and client.count[room_end] > client.staffed[room_end]:
-            room_end += 1
+        full = np.flatnonzero(client.count[t:] <= client.staffed[t:])  # numpy: a hot loop
+        room_end = t + int(full[0]) if full.size else self.n
         ends = [e for e in range(t + self.min_len, min(t + self.max_len, room_end) + 1)
                 if client.boundary[e]]
         choice, reason = (self._choose(client, t, room_end, ends) if ends
@@ -361,10 +363,7 @@ class _Planner:
         """Rank of each possible end: the piece of need (awake or jour) taken whole when it fits a
         shift, else cut into near-equal shifts of typical length; never leave a scrap too short
         to staff."""
-        on_call = client.data.demand.on_call
-        v = t
-        while v < room_end and on_call[v] == on_call[t]:
-            v += 1
+        v = min(int(client.call_run_end[t]), room_end)
         piece_end = v if v - t >= self.min_len else room_end
         if 0 < room_end - piece_end < self.min_len and room_end - t <= self.max_len:
             piece_end = room_end  # take the scrap along (e.g. the horizon's last hours of jour)
@@ -680,3 +679,11 @@ class _Planner:
         if not data.decided[t]:
             return uncovered.NO_DECISION
         return self.clients[data.key].reason.get(t, uncovered.STAFF_BUSY)
+
+
+def _run_ends(values: np.ndarray) -> np.ndarray:
+    """For each index, the end (exclusive) of the run of equal values holding it."""
+    n = len(values)
+    change = np.flatnonzero(values[1:] != values[:-1]) + 1  # starts of runs after the first
+    ends = np.append(change, n)
+    return ends[np.searchsorted(change, np.arange(n), side="right")]

@@ -14,8 +14,16 @@ term is ≥ 0, so per-term lower bounds weighted and summed bound the objective:
   ``rules.period_start``, less the history's hours, at most the period's part of the horizon);
   combined with the uncovered term per client;
 - unused contract hours: per limiting period, the component's staff cannot work more than the
-  coverable need (jour at its work fraction), so contract beyond it stays unused.
-Overtime, additional hours and fairness are bounded by 0.
+  coverable need (jour at its work fraction), so contract beyond it stays unused;
+- the work balance (``_work_balance``): covering need takes work, and the component's work
+  either fills its contracts (what it leaves is unused contract) or goes beyond them
+  (additional hours or overtime, each hour at least the cheaper of the two weights). With W the
+  staff's total work and C their contract hours, any schedule costs at least
+  uncovered · (need − most coverage with W of work) + unused · max(0, C − W)
+  + min(additional, overtime) · max(0, W − C), minimised over W; a unit short of contract
+  hours pays for its need with additional hours or uncovered need, and the bound sees it.
+The bound is the larger of the two sums (the first adds continuity, the second the balance).
+Fairness is bounded by 0.
 """
 
 from __future__ import annotations
@@ -50,6 +58,13 @@ def lower_bound(problem: Problem, owners: list[str], staff: list[str],
 
     uncovered_total = 0.0
     continuity_total = 0.0
+    unreachable_total = 0.0  # need nobody eligible and available can reach, person-hours
+    budget_total = 0.0  # reachable need the decisions cannot pay for
+    need_total = 0.0
+    # (work per hour covered, coverable person-hours) for the work balance: jour counts at its
+    # work fraction; awake time in units with unpaid breaks at least (after − break) / after of
+    # it (no run of work longer than ``after`` without a break); the rest in full.
+    coverage_classes: list[tuple[float, float]] = []
     combined = 0.0  # uncovered and continuity weighted, per client
     coverable_work = np.zeros(n)  # work minutes per slot that staff could possibly do
     max_presence_h = _most_presence_hours(problem, staff)
@@ -73,6 +88,17 @@ def lower_bound(problem: Problem, owners: list[str], staff: list[str],
             most_h = min(most_h, _payable_hours(data, reachable, slot_h))
         fraction = np.where(data.demand.on_call, rules.on_call_work_fraction, 1.0)
         coverable_work += reachable * fraction
+        need_total += need_h
+        reach_h = float(reachable.sum()) * slot_h
+        unreachable_total += need_h - reach_h
+        budget_total += reach_h - most_h
+        jour_h = min(most_h, float((reachable * data.demand.on_call).sum()) * slot_h)
+        coverage_classes.append((rules.on_call_work_fraction, jour_h))
+        policy = data.breaks
+        awake_ratio = 1.0
+        if policy.unpaid and policy.after_slots > 0:
+            awake_ratio = max(0.0, (policy.after_slots - policy.length_slots) / policy.after_slots)
+        coverage_classes.append((awake_ratio, most_h - jour_h))
         if data.is_unit:  # no granted hours, and continuity counts clients only
             uncovered_total += need_h - most_h
             combined += weights.uncovered * (need_h - most_h)
@@ -100,14 +126,59 @@ def lower_bound(problem: Problem, owners: list[str], staff: list[str],
         contract = sum(problem.contract_targets[sid][index].target_minutes for sid in staff)
         work = float(coverable_work[a : b + tail].sum()) * slot
         unused_total += max(0.0, contract - work) / 60
-    total = combined + weights.unused_contract * unused_total
+    contract_h = sum(t.target_minutes for sid in staff
+                     for t in problem.contract_targets[sid]) / 60
+    balance = _work_balance(problem, need_total, coverage_classes, contract_h)
+    total = max(combined + weights.unused_contract * unused_total, balance)
     return LowerBound(
         total=total,
         terms={
             "uncovered_need": uncovered_total,
             "continuity": continuity_total,
             "unused_contract": unused_total,
+            # What forces need uncovered, person-hours (informative): nobody eligible and
+            # available for it, and the decisions' granted hours left.
+            "uncovered_nobody": unreachable_total,
+            "uncovered_budget": budget_total,
+            "work_balance": balance,  # the balance bound alone, objective units
         },
+    )
+
+
+def _work_balance(problem: Problem, need_h: float, classes: list[tuple[float, float]],
+                  contract_h: float) -> float:
+    """The least cost of uncovered need, unused contract and hours beyond contract together
+    (objective units), ``classes`` being (work per hour covered, coverable hours): coverage
+    for a given work W is greatest taking the cheapest classes (jour) first, so the cost is
+    convex in W and its minimum lies at a breakpoint (W = 0, C, or a class's end)."""
+    weights = problem.scenario.weights
+    beyond = min(weights.additional_hours, weights.overtime)
+    ordered = sorted(c for c in classes if c[1] > 0)
+
+    def coverage(work: float) -> float:
+        covered = 0.0
+        for ratio, hours in ordered:
+            if ratio <= 0:
+                covered += hours
+                continue
+            take = min(hours, work / ratio)
+            covered += take
+            work -= take * ratio
+            if work <= 0:
+                break
+        return covered
+
+    points = [0.0, contract_h]
+    work = 0.0
+    for ratio, hours in ordered:
+        work += ratio * hours
+        points.append(work)
+    most_work = work
+    return min(
+        weights.uncovered * max(0.0, need_h - coverage(w))
+        + weights.unused_contract * max(0.0, contract_h - w)
+        + beyond * max(0.0, w - contract_h)
+        for w in points if w <= most_work + 1e-9
     )
 
 

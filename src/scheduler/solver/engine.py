@@ -28,6 +28,7 @@ from ortools.sat.python import cp_model
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule, SolveInfo, SolveStatus
 from scheduler.solver.baseline import greedy_pairs
+from scheduler.solver.blocks import block_shifts
 from scheduler.solver.bounds import lower_bound
 from scheduler.solver.context import OBJECTIVE_SCALE
 from scheduler.solver.evaluation import (
@@ -255,6 +256,34 @@ def solve(
         done_bound += outcome.bound
     return _schedule(problem, outcomes, time.perf_counter() - started, time_limit, workers, seed,
                      len(parts), hint_ready, det)
+
+
+def solve_plain(scenario: Scenario, *, time_limit: float, workers: int, seed: int,
+                log: bool = False) -> Schedule:
+    """The plain CP-SAT model, a comparator for the benchmark (what one would build without
+    this engine): shifts fixed to the need blocks (``solver.blocks``), one Boolean per eligible
+    assistant and block, every registered rule and the same objective; each part one model,
+    no start schedule and no neighbourhood search, the time limit shared by size. Scored by the
+    same exact evaluation as the engine's schedules; its bound and gap (and "optimal") hold
+    for the block model only, not for the scenario."""
+    started = time.perf_counter()
+    problem = compile_problem(scenario)
+    shifts = block_shifts(problem, generate_shifts(problem))
+    parts = components(problem, shifts)
+    weights = [float(part.size) for part in parts]
+    outcomes: list[_Outcome] = []
+    for index, part in enumerate(parts):
+        left = max(0.0, time_limit - (time.perf_counter() - started))
+        share = time_share(left, weights[index:])
+        floor = lower_bound(problem, part.owners, part.staff, part.shifts).total
+        monitor = _Monitor(0.0, index, len(parts), started, None)
+        began = time.perf_counter()
+        built = build_model(problem, part.shifts, part.owners, part.staff)
+        share = max(MIN_SOLVE_SECONDS, share - (time.perf_counter() - began))
+        search = _solve_part(built, share, workers, seed, log, monitor)
+        outcomes.append(_outcome(problem, index, part, search, set(), floor, workers, seed))
+    return _schedule(problem, outcomes, time.perf_counter() - started, time_limit, workers, seed,
+                     len(parts), None)
 
 
 def _outcome(problem: Problem, index: int, part: Component, search: _Search, fallback: Pairs,

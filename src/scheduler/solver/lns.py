@@ -27,6 +27,8 @@ from scheduler.solver.problem import Problem
 from scheduler.solver.shifts import CandidateShift
 
 SUB_SOLVE_SECONDS = 0.5  # many short moves beat fewer long ones (M, 60 s, 3 seeds: 0.5 ≈ 1 < 2 s)
+# The most a sub-solve is given after sub-solves ran out of time before their first solution.
+MAX_SUB_SOLVE_SECONDS = 3.0
 # The least a sub-solve is given near the deadline: enough to load its complete hint.
 MIN_SUB_SOLVE_SECONDS = 0.1
 # No new move this close to the deadline: it could not be solved and evaluated in time.
@@ -38,6 +40,9 @@ HINT_SECONDS = 5.0
 # sub-model and its hint, the exact evaluation: Python, not counted by CP-SAT), charged so the
 # budget follows wall time roughly (measured on M: see README, "Reproducible runs").
 MOVE_OVERHEAD = 0.1
+# Share of moves aimed where the objective is (``_Space.aims``); the rest stay random, which
+# finds what the estimates miss (fairness, continuity, rest patterns).
+AIMED_SHARE = 0.5
 Evaluate = Callable[[Pairs], float | None]
 
 
@@ -98,19 +103,22 @@ def improve(
             return spent >= budget - DEADLINE_MARGIN_SECONDS
         return time.perf_counter() >= deadline - DEADLINE_MARGIN_SECONDS
 
+    sub_seconds = SUB_SOLVE_SECONDS  # adapted: longer while sub-solves run out of time
+
     def sub_limit() -> float:
         left = budget - spent if budget is not None else deadline - time.perf_counter()
-        return max(MIN_SUB_SOLVE_SECONDS, min(SUB_SOLVE_SECONDS, left))
+        return max(MIN_SUB_SOLVE_SECONDS, min(sub_seconds, left))
 
     with ThreadPoolExecutor(max_workers=lanes) as pool:
-        running: dict[Future[tuple[_Move | None, float]], _Neighbourhood] = {}
+        running: dict[Future[tuple[_Move | None, float, bool]], _Neighbourhood] = {}
         while True:
             while len(running) < lanes and not stopped():
                 # Concurrent moves re-plan disjoint owners with disjoint staff, so each one's
                 # fixed surroundings are what the others leave untouched: they commute.
                 busy = list(running.values())
+                aims = space.aims(current)
                 for _ in range(20):
-                    hood = space.neighbourhood(rng)
+                    hood = space.neighbourhood(rng, aims)
                     if not any(hood.overlaps(other) for other in busy):
                         break
                 else:
@@ -123,8 +131,15 @@ def improve(
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
                 movers = running.pop(future).staff
-                move, used = future.result()
+                move, used, timed_out = future.result()
                 spent += used + MOVE_OVERHEAD
+                # A sub-solve that ends without even its hinted schedule was still in presolve
+                # (large neighbourhoods, or a loaded machine: 7 of 15 moves on M, measured):
+                # give the next ones longer, and come back down once they finish again.
+                if timed_out:
+                    sub_seconds = min(MAX_SUB_SOLVE_SECONDS, sub_seconds * 1.5)
+                else:
+                    sub_seconds = max(SUB_SOLVE_SECONDS, sub_seconds * 0.9)
                 if move is None or stopped():
                     continue
                 candidate = {
@@ -178,19 +193,52 @@ class _Space:
         self.neighbours = _neighbours(problem, owners, self.staff)
         self.day_starts = problem.grid.day_starts()
         self.days = problem.grid.days
+        # For aiming moves (``aims``): each owner's need (minutes) its decisions could pay for
+        # at most, and each staff member's contract minutes in the horizon.
+        slot = problem.slot_minutes
+        self.payable: dict[str, int] = {}
+        for o in owners:
+            data = problem.demands[o]
+            need = int(data.demand.count.sum()) * slot
+            if not data.is_unit:
+                rate = min((b.on_call_counts_as for b in data.budgets), default=1.0)
+                need = min(need, int(sum(b.available_hours for b in data.budgets) * 60 / rate))
+            self.payable[o] = need
+        self.contract = {s: sum(t.target_minutes for t in problem.contract_targets[s])
+                         for s in self.staff}
 
-    def neighbourhood(self, rng: random.Random) -> _Neighbourhood:
-        chosen, movers, window_days = _neighbourhood(self.problem, rng, self.owners, self.staff,
-                                                     self.neighbours, self.days)
+    def aims(self, current: Pairs) -> _Aims:
+        """Where the current schedule's objective is: per owner the need left uncovered that
+        its decisions could still pay for, per staff member the contract hours left unused and
+        the hours worked beyond the contract (each a rough estimate over the horizon)."""
+        staffed: dict[str, int] = dict.fromkeys(self.owners, 0)
+        work: dict[str, int] = dict.fromkeys(self.staff, 0)
+        for sid, i in current:
+            shift = self.by_index[i]
+            staffed[shift.owner] += shift.minutes
+            work[sid] += shift.work_minutes
+        uncovered = {o: max(0, self.payable[o] - staffed[o]) for o in self.owners}
+        unused = {s: max(0, self.contract[s] - work[s]) for s in self.staff}
+        beyond = {s: max(0, work[s] - self.contract[s]) for s in self.staff}
+        return _Aims(uncovered, unused, beyond)
+
+    def neighbourhood(self, rng: random.Random, aims: _Aims | None = None) -> _Neighbourhood:
+        if aims is not None and rng.random() < AIMED_SHARE:
+            chosen, movers, window_days = _aimed(self.problem, rng, self.owners, self.staff,
+                                                 self.neighbours, self.days, aims)
+        else:
+            chosen, movers, window_days = _neighbourhood(self.problem, rng, self.owners,
+                                                         self.staff, self.neighbours, self.days)
         first_day = rng.randrange(0, self.days - window_days + 1)
         return _Neighbourhood(frozenset(chosen), frozenset(movers), self.day_starts[first_day],
                               self.day_starts[first_day + window_days], rng.randrange(1 << 30))
 
     def move(self, hood: _Neighbourhood, current: frozenset[tuple[str, int]],
-             seconds: Callable[[], float], threads: int) -> tuple[_Move | None, float]:
+             seconds: Callable[[], float], threads: int) -> tuple[_Move | None, float, bool]:
         """Re-plan ``hood`` in ``current`` with a sub-solve of ``seconds()`` (asked just before
         it; deterministic time in deterministic mode); None if nothing came of it. With it the
-        deterministic time the sub-solve took. Sets are walked in sorted order: a model's
+        deterministic time the sub-solve took, and whether it ran out of time before any
+        solution. Sets are walked in sorted order: a model's
         variable order steers CP-SAT, and string hashes (so set order) differ from one process
         to the next."""
         problem, by_index = self.problem, self.by_index
@@ -223,7 +271,7 @@ class _Space:
         # sub-solve can only improve on it.
         if not complete_hint(built, current, workers=threads, seconds=HINT_SECONDS,
                              deterministic=self.deterministic):
-            return None, 0.0
+            return None, 0.0, False
         solver = cp_model.CpSolver()
         configure(solver, seconds=seconds(), workers=threads, seed=hood.seed,
                   deterministic=self.deterministic)
@@ -231,11 +279,62 @@ class _Space:
         code = solver.solve(built.model)
         used = deterministic_time(solver)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return None, used
+            return None, used, code == cp_model.UNKNOWN
         return _Move(free_index, {
             key for key, var in built.ctx.x.items()
             if key not in fixed and solver.boolean_value(var)
-        }), used
+        }), used, False
+
+
+@dataclass(frozen=True)
+class _Aims:
+    """Minutes per owner (uncovered, payable) and per staff member (unused, beyond contract)."""
+
+    uncovered: dict[str, int]
+    unused: dict[str, int]
+    beyond: dict[str, int]
+
+
+def _weighted(rng: random.Random, weights: dict[str, int]) -> str | None:
+    """A key drawn with probability proportional to its weight (sorted: the same draw in
+    every process); None if every weight is 0."""
+    keys = sorted(k for k, w in weights.items() if w > 0)
+    if not keys:
+        return None
+    return rng.choices(keys, weights=[weights[k] for k in keys])[0]
+
+
+def _aimed(problem: Problem, rng: random.Random, owners: list[str], staff: set[str],
+           neighbours: dict[str, list[str]], days: int, aims: _Aims
+           ) -> tuple[list[str], set[str], int]:
+    """A neighbourhood where the objective is: an owner with payable need left uncovered
+    (with a neighbour sharing staff, half the time), all its assistants; or a staff member with
+    contract hours unused, with assistants of the same clients who work beyond their contract
+    (their hours could move to the first at a tenth of the price), and the clients they serve.
+    Falls back to a random neighbourhood when the schedule has neither."""
+    if rng.random() < 0.5:
+        first = _weighted(rng, aims.uncovered)
+        if first is not None:
+            chosen = [first]
+            if neighbours[first] and rng.random() < 0.5:
+                chosen.append(rng.choice(neighbours[first]))
+            movers = {s for c in chosen for s in problem.demands[c].eligible_staff if s in staff}
+            return chosen, movers, min(days, rng.choice((3, 5, 7)))
+    idle = _weighted(rng, aims.unused)
+    if idle is not None:
+        serves = sorted(c for c in owners if idle in problem.demands[c].eligible_staff)
+        if serves:
+            client = rng.choice(serves)
+            others = [s for s in problem.demands[client].eligible_staff if s in staff and s != idle]
+            busy = sorted((s for s in others if aims.beyond[s] > 0),
+                          key=lambda s: -aims.beyond[s])
+            rest = [s for s in others if aims.beyond[s] == 0]
+            rng.shuffle(rest)
+            movers = {idle, *(busy + rest)[: rng.choice((1, 2, 3))]}
+            chosen = sorted({c for c in owners for s in movers
+                             if s in problem.demands[c].eligible_staff})
+            return chosen, movers, min(days, 14)
+    return _neighbourhood(problem, rng, owners, staff, neighbours, days)
 
 
 def _neighbourhood(problem: Problem, rng: random.Random, owners: list[str], staff: set[str],

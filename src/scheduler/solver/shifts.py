@@ -75,9 +75,32 @@ def break_plans(active: np.ndarray, start: int, policy: BreakPolicy, aligned: np
     stretch at least ``policy.min_stretch_slots`` (no break just after arriving or just before
     leaving) where that fits; plans of several runs are combined. ``aligned`` marks slots
     where a break may start. [] when no break is due; None when none fits."""
-    limit, length = policy.after_slots, policy.length_slots
-    if len(active) <= limit:
+    if len(active) <= policy.after_slots:
         return []
+    # The same pattern of work and break grid recurs day after day (and in the greedy
+    # baseline, which asks again): the plans relative to the start are cached.
+    window = aligned[start : start + len(active) + 1]
+    key = (active.tobytes(), window.tobytes(), policy)
+    relative = _PLAN_CACHE.get(key, _MISSING)
+    if relative is _MISSING:  # (get, not `in`: another thread may clear the cache meanwhile)
+        if len(_PLAN_CACHE) >= _PLAN_CACHE_SIZE:
+            _PLAN_CACHE.clear()
+        relative = _PLAN_CACHE[key] = _relative_plans(active, policy, window)
+    if relative is None:
+        return None
+    return [tuple(start + p for p in plan) for plan in relative]
+
+
+_PLAN_CACHE: dict[tuple[bytes, bytes, BreakPolicy], list[Plan] | None] = {}
+_PLAN_CACHE_SIZE = 100_000
+_MISSING: list[Plan] = []  # a sentinel: compared by identity
+
+
+def _relative_plans(active: np.ndarray, policy: BreakPolicy, aligned: np.ndarray
+                    ) -> list[Plan] | None:
+    """``break_plans`` of a shift starting at slot 0 (``aligned`` from its start)."""
+    start = 0
+    limit, length = policy.after_slots, policy.length_slots
     per_run: list[list[Plan]] = []
     for a, b in _stretches(active):
         run = b - a
