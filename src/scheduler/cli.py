@@ -322,7 +322,9 @@ def replan(
                                 deterministic=True if deterministic else None)
     except PinError as exc:
         raise _fail(f"{previous_path}: the shifts kept before --from {start:%Y-%m-%d %H:%M} "
-                    f"cannot be kept in {scenario_path}: {exc}") from None
+                    f"cannot be kept in {scenario_path}: {exc}\n(what starts before --from, "
+                    "and a shift running then, stays as it was: give an earlier --from, or let "
+                    "the change start when that shift ends)") from None
     schedule = result.planned.schedule
     stem = out.with_suffix("")
     with _bad_input(out):
