@@ -13,7 +13,16 @@ import pytest
 from pydantic import ValidationError
 from typer.testing import CliRunner
 
-from builders import assistance_week, local, schedule, shift, staff
+from builders import (
+    assistance_week,
+    booking,
+    build,
+    local,
+    schedule,
+    shift,
+    staff,
+    stay_home_data,
+)
 from checked import assert_valid
 from scheduler.cli import app
 from scheduler.domain.scenario import Scenario
@@ -25,6 +34,9 @@ from scheduler.planning.variants import load_scenario
 from scheduler.results.diff import diff_schedules
 
 ROOT = Path(__file__).resolve().parents[2]
+# Four children 08:00–20:00 on Monday and Tuesday in a stay home: two staff all day.
+FOUR_ALL_DAY = [booking(f"K{i}", "K", f"2027-03-0{d}T08:00", f"2027-03-0{d}T20:00")
+                for d in (1, 2) for i in range(1, 5)]
 SICK_FROM = datetime(2027, 2, 3, 6, 30)
 
 
@@ -234,3 +246,29 @@ def test_need_left_open_before_the_replan_names_the_frozen_past():
     assert monday and monday[0].end == local("2027-02-01T10:00")
     assert {b.detail for b in monday[0].blockers} == {
         "before the re-plan's start (10:00): the past is kept"}
+
+
+def test_a_group_units_kept_shifts_keep_their_staggered_breaks_possible():
+    """A stay home's shifts have unpaid breaks staggered around each other; kept as pins they
+    are judged without a default break placement deciding the unit's floor (the planner places
+    the breaks), so such a week can be re-planned (it once stopped with a PinError on every kept
+    shift of a group unit)."""
+    sc = build(stay_home_data(bookings=FOUR_ALL_DAY, n_staff=3, contract=40))
+    before = plan(sc, time_limit=5, seed=1, deterministic=True).schedule
+    assert any(not b.paid for s in before.shifts for b in s.breaks)
+    start = datetime(2027, 3, 2, 0, 0)  # Monday's shifts are kept
+    result = replan(sc, before, start, time_limit=3, seed=1, deterministic=True)
+    assert_valid(result.scenario, result.planned.schedule)
+    cut = local("2027-03-02T00:00")
+    assert ({(s.staff, s.start, s.end) for s in before.shifts if s.start < cut}
+            == {(s.staff, s.start, s.end) for s in result.planned.schedule.shifts
+                if s.start < cut})
+    # A kept shift that really breaks a rule is named, and only it: each pin judged alone has
+    # nobody to stay while it takes its break, which is no finding.
+    worked = next(s for s in before.shifts if s.start < cut)
+    sick = with_absence(sc, worked.staff, worked.start.replace(tzinfo=None),
+                        worked.end.replace(tzinfo=None))
+    with pytest.raises(PinError) as caught:
+        replan(sick, before, start, time_limit=3, seed=1)
+    lines = str(caught.value).splitlines()
+    assert lines == [line for line in lines if "availability" in line], lines
