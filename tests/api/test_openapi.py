@@ -54,6 +54,7 @@ OPERATION_IDS = {
     ("get", "/jobs/{job_id}/result"): "getJobResult",
     ("post", "/jobs/{job_id}/cancel"): "cancelJob",
     ("get", "/jobs/{job_id}/diff"): "getJobDiff",
+    ("get", "/jobs/{job_id}/report"): "getJobReport",
     ("post", "/compare"): "compareJobs",
     ("post", "/placement"): "placeTeam",
     ("get", "/keys/me"): "getMe",

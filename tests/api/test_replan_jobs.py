@@ -10,6 +10,7 @@ from apihelpers import Api
 
 from builders import assistance_week, staff
 from scheduler import validator
+from scheduler.api.db import Role
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule
 
@@ -92,3 +93,22 @@ def test_a_diff_against_an_unknown_job_is_404(api: Api) -> None:
     response = api.client.get(f"/jobs/{first['id']}/diff", params={"against": "nosuchjob"},
                               headers=api.coordinator)
     assert response.status_code == 404, response.text
+
+
+def test_a_finished_jobs_report_is_served_with_the_same_access(api: Api) -> None:
+    done = _solved(api, {"scenario": _week()})
+    page = api.client.get(f"/jobs/{done['id']}/report", headers=api.coordinator)
+    assert page.status_code == 200, page.text
+    assert page.headers["content-type"].startswith("text/html")
+    shift = _schedule(api, done["id"]).shifts[0]
+    local_start = f"{shift.start:%H:%M}"
+    assert shift.staff in page.text and local_start in page.text
+    assert 'lang="sv"' in page.text
+    english = api.client.get(f"/jobs/{done['id']}/report", params={"lang": "en"},
+                             headers=api.coordinator)
+    assert english.status_code == 200 and 'lang="en"' in english.text
+    assert api.client.get(f"/jobs/{done['id']}/report",
+                          params={"lang": "fi"}, headers=api.coordinator).status_code == 422
+    assert api.client.get(f"/jobs/{done['id']}/report").status_code == 401
+    other = api.key(Role.UNIT_MANAGER, ["U9"])
+    assert api.client.get(f"/jobs/{done['id']}/report", headers=other).status_code == 403

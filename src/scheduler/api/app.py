@@ -22,7 +22,7 @@ from scheduler.domain.schedule import SolveStatus
 
 # The version of the HTTP contract (the OpenAPI document), apart from the package's: a change
 # an integrator's generated client notices bumps it, and README's "API changes" says what.
-API_VERSION = "2.2.0"
+API_VERSION = "2.3.0"
 
 DESCRIPTION = """\
 Proposes staff schedules for LSS personal assistance. Solves run as **jobs** in worker
@@ -41,6 +41,18 @@ Every error response is an `ErrorResponse`: a stable `code` to branch on (e.g.
 `type`) and `problems` naming the field and the id. Each operation declares the statuses and
 codes it can return.
 """
+
+
+def _pages_are_html_only(document: dict[str, Any]) -> dict[str, Any]:
+    """A success that is a page (``text/html``, e.g. getJobReport) is declared as that only:
+    FastAPI adds an empty ``application/json`` beside it for a route returning a Response."""
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            for status, response in operation.get("responses", {}).items():
+                content = response.get("content", {})
+                if status.startswith("2") and "text/html" in content:
+                    content.pop("application/json", None)
+    return document
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -85,7 +97,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if app.openapi_schema is None:
             document = errors.drop_default_422(FastAPI.openapi(app))
             document = errors.name_enums(document, {"SolveStatus": get_args(SolveStatus)})
-            app.openapi_schema = add_response_examples(errors.rename_schemas(document))
+            document = add_response_examples(errors.rename_schemas(document))
+            app.openapi_schema = _pages_are_html_only(document)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

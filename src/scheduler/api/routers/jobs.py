@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Response, status
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import ValidationError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -54,8 +54,11 @@ from scheduler.api.security import Principal
 from scheduler.domain.loader import InputError, describe_errors
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule
+from scheduler.i18n import DEFAULT_LANG, Lang
+from scheduler.planning.compare import make_run
 from scheduler.planning.continuity import continue_from
 from scheduler.planning.replan import aware, replan_scenario
+from scheduler.reports.html import render_html_report
 from scheduler.results.diff import ScheduleDiff, diff_schedules
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
@@ -303,6 +306,28 @@ def get_diff(job_id: str, principal: PrincipalDep, session: SessionDep,
     since = (None if scenario.replan is None
              else aware(scenario, scenario.replan.start))
     return diff_schedules(scenario, before, after, since)
+
+
+@router.get("/{job_id}/report", response_model=None, operation_id="getJobReport",
+            responses=responses(*AUTHENTICATED, ErrorCode.UNIT_FORBIDDEN, ErrorCode.NOT_FOUND,
+                                *NO_SCHEDULE, ErrorCode.VALIDATION_ERROR,
+                                extra={200: {"content": {"text/html": {
+                                    "schema": {"type": "string"},
+                                    "example": "<!DOCTYPE html><html lang=\"sv\">...</html>"}},
+                                    "description": "The report, one self-contained page."}}),
+            summary="The job's schedule as the HTML report people read (week views, figures)")
+def get_report(job_id: str, principal: PrincipalDep, session: SessionDep,
+               lang: Annotated[Lang, Query(description="sv (default) or en.")] = DEFAULT_LANG,
+               ) -> HTMLResponse:
+    """The HTML report of the job's schedule, as `scheduler solve --report` writes it: key
+    figures, cost, per unit the week views per client and per staff member and need against
+    staffing; one page that opens offline. Same access as `getJobResult` (409 while there is
+    no schedule)."""
+    job = _visible_job(session, principal, job_id)
+    schedule = _schedule_of(session, principal, job_id, "the job")
+    scenario = Scenario.model_validate(job.scenario.document)
+    run = make_run(scenario, schedule, source=f"job {job.id}")
+    return HTMLResponse(render_html_report([run], lang=lang))
 
 
 @router.post("/{job_id}/cancel", response_model=CancelResult, operation_id="cancelJob",
