@@ -3,8 +3,6 @@ API's interactive documentation works offline."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import socket
 import subprocess
 import threading
@@ -15,18 +13,9 @@ from pathlib import Path
 import pytest
 import uvicorn
 
+from browser import chromium
 from scheduler.api.app import create_app
 from scheduler.api.settings import Settings
-
-
-def _chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None:
-        reason = "no Chromium on this machine (Debian: apt-get install chromium)"
-        if os.environ.get("CI"):  # CI installs it: there the test must run
-            pytest.fail(reason, pytrace=False)
-        pytest.skip(reason)
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +43,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def _dom(url: str, tmp_path: Path) -> str:
     done = subprocess.run(
-        [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+        [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
          "--disable-extensions", "--disable-background-networking",
          # Every name but the loopback address fails to resolve: no CDN could serve anything.
          "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",

@@ -12,13 +12,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from browser import chromium
 from checked import checked_greedy
 from scheduler.planning.compare import ScenarioRun, make_run
 from scheduler.planning.variants import load_scenario
@@ -45,19 +45,6 @@ window.addEventListener('load', () => setTimeout(() => {
   document.body.appendChild(out);
 }, 500));
 </script>"""
-
-
-def _chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    if Path("/usr/bin/chromium").exists():
-        return "/usr/bin/chromium"
-    reason = "no Chromium on this machine (Debian: apt-get install chromium; .ci/run installs it)"
-    if os.environ.get("CI"):  # views are tested in a real browser in CI, never skipped
-        pytest.fail(reason, pytrace=False)
-    pytest.skip(reason)
 
 
 def _run(browser: str, profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -135,7 +122,7 @@ def example_runs() -> list[ScenarioRun]:
 
 def test_reports_open_without_errors_and_show_the_shifts(
         compared: tuple[list[ScenarioRun], Any], tmp_path: Path) -> None:
-    browser = _chromium()
+    browser = chromium()
     runs, table = compared
     single = write_html_report(runs[:1], tmp_path / "single.html", lang="sv")
     dom = open_page(browser, single, tmp_path)
@@ -164,7 +151,7 @@ def test_reports_open_without_errors_and_show_the_shifts(
 
 def test_example_reports_in_the_browser_and_their_screenshots(
         example_runs: list[ScenarioRun], tmp_path: Path) -> None:
-    browser = _chromium()
+    browser = chromium()
     single = write_html_report(example_runs[:1], tmp_path / "single.html", lang="sv")
     comparison = write_html_report(example_runs, tmp_path / "comparison.html", lang="sv")
     assert comparison.stat().st_size <= 1_500_000
