@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from scheduler.api.db import Role
 from scheduler.api.errors import STATUS, ErrorCode, error_body
+from scheduler.api.limits import replaying
 from scheduler.api.pii import find_personal_numbers, redact, url_has_personal_number
 from scheduler.api.security import Principal, authenticate
 from scheduler.api.settings import Settings
@@ -182,16 +183,7 @@ async def _read_body(receive: Any) -> tuple[bytes | None, Any]:
         if not message.get("more_body", False):
             break
     body = b"".join(chunks)
-    sent = False
-
-    async def replay() -> dict[str, Any]:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return body, replay
+    return body, replaying(body, receive)
 
 
 def _personal_numbers_in(body: bytes) -> list[str]:

@@ -78,14 +78,19 @@ class BodySizeLimit:
             chunks.append(chunk)
             if not message.get("more_body", False):
                 break
-        body = b"".join(chunks)
-        sent = False
+        await self.app(scope, replaying(b"".join(chunks), receive), send)
 
-        async def replay() -> dict[str, Any]:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()  # after the body: wait for the disconnect
 
-        await self.app(scope, replay, send)
+def replaying(body: bytes, receive: Any) -> Any:
+    """An ASGI ``receive`` that hands on ``body`` (read before) once, then the original's
+    messages (after the body: the disconnect)."""
+    sent = False
+
+    async def replay() -> dict[str, Any]:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
