@@ -115,18 +115,24 @@ def test_a_killed_server_leaves_no_job_behind(tmp_path: Path) -> None:
         assert _wait(base, headers, waiting, {"succeeded", "failed"})["state"] == "succeeded"
 
 
+def _running_heavy_job(app: Any, client: TestClient) -> str:
+    """A 30-s solve of the heavy scenario (with a system key), once it is running."""
+    with app.state.sessions() as session:
+        headers = bearer(create_key(session, Role.SYSTEM, []).token)
+    job_id = client.post("/jobs", json={"scenario": heavy_data(), "time_limit_seconds": 30},
+                         headers=headers).json()["id"]
+    deadline = time.monotonic() + 120
+    while client.get(f"/jobs/{job_id}", headers=headers).json()["state"] != "running":
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    return job_id
+
+
 def test_a_graceful_stop_puts_the_running_job_back_in_the_queue(tmp_path: Path) -> None:
     settings = make_settings(tmp_path, max_time_limit_seconds=30)
     app = create_app(settings)
     with TestClient(app) as client:
-        with app.state.sessions() as session:
-            headers = bearer(create_key(session, Role.SYSTEM, []).token)
-        job_id = client.post("/jobs", json={"scenario": heavy_data(), "time_limit_seconds": 30},
-                             headers=headers).json()["id"]
-        deadline = time.monotonic() + 120
-        while client.get(f"/jobs/{job_id}", headers=headers).json()["state"] != "running":
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
+        job_id = _running_heavy_job(app, client)
     sessions = make_sessionmaker(make_engine(settings.sqlalchemy_url))
     with sessions() as session:
         job = session.get(JobRow, job_id)
@@ -201,14 +207,7 @@ def test_a_runner_whose_job_was_taken_over_stops_its_solve(tmp_path: Path) -> No
                              max_time_limit_seconds=30)
     app = create_app(settings)
     with TestClient(app) as client:
-        with app.state.sessions() as session:
-            headers = bearer(create_key(session, Role.SYSTEM, []).token)
-        job_id = client.post("/jobs", json={"scenario": heavy_data(), "time_limit_seconds": 30},
-                             headers=headers).json()["id"]
-        deadline = time.monotonic() + 120
-        while client.get(f"/jobs/{job_id}", headers=headers).json()["state"] != "running":
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
+        job_id = _running_heavy_job(app, client)
         runner = app.state.runner
         (worker,) = runner._workers
         old_pid = worker.process.pid
