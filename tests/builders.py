@@ -463,3 +463,32 @@ def two_groups_data() -> Data:
         cost={"wages": {"roles": {"senior": 200}}},
         solver={"time_limit_seconds": 3, "workers": 1},
     )
+
+
+# -- scattered clients and rounds --------------------------------------------------------------
+
+SCATTERED_VISITS = (("07:00", "08:00"), ("12:00", "12:45"), ("18:00", "19:00"))
+
+
+def scattered_client(cid: str, x_km: float, y_km: float, *, unit: str = "U1",
+                     visits: Iterable[tuple[str, str]] = SCATTERED_VISITS,
+                     approved: Iterable[str] = ("A1", "A2", "A3"), per_week: float = 25,
+                     **fields: Any) -> Data:
+    """A scattered client (municipal LSS assistance) with daily ``visits`` at a home on the
+    local plane."""
+    return client(cid, unit, decisions=[decision("D" + cid, per_week=per_week,
+                                                 kind="lss_assistance")],
+                  windows=[window(a, b) for a, b in visits], approved=approved,
+                  competences=(), scattered=True, home={"x_km": x_km, "y_km": y_km}, **fields)
+
+
+def rounds_data(*, n_clients: int = 4, days: int = 2, enabled: bool = True,
+                spacing_km: float = 1.0, n_staff: int = 3, **top: Any) -> Data:
+    """``n_clients`` scattered clients of U1 along a road (``spacing_km`` apart), each with
+    SCATTERED_VISITS every day; ``n_staff`` assistants approved for all; rules allow 3-hour
+    shifts."""
+    ids = [f"A{i + 1}" for i in range(n_staff)]
+    clients = [scattered_client(f"C{i + 1}", i * spacing_km, 0.0, approved=ids)
+               for i in range(n_clients)]
+    return scenario_data(clients, [staff(i, 30, competences=[]) for i in ids], days=days,
+                         rounds={"enabled": enabled}, **top)

@@ -17,6 +17,7 @@ from scheduler.domain.common import (
     TimePeriod,
     Weekday,
 )
+from scheduler.domain.scattered import Home
 
 
 class Service(StrEnum):
@@ -86,6 +87,11 @@ class Decision(Frozen):
         description="How much of an hour of jour (sleeping on-call duty) counts against the "
         "granted hours, as the decision states it (FK assesses jour at 0.25 of an hour, standby "
         "at 1/7). Without such a statement an hour of jour counts as an hour.",
+    )
+    charges_travel: bool = Field(
+        default=False,
+        description="Scattered clients: the decision pays for the travel to each visit too "
+        "(by default it pays for the visit only).",
     )
 
     @property
@@ -168,6 +174,16 @@ class Client(Frozen):
         default_factory=list, description="Assistants the client has accepted."
     )
     required_competences: list[str] = Field(default_factory=list)
+    scattered: bool = Field(
+        default=False,
+        description="The granted hours are visits spread over the day (hemtjänstliknande): "
+        "each stretch of need is a visit, which a round may serve together with other "
+        "scattered clients' visits of the unit (``rounds``), with travel between homes.",
+    )
+    home: Home | None = Field(
+        default=None, description="Scattered clients: where visits take place, on a local "
+        "plane in km (no address); travel is derived from it unless rounds.travel.times "
+        "lists the pair.")
     # Invoicing (scheduler.planning.invoicing); both optional, so older scenarios read as before.
     provider: Id | None = Field(
         default=None,

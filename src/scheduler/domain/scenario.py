@@ -23,6 +23,7 @@ from scheduler.domain.opening import closed_parts
 from scheduler.domain.pins import PinnedShift, pin_errors
 from scheduler.domain.placement import PlacementSettings, Vacancy, vacancy_reference_errors
 from scheduler.domain.replan import Replan
+from scheduler.domain.scattered import RoundSettings
 from scheduler.domain.settings import ShiftGeneration, SolverSettings, Weights, WorkingTimeRules
 from scheduler.domain.staff import Staff
 from scheduler.domain.units import Booking, Pool, Unit, co_location_errors, pooling_errors
@@ -63,6 +64,9 @@ class Scenario(Frozen):
     pinned_shifts: list[PinnedShift] = Field(
         default_factory=list, description="Shifts every plan keeps exactly (re-planning)."
     )
+    rounds: RoundSettings = Field(
+        default_factory=RoundSettings,
+        description="Scattered clients' visits: rounds, travel between homes, waiting.")
     replan: Replan | None = Field(
         default=None, description="A re-plan of a previous plan from a moment on: nothing "
         "before it changes, and each changed shift-hour after it costs weights.change.")
@@ -145,6 +149,7 @@ class Scenario(Frozen):
                              {c.id for c in self.clients},
                              {u.id: u.is_group and u.id not in later for u in self.units})
         errors += self._replan_errors(staff_ids, later)
+        errors += self._round_errors()
         clients = {c.id for c in self.clients}
         for e in self.rules.long_shift_exceptions:
             where = f"rules.long_shift_exceptions[{e.id}]"
@@ -154,6 +159,37 @@ class Scenario(Frozen):
         if errors:
             raise ValueError("; ".join(errors))
         return self
+
+    def _round_errors(self) -> list[str]:
+        """Travel times name scattered clients, once per pair; with rounds on, every two
+        scattered clients of a unit have a travel time (measured, or from both homes)."""
+        errors: list[str] = []
+        scattered = {c.id: c for c in self.clients if c.scattered}
+        known = {c.id for c in self.clients}
+        pairs: set[frozenset[str]] = set()
+        for i, t in enumerate(self.rounds.travel.times):
+            where = f"rounds.travel.times[{i}].between"
+            for cid in t.between:
+                if cid not in known:
+                    errors.append(f"{where}: unknown client {cid!r}")
+                elif cid not in scattered:
+                    errors.append(f"{where}: client {cid!r} is not scattered")
+            if frozenset(t.between) in pairs:
+                errors.append(f"{where}: {t.between[0]!r}–{t.between[1]!r} is listed twice")
+            pairs.add(frozenset(t.between))
+        if not self.rounds.enabled:
+            return errors
+        homes = {c.id: c.home for c in scattered.values() if c.home is not None}
+        by_unit: dict[str, list[str]] = {}
+        for c in scattered.values():
+            by_unit.setdefault(c.unit, []).append(c.id)
+        for ids in by_unit.values():
+            for a, b in itertools.combinations(ids, 2):
+                if self.rounds.travel.minutes(a, b, homes) is None:
+                    errors.append(f"clients[{a}]: no travel time to {b!r} (both scattered, "
+                                  "same unit): give both a home (x_km, y_km) or list the pair "
+                                  "in rounds.travel.times")
+        return errors
 
     def _group_errors(self, unit_ids: set[str]) -> list[str]:
         """Group units, bookings, pooling and co-location: every error names field and id."""

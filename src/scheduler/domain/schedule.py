@@ -20,15 +20,32 @@ class Break(_Out):
     paid: bool = Field(description="A paid meal pause on duty (true) or an unpaid break (false).")
 
 
+class Visit(_Out):
+    """One visit of a shift that serves a scattered client's need in pieces."""
+
+    client: str
+    start: AwareDatetime
+    end: AwareDatetime
+    travel_minutes: int = Field(
+        default=0, ge=0, description="Travel from the previous visit's home, right after it.")
+
+
 class Shift(_Out):
     staff: str
-    client: str | None = Field(description="The client served; none for unit (group) shifts.")
+    client: str | None = Field(description="The client served; none for unit (group) shifts "
+                               "and for rounds (their clients are the visits').")
     unit: str
     start: AwareDatetime = Field(description="Local time with UTC offset.")
     end: AwareDatetime
     hours: float = Field(description="Elapsed hours (right across daylight-saving changes).")
     on_call_hours: float = Field(default=0, description="Of which sleeping on-call duty (jour).")
     breaks: list[Break] = Field(default_factory=list)
+    visits: list[Visit] = Field(
+        default_factory=list, description="Scattered clients: the visits the shift serves, in "
+        "order (several clients: a round). Empty: the whole shift serves client (or unit).")
+    travel_hours: float = Field(default=0, description="Travelling between visits' homes.")
+    waiting_hours: float = Field(
+        default=0, description="Paid time that is neither a visit, travel nor a break.")
 
 
 BlockerKind = Literal["absent", "busy", "resting", "weekly_rest", "hour_cap", "settlement",

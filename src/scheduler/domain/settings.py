@@ -197,6 +197,10 @@ class Weights(Frozen):
     continuity: Weight = Field(default=8, description="Per assistant working for a client.")
     change: Weight = Field(default=10, description="Re-planning: per shift-hour changed against "
                            "the previous plan (a shift removed, added, moved or reassigned).")
+    waiting: Weight = Field(default=6, description="Per hour of paid waiting between or after "
+                            "a scattered client's visits (above unused_contract: waiting never "
+                            "pays for itself by filling a contract).")
+    travel: Weight = Field(default=2, description="Per hour travelling between homes in a round.")
 
 
 class SolverSettings(Frozen):
