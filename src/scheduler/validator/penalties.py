@@ -180,6 +180,20 @@ def changes(ctx: Context) -> float:
     return seconds / 3600
 
 
+@_penalty
+def waiting(ctx: Context) -> float:
+    """Paid waiting hours of shifts with visits, summed over the shifts: time in no visit, no
+    travel and no break (re-derived from the visits, not the shifts' own figures)."""
+    return sum(w for _, w in ctx.visit_hours)
+
+
+@_penalty
+def travel(ctx: Context) -> float:
+    """Hours travelling between visits' homes, summed over the shifts with visits (the travel
+    times re-derived from the homes or measured times)."""
+    return sum(t for t, _ in ctx.visit_hours)
+
+
 # --- fairness ---------------------------------------------------------------------------------
 
 
@@ -298,4 +312,6 @@ PENALTY_AUDITS: dict[str, PenaltyAudit] = {
     "fair_weekends": fair_weekends,
     "continuity": continuity,
     "changes": changes,
+    "waiting": waiting,
+    "travel": travel,
 }
