@@ -167,7 +167,8 @@ def visits() -> Case:
                          end=kit.local("2027-01-04T08:00")),
                    Visit(client="C2", start=kit.local("2027-01-04T08:15"),
                          end=kit.local("2027-01-04T09:15"), travel_minutes=32)],
-        "travel_hours": 32 / 60, "waiting_hours": 3 - 2 - 32 / 60})
+        # Waiting: 3 h less the visits and 07:00–08:32 travel that overlaps C2's visit.
+        "travel_hours": 32 / 60, "waiting_hours": 0.75})
     return scn, [round_]
 
 
