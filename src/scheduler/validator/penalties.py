@@ -182,15 +182,18 @@ def changes(ctx: Context) -> float:
 
 @_penalty
 def waiting(ctx: Context) -> float:
-    """Paid waiting hours of shifts with visits, summed over the shifts: time in no visit, no
-    travel and no break (re-derived from the visits, not the shifts' own figures)."""
+    """Paid waiting hours of the shifts with visits, summed over the shifts.
+
+    Waiting is a shift's time in no visit, no travel and no break, re-derived from the visits
+    and the travel times (not taken from the shifts' own figures)."""
     return sum(w for _, w in ctx.visit_hours)
 
 
 @_penalty
 def travel(ctx: Context) -> float:
-    """Hours travelling between visits' homes, summed over the shifts with visits (the travel
-    times re-derived from the homes or measured times)."""
+    """Hours travelling between visits' homes, summed over the shifts with visits.
+
+    The travel times are re-derived from the homes or the measured times."""
     return sum(t for t, _ in ctx.visit_hours)
 
 
