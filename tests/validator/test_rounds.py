@@ -367,3 +367,11 @@ def test_a_wrong_waiting_or_travel_penalty_is_a_mismatch() -> None:
     report = check_schedule(scn, kit.schedule(scn, [the_round()],
                                               penalties={"waiting": 0.5, "travel": 0.1}))
     assert report.penalty_mismatches == ["travel: schedule says 0.10 h, recomputed 0.25"]
+
+
+def test_continuity_pairs_the_assistant_with_every_client_visited() -> None:
+    scn = scenario()
+    waiting = visiting("A2", "C1", "16:00", "19:00", [visit("C1", "16:00", "17:00")],
+                       travel=0, waiting=2)
+    # A1 with C1–C4 in the round, A2 with C1: five pairs.
+    assert PENALTY_AUDITS["continuity"](scn, kit.schedule(scn, [the_round(), waiting])) == 5

@@ -153,8 +153,14 @@ def unused_contract(ctx: Context) -> float:
 
 @_penalty
 def continuity(ctx: Context) -> float:
-    """Distinct (client, assistant) pairs among the client shifts (unit shifts do not count)."""
-    return float(len({(s.client, s.staff) for s in ctx.shifts if s.client is not None}))
+    """Distinct (client, assistant) pairs among the client shifts (unit shifts do not count).
+
+    A shift with visits pairs its assistant with every client it visits (a round too)."""
+    pairs: set[tuple[str, str]] = set()
+    for s in ctx.shifts:
+        clients = {v.client for v in s.visits} or ({s.client} if s.client is not None else set())
+        pairs.update((c, s.staff) for c in clients)
+    return float(len(pairs))
 
 
 @_penalty
