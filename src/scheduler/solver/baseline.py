@@ -170,7 +170,8 @@ def plan_greedy(scenario: Scenario, *, rolling_weekly_rest: bool = False) -> Sch
         penalties=penalty_terms(scenario, total_penalties(scored)),
         shifts=shifts,
         uncovered=uncovered.uncovered_intervals(
-            problem, ((s.staff_id, s.owner, s.start, s.end) for s in assigned), planner.reason),
+            problem, ((s.staff_id, s.owner, s.start, s.end, ((s.owner, s.start, s.end),))
+                      for s in assigned), planner.reason),
     )
 
 
