@@ -49,7 +49,7 @@ from scheduler.solver.output import (
 )
 from scheduler.solver.parts import components
 from scheduler.solver.problem import DemandData, Problem, StaffData, compile_problem
-from scheduler.solver.rounds import scattered_shifts
+from scheduler.solver.rounds import scattered_shifts, visits_shift
 from scheduler.solver.rules.fairness import rate_factor
 from scheduler.solver.shifts import (
     BREAK_STEP_MINUTES,
@@ -331,7 +331,9 @@ class _Planner:
     def run(self) -> list[GreedyShift]:
         # Pinned shifts first, as they are: their time is taken and their need staffed.
         for pin in self.problem.pins:
-            self._assign(self.clients[pin.owner], pin.start, pin.staff, pin.end)
+            shift = (visits_shift(self.problem, pin.visits, -1, (pin.start, pin.end))
+                     if pin.visits else None)
+            self._assign(self.clients[pin.owner], pin.start, pin.staff, pin.end, shift)
         self._plan_rounds()
         # Hardest clients first at equal times (fewest eligible assistants), as planners do.
         order = {cid: (len(c.data.eligible_staff), i)
