@@ -68,3 +68,31 @@ def test_time_report_bench_catches_every_planted_error(tmp_path):
                      "working_time"}
     assert figures["missed"] == []
     assert (tmp_path / "time_reports.csv").exists()
+
+
+def _report_peak(queue) -> None:  # module level: a spawned child imports it
+    from scheduler.planning.benchmark import peak_memory_mib
+
+    queue.put(peak_memory_mib())
+
+
+def test_a_spawned_runs_peak_memory_is_its_own_not_its_parents():
+    """``ru_maxrss`` in a spawned child starts at its parent's peak (Linux keeps the larger
+    across the exec): a benchmark driver holding an instance would show in every run's figure."""
+    import multiprocessing
+    import sys
+
+    import pytest
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("VmHWM is Linux's")
+    held = bytearray(300 * 1024 * 1024)
+    held[::4096] = b"\x01" * len(held[::4096])  # touched: resident, not just reserved
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    child = context.Process(target=_report_peak, args=(queue,))
+    child.start()
+    peak = queue.get(timeout=60)
+    child.join()
+    del held
+    assert 0 < peak < 200  # an idle interpreter with the package imported, not the 300 MiB
