@@ -779,7 +779,8 @@ def visits(ctx: Context) -> list[Violation]:
     client (0 for the first and for the same client), and the next visit starts no earlier than
     the travel ends; at most ``rounds.max_visits`` visits, waits after travel of at most
     ``rounds.max_wait_minutes``. The shift's ``travel_hours`` and ``waiting_hours`` are those
-    re-derived (waiting: time in no visit, travel or break)."""
+    re-derived (waiting: time in no visit, travel or break). That the assistant is approved
+    and competent for every client visited is ``approved_assistant``'s finding."""
     out: list[Violation] = []
     settings = ctx.scenario.rounds
     for i, s in enumerate(ctx.shifts):
