@@ -375,3 +375,15 @@ def test_continuity_pairs_the_assistant_with_every_client_visited() -> None:
                        travel=0, waiting=2)
     # A1 with C1–C4 in the round, A2 with C1: five pairs.
     assert PENALTY_AUDITS["continuity"](scn, kit.schedule(scn, [the_round(), waiting])) == 5
+
+
+def test_a_visit_during_a_stay_is_double_staffing_and_the_rest_of_the_round_is_not() -> None:
+    # C2 is at the short-term stay home K Monday 08:00–12:00: the round's visit to C2 then
+    # staffs the same hours twice; the round's other time (C1, C3, C4) does not.
+    data = scenario().model_dump(mode="json")
+    data["units"].append({"id": "K", "kind": "short_term_stay"})
+    data["bookings"] = [kit.booking("C2", "K", f"{DAY}T08:00", f"{DAY}T12:00")]
+    scn = kit.build(data)
+    found = AUDITS["double_staffing"](scn, kit.schedule(scn, [the_round()]))
+    assert [(v.who, v.when) for v in found] == [
+        ("A1@U1 round C1+C2+C3+C4", "2027-01-04 08:15–09:15")]
