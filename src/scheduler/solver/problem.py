@@ -47,6 +47,7 @@ from scheduler.solver.periods import (
 )
 
 MIN_STRETCH_MINUTES = 60  # a break neither right after arriving nor right before leaving
+ROUND_PREFIX = "round:"  # the owner key of a unit's rounds: 'round:U1'
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,12 @@ class Pin:
     start: int
     end: int
     label: str  # for messages: the scenario's pin ('A01 at C01 2026-03-02 07:00–15:00')
+    visits: tuple[tuple[str, int, int], ...] = ()  # scattered clients: (client, start, end)
+
+    @property
+    def key(self) -> tuple[object, ...]:
+        """The ``CandidateShift.key`` of the pinned shift."""
+        return (self.owner, self.start, self.end, self.visits)
 
 
 @dataclass
@@ -304,10 +311,15 @@ def compile_problem(scenario: Scenario) -> Problem:
     history = worked_before(scenario, grid)
 
     def on_grid(p: PlannedShift) -> Pin:
-        return Pin(staff=p.staff,
-                   owner=p.client if p.client is not None else unit_owner[p.unit or ""],
+        if p.client is not None:
+            owner = p.client
+        else:
+            owner = ROUND_PREFIX + (p.unit or "") if p.is_round else unit_owner[p.unit or ""]
+        return Pin(staff=p.staff, owner=owner,
                    start=grid.slot_floor(grid.aware(p.start)),
-                   end=grid.slot_floor(grid.aware(p.end)), label=p.label)
+                   end=grid.slot_floor(grid.aware(p.end)), label=p.label,
+                   visits=tuple((v.client, grid.slot_floor(grid.aware(v.start)),
+                                 grid.slot_floor(grid.aware(v.end))) for v in p.visits))
 
     pins = [on_grid(p) for p in scenario.pinned_shifts]
     replan = scenario.replan
@@ -332,9 +344,6 @@ def compile_problem(scenario: Scenario) -> Problem:
             [grid.local_time(t).weekday() >= 5 for t in range(grid.n_slots)], dtype=bool
         ),
     )
-
-
-ROUND_PREFIX = "round:"
 
 
 def _round_owners(scenario: Scenario, grid: TimeGrid, demands: dict[str, DemandData]

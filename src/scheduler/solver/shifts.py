@@ -93,15 +93,20 @@ def generate_shifts(problem: Problem) -> list[CandidateShift]:
     for data in problem.demands.values():
         if data.eligible_staff:
             shifts.extend(_owner_shifts(problem, data, first_index=len(shifts)))
-    from scheduler.solver.rounds import scattered_shifts  # rounds build on this module
+    from scheduler.solver.rounds import scattered_shifts, visits_shift  # they build on this
 
     shifts.extend(scattered_shifts(problem, first_index=len(shifts)))
-    have = {(s.owner, s.start, s.end) for s in shifts}
-    for owner, s, e in dict.fromkeys((p.owner, p.start, p.end) for p in problem.pins):
-        if (owner, s, e) not in have and problem.demands[owner].eligible_staff:
-            pinned = _OwnerShifts(problem, problem.demands[owner]).shift(s, e, len(shifts))
-            if pinned is not None:
-                shifts.append(pinned)
+    have = {s.key for s in shifts}
+    for key, pin in {p.key: p for p in problem.pins}.items():
+        if key in have or not problem.demands[pin.owner].eligible_staff:
+            continue
+        if pin.visits:
+            pinned = visits_shift(problem, pin.visits, len(shifts), (pin.start, pin.end))
+        else:
+            pinned = _OwnerShifts(problem, problem.demands[pin.owner]).shift(
+                pin.start, pin.end, len(shifts))
+        if pinned is not None:
+            shifts.append(pinned)
     return shifts
 
 
@@ -298,15 +303,24 @@ def _owner_shifts(problem: Problem, data: DemandData, first_index: int) -> list[
     return out
 
 
-def candidate_shifts(problem: Problem, spans: list[tuple[str, int, int]]
+def candidate_shifts(problem: Problem,
+                     spans: list[tuple[str, int, int]] | list[tuple[object, ...]]
                      ) -> list[CandidateShift | None]:
     """The candidate shift of each (owner, start slot, end slot) as ``generate_shifts`` makes
     it (pinned shifts included), numbered in order; None where ``generate_shifts`` makes no
-    such shift. Much cheaper
-    than generating them all when only a schedule's shifts are wanted."""
+    such shift. A ``CandidateShift.key`` with visits gives the scattered clients' shift of
+    those visits (as pinned). Much cheaper than generating them all when only a schedule's
+    shifts are wanted."""
+    from scheduler.solver.rounds import visits_shift
+
     cutters: dict[str, _OwnerShifts] = {}
     out: list[CandidateShift | None] = []
-    for index, (owner, s, e) in enumerate(spans):
+    for index, span in enumerate(spans):
+        owner, s, e = str(span[0]), int(span[1]), int(span[2])  # type: ignore[call-overload]
+        visits = span[3] if len(span) > 3 else ()
+        if visits:
+            out.append(visits_shift(problem, visits, index, (s, e)))  # type: ignore[arg-type]
+            continue
         data = problem.demands[owner]
         if owner not in cutters:
             cutters[owner] = _OwnerShifts(problem, data)
