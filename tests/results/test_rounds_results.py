@@ -5,11 +5,11 @@ computed by hand there."""
 from __future__ import annotations
 
 import pytest
-
 import rounds_case as case
+
 from scheduler.api.kpis import ClientKpi, ScheduleKpis, StaffKpi, UnitKpi
 from scheduler.results.costing import compute_costs
-from scheduler.results.diff import diff_schedules, diff_lines
+from scheduler.results.diff import diff_lines, diff_schedules
 from scheduler.results.export import shifts_frame
 from scheduler.results.kpi import (
     CLIENT_COLUMNS,
