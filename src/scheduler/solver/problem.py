@@ -76,10 +76,14 @@ class DemandData:
     break_floor: np.ndarray | None = None
     client: Client | None = None
     eligible_staff: list[str] = field(default_factory=list)
+    # A unit's rounds (``solver.rounds``): no need of its own; its shifts serve the visits of
+    # the unit's scattered clients.
+    is_round: bool = False
 
     @property
     def is_unit(self) -> bool:
-        return self.client is None
+        """A group unit's demand (neither a client nor a unit's rounds)."""
+        return self.client is None and not self.is_round
 
     @property
     def client_id(self) -> str | None:
@@ -88,6 +92,8 @@ class DemandData:
     @property
     def label(self) -> str:
         """For names and messages: the client id, or the unit ids."""
+        if self.is_round:
+            return f"rounds.{self.unit}"
         return self.client.id if self.client is not None else "+".join(self.units)
 
 
@@ -293,6 +299,8 @@ def compile_problem(scenario: Scenario) -> Problem:
                             if may_work_in_units(group, s, scenario)],
         )
         unit_owner.update({u.id: key for u in group})
+    if scenario.rounds.enabled:
+        demands.update(_round_owners(scenario, grid, demands))
     history = worked_before(scenario, grid)
 
     def on_grid(p: PlannedShift) -> Pin:
@@ -324,6 +332,34 @@ def compile_problem(scenario: Scenario) -> Problem:
             [grid.local_time(t).weekday() >= 5 for t in range(grid.n_slots)], dtype=bool
         ),
     )
+
+
+ROUND_PREFIX = "round:"
+
+
+def _round_owners(scenario: Scenario, grid: TimeGrid, demands: dict[str, DemandData]
+                  ) -> dict[str, DemandData]:
+    """One rounds owner per unit with two or more scattered clients: no need of its own; its
+    staff are those who may serve any of them (a round needs all its clients'; the model's
+    context checks that per shift)."""
+    units = scenario.unit_by_id()
+    by_unit: dict[str, list[DemandData]] = {}
+    for data in demands.values():
+        if data.client is not None and data.client.scattered:
+            by_unit.setdefault(data.unit, []).append(data)
+    out = {}
+    n = grid.n_slots
+    for uid, clients in by_unit.items():
+        if len(clients) < 2:
+            continue
+        eligible = sorted({sid for c in clients for sid in c.eligible_staff})
+        zero = np.zeros(n, dtype=bool)
+        out[ROUND_PREFIX + uid] = DemandData(
+            key=ROUND_PREFIX + uid, unit=uid, units=(uid,),
+            demand=Demand(count=np.zeros(n, dtype=np.int64), on_call=zero.copy()),
+            budgets=[], decided=zero, breaks=break_policy(units[uid], grid, unpaid=False),
+            eligible_staff=[s.id for s in scenario.staff if s.id in eligible], is_round=True)
+    return out
 
 
 def _staff_data(staff: Staff, grid: TimeGrid, rested: int = 0, frozen_until: int = 0,
