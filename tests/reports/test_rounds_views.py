@@ -1,6 +1,6 @@
 """A round in the week views, the workbook and the HTML report (in a real browser too), on the
 hand-made day of ``tests/results/rounds_case.py``: A1's round 07:00–10:00 (C1 07:00–08:00,
-travel 10 min, C2 08:15–09:00, a paid pause 09:00–09:15, waiting to 10:00), A2's single-client
+travel 10 min, C2 08:15–09:00, waiting to 10:00), A2's single-client
 shift of C3 12:00–15:00 (visits 12:00–12:30 and 14:00–14:30, waiting between and after) and
 A3's plain shift of C4."""
 
@@ -15,7 +15,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+import builders as kit
 from browser import chromium
+from checked import checked_greedy
 from results import rounds_case as case
 from scheduler.i18n import translator
 from scheduler.planning.compare import comparison_table, make_run
@@ -47,8 +49,7 @@ def test_a_round_is_one_shift_in_its_staff_row_with_its_visits_in_order(data: We
     assert [(v.client, v.times, v.travel_minutes) for v in block.visits] == [
         ("C1", "07:00–08:00", 0), ("C2", "08:15–09:00", 10)]
     assert _spans(block, "travel") == [("08:00", "08:10")]
-    assert _spans(block, "waiting") == [("08:10", "08:15"), ("09:15", "10:00")]  # 50 min
-    assert _spans(block, "pause") == [("09:00", "09:15")]
+    assert _spans(block, "waiting") == [("08:10", "08:15"), ("09:00", "10:00")]  # 65 min
     # A single-client shift that waits is its client's, with its waiting; not a round.
     waiting = monday["A2"][0]
     assert (waiting.who, waiting.in_round, len(waiting.visits)) == ("C3", False, 2)
@@ -83,7 +84,7 @@ def test_the_week_sheets_list_the_round_and_its_visits(data: WeekData) -> None:
     _ = translator("sv")
     people = {row[2]: row[3] for row, _absent in staff_rows(data, _)}  # Monday's column
     assert people["A1"] == ("runda 07:00–10:00 (besök: C1 07:00–08:00 → restid 10 min → "
-                            "C2 08:15–09:00, väntetid 50 min)")
+                            "C2 08:15–09:00, väntetid 65 min)")
     assert people["A2"] == ("C3 12:00–15:00 (besök: C3 12:00–12:30 → C3 14:00–14:30, "
                             "väntetid 120 min)")
     clients = {row[0].split()[1]: row[4] for row in client_rows(data, _)}
@@ -100,11 +101,11 @@ def test_the_workbook_has_visit_columns_rounds_and_cost_per_client(tmp_path: Pat
     first = dict(zip(head, shifts[1], strict=True))
     assert first["Besök"] == "C1 07:00-08:00;C2 08:15-09:00 travel 10"
     assert first["Restid (timmar)"] == pytest.approx(10 / 60, abs=1e-4)
-    assert first["Väntetid (timmar)"] == pytest.approx(50 / 60, abs=1e-4)
+    assert first["Väntetid (timmar)"] == pytest.approx(65 / 60, abs=1e-4)
     rounds = list(book["Besök och rundor"].iter_rows(values_only=True))
     unit = dict(zip(rounds[0], rounds[1], strict=True))
     assert (unit["Rundor"], unit["Besök"]) == (1, 4)
-    assert unit["Väntetid i rundor (timmar)"] == pytest.approx(50 / 60, abs=0.01)
+    assert unit["Väntetid i rundor (timmar)"] == pytest.approx(65 / 60, abs=0.01)
     cost = list(book["Kostnad per brukare"].iter_rows(values_only=True))
     lines = {(r[2] or "", r[3]): r[5] for r in cost[1:]}
     assert lines[("C1", "besök")] == pytest.approx(case.HOURLY, abs=0.01)
@@ -119,7 +120,7 @@ def test_the_html_lists_the_visits_in_the_staff_row_and_each_clients_row() -> No
     assert row is not None
     assert re.findall(r'<li class="visit" data-client="(\w+)" data-times="([^"]+)"',
                       row.group(1)) == [("C1", "07:00–08:00"), ("C2", "08:15–09:00")]
-    assert "restid 10 min" in row.group(1) and "väntetid 50 min" in row.group(1)
+    assert "restid 10 min" in row.group(1) and "väntetid 65 min" in row.group(1)
     for cid, times in (("C1", "07:00–08:00"), ("C2", "08:15–09:00")):
         week = re.search(rf'<div class="week client-week" data-subject="{cid}".*?</div></div>'
                          r"</div>", page, re.S)
@@ -143,7 +144,7 @@ window.addEventListener('load', () => {
     w.querySelectorAll('.blk.visit').forEach(b => (out.clients[w.dataset.subject] ||= []).push(
       [b.dataset.who, b.dataset.times, seen(b)])));
   const waiting = document.querySelector('tr[data-staff="A1"] .chip.round');
-  out.round = waiting ? [waiting.innerText.includes('väntetid 50 min'), seen(waiting)] : null;
+  out.round = waiting ? [waiting.innerText.includes('väntetid 65 min'), seen(waiting)] : null;
   const pre = document.createElement('pre');
   pre.id = '__probe';
   pre.textContent = JSON.stringify(out);
@@ -172,3 +173,19 @@ def test_a_rounds_visits_are_visible_in_the_browser(tmp_path: Path) -> None:
     assert seen["clients"] == {"C1": [["A1", "07:00–08:00", True]],
                                "C2": [["A1", "08:15–09:00", True]]}
     assert seen["round"] == [True, True]
+
+
+def test_every_planned_visit_shows_once_in_its_clients_rows_and_each_round_once() -> None:
+    scn = kit.build(kit.rounds_data())
+    planned = checked_greedy(scn)
+    data = WeekData(scn, planned)
+    local = data.local
+    expected = sorted((v.client, planned_shift.staff, local(v.start), local(v.end))
+                      for planned_shift in planned.shifts for v in planned_shift.visits)
+    shown = sorted((view.subject, b.who, b.first, b.last) for view in data.client_weeks()
+                   for row in view.rows for b in row.blocks if b.round_visit)
+    assert shown == expected and len(expected) == 16  # 4 clients × 2 visits × 2 days
+    rounds = [b for view in data.staff_weeks() for row in view.rows for cell in row.cells
+              for b in cell if b.in_round]
+    assert sorted((b.first, len(b.visits)) for b in rounds) == sorted(
+        (local(s.start), len(s.visits)) for s in planned.shifts)

@@ -5,23 +5,24 @@ reports tests; until the engine plans rounds, schedules with visits are made by 
 Monday 2027-01-04 (no holiday, no OB before 19:00), unit U1, all staff monthly paid (190 kr/h,
 employer's contributions 40 %: 266 kr per paid hour):
 
-- A1, a round 07:00–10:00: C1 07:00–08:00; travel 10 min (08:00–08:10); C2 08:15–09:00; a paid
-  meal pause 09:00–09:15; waiting 08:10–08:15 and 09:15–10:00 = 50 min.
+- A1, a round 07:00–10:00: C1 07:00–08:00; travel 10 min (08:00–08:10); C2 08:15–09:00;
+  waiting 08:10–08:15 and 09:00–10:00 = 65 min (180 − 60 − 45 − 10; a 3-hour shift needs no
+  meal pause).
 - A2, a single-client shift of C3 12:00–15:00 with visits 12:00–12:30 and 14:00–14:30: waiting
   2 h (C3's), no travel.
 - A3, a plain shift of C4 (not scattered) 07:00–15:00 with its paid meal pause.
 
-C2's decision pays for travel (``charges_travel``); the others do not.
+C2's decision pays for travel (``charges_travel``); the others do not. The independent
+validator accepts the day (``test_the_hand_made_day_is_valid``).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import builders as kit
 from scheduler.domain.scenario import Scenario
-from scheduler.domain.schedule import Break, Schedule, Shift, Visit
+from scheduler.domain.schedule import Schedule, Shift, Visit
 
 HOURLY = 190 * 1.4  # kr per paid hour with employer's contributions
 
@@ -48,12 +49,10 @@ def visit(client: str, start: str, end: str, travel: int = 0) -> Visit:
 
 def round_shift(staff: str = "A1", visits: list[Visit] | None = None) -> Shift:
     base = kit.shift(staff, None, "2027-01-04T07:00", "2027-01-04T10:00")
-    pause = kit.local("2027-01-04T09:00")
     return base.model_copy(update={
         "visits": visits if visits is not None else [
             visit("C1", "07:00", "08:00"), visit("C2", "08:15", "09:00", travel=10)],
-        "breaks": [Break(start=pause, end=pause + timedelta(minutes=15), paid=True)],
-        "travel_hours": 10 / 60, "waiting_hours": 50 / 60})
+        "travel_hours": 10 / 60, "waiting_hours": 65 / 60})
 
 
 def waiting_shift() -> Shift:
