@@ -4,8 +4,11 @@ computed by hand there."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import rounds_case as case
+from rich.console import Console
 
 import builders as kit
 from checked import assert_valid, checked_greedy
@@ -21,6 +24,7 @@ from scheduler.results.kpi import (
     compute_kpis,
     kpis_to_dict,
 )
+from scheduler.results.summary import print_summary
 from scheduler.results.visits import is_round, travel_hours, waiting_hours
 
 H = pytest.approx
@@ -204,3 +208,23 @@ def test_planned_rounds_and_waiting_shifts_agree_with_what_the_planner_claims(
     else:  # every waiting hour belongs to the client whose shift it is
         assert kpis.totals["waiting_hours"] > 0
         assert kpis.clients["waiting_hours"].sum() == H(kpis.totals["waiting_hours"])
+
+
+def test_the_terminal_summary_shows_rounds_per_unit_and_the_totals_in_swedish() -> None:
+    scn = case.scenario()
+    planned = case.schedule(scn)
+    planned = planned.model_copy(update={"kpis": kpis_to_dict(compute_kpis(scn, planned))})
+    console = Console(width=160, record=True)
+    print_summary(planned, console=console)
+    text = console.export_text()
+    assert "Besök och rundor (timmar)" in text
+    unit_line = next(line for line in text.splitlines() if line.startswith("U1 "))
+    assert [c.strip() for c in unit_line.split("│")[1:]] == [
+        "1", "3,0", "4", "2,8", "0,2", "1,1", "2,0"]
+    assert re.search(r"väntetid \(timmar\)\s+3,1", text)  # 65 min + 2 h
+    # A schedule without visits prints no such table.
+    plain = case.schedule(scn, [case.plain_shift()])
+    plain = plain.model_copy(update={"kpis": kpis_to_dict(compute_kpis(scn, plain))})
+    console = Console(width=160, record=True)
+    print_summary(plain, console=console)
+    assert "Besök och rundor" not in console.export_text()

@@ -97,7 +97,7 @@ svg.chart .day { stroke: #ccc; stroke-dasharray: 2 2; } svg.chart .tick { fill: 
 .seg.travel { background: repeating-linear-gradient(90deg, rgba(255,255,255,.5) 0,
               rgba(255,255,255,.5) 2px, transparent 2px, transparent 5px); }
 ol.visits { margin: 1px 0 0; padding-left: 1.1rem; }
-ol.visits li.travel-note { list-style: none; margin-left: -1.1rem; color: #555; }
+ol.visits li.travel-note { display: block; margin-left: -1.1rem; color: #555; }
 .chip .waiting { color: #777; }
 .blk.visit { outline: 1px dashed rgba(0,0,0,.45); }
 table.staff { border-collapse: collapse; font-size: 0.74rem; width: 100%; table-layout: fixed; }
