@@ -40,6 +40,7 @@ from scheduler.domain.clients import Service
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule, SolveInfo
 from scheduler.solver import uncovered
+from scheduler.solver.candidates import candidate_shifts
 from scheduler.solver.evaluation import evaluate_parts, total_penalties
 from scheduler.solver.output import (
     output_candidate,
@@ -48,15 +49,21 @@ from scheduler.solver.output import (
     schedule_header,
 )
 from scheduler.solver.parts import components
-from scheduler.solver.problem import DemandData, Problem, StaffData, compile_problem
-from scheduler.solver.rounds import scattered_shifts
+from scheduler.solver.problem import (
+    DemandData,
+    Problem,
+    Served,
+    ShiftKey,
+    StaffData,
+    compile_problem,
+)
+from scheduler.solver.rounds import scattered_shifts, visits_shift
 from scheduler.solver.rules.fairness import rate_factor
 from scheduler.solver.shifts import (
     BREAK_STEP_MINUTES,
     CandidateShift,
     Plan,
     break_plans,
-    candidate_shifts,
 )
 
 TYPICAL_SHIFT_HOURS = 8.0  # a day or evening shift when a stretch of need is too long for one
@@ -78,13 +85,13 @@ class GreedyShift:
     round: CandidateShift | None = None  # a scattered clients' shift: the candidate it is
 
     @property
-    def key(self) -> tuple[object, ...]:
+    def key(self) -> ShiftKey:
         """``CandidateShift.key`` of the shift."""
-        return self.round.key if self.round is not None else (
-            self.owner, self.start, self.end, ())
+        return self.round.key if self.round is not None else ShiftKey(
+            self.owner, self.start, self.end)
 
     @property
-    def served(self) -> tuple[tuple[str, int, int], ...]:
+    def served(self) -> Served:
         return self.round.served if self.round is not None else (
             (self.owner, self.start, self.end),)
 
@@ -331,7 +338,9 @@ class _Planner:
     def run(self) -> list[GreedyShift]:
         # Pinned shifts first, as they are: their time is taken and their need staffed.
         for pin in self.problem.pins:
-            self._assign(self.clients[pin.owner], pin.start, pin.staff, pin.end)
+            shift = (visits_shift(self.problem, pin.visits, -1, (pin.start, pin.end))
+                     if pin.visits else None)
+            self._assign(self.clients[pin.owner], pin.start, pin.staff, pin.end, shift)
         self._plan_rounds()
         # Hardest clients first at equal times (fewest eligible assistants), as planners do.
         order = {cid: (len(c.data.eligible_staff), i)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 
@@ -47,6 +48,7 @@ from scheduler.solver.periods import (
 )
 
 MIN_STRETCH_MINUTES = 60  # a break neither right after arriving nor right before leaving
+ROUND_PREFIX = "round:"  # the owner key of a unit's rounds: 'round:U1'
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,19 @@ class StaffData:
         )
 
 
+Served = tuple[tuple[str, int, int], ...]  # (owner, first slot, end slot) of need staffed
+
+
+class ShiftKey(NamedTuple):
+    """What identifies a shift among the candidates: owner, span and, for a scattered
+    clients' shift, its visits (a round's span is not enough)."""
+
+    owner: str | None
+    start: int
+    end: int
+    visits: Served = ()
+
+
 @dataclass(frozen=True)
 class Pin:
     """A pinned shift on the grid (``domain.pins``): ``staff`` works [start, end) for
@@ -130,6 +145,12 @@ class Pin:
     start: int
     end: int
     label: str  # for messages: the scenario's pin ('A01 at C01 2026-03-02 07:00–15:00')
+    visits: Served = ()  # scattered clients: (client, start, end)
+
+    @property
+    def key(self) -> ShiftKey:
+        """The ``CandidateShift.key`` of the pinned shift."""
+        return ShiftKey(self.owner, self.start, self.end, self.visits)
 
 
 @dataclass
@@ -304,10 +325,15 @@ def compile_problem(scenario: Scenario) -> Problem:
     history = worked_before(scenario, grid)
 
     def on_grid(p: PlannedShift) -> Pin:
-        return Pin(staff=p.staff,
-                   owner=p.client if p.client is not None else unit_owner[p.unit or ""],
+        if p.client is not None:
+            owner = p.client
+        else:
+            owner = ROUND_PREFIX + (p.unit or "") if p.is_round else unit_owner[p.unit or ""]
+        return Pin(staff=p.staff, owner=owner,
                    start=grid.slot_floor(grid.aware(p.start)),
-                   end=grid.slot_floor(grid.aware(p.end)), label=p.label)
+                   end=grid.slot_floor(grid.aware(p.end)), label=p.label,
+                   visits=tuple((v.client, grid.slot_floor(grid.aware(v.start)),
+                                 grid.slot_floor(grid.aware(v.end))) for v in p.visits))
 
     pins = [on_grid(p) for p in scenario.pinned_shifts]
     replan = scenario.replan
@@ -332,9 +358,6 @@ def compile_problem(scenario: Scenario) -> Problem:
             [grid.local_time(t).weekday() >= 5 for t in range(grid.n_slots)], dtype=bool
         ),
     )
-
-
-ROUND_PREFIX = "round:"
 
 
 def _round_owners(scenario: Scenario, grid: TimeGrid, demands: dict[str, DemandData]

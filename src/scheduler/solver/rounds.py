@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scheduler.solver.problem import ROUND_PREFIX, DemandData, Problem
+from scheduler.solver.problem import ROUND_PREFIX, DemandData, Problem, Served
 from scheduler.solver.shifts import CandidateShift, VisitSlots, break_plans
 
 BEAM_WIDTH = 3  # chains kept per length, per first visit
@@ -64,6 +64,22 @@ def visits_of(data: DemandData) -> list[_Visit]:
     return [_Visit(data.key, a, b) for a, b in zip(edges[::2], edges[1::2], strict=True)]
 
 
+def visits_shift(problem: Problem, visits: Served, index: int,
+                 span: tuple[int, int]) -> CandidateShift | None:
+    """The scattered clients' shift over ``span`` serving ``visits`` (client, start slot, end
+    slot) in order, as a pinned or given shift; None if it is none (a client not scattered or
+    of another unit, a round with rounds off, travel that does not fit)."""
+    units = {problem.demands[c].unit for c, _, _ in visits if c in problem.demands}
+    clients = scattered_clients(problem).get(next(iter(units), ""), [])
+    ids = {c.key for c in clients}
+    if len(units) != 1 or any(c not in ids for c, _, _ in visits):
+        return None
+    chains = _UnitChains(problem, next(iter(units)), clients)
+    if len({c for c, _, _ in visits}) > 1 and chains.round_owner is None:
+        return None
+    return chains.shift([_Visit(c, a, b) for c, a, b in visits], index, span)
+
+
 def scattered_shifts(problem: Problem, first_index: int) -> list[CandidateShift]:
     """Every unit's rounds (with ``rounds.enabled``) and waiting single-client shifts."""
     out: list[CandidateShift] = []
@@ -98,7 +114,7 @@ class _UnitChains:
         longest shift, that someone approved for the whole chain may serve."""
         last = self.visits[chain[-1]]
         first = self.visits[chain[0]]
-        out = []
+        out: list[int] = []
         k = int(np.searchsorted(self.starts, last.end))
         while k < len(self.visits) and len(out) < SUCCESSORS:
             nxt = self.visits[k]
@@ -148,19 +164,26 @@ class _UnitChains:
                 out.append(shift)
         return out
 
-    def shift(self, visits: list[_Visit], index: int) -> CandidateShift | None:
-        """The shift serving ``visits`` in order; None where ordinary shifts already serve it
-        (one visit as long as a shift) or no meal pause fits."""
-        if len(visits) == 1 and visits[0].end - visits[0].start >= self.min_len:
+    def shift(self, visits: list[_Visit], index: int, span: tuple[int, int] | None = None
+              ) -> CandidateShift | None:
+        """The shift serving ``visits`` in order (over ``span`` if given: a pinned shift);
+        None where ordinary shifts already serve it (one visit as long as a shift), the travel
+        does not fit, or no meal pause fits."""
+        if span is None and len(visits) == 1 and visits[0].end - visits[0].start >= self.min_len:
             return None
         n = self.problem.grid.n_slots
         start, end = visits[0].start, max(visits[-1].end, visits[0].start + self.min_len)
         if end > n:
             start, end = max(0, n - self.min_len), n
-        if end - start > self.max_len:
+        if span is not None:
+            start, end = span
+        if end - start > self.max_len or not start <= visits[0].start or visits[-1].end > end:
             return None
         slot = self.slot
         travel = [0] + [self.travel[a.owner, b.owner] for a, b in itertools.pairwise(visits)]
+        if any(a.end * slot + t > b.start * slot
+               for (a, b), t in zip(itertools.pairwise(visits), travel[1:], strict=True)):
+            return None
         # Minutes from the shift's start that are visits or travel (the rest is waiting).
         busy = [((v.start - start) * slot, (v.end - start) * slot) for v in visits]
         busy += [((a.end - start) * slot, (a.end - start) * slot + t)

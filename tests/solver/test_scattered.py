@@ -137,3 +137,65 @@ def test_the_engine_starts_from_the_greedy_rounds_and_keeps_them_valid() -> None
     engine = solve(sc, time_limit=20)
     assert engine.solve.objective <= greedy.solve.objective + 1e-6
     assert term(engine, "uncovered_need") <= term(greedy, "uncovered_need")
+
+
+def round_pin(staff: str, *visits: tuple[str, str, str], end: str) -> dict[str, object]:
+    """A pinned round of U1 on Monday 4 January 2027: visits (client, start, end) in order."""
+    day = "2027-01-04T"
+    return {"staff": staff, "unit": "U1", "start": day + visits[0][1], "end": day + end,
+            "visits": [{"client": c, "start": day + a, "end": day + b} for c, a, b in visits]}
+
+
+def test_a_pinned_round_is_kept_by_both_planners() -> None:
+    # The coordinator pinned A3 on C1 then C3 (skipping C2): both planners keep exactly that.
+    pin = round_pin("A3", ("C1", "07:00", "08:00"), ("C3", "09:30", "10:30"), end="10:30")
+    sc = kit.build(kit.rounds_data(pinned_shifts=[pin]))
+    for result in (solve(sc), checked_greedy(sc)):
+        kept = [s for s in result.shifts if s.staff == "A3" and s.start.hour == 7
+                and s.start.day == 4]
+        assert len(kept) == 1 and [v.client for v in kept[0].visits] == ["C1", "C3"]
+        assert kept[0].travel_hours == pytest.approx(6 / 60)  # 2 km × 1.3 at 30 km/h: 5.2 min
+
+
+def test_a_pinned_round_its_travel_cannot_fit_is_refused_with_its_name() -> None:
+    from scheduler.planning.pins import PinError, check_pins
+
+    # C1 07:00–08:00 then C4 08:00: 3 km away, the visit would start before A3 arrives.
+    pin = round_pin("A3", ("C1", "07:00", "08:00"), ("C4", "08:00", "09:00"), end="10:00")
+    sc = kit.build(kit.rounds_data(pinned_shifts=[pin]))
+    with pytest.raises(PinError, match=r"A3 at round U1 2027-01-04 07:00"):
+        check_pins(sc)
+
+
+def test_a_round_of_clients_not_scattered_or_with_rounds_off_is_a_scenario_error() -> None:
+    from pydantic import ValidationError
+
+    pin = round_pin("A3", ("C1", "07:00", "08:00"), ("C2", "08:15", "09:15"), end="10:00")
+    with pytest.raises(ValidationError, match=r"a round, but rounds.enabled is false"):
+        kit.build(kit.rounds_data(enabled=False, pinned_shifts=[pin]))
+    data = kit.rounds_data(pinned_shifts=[pin])
+    data["clients"][1]["scattered"] = False
+    with pytest.raises(ValidationError, match=r"visits\[1\]: client 'C2' is not scattered"):
+        kit.build(data)
+
+
+def test_a_sick_call_replans_a_round_and_keeps_the_past() -> None:
+    from datetime import datetime
+
+    from scheduler.planning.replan import replan
+
+    # Four assistants: after the sick call three are left for two rounds a day.
+    first = solve(kit.build(kit.rounds_data(days=3, n_staff=4)))
+    sick_day = kit.rounds_data(days=3, n_staff=4)
+    # Whoever has Tuesday's evening round calls in sick for Tuesday.
+    tuesday = next(s for s in first.shifts if s.start.day == 5 and s.start.hour == 16)
+    for member in sick_day["staff"]:
+        if member["id"] == tuesday.staff:
+            member["absences"] = [{"start": "2027-01-05T06:00", "end": "2027-01-06T00:00"}]
+    again = replan(kit.build(sick_day), first, datetime(2027, 1, 5, 6, 0))
+    new = again.planned.schedule
+    assert_valid(again.scenario, new)
+    before = [s for s in first.shifts if s.start.day == 4]
+    assert [s for s in new.shifts if s.start.day == 4] == before  # the past, visits and all
+    assert not any(s.staff == tuesday.staff and s.start.day == 5 for s in new.shifts)
+    assert term(new, "uncovered_need") == term(first, "uncovered_need") == 0
