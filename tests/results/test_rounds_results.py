@@ -222,9 +222,12 @@ def test_the_terminal_summary_shows_rounds_per_unit_and_the_totals_in_swedish() 
     assert [c.strip() for c in unit_line.split("│")[1:]] == [
         "1", "3,0", "4", "2,8", "0,2", "1,1", "2,0"]
     assert re.search(r"väntetid \(timmar\)\s+3,1", text)  # 65 min + 2 h
+    a1 = next(line for line in text.splitlines() if line.startswith("A1 "))
+    assert [c.strip() for c in a1.split("│")][-2:] == ["0,2", "1,1"]  # travel, waiting
     # A schedule without visits prints no such table.
     plain = case.schedule(scn, [case.plain_shift()])
     plain = plain.model_copy(update={"kpis": kpis_to_dict(compute_kpis(scn, plain))})
     console = Console(width=160, record=True)
     print_summary(plain, console=console)
     assert "Besök och rundor" not in console.export_text()
+    assert "väntetid" not in console.export_text().split("Summor")[0]

@@ -259,6 +259,9 @@ def print_summary(schedule: Schedule, *, console: Console | None = None,
             for d in kpis["decisions"]])
         print_fitted(console, _("Decisions (hours)"), cols, lines, keys=2, lang=lang)
     if kpis.get("staff"):
+        # Travel and waiting only where someone has a shift with visits.
+        visits = [("travel_hours", _("travel time")), ("waiting_hours", _("waiting time"))] if any(
+            m.get("visit_hours") for m in kpis["staff"]) else []
         cols, lines = _records(_, [
             ("staff", _("staff")), ("home_unit", _("unit")), ("employment", _("form")),
             ("contract_hours", _("contract")), ("absence_hours", _("absent")),
@@ -266,7 +269,7 @@ def print_summary(schedule: Schedule, *, console: Console | None = None,
             ("on_call_hours", _("jour")), ("work_hours", _("work")),
             ("additional_hours", _("mertid")), ("overtime_hours", _("overtime")),
             ("unused_contract_hours", _("unused")), ("shifts", _("shifts")),
-            ("night_shifts", _("nights")), ("weekend_shifts", _("weekends")),
+            ("night_shifts", _("nights")), ("weekend_shifts", _("weekends")), *visits,
         ], [{**m, "employment": value_labels(_).get(m.get("employment"), m.get("employment"))}
             for m in kpis["staff"]])
         print_fitted(console, _("Staff (hours in the horizon)"), cols, lines, lang=lang)
