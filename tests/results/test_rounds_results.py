@@ -178,6 +178,13 @@ def test_a_round_whose_visits_changed_is_a_change() -> None:
     assert [(c.change, c.previous_staff, c.staff) for c in swap.changes] == [
         ("reassigned", "A1", "A2")]
     assert swap.by_client == {"C1": {"reassigned": 1}, "C2": {"reassigned": 1}}
+    # A round added where the previous plan left C2's visit uncovered says it covers it.
+    gap = kit.gap("C2", "2027-01-04T08:15", "2027-01-04T09:00")
+    without = kit.schedule(scn, [case.waiting_shift(), case.plain_shift()], uncovered=[gap])
+    added = diff_schedules(scn, without, before)
+    assert [(c.change, c.reason) for c in added.changes] == [
+        ("added", "covers need the previous plan left uncovered")]
+    assert added.by_client == {"C1": {"added": 1}, "C2": {"added": 1}}
 
 
 @pytest.mark.parametrize("enabled", [True, False])

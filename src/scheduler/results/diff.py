@@ -135,8 +135,12 @@ class _Reasons:
         return None
 
     def was_uncovered(self, s: Shift) -> bool:
-        return any(u.client == s.client and u.unit == s.unit and u.start < s.end
-                   and s.start < u.end for u in self.uncovered)
+        """Whether the shift serves need the previous plan left uncovered (a visit shift:
+        during one of its visits, for that visit's client)."""
+        served = ([(v.client, v.start, v.end) for v in s.visits] if s.visits
+                  else [(s.client, s.start, s.end)])
+        return any(u.client == client and (s.visits or u.unit == s.unit) and u.start < end
+                   and start < u.end for client, start, end in served for u in self.uncovered)
 
 
 GENERIC = ("moved to fit", "given to another", "not needed")
