@@ -124,7 +124,8 @@ def test_excel_sv_csv_semicolon_decimal_comma_bom_and_swedish_headers(tmp_path):
     assert raw.startswith(b"\xef\xbb\xbf")  # the BOM: Excel reads UTF-8, not cp1252
     text = raw.decode("utf-8-sig")
     header, first = text.splitlines()[:2]
-    assert header == "Medarbetare;Brukare;Enhet;Start;Slut;Timmar;Jourtimmar;Raster"
+    assert header == ("Medarbetare;Brukare;Enhet;Start;Slut;Timmar;Jourtimmar;Raster;Besök;"
+                      "Restid (timmar);Väntetid (timmar)")
     assert first.split(";")[5:7] == ["7,75", "0,0"]  # decimal commas, no decimal points
     assert uncovered_path.read_bytes().decode("utf-8-sig").startswith("Brukare;Enhet;Start")
 
