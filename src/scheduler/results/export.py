@@ -212,8 +212,10 @@ def write_schedule(schedule: Schedule, path: Path | str, csv_dialect: str = "mac
 
 def write_kpi_csvs(kpis: Kpis, path: Path | str, csv_dialect: str = "machine",
                    lang: str = DEFAULT_LANG) -> list[Path]:
-    """``<stem>.decisions.csv`` and ``<stem>.staff.csv`` beside ``path``."""
+    """``<stem>.decisions.csv``, ``<stem>.staff.csv``, ``<stem>.clients.csv`` and
+    ``<stem>.units.csv`` (visits, rounds, travel, waiting) beside ``path``."""
     path = Path(path)
     return [write_csv(frame.round(4), path.with_name(f"{path.stem}.{name}.csv"), csv_dialect,
                       lang)
-            for name, frame in (("decisions", kpis.decisions), ("staff", kpis.staff))]
+            for name, frame in (("decisions", kpis.decisions), ("staff", kpis.staff),
+                                ("clients", kpis.clients), ("units", kpis.units))]
