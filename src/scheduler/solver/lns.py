@@ -259,7 +259,8 @@ class _Space:
         return _Aims(uncovered, unused, beyond, overtime, room, overtime_shifts)
 
     def neighbourhood(self, rng: random.Random, aims: _Aims | None = None) -> _Neighbourhood:
-        if aims is not None and rng.random() < OVERTIME_SHARE:
+        # No draw without overtime: the other moves' random sequence stays as it was.
+        if aims is not None and any(aims.overtime.values()) and rng.random() < OVERTIME_SHARE:
             relief = _relieve(self.problem, rng, self.owners, self.staff, self.day_starts,
                               self.days, aims)
             if relief is not None:
