@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -239,7 +240,7 @@ def test_scattered_shape(scattered: Scenario) -> None:
             assert 2 <= len(visits) <= 4
             assert all(30 <= length <= 75 for _, length, _ in visits)
             ends = sorted((s, s + n) for s, n, _ in visits)
-            assert all(a[1] < b[0] for a, b in zip(ends, ends[1:], strict=False))  # apart
+            assert all(a[1] < b[0] for a, b in pairwise(ends))  # apart
         varying += len({tuple(v) for v in by_day.values()}) > 1
         need = week_hours(c.need.weekly)[0]
         for d in c.decisions:
