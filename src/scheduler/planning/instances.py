@@ -21,6 +21,11 @@ hours from the need (some a few per cent short, so the engine must leave need un
 settlement periods start on different months so budgets are at different stages. ``L`` and
 ``XL`` also hold the overstaffing team (``overstaffing_team: true``) and vacancies to place it in.
 
+``generate_scattered(seed, clients=40, units=2, days=14)`` makes scattered-hours instances
+(issue 18: clients with a few short visits a day at homes on a local plane, served in rounds;
+``with_rounds(scenario, False)`` is the same with one-client shifts only), from its own random
+stream, so the sizes above are unchanged.
+
 The group units are drawn from their own random stream (``"L:seed:groups"``) after everything
 else, so the assistance part of ``L``/``XL`` is the same with or without them. Not generated
 yet: resource-unit visits (housing support, companion service, respite).
