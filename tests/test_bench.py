@@ -109,7 +109,14 @@ def test_rounds_bench_targets_and_medians():
     spec.loader.exec_module(module)
     single = {"waiting_hours": 40.0, "uncovered_hours": 10.0}
     assert module.targets({"waiting_hours": 20.0, "uncovered_hours": 10.0}, single) == {
-        "waiting_ratio": 0.5, "waiting_halved": True, "uncovered_not_more": True}
+        "waiting_ratio": 0.5, "waiting_per_visit_hour_ratio": None, "waiting_halved": True,
+        "uncovered_not_more": True}
+    # Per visit hour served: 20 h of waiting for 40 visit hours against 40 h for 20.
+    assert module.targets(
+        module.per_visit_hour({"waiting_hours": 20.0, "visit_hours": 40.0,
+                               "uncovered_hours": 0.0}),
+        module.per_visit_hour({"waiting_hours": 40.0, "visit_hours": 20.0,
+                               "uncovered_hours": 20.0}))["waiting_per_visit_hour_ratio"] == 0.25
     worse = module.targets({"waiting_hours": 21.0, "uncovered_hours": 10.5}, single)
     assert not worse["waiting_halved"] and not worse["uncovered_not_more"]
     assert not module.targets({"waiting_hours": 0.0, "uncovered_hours": 0.0},
