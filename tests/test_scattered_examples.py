@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from checked import checked_engine
 from scheduler.domain.scenario import Scenario
+from scheduler.domain.schedule import Schedule
 from scheduler.planning.instances import week_hours
 from scheduler.planning.variants import load_scenario
+from scheduler.results.kpi import hours_between
 
 HERE = Path(__file__).resolve().parents[1] / "scenarios" / "scattered"
 
@@ -46,3 +49,33 @@ def test_ten_scattered_clients_with_homes_and_short_visits(examples: dict[str, S
     assert travel.minutes("C04", "C09", homes) == 12  # measured, not the straight line
     assert travel.minutes("C01", "C02", homes) == 5  # the minimum
     assert sum(s.contract_hours_per_week for s in scenario.staff) == 182
+
+
+@pytest.fixture(scope="module")
+def solved(examples: dict[str, Scenario]) -> dict[str, Schedule]:
+    """Both examples solved by the engine in 10 s each (seed 0, 2 workers), each schedule
+    re-checked by the independent validator."""
+    solve = checked_engine(10)
+    return {name: solve(s, workers=2, seed=0) for name, s in examples.items()}
+
+
+def _waiting(schedule: Schedule) -> float:
+    return sum(s.waiting_hours for s in schedule.shifts)
+
+
+def _uncovered(schedule: Schedule) -> float:
+    return sum(hours_between(u.start, u.end) * u.missing for u in schedule.uncovered)
+
+
+def test_rounds_example_solves_with_rounds_and_waits_less(solved: dict[str, Schedule]) -> None:
+    """With rounds the example is served by shifts visiting several clients, with travel
+    between homes, waiting at most half of what one-client shifts wait and leaving no more
+    need uncovered; without them no shift visits two clients or travels."""
+    rounds, single = solved["rounds"], solved["one_client"]
+    multi = [s for s in rounds.shifts if len({v.client for v in s.visits}) > 1]
+    assert multi and all(s.client is None and s.travel_hours > 0 for s in multi)
+    assert not any(len({v.client for v in s.visits}) > 1 or s.travel_hours for s in
+                   single.shifts)
+    assert _waiting(single) > 0
+    assert _waiting(rounds) <= 0.5 * _waiting(single)
+    assert _uncovered(rounds) <= _uncovered(single) + 1e-6
