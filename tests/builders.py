@@ -482,13 +482,24 @@ def scattered_client(cid: str, x_km: float, y_km: float, *, unit: str = "U1",
                   competences=(), scattered=True, home={"x_km": x_km, "y_km": y_km}, **fields)
 
 
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def staggered_visits(i: int) -> list[tuple[str, str]]:
+    """Client number ``i``'s (from 0) daily visits: an hour from 07:00 + 75 min × i and from
+    16:00 + 75 min × i, so consecutive clients' visits are 15 minutes apart."""
+    return [(_clock(start + 75 * i), _clock(start + 75 * i + 60)) for start in (420, 960)]
+
+
 def rounds_data(*, n_clients: int = 4, days: int = 2, enabled: bool = True,
                 spacing_km: float = 1.0, n_staff: int = 3, **top: Any) -> Data:
-    """``n_clients`` scattered clients of U1 along a road (``spacing_km`` apart), each with
-    SCATTERED_VISITS every day; ``n_staff`` assistants approved for all; rules allow 3-hour
-    shifts."""
+    """``n_clients`` scattered clients of U1 along a road (``spacing_km`` apart: 5 minutes'
+    travel at the default speed), each with ``staggered_visits`` every day, so one round can
+    visit them in turn; ``n_staff`` assistants approved for all."""
     ids = [f"A{i + 1}" for i in range(n_staff)]
-    clients = [scattered_client(f"C{i + 1}", i * spacing_km, 0.0, approved=ids)
+    clients = [scattered_client(f"C{i + 1}", i * spacing_km, 0.0, approved=ids,
+                                visits=staggered_visits(i))
                for i in range(n_clients)]
     return scenario_data(clients, [staff(i, 30, competences=[]) for i in ids], days=days,
                          rounds={"enabled": enabled}, **top)

@@ -24,6 +24,7 @@ from builders import (
     booking,
     client,
     decision,
+    local,
     scenario,
     schedule,
     shift,
@@ -34,7 +35,7 @@ from builders import (
 )
 from scheduler import validator
 from scheduler.domain.scenario import Scenario
-from scheduler.domain.schedule import Schedule, Shift
+from scheduler.domain.schedule import Schedule, Shift, Visit
 from scheduler.solver.engine import solve
 from scheduler.solver.rules import REGISTRY
 
@@ -222,6 +223,30 @@ def frozen_past(relaxed: bool) -> Scenario:
     return case_scenario([needing(window("08:00", "14:00"))], [staff("A1")], replan=replan)
 
 
+def visiting(cid: str, start: str, end: str, x_km: float = 0.0) -> dict[str, Any]:
+    """A scattered client with one daily visit, approved for A1, at ``x_km`` on the plane."""
+    return needing(window(start, end), cid=cid, scattered=True, home={"x_km": x_km, "y_km": 0})
+
+
+def visits(relaxed: bool) -> Scenario:
+    # C1 08–09 and C2 09–10, one assistant, 3-hour shifts: only a round serves both, and
+    # only if the homes are no travel apart (relaxed: measured 0 minutes; else 10 km, 26 min).
+    times = [{"between": ["C1", "C2"], "minutes": 0}] if relaxed else []
+    return case_scenario([visiting("C1", "08:00", "09:00"),
+                          visiting("C2", "09:00", "10:00", x_km=10)], [staff("A1")],
+                         rounds={"travel": {"times": times}})
+
+
+def _round_broken(sc: Scenario) -> list[Shift]:
+    # The round nevertheless: C2's visit starts when the 26-minute drive has only begun.
+    return [shift("A1", None, "2027-01-04T08:00", "2027-01-04T11:00").model_copy(update={
+        "visits": [Visit(client="C1", start=local("2027-01-04T08:00"),
+                         end=local("2027-01-04T09:00")),
+                   Visit(client="C2", start=local("2027-01-04T09:00"),
+                         end=local("2027-01-04T10:00"), travel_minutes=26)],
+        "travel_hours": 26 / 60, "waiting_hours": 34 / 60})]
+
+
 def _approved_broken(sc: Scenario) -> list[Shift]:
     return [shift("A1", "C1", "2027-01-04T08:00", "2027-01-04T12:00")]
 
@@ -284,6 +309,10 @@ HARD_CASES: dict[str, HardCase] = {
     "frozen_past": HardCase(
         "need 08–14, re-planned from 10:00: 08–10 stays uncovered; no re-plan, none",
         frozen_past, uncovered, (2, 0), _approved_broken),
+    "visits": HardCase(
+        "visits 08–09 and 09–10 of two clients 26 minutes apart, one assistant: 1 h uncovered; "
+        "no travel between them, a round serves both",
+        visits, uncovered, (1, 0), _round_broken),
 }
 
 
@@ -337,6 +366,18 @@ def changes() -> Scenario:
                          [staff("A1", absences=sick), staff("A2")], replan=replan)
 
 
+def waiting() -> Scenario:
+    # A one-hour visit and a 3-hour minimum shift: 2 h paid waiting (cheaper than 1 h open).
+    return case_scenario([visiting("C1", "08:00", "09:00")], [staff("A1")])
+
+
+def travel() -> Scenario:
+    # Visits 08–09 and 10–11, 30 minutes apart: the round 08–11 travels 30 minutes.
+    return case_scenario([visiting("C1", "08:00", "09:00"), visiting("C2", "10:00", "11:00")],
+                         [staff("A1")],
+                         rounds={"travel": {"times": [{"between": ["C1", "C2"], "minutes": 30}]}})
+
+
 SOFT_CASES: dict[str, SoftCase] = {
     "uncovered_need": SoftCase("two at once 08–12, one assistant", uncovered_need,
                                {"uncovered_need": 4}),
@@ -349,6 +390,8 @@ SOFT_CASES: dict[str, SoftCase] = {
     "continuity": SoftCase("need 08–12 and 16–20, three assistants", continuity,
                            {"continuity": 2}),
     "changes": SoftCase("A1's 08–12 given to A2 after a sick call", changes, {"changes": 8}),
+    "waiting": SoftCase("a one-hour visit, 3-hour shifts", waiting, {"waiting": 2}),
+    "travel": SoftCase("two visits 30 minutes apart in one round", travel, {"travel": 0.5}),
 }
 
 CASES: dict[str, HardCase | SoftCase] = {**HARD_CASES, **SOFT_CASES}

@@ -12,7 +12,7 @@ import builders as kit
 from scheduler.domain.pins import PinnedShift
 from scheduler.domain.replan import Replan
 from scheduler.domain.scenario import Scenario
-from scheduler.domain.schedule import Shift
+from scheduler.domain.schedule import Shift, Visit
 from scheduler.validator import (
     AUDITS,
     PENALTY_AUDITS,
@@ -156,6 +156,22 @@ def frozen_past() -> Case:
     return scn, [kit.shift("A1", "C1", "2027-01-04T07:00", "2027-01-04T15:00")]
 
 
+def visits() -> Case:
+    # Two scattered clients 12 km apart (32 min at 30 km/h × 1.3): C2's visit starts 15 min
+    # after C1's ends, so the round cannot fit its travel. Everything else holds.
+    clients = [kit.scattered_client("C1", 0, 0, visits=[("07:00", "08:00")]),
+               kit.scattered_client("C2", 12, 0, visits=[("08:15", "09:15")])]
+    scn = kit.scenario(clients, kit.team("A1", "A2", "A3", competences=[]), days=1)
+    round_ = kit.shift("A1", None, "2027-01-04T07:00", "2027-01-04T10:00").model_copy(update={
+        "visits": [Visit(client="C1", start=kit.local("2027-01-04T07:00"),
+                         end=kit.local("2027-01-04T08:00")),
+                   Visit(client="C2", start=kit.local("2027-01-04T08:15"),
+                         end=kit.local("2027-01-04T09:15"), travel_minutes=32)],
+        # Waiting: 3 h less the visits and 07:00–08:32 travel that overlaps C2's visit.
+        "travel_hours": 32 / 60, "waiting_hours": 0.75})
+    return scn, [round_]
+
+
 BROKEN: dict[str, Callable[[SimpleNamespace], Case]] = {
     "approved_assistant": approved_assistant,
     "availability": availability,
@@ -171,6 +187,7 @@ BROKEN: dict[str, Callable[[SimpleNamespace], Case]] = {
     "breaks": breaks,
     "pinned_shifts": pinned_shifts,
     "frozen_past": frozen_past,
+    "visits": visits,
 }
 
 
@@ -178,11 +195,11 @@ def test_public_registries() -> None:
     assert set(AUDITS) == {
         "approved_assistant", "availability", "shift_length", "staffing_cap", "decision_budget",
         "no_overlap", "daily_rest", "weekly_rest", "hour_caps", "unit_eligibility",
-        "double_staffing", "breaks", "pinned_shifts", "frozen_past",
+        "double_staffing", "breaks", "pinned_shifts", "frozen_past", "visits",
     }
     assert set(PENALTY_AUDITS) == {
         "uncovered_need", "overtime", "additional_hours", "unused_contract", "fair_nights",
-        "fair_weekends", "continuity", "changes",
+        "fair_weekends", "continuity", "changes", "waiting", "travel",
     }
     assert set(BROKEN) == set(AUDITS)  # every rule has a breaking case below
 

@@ -52,6 +52,9 @@ CONTRACT_EXPECTED = {
     "changes": 0.0,
     # (C1, A1), (C1, A2), (C1, A3).
     "continuity": 3.0,
+    # No scattered clients: no visits, so neither waiting nor travel.
+    "waiting": 0.0,
+    "travel": 0.0,
 }
 
 

@@ -18,16 +18,29 @@ from pydantic import Field, model_validator
 from scheduler.domain.common import Frozen, Horizon, Id, LocalDateTime
 
 
+class PlannedVisit(Frozen):
+    """A scattered client's visit within a planned shift (local wall-clock times)."""
+
+    client: Id
+    start: LocalDateTime
+    end: LocalDateTime
+
+
 class PlannedShift(Frozen):
     """One shift of a plan: staff, a client (personal assistance) or a group unit, start and end
-    (local wall-clock time; end exclusive)."""
+    (local wall-clock time; end exclusive); a scattered clients' shift with its visits (a
+    round: the unit and the visits, no client)."""
 
     staff: Id
     client: Id | None = Field(default=None, description="The client served (or give unit).")
     unit: Id | None = Field(default=None, description="The group unit worked in (or give "
-                            "client); co-located units: the first one listed.")
+                            "client); co-located units: the first one listed; a round: the "
+                            "unit of its clients.")
     start: LocalDateTime
     end: LocalDateTime
+    visits: list[PlannedVisit] = Field(
+        default_factory=list, description="Scattered clients: the visits served, in order "
+        "(the travel between them is derived from the homes).")
 
     @model_validator(mode="after")
     def _shape(self) -> PlannedShift:
@@ -35,10 +48,30 @@ class PlannedShift(Frozen):
             raise ValueError("give exactly one of client and unit")
         if self.end <= self.start:
             raise ValueError(f"pin ends ({self.end}) before or when it starts ({self.start})")
+        clients = {v.client for v in self.visits}
+        if self.client is not None and clients - {self.client}:
+            raise ValueError("visits of other clients than the shift's: a round gives its unit "
+                             "and its visits, no client")
+        if self.client is None and len(clients) == 1:
+            raise ValueError("visits of one client: give the client, not the unit")
+        # Wall-clock times (an offset given or not), as the schedule writes them.
+        previous_end = self.start.replace(tzinfo=None)
+        for k, v in enumerate(self.visits):
+            start, end = v.start.replace(tzinfo=None), v.end.replace(tzinfo=None)
+            if not previous_end <= start < end <= self.end.replace(tzinfo=None):
+                raise ValueError(f"visits[{k}] ({v.client} {v.start:%H:%M}–{v.end:%H:%M}): "
+                                 "visits lie inside the shift, in order, without overlapping")
+            previous_end = end
         return self
 
     @property
+    def is_round(self) -> bool:
+        return self.client is None and bool(self.visits)
+
+    @property
     def where(self) -> str:
+        if self.is_round:
+            return f"round {self.unit}"
         return self.client if self.client is not None else f"unit {self.unit}"
 
     @property
@@ -80,9 +113,11 @@ def pin_errors(pins: Sequence[PlannedShift], horizon: Horizon, staff_ids: set[st
         if p.unit is not None:
             if p.unit not in group_units:
                 errors.append(f"{where}.unit: unknown unit {p.unit!r}")
-            elif not group_units[p.unit]:
+            elif not group_units[p.unit] and not p.is_round:
                 errors.append(f"{where}.unit: {p.unit!r} has no shifts of its own (pin a client "
                               "of a personal-assistance unit, or the first of co-located units)")
+        errors += [f"{where}.visits[{i}].client: unknown client {v.client!r}"
+                   for i, v in enumerate(p.visits) if v.client not in clients]
         if instant(p.start) < first or instant(p.end) > last:
             errors.append(f"{where}: outside the horizon")
         for label, value in (("start", p.start), ("end", p.end)):

@@ -177,6 +177,21 @@ class Scenario(Frozen):
             if frozenset(t.between) in pairs:
                 errors.append(f"{where}: {t.between[0]!r}–{t.between[1]!r} is listed twice")
             pairs.add(frozenset(t.between))
+        planned = [(f"pinned_shifts[{k}]", p) for k, p in enumerate(self.pinned_shifts)]
+        if self.replan is not None:
+            planned += [(f"replan.previous_shifts[{k}]", p)
+                        for k, p in enumerate(self.replan.previous_shifts)]
+        units = {c.id: c.unit for c in self.clients}
+        for where, p in planned:
+            unit = p.unit if p.client is None else units.get(p.client)
+            for i, v in enumerate(p.visits):
+                if v.client in known and v.client not in scattered:
+                    errors.append(f"{where}.visits[{i}]: client {v.client!r} is not scattered")
+                elif v.client in scattered and scattered[v.client].unit != unit:
+                    errors.append(f"{where}.visits[{i}]: client {v.client!r} is not in unit "
+                                  f"{unit!r}")
+            if p.is_round and not self.rounds.enabled:
+                errors.append(f"{where} ({p.label}): a round, but rounds.enabled is false")
         if not self.rounds.enabled:
             return errors
         homes = {c.id: c.home for c in scattered.values() if c.home is not None}

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from scheduler.domain.pins import PinnedShift
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule, Shift, SolveInfo
-from scheduler.solver.output import output_shift, schedule_header
+from scheduler.solver.output import output_candidate, schedule_header
 from scheduler.solver.problem import compile_problem
 from scheduler.solver.shifts import break_slots, candidate_shifts
 from scheduler.validator import check_schedule
@@ -30,16 +30,15 @@ def check_pins(scenario: Scenario) -> None:
     if not pins:
         return
     problem = compile_problem(scenario)
-    spans = [(p.owner, p.start, p.end) for p in problem.pins]
-    candidates = candidate_shifts(problem, spans)
+    candidates = candidate_shifts(problem, [p.key for p in problem.pins])
     shifts: list[Shift] = []
     for pin, cut, shift in zip(pins, problem.pins, candidates, strict=True):
         if shift is None:
             raise PinError(f"pinned shift {pin.label}: no shift of this shape is possible "
-                           "(no break fits it, or nobody may work for its client or unit)")
-        shifts.append(output_shift(problem.grid, pin.staff, shift.client_id, shift.unit_id,
-                                   shift.start, shift.end, shift.minutes, shift.on_call_minutes,
-                                   break_slots(shift, None, problem.demands[cut.owner].breaks)))
+                           "(no break fits it, nobody may work for its client or unit, or its "
+                           "visits are no scattered clients' need its travel can reach)")
+        shifts.append(output_candidate(problem.grid, pin.staff, shift,
+                                       break_slots(shift, None, problem.demands[cut.owner].breaks)))
     together = _violations(scenario, shifts)
     if not together:
         return

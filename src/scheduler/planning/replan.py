@@ -11,16 +11,16 @@ re-checked later from that scenario alone (``scheduler check``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from scheduler.domain.pins import PinnedShift, PlannedShift
+from scheduler.domain.pins import PinnedShift, PlannedShift, PlannedVisit
 from scheduler.domain.replan import Replan
 from scheduler.domain.scenario import Scenario
-from scheduler.domain.schedule import Schedule, Shift
+from scheduler.domain.schedule import Schedule, Shift, Visit
 from scheduler.planning.pipeline import PlannedSchedule, Planner, plan
 from scheduler.results.diff import ScheduleDiff, diff_schedules
 from scheduler.solver.engine import ProgressCallback
@@ -37,7 +37,13 @@ class Replanned:
 
 
 def _where(shift: Shift) -> dict[str, Any]:
-    return {"client": shift.client} if shift.client is not None else {"unit": shift.unit}
+    """Who the shift is for, with its visits (scattered clients) as a planned shift has them."""
+    where: dict[str, Any] = ({"client": shift.client} if shift.client is not None
+                             else {"unit": shift.unit})
+    if shift.visits:
+        where["visits"] = [{"client": v.client, "start": v.start, "end": v.end}
+                           for v in shift.visits]
+    return where
 
 
 def replan_scenario(scenario: Scenario, previous: Schedule, start: datetime) -> Scenario:
@@ -45,13 +51,15 @@ def replan_scenario(scenario: Scenario, previous: Schedule, start: datetime) -> 
     re-plan's reference. A pin the scenario already has is not listed twice; a re-plan the
     scenario already carries is replaced (its pins stay: they were kept then, too)."""
     since = aware(scenario, start)
-    existing = {(p.staff, p.client, p.unit, p.start, p.end) for p in scenario.pinned_shifts}
+    existing = {(p.staff, p.client, p.unit, p.start, p.end, _visits(p.visits))
+                for p in scenario.pinned_shifts}
     pins: list[dict[str, Any]] = []
     later: list[dict[str, Any]] = []
     for s in sorted(previous.shifts, key=lambda s: (s.start, s.staff)):
         fields = {"staff": s.staff, **_where(s), "start": s.start, "end": s.end}
         if s.start < since:
-            key = (s.staff, s.client, None if s.client is not None else s.unit, s.start, s.end)
+            key = (s.staff, s.client, None if s.client is not None else s.unit, s.start, s.end,
+                   _visits(s.visits))
             if key not in existing:
                 pins.append({**fields, "reason": KEPT_RUNNING if s.end > since
                              else KEPT_BEFORE})
@@ -63,6 +71,10 @@ def replan_scenario(scenario: Scenario, previous: Schedule, start: datetime) -> 
         "pinned_shifts": [*scenario.pinned_shifts, *(PinnedShift(**p) for p in pins)],
         "replan": Replan(start=start, previous_shifts=[PlannedShift(**f) for f in later]),
     })
+
+
+def _visits(visits: Sequence[PlannedVisit | Visit]) -> tuple[tuple[str, datetime, datetime], ...]:
+    return tuple((v.client, v.start, v.end) for v in visits)
 
 
 def aware(scenario: Scenario, moment: datetime) -> datetime:

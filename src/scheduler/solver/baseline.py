@@ -23,6 +23,7 @@ The planner's own bookkeeping (hours, rest, breaks) serves only its decisions.
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import math
 import time
@@ -40,9 +41,15 @@ from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule, SolveInfo
 from scheduler.solver import uncovered
 from scheduler.solver.evaluation import evaluate_parts, total_penalties
-from scheduler.solver.output import output_shift, penalty_terms, schedule_header
+from scheduler.solver.output import (
+    output_candidate,
+    output_shift,
+    penalty_terms,
+    schedule_header,
+)
 from scheduler.solver.parts import components
 from scheduler.solver.problem import DemandData, Problem, StaffData, compile_problem
+from scheduler.solver.rounds import scattered_shifts, visits_shift
 from scheduler.solver.rules.fairness import rate_factor
 from scheduler.solver.shifts import (
     BREAK_STEP_MINUTES,
@@ -68,6 +75,18 @@ class GreedyShift:
     minutes: int
     on_call_minutes: int
     breaks: tuple[tuple[int, int, bool], ...] = ()  # (start, end, paid)
+    round: CandidateShift | None = None  # a scattered clients' shift: the candidate it is
+
+    @property
+    def key(self) -> tuple[object, ...]:
+        """``CandidateShift.key`` of the shift."""
+        return self.round.key if self.round is not None else (
+            self.owner, self.start, self.end, ())
+
+    @property
+    def served(self) -> tuple[tuple[str, int, int], ...]:
+        return self.round.served if self.round is not None else (
+            (self.owner, self.start, self.end),)
 
 
 @dataclass
@@ -131,14 +150,17 @@ def plan_greedy(scenario: Scenario, *, rolling_weekly_rest: bool = False) -> Sch
     planner = _Planner(problem, rolling_weekly_rest=rolling_weekly_rest)
     assigned = planner.run()
     # Score the schedule on the engine's candidate shifts (only its own, not all of them).
-    spans = sorted({(s.owner, s.start, s.end) for s in assigned})
+    spans = sorted({(s.owner, s.start, s.end) for s in assigned if s.round is None})
     candidates = candidate_shifts(problem, spans)
     missing = [span for span, c in zip(spans, candidates, strict=True) if c is None]
     if missing:
         raise RuntimeError(f"greedy shifts that are no candidate shift, e.g. {missing[:3]}")
-    index = {span: c.index for span, c in zip(spans, candidates, strict=True) if c is not None}
-    pairs = {(s.staff_id, index[s.owner, s.start, s.end]) for s in assigned}
-    parts = components(problem, [c for c in candidates if c is not None])
+    own = [c for c in candidates if c is not None]
+    rounds = {s.round.key: s.round for s in assigned if s.round is not None}
+    own += [dataclasses.replace(r, index=len(own) + k) for k, r in enumerate(rounds.values())]
+    index = {c.key: c.index for c in own}
+    pairs = {(s.staff_id, index[s.key]) for s in assigned}
+    parts = components(problem, own)
     # One thread and a fixed seed: a fixed schedule solves at once, and the figures repeat.
     evaluations = evaluate_parts(problem, parts, pairs, workers=1, seed=0)
     if any(e is None for e in evaluations):
@@ -148,6 +170,7 @@ def plan_greedy(scenario: Scenario, *, rolling_weekly_rest: bool = False) -> Sch
     shifts = [
         output_shift(grid, s.staff_id, s.client_id, s.unit_id, s.start, s.end, s.minutes,
                      s.on_call_minutes, s.breaks)
+        if s.round is None else output_candidate(grid, s.staff_id, s.round, s.breaks)
         for s in sorted(assigned, key=lambda s: (s.start, s.staff_id))
     ]
     objective = sum(e.objective for e in scored)
@@ -170,15 +193,16 @@ def plan_greedy(scenario: Scenario, *, rolling_weekly_rest: bool = False) -> Sch
         penalties=penalty_terms(scenario, total_penalties(scored)),
         shifts=shifts,
         uncovered=uncovered.uncovered_intervals(
-            problem, ((s.staff_id, s.owner, s.start, s.end) for s in assigned), planner.reason),
+            problem, ((s.staff_id, s.owner, s.start, s.end, s.served) for s in assigned),
+            planner.reason),
     )
 
 
 def greedy_pairs(problem: Problem, shifts: list[CandidateShift]) -> set[tuple[str, int]]:
     """The greedy schedule as (staff, candidate index) among ``shifts``: the engine's start,
     without building or scoring a schedule."""
-    index = {(s.owner, s.start, s.end): s.index for s in shifts}
-    return {(s.staff_id, index[s.owner, s.start, s.end]) for s in _Planner(problem).run()}
+    index = {s.key: s.index for s in shifts}
+    return {(s.staff_id, index[s.key]) for s in _Planner(problem).run() if s.key in index}
 
 
 class _Planner:
@@ -307,7 +331,10 @@ class _Planner:
     def run(self) -> list[GreedyShift]:
         # Pinned shifts first, as they are: their time is taken and their need staffed.
         for pin in self.problem.pins:
-            self._assign(self.clients[pin.owner], pin.start, pin.staff, pin.end)
+            shift = (visits_shift(self.problem, pin.visits, -1, (pin.start, pin.end))
+                     if pin.visits else None)
+            self._assign(self.clients[pin.owner], pin.start, pin.staff, pin.end, shift)
+        self._plan_rounds()
         # Hardest clients first at equal times (fewest eligible assistants), as planners do.
         order = {cid: (len(c.data.eligible_staff), i)
                  for i, (cid, c) in enumerate(self.clients.items())}
@@ -642,13 +669,25 @@ class _Planner:
                     return None
         return dict(charge)
 
-    def _assign(self, client: _ClientState, t: int, sid: str, e: int) -> None:
+    def _assign(self, client: _ClientState, t: int, sid: str, e: int,
+                shift: CandidateShift | None = None) -> None:
+        """``sid`` works [t, e) for ``client``; ``shift``: a scattered clients' shift, which
+        staffs (and charges) its visits."""
         staff = self.staff[sid]
         minutes, on_call, work = self._shape(client, t, e)
-        for did, minutes_charged in (self._charge(client, t, e) or {}).items():
-            client.remaining[did] -= minutes_charged
-        breaks = self._break_choice(client, t, e) or ()
-        client.staffed[t:e] += 1
+        if shift is None:
+            for did, minutes_charged in (self._charge(client, t, e) or {}).items():
+                client.remaining[did] -= minutes_charged
+            breaks = self._break_choice(client, t, e) or ()
+            client.staffed[t:e] += 1
+        else:
+            breaks = tuple((a, a + client.data.breaks.length_slots, True) for a in shift.pauses)
+            for v in shift.visits:
+                visited = self.clients[v.owner]
+                for did, units in (self._charge(visited, v.start, v.end) or {}).items():
+                    visited.remaining[did] -= units
+                visited.staffed[v.start:v.end] += 1
+            work = shift.work_minutes
         for a, b, paid in breaks:
             if not paid:
                 client.away[a:b] += 1
@@ -665,12 +704,82 @@ class _Planner:
         night, weekend = self._is_night(t, e), bool(self.problem.weekend[t])
         staff.nights += night
         staff.weekends += weekend
-        staff.clients.add(client.id)
+        staff.clients.update({v.owner for v in shift.visits} if shift else {client.id})
         self.assigned.append(GreedyShift(
             staff_id=sid, owner=client.id, client_id=client.data.client_id,
             unit_id=client.data.unit, start=t, end=e, minutes=minutes, on_call_minutes=on_call,
-            breaks=breaks,
+            breaks=breaks, round=shift,
         ))
+
+    # --- scattered clients: rounds ---------------------------------------------------------------
+
+    def _plan_rounds(self) -> None:
+        """Scattered clients' visits first, as a coordinator plans a home-care round by hand:
+        from the earliest visit nobody serves yet, the longest chain of still-open visits
+        (fewest idle minutes among equals: ``solver.rounds``' chains) that someone approved for
+        all of them can take, to the assistant the sweep would choose; else a shorter chain,
+        down to one client's own (waiting) shift. What nobody takes is left to the sweep."""
+        candidates = scattered_shifts(self.problem, 0)
+        by_first: dict[tuple[str, int], list[CandidateShift]] = defaultdict(list)
+        for c in candidates:
+            by_first[c.visits[0].owner, c.visits[0].start].append(c)
+        for options in by_first.values():
+            options.sort(key=lambda c: (-len(c.visits), c.waiting_minutes + c.travel_minutes,
+                                        c.start, c.end))
+        firsts = sorted(by_first, key=lambda k: (k[1], k[0]))
+        for owner, start in firsts:
+            first = self.clients[owner]
+            while first.count[start] > first.staffed[start]:
+                if not self._take_round(by_first[owner, start]):
+                    break
+
+    def _open(self, shift: CandidateShift) -> bool:
+        return all((self.clients[v.owner].count[v.start:v.end]
+                    > self.clients[v.owner].staffed[v.start:v.end]).all() for v in shift.visits)
+
+    def _take_round(self, options: list[CandidateShift]) -> bool:
+        for shift in options:
+            if not self._open(shift):
+                continue
+            charges = [self._charge(self.clients[v.owner], v.start, v.end) for v in shift.visits]
+            if any(c is None for c in charges) or not self._travel_paid(shift, charges):
+                continue
+            owner = self.clients[shift.owner]
+            visited = [set(self.clients[v.owner].data.eligible_staff) for v in shift.visits]
+            best = None
+            for sid in owner.data.eligible_staff:
+                if not all(sid in e for e in visited):
+                    continue
+                staff = self.staff[sid]
+                if (staff.available_prefix[shift.end] - staff.available_prefix[shift.start]
+                        != shift.end - shift.start):
+                    continue
+                key = self._key(sid, owner, shift.start, shift.end)
+                if (key is not None and (best is None or key < best[0])
+                        and self._weekly_rest_ok(sid, shift.start, shift.end)):
+                    best = (key, sid)
+            if best is not None:
+                self._assign(owner, shift.start, best[1], shift.end, shift)
+                return True
+        return False
+
+    def _travel_paid(self, shift: CandidateShift,
+                     charges: list[dict[str, int] | None]) -> bool:
+        """Travel the paying decision charges (``charges_travel``) fits what is left of it."""
+        extra: dict[str, int] = defaultdict(int)
+        for v, charge in zip(shift.visits, charges, strict=True):
+            client = self.clients[v.owner]
+            travels = {d.id for d in client.data.client.decisions if d.charges_travel} \
+                if client.data.client is not None else set()
+            payers = [d for d in client.data.budgets if d.decision_id in (charge or {})]
+            if v.travel_minutes and payers and all(d.decision_id in travels for d in payers):
+                d = payers[0]
+                extra[d.decision_id] += v.travel_minutes * d.units_per_minute(False)
+        for charge in charges:
+            for did, units in (charge or {}).items():
+                extra[did] += units
+        left = {did: units for c in self.clients.values() for did, units in c.remaining.items()}
+        return all(units <= left.get(did, 0) for did, units in extra.items())
 
     # --- output ---------------------------------------------------------------------------------
 

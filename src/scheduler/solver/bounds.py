@@ -52,9 +52,11 @@ def lower_bound(problem: Problem, owners: list[str], staff: list[str],
     slot_h = problem.slot_minutes / 60
     n = problem.grid.n_slots
     staff_set = set(staff)
-    by_client: dict[str, list[CandidateShift]] = defaultdict(list)
+    # Per owner: (shift start, shift end, first slot, end slot of the need it staffs there).
+    by_client: dict[str, list[tuple[int, int, int, int]]] = defaultdict(list)
     for s in shifts:
-        by_client[s.owner].append(s)
+        for owner, a, b in s.served:
+            by_client[owner].append((s.start, s.end, a, b))
 
     uncovered_total = 0.0
     continuity_total = 0.0
@@ -76,10 +78,10 @@ def lower_bound(problem: Problem, owners: list[str], staff: list[str],
         for sid in eligible:
             prefix = problem.staff[sid].available_prefix
             can = np.zeros(n + 1, dtype=np.int64)
-            for s in by_client[cid]:
-                if prefix[s.end] - prefix[s.start] == s.end - s.start:
-                    can[s.start] += 1
-                    can[s.end] -= 1
+            for start, end, a, b in by_client[cid]:
+                if prefix[end] - prefix[start] == end - start:
+                    can[a] += 1
+                    can[b] -= 1
             cap += np.cumsum(can[:n]) > 0
         reachable = np.minimum(need, cap)
         need_h = float(need.sum()) * slot_h

@@ -76,8 +76,13 @@ class ModelContext:
         rules = problem.scenario.rules
         for shift in shifts:
             data = problem.demands[shift.owner]
+            # A round: someone who may serve every client it visits.
+            visited = [set(problem.demands[o].eligible_staff)
+                       for o in {v.owner for v in shift.visits}]
             for sid in data.eligible_staff:
                 if sid not in staff_set or (only is not None and (sid, shift.index) not in only):
+                    continue
+                if any(sid not in e for e in visited):
                     continue
                 p = prefix[sid]
                 if p[shift.end] - p[shift.start] != shift.end - shift.start:
@@ -92,7 +97,7 @@ class ModelContext:
             takers = ctx.by_shift.get(shift.index, [])
             if not takers:
                 continue
-            top = int(problem.demands[shift.owner].demand.count[shift.start : shift.end].min())
+            top = min(int(problem.demands[o].demand.count[a:b].min()) for o, a, b in shift.served)
             y = ctx.model.new_int_var(0, min(top, len(takers)), f"staffed__{shift.index}")
             ctx.model.add(sum(v for _, v in takers) == y).with_name(f"staffed_def__{shift.index}")
             ctx.staffed[shift.index] = y

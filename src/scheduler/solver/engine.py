@@ -41,7 +41,7 @@ from scheduler.solver.evaluation import (
 from scheduler.solver.lns import improve
 from scheduler.solver.lp_bound import lp_bound
 from scheduler.solver.model import BuiltModel, build_model
-from scheduler.solver.output import output_shift, penalty_terms, schedule_header
+from scheduler.solver.output import output_candidate, penalty_terms, schedule_header
 from scheduler.solver.params import (
     DETERMINISTIC_TIME_PER_SECOND,
     configure,
@@ -52,7 +52,7 @@ from scheduler.solver.parts import Component, Pairs, components, eligible_pairs
 from scheduler.solver.pinning import keep_pins, pinned_pairs, replan_start
 from scheduler.solver.problem import Problem, compile_problem
 from scheduler.solver.rules.breaks import plan_var_name
-from scheduler.solver.shifts import CandidateShift, break_slots, generate_shifts
+from scheduler.solver.shifts import CandidateShift, break_slots, generate_shifts, schedule_key
 from scheduler.solver.uncovered import uncovered_intervals
 
 # Search set aside for every part before the rest is shared by weight (see time_share): taken
@@ -431,12 +431,10 @@ def _plan_counts(shifts: dict[int, CandidateShift], pairs: Pairs,
 
 def _hinted_pairs(problem: Problem, shifts: list[CandidateShift], hint: Schedule) -> Pairs:
     """(staff, candidate index) for each hinted shift that is one of the candidates."""
-    grid = problem.grid
-    by_key = {(s.owner, s.start, s.end): s.index for s in shifts}
+    by_key = {s.key: s.index for s in shifts}
     pairs = set()
     for shift in hint.shifts:
-        owner = shift.client if shift.client is not None else problem.unit_owner.get(shift.unit)
-        key = (owner, grid.slot_floor(shift.start), grid.slot_floor(shift.end))
+        key = schedule_key(problem, shift)
         if key in by_key:
             pairs.add((shift.staff, by_key[key]))
     return pairs
@@ -518,10 +516,8 @@ def _schedule(problem: Problem, outcomes: list[_Outcome], wall: float, time_limi
     for sid, s in assigned:
         left = plans_left.get(s.index)
         plan = left.pop(0) if left else None
-        shifts.append(output_shift(
-            grid, sid, s.client_id, s.unit_id, s.start, s.end, s.minutes, s.on_call_minutes,
-            break_slots(s, plan, problem.demands[s.owner].breaks),
-        ))
+        shifts.append(output_candidate(
+            grid, sid, s, break_slots(s, plan, problem.demands[s.owner].breaks)))
     return Schedule(
         **schedule_header(scenario),
         created=DETERMINISTIC_CREATED if deterministic else datetime.now(UTC),
@@ -544,6 +540,7 @@ def _schedule(problem: Problem, outcomes: list[_Outcome], wall: float, time_limi
         penalties=penalties,
         shifts=shifts,
         uncovered=uncovered_intervals(problem,
-                                      ((sid, s.owner, s.start, s.end) for sid, s in assigned)),
+                                      ((sid, s.owner, s.start, s.end, s.served)
+                                       for sid, s in assigned)),
     )
 

@@ -215,7 +215,8 @@ class _Space:
         work: dict[str, int] = dict.fromkeys(self.staff, 0)
         for sid, i in current:
             shift = self.by_index[i]
-            staffed[shift.owner] += shift.minutes
+            for owner, a, b in shift.served:
+                staffed[owner] += (b - a) * self.problem.slot_minutes
             work[sid] += shift.work_minutes
         uncovered = {o: max(0, self.payable[o] - staffed[o]) for o in self.owners}
         unused = {s: max(0, self.contract[s] - work[s]) for s in self.staff}
@@ -245,13 +246,15 @@ class _Space:
         chosen, movers, lo, hi = hood.owners, hood.staff, hood.first_slot, hood.end_slot
         free = [s for c in sorted(chosen) for s in self.by_owner[c] if lo <= s.start < hi]
         free_index = {s.index for s in free}
-        # Fixed: the movers' other work (their rest and hours depend on it), and the chosen
+        # The owners whose need the free shifts serve (a round's visits reach other clients).
+        touched = set(chosen).union(*(_served_owners(s) for s in free))
+        # Fixed: the movers' other work (their rest and hours depend on it), and the touched
         # owners' shifts worked by others (their staffing cap, granted hours and break floor
         # depend on it).
         fixed = {
             (sid, i) for sid, i in current
             if (sid in movers and i not in free_index)
-            or (sid not in movers and by_index[i].owner in chosen)
+            or (sid not in movers and not touched.isdisjoint(_served_owners(by_index[i])))
         }
         free_pairs = {
             (sid, s.index)
@@ -260,7 +263,7 @@ class _Space:
             if sid in movers
         }
         sub_shifts = free + [by_index[i] for i in sorted({i for _, i in fixed} - free_index)]
-        sub_owners = sorted({s.owner for s in sub_shifts} | chosen)
+        sub_owners = sorted(set(chosen).union(*(_served_owners(s) for s in sub_shifts)))
         sub_staff = sorted(movers | {sid for sid, _ in fixed})
         built = build_model(problem, sub_shifts, sub_owners, sub_staff,
                             only=free_pairs | fixed)
@@ -284,6 +287,11 @@ class _Space:
             key for key, var in built.ctx.x.items()
             if key not in fixed and solver.boolean_value(var)
         }), used, False
+
+
+def _served_owners(shift: CandidateShift) -> set[str]:
+    """The shift's owner and every owner whose need it staffs."""
+    return {shift.owner, *(owner for owner, _, _ in shift.served)}
 
 
 @dataclass(frozen=True)

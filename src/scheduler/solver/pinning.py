@@ -28,10 +28,10 @@ class PinsInfeasible(ValueError):
 
 def pinned_pairs(problem: Problem, shifts: list[CandidateShift]) -> Pairs:
     """(staff, candidate index) of every pin; ``PinsInfeasible`` if a pin is no candidate."""
-    index = {(s.owner, s.start, s.end): s.index for s in shifts}
+    index = {s.key: s.index for s in shifts}
     out: Pairs = set()
     for pin in problem.pins:
-        i = index.get((pin.owner, pin.start, pin.end))
+        i = index.get(pin.key)
         if i is None:
             raise PinsInfeasible(f"the pinned shift {pin.label} is no possible shift (no break "
                                  "fits it, or nobody may work for its client or unit)",
@@ -50,7 +50,7 @@ def keep_pins(problem: Problem, parts: list[Component], pinned: Pairs, hinted: P
               deterministic: bool = False) -> tuple[Pairs | None, list[Evaluation | None]]:
     """The start schedule and its evaluations with every part's pins kept; ``PinsInfeasible``
     naming a part's pins when they alone break a hard rule of the model."""
-    labels = {(pin.staff, pin.owner, pin.start, pin.end): pin.label for pin in problem.pins}
+    labels = {(pin.staff, pin.key): pin.label for pin in problem.pins}
     by_index = {s.index: s for part in parts for s in part.shifts}
     starts = list(starts)
     for k, part in enumerate(parts):
@@ -60,8 +60,7 @@ def keep_pins(problem: Problem, parts: list[Component], pinned: Pairs, hinted: P
         alone = evaluate(problem, part, own, workers=workers, seed=seed,
                          deterministic=deterministic)
         if alone is None:
-            names = sorted(labels[sid, by_index[i].owner, by_index[i].start, by_index[i].end]
-                           for sid, i in own)
+            names = sorted(labels[sid, by_index[i].key] for sid, i in own)
             raise PinsInfeasible("the pins cannot be kept together: " + "; ".join(names), names)
         if hinted is not None and (starts[k] is None or not own <= hinted):
             indices = {s.index for s in part.shifts}
@@ -78,10 +77,10 @@ def replan_start(problem: Problem, parts: list[Component], shifts: list[Candidat
     greedy planner's cover of what they leave open (the sick member's shifts, say), as a
     coordinator would patch it. A part where that is not valid (a kept shift breaks a rule of
     the changed scenario) starts from the plain greedy schedule instead."""
-    index = {(s.owner, s.start, s.end): s.index for s in shifts}
+    index = {s.key: s.index for s in shifts}
     kept = [
         p for p in problem.previous
-        if (p.owner, p.start, p.end) in index
+        if p.key in index
         and problem.staff[p.staff].available_prefix[p.end]
         - problem.staff[p.staff].available_prefix[p.start] == p.end - p.start
     ]

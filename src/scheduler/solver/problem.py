@@ -47,6 +47,7 @@ from scheduler.solver.periods import (
 )
 
 MIN_STRETCH_MINUTES = 60  # a break neither right after arriving nor right before leaving
+ROUND_PREFIX = "round:"  # the owner key of a unit's rounds: 'round:U1'
 
 
 @dataclass(frozen=True)
@@ -76,10 +77,14 @@ class DemandData:
     break_floor: np.ndarray | None = None
     client: Client | None = None
     eligible_staff: list[str] = field(default_factory=list)
+    # A unit's rounds (``solver.rounds``): no need of its own; its shifts serve the visits of
+    # the unit's scattered clients.
+    is_round: bool = False
 
     @property
     def is_unit(self) -> bool:
-        return self.client is None
+        """A group unit's demand (neither a client nor a unit's rounds)."""
+        return self.client is None and not self.is_round
 
     @property
     def client_id(self) -> str | None:
@@ -88,6 +93,8 @@ class DemandData:
     @property
     def label(self) -> str:
         """For names and messages: the client id, or the unit ids."""
+        if self.is_round:
+            return f"rounds.{self.unit}"
         return self.client.id if self.client is not None else "+".join(self.units)
 
 
@@ -124,6 +131,12 @@ class Pin:
     start: int
     end: int
     label: str  # for messages: the scenario's pin ('A01 at C01 2026-03-02 07:00–15:00')
+    visits: tuple[tuple[str, int, int], ...] = ()  # scattered clients: (client, start, end)
+
+    @property
+    def key(self) -> tuple[object, ...]:
+        """The ``CandidateShift.key`` of the pinned shift."""
+        return (self.owner, self.start, self.end, self.visits)
 
 
 @dataclass
@@ -293,13 +306,20 @@ def compile_problem(scenario: Scenario) -> Problem:
                             if may_work_in_units(group, s, scenario)],
         )
         unit_owner.update({u.id: key for u in group})
+    if scenario.rounds.enabled:
+        demands.update(_round_owners(scenario, grid, demands))
     history = worked_before(scenario, grid)
 
     def on_grid(p: PlannedShift) -> Pin:
-        return Pin(staff=p.staff,
-                   owner=p.client if p.client is not None else unit_owner[p.unit or ""],
+        if p.client is not None:
+            owner = p.client
+        else:
+            owner = ROUND_PREFIX + (p.unit or "") if p.is_round else unit_owner[p.unit or ""]
+        return Pin(staff=p.staff, owner=owner,
                    start=grid.slot_floor(grid.aware(p.start)),
-                   end=grid.slot_floor(grid.aware(p.end)), label=p.label)
+                   end=grid.slot_floor(grid.aware(p.end)), label=p.label,
+                   visits=tuple((v.client, grid.slot_floor(grid.aware(v.start)),
+                                 grid.slot_floor(grid.aware(v.end))) for v in p.visits))
 
     pins = [on_grid(p) for p in scenario.pinned_shifts]
     replan = scenario.replan
@@ -324,6 +344,31 @@ def compile_problem(scenario: Scenario) -> Problem:
             [grid.local_time(t).weekday() >= 5 for t in range(grid.n_slots)], dtype=bool
         ),
     )
+
+
+def _round_owners(scenario: Scenario, grid: TimeGrid, demands: dict[str, DemandData]
+                  ) -> dict[str, DemandData]:
+    """One rounds owner per unit with two or more scattered clients: no need of its own; its
+    staff are those who may serve any of them (a round needs all its clients'; the model's
+    context checks that per shift)."""
+    units = scenario.unit_by_id()
+    by_unit: dict[str, list[DemandData]] = {}
+    for data in demands.values():
+        if data.client is not None and data.client.scattered:
+            by_unit.setdefault(data.unit, []).append(data)
+    out = {}
+    n = grid.n_slots
+    for uid, clients in by_unit.items():
+        if len(clients) < 2:
+            continue
+        eligible = sorted({sid for c in clients for sid in c.eligible_staff})
+        zero = np.zeros(n, dtype=bool)
+        out[ROUND_PREFIX + uid] = DemandData(
+            key=ROUND_PREFIX + uid, unit=uid, units=(uid,),
+            demand=Demand(count=np.zeros(n, dtype=np.int64), on_call=zero.copy()),
+            budgets=[], decided=zero, breaks=break_policy(units[uid], grid, unpaid=False),
+            eligible_staff=[s.id for s in scenario.staff if s.id in eligible], is_round=True)
+    return out
 
 
 def _staff_data(staff: Staff, grid: TimeGrid, rested: int = 0, frozen_until: int = 0,

@@ -19,12 +19,24 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scheduler.solver.problem import BreakPolicy, DemandData, Problem
+from scheduler.domain.schedule import Shift
+from scheduler.solver.problem import ROUND_PREFIX, BreakPolicy, DemandData, Problem
 
 BREAK_STEP_MINUTES = 30  # breaks start on the half hour (or the slot, if coarser)
 MAX_BREAK_PLANS = 5  # break positions offered per shift: enough to stagger, few variables
 
 Plan = tuple[int, ...]  # start slots of one shift's breaks
+
+
+@dataclass(frozen=True)
+class VisitSlots:
+    """One visit of a shift that serves scattered clients' need in pieces (``solver.rounds``):
+    the client owner's need [start, end), after ``travel_minutes`` from the visit before."""
+
+    owner: str
+    start: int
+    end: int
+    travel_minutes: int = 0
 
 
 @dataclass(frozen=True)
@@ -44,10 +56,32 @@ class CandidateShift:
     break_minutes: int = 0  # unpaid, the same in every plan
     break_plans: tuple[Plan, ...] = ()  # unpaid breaks: the model picks one plan per person
     pauses: Plan = ()  # paid meal pauses (recorded, no gap)
+    # Scattered clients (``solver.rounds``): the visits served; () = the whole shift serves owner.
+    visits: tuple[VisitSlots, ...] = ()
+    visit_minutes: int = 0
+    travel_minutes: int = 0
+    waiting_minutes: int = 0
 
     @property
     def active_minutes(self) -> int:
         return self.minutes - self.on_call_minutes
+
+    @property
+    def served(self) -> tuple[tuple[str, int, int], ...]:
+        """(owner, first slot, end slot) of the need the shift staffs: its visits, or itself."""
+        if self.visits:
+            return tuple((v.owner, v.start, v.end) for v in self.visits)
+        return ((self.owner, self.start, self.end),)
+
+    @property
+    def served_minutes(self) -> int:
+        """Person-minutes of need one person on the shift staffs."""
+        return self.visit_minutes if self.visits else self.minutes
+
+    @property
+    def key(self) -> tuple[object, ...]:
+        """What identifies the shift among the candidates (a round's span is not enough)."""
+        return (self.owner, self.start, self.end, self.served if self.visits else ())
 
 
 def generate_shifts(problem: Problem) -> list[CandidateShift]:
@@ -59,13 +93,35 @@ def generate_shifts(problem: Problem) -> list[CandidateShift]:
     for data in problem.demands.values():
         if data.eligible_staff:
             shifts.extend(_owner_shifts(problem, data, first_index=len(shifts)))
-    have = {(s.owner, s.start, s.end) for s in shifts}
-    for owner, s, e in dict.fromkeys((p.owner, p.start, p.end) for p in problem.pins):
-        if (owner, s, e) not in have and problem.demands[owner].eligible_staff:
-            pinned = _OwnerShifts(problem, problem.demands[owner]).shift(s, e, len(shifts))
-            if pinned is not None:
-                shifts.append(pinned)
+    from scheduler.solver.rounds import scattered_shifts, visits_shift  # they build on this
+
+    shifts.extend(scattered_shifts(problem, first_index=len(shifts)))
+    have = {s.key for s in shifts}
+    for key, pin in {p.key: p for p in problem.pins}.items():
+        if key in have or not problem.demands[pin.owner].eligible_staff:
+            continue
+        if pin.visits:
+            pinned = visits_shift(problem, pin.visits, len(shifts), (pin.start, pin.end))
+        else:
+            pinned = _OwnerShifts(problem, problem.demands[pin.owner]).shift(
+                pin.start, pin.end, len(shifts))
+        if pinned is not None:
+            shifts.append(pinned)
     return shifts
+
+
+def schedule_key(problem: Problem, shift: Shift) -> tuple[object, ...]:
+    """The ``CandidateShift.key`` a schedule's shift would have (None as owner: no owner)."""
+    grid = problem.grid
+    served: tuple[tuple[str, int, int], ...] = tuple(
+        (v.client, grid.slot_floor(v.start), grid.slot_floor(v.end)) for v in shift.visits)
+    if shift.client is not None:
+        owner: str | None = shift.client
+    elif shift.visits:
+        owner = ROUND_PREFIX + shift.unit
+    else:
+        owner = problem.unit_owner.get(shift.unit)
+    return (owner, grid.slot_floor(shift.start), grid.slot_floor(shift.end), served)
 
 
 def break_plans(active: np.ndarray, start: int, policy: BreakPolicy, aligned: np.ndarray
@@ -247,15 +303,24 @@ def _owner_shifts(problem: Problem, data: DemandData, first_index: int) -> list[
     return out
 
 
-def candidate_shifts(problem: Problem, spans: list[tuple[str, int, int]]
+def candidate_shifts(problem: Problem,
+                     spans: list[tuple[str, int, int]] | list[tuple[object, ...]]
                      ) -> list[CandidateShift | None]:
     """The candidate shift of each (owner, start slot, end slot) as ``generate_shifts`` makes
     it (pinned shifts included), numbered in order; None where ``generate_shifts`` makes no
-    such shift. Much cheaper
-    than generating them all when only a schedule's shifts are wanted."""
+    such shift. A ``CandidateShift.key`` with visits gives the scattered clients' shift of
+    those visits (as pinned). Much cheaper than generating them all when only a schedule's
+    shifts are wanted."""
+    from scheduler.solver.rounds import visits_shift
+
     cutters: dict[str, _OwnerShifts] = {}
     out: list[CandidateShift | None] = []
-    for index, (owner, s, e) in enumerate(spans):
+    for index, span in enumerate(spans):
+        owner, s, e = str(span[0]), int(span[1]), int(span[2])  # type: ignore[call-overload]
+        visits = span[3] if len(span) > 3 else ()
+        if visits:
+            out.append(visits_shift(problem, visits, index, (s, e)))  # type: ignore[arg-type]
+            continue
         data = problem.demands[owner]
         if owner not in cutters:
             cutters[owner] = _OwnerShifts(problem, data)

@@ -51,9 +51,13 @@ def density_above_available(need: int, available: int, units: str) -> str:
 Reason = Callable[[DemandData, np.ndarray, int], str]
 
 
-def uncovered_intervals(problem: Problem, shifts: Iterable[tuple[str, str, int, int]],
+Served = tuple[tuple[str, int, int], ...]  # (owner, first slot, end slot) of need staffed
+
+
+def uncovered_intervals(problem: Problem, shifts: Iterable[tuple[str, str, int, int, Served]],
                         reason: Reason | None = None) -> list[UncoveredInterval]:
-    """The need ``shifts`` (staff, owner, first slot, end slot; one per person) leave open:
+    """The need ``shifts`` (staff, owner, first slot, end slot, the need it staffs: itself or
+    its visits; one per person) leave open:
     maximal runs of slots with the same number missing and the same reason
     (``reason_from_data`` by default), each with its ``blockers``."""
     grid = problem.grid
@@ -62,8 +66,9 @@ def uncovered_intervals(problem: Problem, shifts: Iterable[tuple[str, str, int, 
         key: np.zeros(grid.n_slots, dtype=np.int16) for key in problem.demands
     }
     own: dict[str, list[Span]] = {}
-    for sid, owner, start, end in shifts:
-        staffed[owner][start:end] += 1
+    for sid, owner, start, end, served in shifts:
+        for piece_owner, a, b in served:
+            staffed[piece_owner][a:b] += 1
         own.setdefault(sid, []).append(Span(owner, start, end))
     explain = Explainer(problem, own)
     out = []

@@ -57,7 +57,8 @@ def _notes(ctx: Context) -> list[str]:
         elapsed, jour = ctx.elapsed_hours(i), ctx.jour_hours[i]
         if abs(s.hours - elapsed) > 0.01 or abs(s.on_call_hours - jour) > PENALTY_TOLERANCE:
             notes.append(
-                f"shift {s.staff}@{s.client} {s.start.isoformat()} reports {s.hours:g} h "
+                f"shift {s.staff}@{s.client or s.unit} {s.start.isoformat()} reports "
+                f"{s.hours:g} h "
                 f"({s.on_call_hours:g} h jour), recomputed {elapsed:.2f} h ({jour:.2f} h jour)"
             )
     return notes

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cached_property, reduce
-from math import gcd
+from math import ceil, gcd, hypot
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -133,6 +133,8 @@ class Context:
         edges = list(self.spans)
         edges += [(to_utc(b.start, self.tz), to_utc(b.end, self.tz))
                   for s in self.shifts for b in s.breaks]
+        edges += [(to_utc(v.start, self.tz), to_utc(v.end, self.tz))
+                  for s in self.shifts for v in s.visits]
         for start, end in edges:
             for t in (start, end):
                 minutes.append(int((t - self.h0).total_seconds() // 60))
@@ -246,18 +248,25 @@ class Context:
         return presence - unpaid - jour + self.rules.on_call_work_fraction * jour
 
     def jour_samples(self, index: int) -> np.ndarray:
-        """Per sample of shift ``index``: its client's (or unit's) need is sleeping jour."""
+        """Per sample of shift ``index``: its client's (or unit's) need is sleeping jour; for a
+        shift with visits only inside its visits (travel and waiting are awake work)."""
         s = self.shifts[index]
         part = self.samples(index)
+        out = np.zeros(part.stop - part.start, dtype=bool)
+        if s.visits:
+            for client_id, served in self.served(index):
+                profile = self.need.get(client_id)
+                lo, hi = max(served.start, part.start), min(served.stop, part.stop)
+                if profile is not None and hi > lo:
+                    out[lo - part.start: hi - part.start] = profile.jour[lo:hi]
+            return out
         if s.client is not None:
             profile = self.need.get(s.client)
             jour = None if profile is None else profile.jour
         else:
             unit = self.units.get(self.unit_owner.get(s.unit, ""))
             jour = None if unit is None else unit.jour
-        if jour is None:
-            return np.zeros(part.stop - part.start, dtype=bool)
-        return jour[part]
+        return out if jour is None else jour[part]
 
     def unpaid_samples(self, index: int) -> np.ndarray:
         """Per sample of shift ``index``: on an unpaid break."""
@@ -350,10 +359,29 @@ class Context:
         """Per client: samples of stays during which their assistance is not staffed."""
         return stay_masks(self.scenario, self.grid, self.tz)
 
-    def owner_of(self, index: int) -> str | None:
-        """The demand owner a shift staffs: its client, or its group unit's owner key."""
+    def is_unit_shift(self, index: int) -> bool:
+        """A group-unit shift: no client and no visits (a round has no client either)."""
         s = self.shifts[index]
+        return s.client is None and not s.visits
+
+    def owner_of(self, index: int) -> str | None:
+        """The demand owner a shift staffs as a whole: its client, or its group unit's owner
+        key; None for a shift with visits (it staffs its visits' clients during the visits)."""
+        s = self.shifts[index]
+        if s.visits:
+            return None
         return s.client if s.client is not None else self.unit_owner.get(s.unit)
+
+    def served(self, index: int) -> list[tuple[str, slice]]:
+        """(owner, samples) a shift staffs: each visit's client during the visit only, else its
+        owner during the whole shift (docs/domain.md: a shift staffs a client only during its
+        visits)."""
+        s = self.shifts[index]
+        if s.visits:
+            return [(v.client, self.grid.span(self.instant(v.start), self.instant(v.end)))
+                    for v in s.visits]
+        owner = self.owner_of(index)
+        return [] if owner is None else [(owner, self.samples(index))]
 
     @cached_property
     def night(self) -> np.ndarray:
@@ -372,9 +400,9 @@ class Context:
         out = {c.id: np.zeros(self.grid.n, dtype=np.int16) for c in self.scenario.clients}
         out.update({key: np.zeros(self.grid.n, dtype=np.int16) for key in self.units})
         for i in range(len(self.shifts)):
-            owner = self.owner_of(i)
-            if owner in out:
-                out[owner][self.samples(i)] += 1
+            for owner, part in self.served(i):
+                if owner in out:
+                    out[owner][part] += 1
         return out
 
     @cached_property
@@ -407,16 +435,7 @@ class Context:
     @cached_property
     def jour_hours(self) -> list[float]:
         """Per shift: the hours in which its client's (or unit's) need is sleeping jour."""
-        out: list[float] = []
-        for i, s in enumerate(self.shifts):
-            if s.client is not None:
-                profile = self.need.get(s.client)
-                jour = None if profile is None else profile.jour
-            else:
-                unit = self.units.get(self.unit_owner.get(s.unit, ""))
-                jour = None if unit is None else unit.jour
-            out.append(0.0 if jour is None else self.hours(jour[self.samples(i)].sum()))
-        return out
+        return [self.hours(self.jour_samples(i).sum()) for i in range(len(self.shifts))]
 
     def elapsed_hours(self, index: int) -> float:
         start, end = self.spans[index]
@@ -438,4 +457,77 @@ class Context:
             out.setdefault(s.staff, []).append(i)
         for indices in out.values():
             indices.sort(key=lambda i: self.spans[i])
+        return out
+
+    # --- visits (scattered clients) -----------------------------------------------------------
+
+    def travel_between(self, a: str, b: str) -> int | None:
+        """Travel minutes from client ``a``'s home to ``b``'s, derived here on purpose (not via
+        the domain's helper): a measured time in ``rounds.travel.times`` wins, else the straight
+        line × ``detour_factor`` at ``speed_kmh``, rounded up, at least ``minimum_minutes``;
+        0 for the same client; None when neither is known."""
+        if a == b:
+            return 0
+        travel = self.scenario.rounds.travel
+        for t in travel.times:
+            if set(t.between) == {a, b}:
+                return t.minutes
+        first, second = self.clients.get(a), self.clients.get(b)
+        if first is None or second is None or first.home is None or second.home is None:
+            return None
+        km = hypot(first.home.x_km - second.home.x_km,
+                   first.home.y_km - second.home.y_km) * travel.detour_factor
+        # The guard keeps float noise (e.g. 12.000000001) from adding a minute.
+        return max(travel.minimum_minutes, ceil(km / travel.speed_kmh * 60 - 1e-9))
+
+    @cached_property
+    def visit_travel(self) -> list[list[int | None]]:
+        """Per shift, per visit: the travel minutes before it (0 for the first visit and
+        after a visit of the same client; None where no travel time is known)."""
+        out: list[list[int | None]] = []
+        for s in self.shifts:
+            row: list[int | None] = [0] if s.visits else []
+            for prev, visit in zip(s.visits, s.visits[1:], strict=False):
+                row.append(self.travel_between(prev.client, visit.client))
+            out.append(row)
+        return out
+
+    def travel_spans(self, index: int) -> list[tuple[datetime, datetime]]:
+        """The travel intervals of a shift: right after each visit followed by another
+        client's, as long as the derived travel (the reported one where none is known)."""
+        s = self.shifts[index]
+        out: list[tuple[datetime, datetime]] = []
+        for k in range(1, len(s.visits)):
+            derived = self.visit_travel[index][k]
+            minutes = s.visits[k].travel_minutes if derived is None else derived
+            if minutes > 0:
+                end = self.instant(s.visits[k - 1].end)
+                out.append((end, end + timedelta(minutes=minutes)))
+        return out
+
+    @cached_property
+    def visit_hours(self) -> list[tuple[float, float]]:
+        """Per shift: (travel, waiting) hours re-derived from its visits. Waiting is the
+        shift's time in no visit, no travel and no break; (0, 0) for a shift without visits."""
+        out: list[tuple[float, float]] = []
+        for i, s in enumerate(self.shifts):
+            if not s.visits:
+                out.append((0.0, 0.0))
+                continue
+            start, end = self.spans[i]
+            travel = self.travel_spans(i)
+            busy = [(self.instant(v.start), self.instant(v.end)) for v in s.visits]
+            busy += travel
+            busy += [(self.instant(b.start), self.instant(b.end)) for b in s.breaks]
+            clipped = sorted((max(a, start), min(z, end)) for a, z in busy if a < end and start < z)
+            covered = 0.0
+            cursor = start
+            for a, z in clipped:
+                a = max(a, cursor)
+                if z > a:
+                    covered += (z - a).total_seconds()
+                    cursor = z
+            total = (end - start).total_seconds()
+            travel_h = sum((z - a).total_seconds() for a, z in travel) / 3600
+            out.append((travel_h, max(0.0, total - covered) / 3600))
         return out

@@ -13,7 +13,7 @@ from ortools.linear_solver import pywraplp
 
 from scheduler.domain.clients import Client, Decision, ReserveRule
 from scheduler.domain.scenario import Scenario
-from scheduler.domain.schedule import Schedule
+from scheduler.domain.schedule import Schedule, Shift
 from scheduler.validator.context import Context, Period
 from scheduler.validator.groups import accepted, units_of, works_in
 from scheduler.validator.report import Violation
@@ -48,7 +48,14 @@ def _audit(fn: Callable[[Context], list[Violation]]) -> Audit:
 
 def _shift_who(ctx: Context, i: int) -> str:
     s = ctx.shifts[i]
+    if s.client is None and s.visits:
+        return f"{s.staff}@{s.unit} round {'+'.join(_visited(s))}"
     return f"{s.staff}@{s.client if s.client is not None else s.unit}"
+
+
+def _visited(s: Shift) -> list[str]:
+    """The distinct clients a shift visits, in the order of their first visit."""
+    return list(dict.fromkeys(v.client for v in s.visits))
 
 
 def _shift_when(ctx: Context, i: int) -> str:
@@ -60,31 +67,43 @@ def _shift_when(ctx: Context, i: int) -> str:
 
 @_audit
 def approved_assistant(ctx: Context) -> list[Violation]:
-    """Client shifts go to assistants the client accepted, with its competences, in its unit."""
+    """Client shifts go to assistants the client accepted, with its competences, in its unit.
+
+    A shift with visits: the assistant is accepted by and competent for every client visited
+    (a visited client's existence and unit are the ``visits`` audit's)."""
     out: list[Violation] = []
 
     def bad(i: int, detail: str) -> None:
         out.append(Violation("approved_assistant", _shift_who(ctx, i), _shift_when(ctx, i), detail))
 
     for i, s in enumerate(ctx.shifts):
-        if s.client is None:
-            continue  # a unit shift: unit_eligibility's business
+        if ctx.is_unit_shift(i):
+            continue  # unit_eligibility's business
         staff = ctx.staff.get(s.staff)
         if staff is None:
             bad(i, f"unknown staff id {s.staff!r}")
-        client = ctx.clients.get(s.client)
-        if client is None:
-            bad(i, f"unknown client id {s.client!r}")
+        checked: list[Client] = []
+        if s.client is not None:
+            client = ctx.clients.get(s.client)
+            if client is None:
+                bad(i, f"unknown client id {s.client!r}")
+            else:
+                checked.append(client)
+                if s.unit != client.unit:
+                    bad(i, f"shift unit {s.unit} is not {client.id}'s unit {client.unit}")
+        checked += [ctx.clients[c] for c in _visited(s)
+                    if c in ctx.clients and c != s.client]
+        if staff is None:
             continue
-        if staff is not None and not accepted(client, staff, ctx.scenario):
-            bad(i, f"{s.staff} is not among {client.id}'s approved assistants (nor in a pool "
-                   "the client accepts)")
-        if staff is not None:
+        for client in checked:
+            visit = f" (visited {client.id})" if s.visits else ""
+            if not accepted(client, staff, ctx.scenario):
+                bad(i, f"{s.staff} is not among {client.id}'s approved assistants (nor in a "
+                       f"pool the client accepts){visit}")
             missing = sorted(set(client.required_competences) - set(staff.competences))
             if missing:
-                bad(i, f"{s.staff} lacks required competence(s): {', '.join(missing)}")
-        if s.unit != client.unit:
-            bad(i, f"shift unit {s.unit} is not {client.id}'s unit {client.unit}")
+                bad(i, f"{s.staff} lacks required competence(s): {', '.join(missing)}"
+                       + (f" for {client.id}" if s.visits else ""))
     return out
 
 
@@ -185,7 +204,7 @@ def staffing_cap(ctx: Context) -> list[Violation]:
     """Never more staff at once than a client's schedulable need or a unit's density asks."""
     out: list[Violation] = []
     for i, s in enumerate(ctx.shifts):
-        if s.client is None and s.unit not in ctx.unit_owner:
+        if ctx.is_unit_shift(i) and s.unit not in ctx.unit_owner:
             out.append(
                 Violation(
                     "staffing_cap",
@@ -293,6 +312,9 @@ def decision_budget(ctx: Context) -> list[Violation]:
                 h = ctx.hours(cover[(bits == m) & (profile.jour == on_call)].sum())
                 if h > 0:
                     hours[int(m), on_call] = h
+        travel = _travel_charges(ctx, c.id, decisions, bits, profile.jour)
+        for m, h in travel.items():
+            hours[m, False] = hours.get((m, False), 0.0) + h
         indices = range(len(decisions))
         # Per class, the hours charged per hour staffed by each decision that may pay.
         rates = {(m, on_call): {j: decisions[j].on_call_counts_as if on_call else 1.0
@@ -313,13 +335,36 @@ def decision_budget(ctx: Context) -> list[Violation]:
                 budget = sum(avail[j][0] for j in combo)
                 if charged > budget + TOL_HOURS:
                     broken.append(s)
-                    out.append(_budget_violation(ctx, c, [decisions[j] for j in combo],
-                                                 [avail[j] for j in combo], charged, budget))
+                    out.append(_budget_violation(
+                        ctx, c, [decisions[j] for j in combo], [avail[j] for j in combo],
+                        charged, budget, sum(h for m, h in travel.items() if m & ~s == 0)))
         mixed = any(len(set(r.values())) > 1 for r in rates.values())
         if mixed and not broken:
             over = _least_overrun(hours, rates, [a[0] for a in avail])
             if over > TOL_HOURS:
                 out.append(_budget_violation(ctx, c, decisions, avail, None, over))
+    return out
+
+
+def _travel_charges(ctx: Context, client_id: str, decisions: list[Decision], bits: np.ndarray,
+                    jour: np.ndarray) -> dict[int, float]:
+    """Travel hours charged to the client's decisions, per mask of the decisions that may pay:
+    the travel before each of its visits, where every decision that may pay for the visit's
+    start says ``charges_travel`` (where one does not, the visit can be charged to it and the
+    travel to nobody: this check stays lenient there). Each visit once, awake time."""
+    out: dict[int, float] = {}
+    for i, s in enumerate(ctx.shifts):
+        for k, visit in enumerate(s.visits):
+            derived = ctx.visit_travel[i][k]
+            minutes = visit.travel_minutes if derived is None else derived
+            if visit.client != client_id or minutes <= 0:
+                continue
+            first = ctx.grid.at(ctx.instant(visit.start))
+            if first >= ctx.grid.n or jour[first]:
+                continue
+            m = int(bits[first])
+            if m and all(decisions[j].charges_travel for j in range(len(decisions)) if m >> j & 1):
+                out[m] = out.get(m, 0.0) + minutes / 60
     return out
 
 
@@ -355,8 +400,10 @@ def _budget_violation(
     avail: list[tuple[float, float, float]],
     charged: float | None,
     budget: float,
+    travel: float = 0.0,
 ) -> Violation:
-    """``charged`` None: ``budget`` is the least overrun of any split (rates that differ)."""
+    """``charged`` None: ``budget`` is the least overrun of any split (rates that differ);
+    ``travel``: hours of it that are travel to visits (decisions that charge travel)."""
     bounds = [_period_bounds(ctx, d) for d in decisions]
     start = max(ctx.h0, min(b[0] for b in bounds))
     end = min(ctx.h1, max(b[1] for b in bounds))
@@ -371,8 +418,9 @@ def _budget_violation(
         detail = (f"{budget:.2f} h more than the decisions have available, however the time "
                   f"where they apply is split between them{jour} ({parts})")
     else:
-        detail = (f"{charged:.2f} h scheduled where only these apply{jour}, {budget:.2f} h "
-                  f"available to the {scope} ({parts})")
+        of_travel = f" (of which {travel:.2f} h travel to visits)" if travel > 0 else ""
+        detail = (f"{charged:.2f} h scheduled where only these apply{jour}{of_travel}, "
+                  f"{budget:.2f} h available to the {scope} ({parts})")
     return Violation(
         "decision_budget",
         f"{client.id}/{'+'.join(d.id for d in decisions)}",
@@ -542,7 +590,7 @@ def unit_eligibility(ctx: Context) -> list[Violation]:
     out: list[Violation] = []
     units = ctx.scenario.unit_by_id()
     for i, s in enumerate(ctx.shifts):
-        if s.client is not None:
+        if not ctx.is_unit_shift(i):
             continue
 
         def bad(detail: str, i: int = i) -> None:
@@ -575,21 +623,21 @@ def unit_eligibility(ctx: Context) -> list[Violation]:
 def double_staffing(ctx: Context) -> list[Violation]:
     """No personal assistance for a client during a stay that does not mark it as needed."""
     out: list[Violation] = []
-    for i, s in enumerate(ctx.shifts):
-        stays = ctx.stays.get(s.client) if s.client is not None else None
-        if stays is None:
-            continue
-        inside = stays[ctx.samples(i)]
-        if not inside.any():
-            continue
-        first = ctx.samples(i).start
-        for a, b in runs(inside):
-            out.append(Violation(
-                "double_staffing", _shift_who(ctx, i),
-                fmt_interval(ctx.grid.instant(first + a), ctx.grid.instant(first + b), ctx.tz),
-                f"{s.client} is booked into a group unit then (a double decision): the stay's "
-                "staff care for them, and the booking does not mark assistance as needed",
-            ))
+    for i in range(len(ctx.shifts)):
+        for client_id, part in ctx.served(i):
+            stays = ctx.stays.get(client_id)
+            if stays is None:
+                continue
+            inside = stays[part]
+            for a, b in runs(inside):
+                out.append(Violation(
+                    "double_staffing", _shift_who(ctx, i),
+                    fmt_interval(ctx.grid.instant(part.start + a),
+                                 ctx.grid.instant(part.start + b), ctx.tz),
+                    f"{client_id} is booked into a group unit then (a double decision): the "
+                    "stay's staff care for them, and the booking does not mark assistance as "
+                    "needed",
+                ))
     return out
 
 
@@ -606,7 +654,7 @@ def breaks(ctx: Context) -> list[Violation]:
     units = ctx.scenario.unit_by_id()
     for i, s in enumerate(ctx.shifts):
         start, end = ctx.spans[i]
-        owner = None if s.client is not None else ctx.units.get(ctx.unit_owner.get(s.unit, ""))
+        owner = ctx.units.get(ctx.unit_owner.get(s.unit, "")) if ctx.is_unit_shift(i) else None
         unit = units.get(s.unit) if owner is None else owner.units[0]
         if s.client is not None:
             client = ctx.clients.get(s.client)
@@ -634,7 +682,9 @@ def breaks(ctx: Context) -> list[Violation]:
                 bad(f"breaks overlap at {fmt_instant(a1, ctx.tz)}")
         if unit is None or end <= start:
             continue
-        if s.client is not None:
+        if s.visits:
+            jour = ctx.jour_samples(i)  # a round's or waiting shift's unit is its clients'
+        elif s.client is not None:
             if s.client not in ctx.need:
                 continue
             jour = ctx.need[s.client].jour[ctx.samples(i)]
@@ -712,6 +762,123 @@ def frozen_past(ctx: Context) -> list[Violation]:
     return out
 
 
+# --- scattered clients: visits, rounds, travel ---------------------------------------------------
+
+
+HOURS_TOLERANCE = 0.01  # reported travel and waiting hours: rounding, never a whole minute
+
+
+@_audit
+def visits(ctx: Context) -> list[Violation]:
+    """A shift's visits are scattered clients' need, in order, inside the shift, reachable.
+
+    Every visit lies inside the shift, after the previous one, within a scattered client's
+    need of the shift's unit that a decision pays for. A round (several clients) needs
+    ``rounds.enabled`` and no client of its own; a waiting shift (one client's visits) names
+    that client. Each visit's ``travel_minutes`` is the travel time from the previous visit's
+    client (0 for the first and for the same client), and the next visit starts no earlier than
+    the travel ends; at most ``rounds.max_visits`` visits, waits after travel of at most
+    ``rounds.max_wait_minutes``. The shift's ``travel_hours`` and ``waiting_hours`` are those
+    re-derived (waiting: time in no visit, travel or break)."""
+    out: list[Violation] = []
+    settings = ctx.scenario.rounds
+    for i, s in enumerate(ctx.shifts):
+
+        def bad(detail: str, i: int = i) -> None:
+            out.append(Violation("visits", _shift_who(ctx, i), _shift_when(ctx, i), detail))
+
+        travel_h, waiting_h = ctx.visit_hours[i]
+        for label, reported, derived in (("travel_hours", s.travel_hours, travel_h),
+                                         ("waiting_hours", s.waiting_hours, waiting_h)):
+            if abs(reported - derived) > HOURS_TOLERANCE:
+                bad(f"reports {label} {reported:.2f}, re-derived from its visits "
+                    f"{derived:.2f}")
+        if not s.visits:
+            continue
+        clients = _visited(s)
+        if len(clients) > 1:
+            if not settings.enabled:
+                bad(f"a round of {', '.join(clients)} while rounds are disabled "
+                    "(rounds.enabled: false)")
+            if s.client is not None:
+                bad(f"a round of {', '.join(clients)} names client {s.client}; a round has "
+                    "none (its clients are its visits')")
+        elif s.client != clients[0]:
+            bad(f"serves only {clients[0]}'s visits but names "
+                f"{'no client' if s.client is None else 'client ' + s.client}")
+        if len(s.visits) > settings.max_visits:
+            bad(f"{len(s.visits)} visits, at most {settings.max_visits} (rounds.max_visits)")
+        for k in range(len(s.visits)):
+            _check_visit(ctx, i, k, bad)
+    return out
+
+
+def _check_visit(ctx: Context, i: int, k: int, bad: Callable[[str], None]) -> None:
+    """Visit ``k`` of shift ``i``: itself, its client's need, the travel before it."""
+    s = ctx.shifts[i]
+    start, end = ctx.spans[i]
+    v = s.visits[k]
+    a, z = ctx.instant(v.start), ctx.instant(v.end)
+    what = f"visit {v.client} {fmt_interval(a, z, ctx.tz)}"
+    if z <= a:
+        bad(f"{what} ends at or before it starts")
+    elif not (start <= a and z <= end):
+        bad(f"{what} is not inside the shift")
+    client = ctx.clients.get(v.client)
+    if client is None:
+        bad(f"{what}: unknown client id {v.client!r}")
+    else:
+        if not client.scattered:
+            bad(f"{what}: {v.client} is not a scattered client (scattered: false); its need is "
+                "served by whole shifts")
+        if client.unit != s.unit:
+            bad(f"{what}: {v.client} belongs to unit {client.unit}, the shift to {s.unit}")
+        profile = ctx.need[v.client]
+        part = ctx.grid.span(a, z)
+        if z > a and (a < ctx.h0 or z > ctx.h1):
+            bad(f"{what} reaches outside the horizon")
+        for x, y in runs(profile.count[part] <= 0):
+            bad(f"{what} lies outside {v.client}'s need "
+                f"(no need {_samples(ctx, part.start + x, part.start + y)})")
+        for x, y in runs((profile.count[part] > 0) & ~profile.in_decision[part]):
+            bad(f"{what}: no decision of {v.client}'s pays for the need "
+                f"{_samples(ctx, part.start + x, part.start + y)}")
+    if k == 0:
+        if v.travel_minutes != 0:
+            bad(f"{what} is the first visit but reports {v.travel_minutes} min travel before it")
+        return
+    prev = s.visits[k - 1]
+    p0, p1 = ctx.instant(prev.start), ctx.instant(prev.end)
+    if a < p1:
+        bad(f"{what} starts before the previous visit ({prev.client} "
+            f"{fmt_interval(p0, p1, ctx.tz)}) ends: visits in order, not overlapping")
+        return
+    minutes = ctx.visit_travel[i][k]
+    if minutes is None:
+        bad(f"no travel time known from {prev.client} to {v.client} (give both a home or list "
+            "the pair in rounds.travel.times)")
+        minutes = v.travel_minutes
+    elif v.travel_minutes != minutes:
+        bad(f"{what} reports {v.travel_minutes} min travel from {prev.client}, the travel time "
+            f"is {minutes} min")
+    arrival = p1 + timedelta(minutes=minutes)
+    if arrival > a:
+        bad(f"travel does not fit: {prev.client}'s visit ends {fmt_instant(p1, ctx.tz)}, "
+            f"{minutes} min travel to {v.client} arrives {fmt_instant(arrival, ctx.tz)}, after "
+            f"{v.client}'s visit starts {fmt_instant(a, ctx.tz)}")
+    wait = (a - arrival).total_seconds() / 60
+    limit = ctx.scenario.rounds.max_wait_minutes
+    if wait > limit + EPS:
+        bad(f"waits {wait:.0f} min between {prev.client}'s visit (ends "
+            f"{fmt_instant(p1, ctx.tz)}, then {minutes} min travel) and {what}; at most "
+            f"{limit} min (rounds.max_wait_minutes)")
+
+
+def _samples(ctx: Context, lo: int, hi: int) -> str:
+    """Samples [lo, hi) of the horizon as a local interval (visit edges are sample edges)."""
+    return fmt_interval(ctx.grid.instant(lo), ctx.grid.instant(hi), ctx.tz)
+
+
 AUDITS: dict[str, Audit] = {
     "approved_assistant": approved_assistant,
     "availability": availability,
@@ -727,4 +894,5 @@ AUDITS: dict[str, Audit] = {
     "breaks": breaks,
     "pinned_shifts": pinned_shifts,
     "frozen_past": frozen_past,
+    "visits": visits,
 }

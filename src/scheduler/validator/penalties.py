@@ -153,8 +153,14 @@ def unused_contract(ctx: Context) -> float:
 
 @_penalty
 def continuity(ctx: Context) -> float:
-    """Distinct (client, assistant) pairs among the client shifts (unit shifts do not count)."""
-    return float(len({(s.client, s.staff) for s in ctx.shifts if s.client is not None}))
+    """Distinct (client, assistant) pairs among the client shifts (unit shifts do not count).
+
+    A shift with visits pairs its assistant with every client it visits (a round too)."""
+    pairs: set[tuple[str, str]] = set()
+    for s in ctx.shifts:
+        clients = {v.client for v in s.visits} or ({s.client} if s.client is not None else set())
+        pairs.update((c, s.staff) for c in clients)
+    return float(len(pairs))
 
 
 @_penalty
@@ -178,6 +184,23 @@ def changes(ctx: Context) -> float:
            if ctx.instant(s.start) >= since}
     seconds = sum((k[4] - k[3]).total_seconds() for k in previous ^ now)
     return seconds / 3600
+
+
+@_penalty
+def waiting(ctx: Context) -> float:
+    """Paid waiting hours of the shifts with visits, summed over the shifts.
+
+    Waiting is a shift's time in no visit, no travel and no break, re-derived from the visits
+    and the travel times (not taken from the shifts' own figures)."""
+    return sum(w for _, w in ctx.visit_hours)
+
+
+@_penalty
+def travel(ctx: Context) -> float:
+    """Hours travelling between visits' homes, summed over the shifts with visits.
+
+    The travel times are re-derived from the homes or the measured times."""
+    return sum(t for t, _ in ctx.visit_hours)
 
 
 # --- fairness ---------------------------------------------------------------------------------
@@ -298,4 +321,6 @@ PENALTY_AUDITS: dict[str, PenaltyAudit] = {
     "fair_weekends": fair_weekends,
     "continuity": continuity,
     "changes": changes,
+    "waiting": waiting,
+    "travel": travel,
 }

@@ -12,12 +12,13 @@ from scheduler.solver.rules import (
     pins,
     replan,
     rest,
+    visits,
     working_hours,
 )
 from scheduler.solver.rules.base import Rule
 
 MODULES = (eligibility, coverage, breaks, budget, rest, working_hours, fairness, continuity,
-           pins, replan)
+           pins, replan, visits)
 
 REGISTRY: tuple[Rule, ...] = tuple(rule for module in MODULES for rule in module.RULES)
 

@@ -8,6 +8,8 @@ awake or jour) go to the decisions of that service active there. With one such d
 are charged to it; where several overlap (e.g. SFB and municipal assistance side by side)
 allocation variables split the class's minutes between them, each charged at its own rate.
 Charges are integers: ``CHARGE_UNITS_PER_MINUTE`` units per minute counted in full.
+A shift with visits (``solver.rounds``) charges each visit to its own client, once; the travel
+before a visit too where the decisions paying for it say ``charges_travel``.
 """
 
 from __future__ import annotations
@@ -20,18 +22,24 @@ from ortools.sat.python import cp_model
 from scheduler.domain.budget import charge_classes
 from scheduler.solver.context import ModelContext, Penalty
 from scheduler.solver.rules.base import Rule
-from scheduler.solver.shifts import CandidateShift
 
 
 def add_decision_budget(ctx: ModelContext) -> list[Penalty]:
     slot = ctx.problem.slot_minutes
-    by_client: dict[str, list[CandidateShift]] = defaultdict(list)
+    # Per client: (first slot, end slot, shift index, travel minutes before) of the need each
+    # shift staffs (the shift, or a visit of a round or waiting shift).
+    by_client: dict[str, list[tuple[int, int, int, int]]] = defaultdict(list)
     for shift in ctx.live_shifts:
-        if shift.client_id is not None:  # group units have no granted hours
-            by_client[shift.client_id].append(shift)
-    for client_id, shifts in by_client.items():
+        if shift.visits:
+            for v in shift.visits:
+                by_client[v.owner].append((v.start, v.end, shift.index, v.travel_minutes))
+        elif shift.client_id is not None:  # group units have no granted hours
+            by_client[shift.client_id].append((shift.start, shift.end, shift.index, 0))
+    for client_id, pieces in by_client.items():
         data = ctx.problem.demands[client_id]
         budgets = data.budgets
+        travels = ({d.id for d in data.client.decisions if d.charges_travel}
+                   if data.client is not None else set())
         classes = charge_classes(data.demand)
         cuts = sorted({b.first_slot for b in budgets} | {b.end_slot for b in budgets})
         # Decision id → shift index → charge units per person on the shift (one active payer),
@@ -39,17 +47,23 @@ def add_decision_budget(ctx: ModelContext) -> list[Penalty]:
         fixed: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
         split: dict[str, list[cp_model.LinearExprT]] = defaultdict(list)
         for a, b in itertools.pairwise(cuts):
-            inside = [s for s in shifts if s.start < b and a < s.end]
+            inside = [p for p in pieces if p[0] < b and a < p[1]]
             if not inside:
                 continue
             for (service, on_call), prefix in classes.items():
-                minutes = {s.index: int(prefix[min(s.end, b)] - prefix[max(s.start, a)]) * slot
-                           for s in inside}
+                minutes: dict[int, int] = defaultdict(int)
+                for start, end, i, _ in inside:
+                    minutes[i] += int(prefix[min(end, b)] - prefix[max(start, a)]) * slot
                 minutes = {i: m for i, m in minutes.items() if m}
                 active = [d for d in budgets
                           if d.first_slot <= a and b <= d.end_slot and d.service is service]
                 if not minutes or not active:
                     continue  # shifts only cover need that a decision pays for
+                # Travel to a visit starting here, where the paying decisions charge it.
+                if not on_call and all(d.decision_id in travels for d in active):
+                    for start, _, i, travel in inside:
+                        if travel and a <= start < b and i in minutes:
+                            minutes[i] += travel
                 if len(active) == 1:
                     d = active[0]
                     units = d.units_per_minute(on_call)

@@ -1,6 +1,7 @@
 """Continuity: few different assistants per client (the client chooses who comes, and fewer
 faces mean better care). The raw penalty is the number of (client, assistant) pairs used; group
-units' shifts do not count (no one client is served)."""
+units' shifts do not count (no one client is served); a round counts for every client it
+visits."""
 
 from __future__ import annotations
 
@@ -17,8 +18,11 @@ def add_continuity(ctx: ModelContext) -> list[Penalty]:
     pairs = defaultdict(list)
     shifts = ctx.shifts_by_index
     for (sid, index), var in ctx.x.items():
-        client_id = shifts[index].client_id
-        if client_id is not None:
+        shift = shifts[index]
+        # A round's or waiting shift's visits are its clients.
+        clients = {v.owner for v in shift.visits} or (
+            {shift.client_id} if shift.client_id is not None else set())
+        for client_id in sorted(clients):
             pairs[client_id, sid].append(var)
     used = []
     for (cid, sid), variables in pairs.items():

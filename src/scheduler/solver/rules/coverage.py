@@ -17,22 +17,24 @@ from scheduler.solver.rules.base import Rule
 
 
 def add_staffing_cap(ctx: ModelContext) -> list[Penalty]:
-    by_owner = defaultdict(list)
+    # Per owner, the pieces of need shifts staff: the whole shift, or a round's visits.
+    by_owner: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
     for shift in ctx.live_shifts:
-        by_owner[shift.owner].append(shift)
-    for owner, shifts in by_owner.items():
+        for owner, a, b in shift.served:
+            by_owner[owner].append((a, b, shift.index))
+    for owner, pieces in by_owner.items():
         data = ctx.problem.demands[owner]
         count = data.demand.count
-        shifts = sorted(shifts, key=lambda s: s.start)
-        starts = [s.start for s in shifts]
-        longest = max(s.end - s.start for s in shifts)
+        pieces.sort()
+        starts = [a for a, _, _ in pieces]
+        longest = max(b - a for a, b, _ in pieces)
         points = set(starts)
         for t in range(1, len(count)):
             if count[t] < count[t - 1]:
                 points.add(t)
         for t in sorted(points):
             lo, hi = bisect_left(starts, t - longest), bisect_right(starts, t)
-            covering = [ctx.staffed[s.index] for s in shifts[lo:hi] if t < s.end]
+            covering = [ctx.staffed[i] for _, b, i in pieces[lo:hi] if t < b]
             if len(covering) > 1 or (covering and count[t] < 1):
                 ctx.model.add(sum(covering) <= int(count[t])).with_name(
                     f"staffing_cap__{data.label}__{t}"
@@ -48,7 +50,7 @@ def add_uncovered(ctx: ModelContext) -> list[Penalty]:
     need_minutes = sum(
         int(ctx.problem.demands[o].demand.count.sum()) * slot for o in ctx.owners
     )
-    staffed = sum(ctx.staffed[s.index] * s.minutes for s in ctx.live_shifts)
+    staffed = sum(ctx.staffed[s.index] * s.served_minutes for s in ctx.live_shifts)
     return [Penalty(UNCOVERED_NEED, need_minutes - staffed, 60)]
 
 

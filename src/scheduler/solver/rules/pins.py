@@ -13,10 +13,10 @@ def fix_pins(ctx: ModelContext) -> list[Penalty]:
     the model cannot make (its staff member is not eligible or not available then) makes the
     model infeasible: the pin is never silently left out. A restricted model (a move, an
     evaluation) has only the pairs it was given; the pins among them are fixed."""
-    index = {(s.owner, s.start, s.end): s.index for s in ctx.shifts}
+    index = {s.key: s.index for s in ctx.shifts}
     staff = set(ctx.staff_ids)
     for k, pin in enumerate(ctx.problem.pins):
-        i = index.get((pin.owner, pin.start, pin.end))
+        i = index.get(pin.key)
         if i is None or pin.staff not in staff:
             continue  # not in this model (another part, or outside a move's neighbourhood)
         var = ctx.x.get((pin.staff, i))

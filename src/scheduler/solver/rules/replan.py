@@ -6,12 +6,12 @@ pins, so no model has a variable for such a shift, and the greedy baseline, whic
 same availability, never plans one.
 
 ``changes``: the previous plan's shifts from the start on are the reference. Each hour of one
-the new plan does not keep exactly (same staff member, owner, start and end) and each hour of a
-new shift the previous plan did not have is a changed shift-hour, so a move or a reassignment
-counts twice (its old and its new shift). Per (staff, shift) the term is linear: a kept previous
-shift costs its hours times (1 − x), any other shift its hours times x; a previous shift that has
-no assignment variable in this model (no longer possible: its staff member is absent, say) is a
-constant, counted in the model of its owner.
+the new plan does not keep exactly (same staff member, owner, start, end and visits) and each
+hour of a new shift the previous plan did not have is a changed shift-hour, so a move or a
+reassignment counts twice (its old and its new shift). Per (staff, shift) the term is
+linear: a kept previous shift costs its hours times (1 − x), any other shift its hours times
+x; a previous shift that has no assignment variable in this model (no longer possible: its
+staff member is absent, say) is a constant, counted in the model of its owner.
 """
 
 from __future__ import annotations
@@ -31,16 +31,16 @@ def add_changes(ctx: ModelContext) -> list[Penalty]:
     if problem.replan_start is None:
         return [Penalty(CHANGES, 0, 1)]
     minutes = problem.grid.slot_minutes
-    previous = {(p.staff, p.owner, p.start, p.end) for p in problem.previous}
+    previous = {(p.staff, p.key) for p in problem.previous}
     shifts = ctx.shifts_by_index
     terms: list[LinearExprT] = []
     constant = 0
-    present: set[tuple[str, str, int, int]] = set()
+    present: set[tuple[str, tuple[object, ...]]] = set()
     for (sid, i), var in ctx.x.items():
         s = shifts[i]
         if s.start < problem.replan_start:
             continue  # the past: pins only, never a change
-        key = (sid, s.owner, s.start, s.end)
+        key = (sid, s.key)
         length = (s.end - s.start) * minutes
         if key in previous:
             present.add(key)
@@ -50,7 +50,7 @@ def add_changes(ctx: ModelContext) -> list[Penalty]:
             terms.append(length * var)
     owners = set(ctx.owners)
     constant += sum((p.end - p.start) * minutes for p in problem.previous
-                    if p.owner in owners and (p.staff, p.owner, p.start, p.end) not in present)
+                    if p.owner in owners and (p.staff, p.key) not in present)
     return [Penalty(CHANGES, sum(terms) + constant, 60)]
 
 

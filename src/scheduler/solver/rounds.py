@@ -1,0 +1,237 @@
+"""Scattered clients' candidate shifts: rounds of several clients' visits with travel between
+homes, and single-client shifts that wait between one client's visits (today's practice).
+
+A visit is a stretch of a scattered client's awake need. Chains of visits are grown visit by
+visit in time order: the next visit starts after the last one ends plus the travel between the
+homes, waits at most ``rounds.max_wait_minutes`` and brings the chain no longer than the
+longest shift. Chains are kept by a beam per first visit (the least travel and waiting per hour
+served), so the candidates stay a few per visit rather than every sequence. A chain shorter than
+the minimum shift is padded with waiting at its end (or, at the horizon's end, its start). The
+engine then chooses, per visit, between rounds, waiting single-client shifts and the ordinary
+shifts of a long stretch by the objective; every chain here is travel-feasible by construction
+(hard rule ``visits``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from scheduler.solver.problem import ROUND_PREFIX, DemandData, Problem
+from scheduler.solver.shifts import CandidateShift, VisitSlots, break_plans
+
+BEAM_WIDTH = 3  # chains kept per length, per first visit
+SUCCESSORS = 3  # next visits tried from a chain's last visit (the soonest reachable)
+BREAK_STEP_MINUTES = 30
+
+
+@dataclass(frozen=True)
+class _Visit:
+    owner: str
+    start: int
+    end: int
+
+
+def scattered_clients(problem: Problem) -> dict[str, list[DemandData]]:
+    """Per unit: its scattered clients someone may serve."""
+    out: dict[str, list[DemandData]] = {}
+    for data in problem.demands.values():
+        if data.client is not None and data.client.scattered and data.eligible_staff:
+            out.setdefault(data.unit, []).append(data)
+    return out
+
+
+def travel_minutes(problem: Problem, clients: list[str]) -> dict[tuple[str, str], int]:
+    """Travel minutes between every two of ``clients`` (the scenario checks they are known)."""
+    scenario = problem.scenario
+    homes = {c.id: c.home for c in scenario.clients if c.home is not None}
+    out = {}
+    for a in clients:
+        for b in clients:
+            minutes = scenario.rounds.travel.minutes(a, b, homes)
+            out[a, b] = minutes if minutes is not None else 10**6  # unknown: unreachable
+    return out
+
+
+def visits_of(data: DemandData) -> list[_Visit]:
+    """Stretches of awake need a decision pays for: the client's visits."""
+    need = (np.where(data.decided, data.demand.count, 0) > 0) & ~data.demand.on_call
+    padded = np.concatenate([[False], need, [False]]).astype(np.int8)
+    edges = np.flatnonzero(np.diff(padded)).tolist()
+    return [_Visit(data.key, a, b) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+
+
+def visits_shift(problem: Problem, visits: tuple[tuple[str, int, int], ...], index: int,
+                 span: tuple[int, int]) -> CandidateShift | None:
+    """The scattered clients' shift over ``span`` serving ``visits`` (client, start slot, end
+    slot) in order, as a pinned or given shift; None if it is none (a client not scattered or
+    of another unit, a round with rounds off, travel that does not fit)."""
+    units = {problem.demands[c].unit for c, _, _ in visits if c in problem.demands}
+    clients = scattered_clients(problem).get(next(iter(units), ""), [])
+    ids = {c.key for c in clients}
+    if len(units) != 1 or any(c not in ids for c, _, _ in visits):
+        return None
+    chains = _UnitChains(problem, next(iter(units)), clients)
+    if len({c for c, _, _ in visits}) > 1 and chains.round_owner is None:
+        return None
+    return chains.shift([_Visit(c, a, b) for c, a, b in visits], index, span)
+
+
+def scattered_shifts(problem: Problem, first_index: int) -> list[CandidateShift]:
+    """Every unit's rounds (with ``rounds.enabled``) and waiting single-client shifts."""
+    out: list[CandidateShift] = []
+    for uid, clients in scattered_clients(problem).items():
+        out.extend(_UnitChains(problem, uid, clients).shifts(first_index + len(out)))
+    return out
+
+
+class _UnitChains:
+    def __init__(self, problem: Problem, uid: str, clients: list[DemandData]) -> None:
+        self.problem = problem
+        rules, settings = problem.scenario.rules, problem.scenario.rounds
+        self.slot = slot = problem.slot_minutes
+        self.min_len = math.ceil(rules.min_shift_hours * 60 / slot)
+        self.max_len = int(rules.max_shift_hours * 60 // slot)
+        self.max_visits = settings.max_visits
+        self.max_wait = settings.max_wait_minutes
+        round_key = ROUND_PREFIX + uid
+        self.round_owner = round_key if round_key in problem.demands else None
+        self.eligible = {c.key: frozenset(c.eligible_staff) for c in clients}
+        self.travel = travel_minutes(problem, [c.key for c in clients])
+        self.visits = sorted((v for c in clients for v in visits_of(c)),
+                             key=lambda v: (v.start, v.end, v.owner))
+        self.starts = np.array([v.start for v in self.visits], dtype=np.int64)
+        self.policy = problem.demands[clients[0].key].breaks
+        step = max(BREAK_STEP_MINUTES, slot)
+        self.on_break_grid = problem.minute_of_day % step == 0
+        self.night_prefix = np.concatenate([[0], np.cumsum(problem.night)])
+
+    def successors(self, chain: tuple[int, ...], clients: frozenset[str]) -> list[int]:
+        """The soonest visits reachable after the chain's last one, within the wait and the
+        longest shift, that someone approved for the whole chain may serve."""
+        last = self.visits[chain[-1]]
+        first = self.visits[chain[0]]
+        out = []
+        k = int(np.searchsorted(self.starts, last.end))
+        while k < len(self.visits) and len(out) < SUCCESSORS:
+            nxt = self.visits[k]
+            k += 1
+            gap = (nxt.start - last.end) * self.slot - self.travel[last.owner, nxt.owner]
+            if gap > self.max_wait:
+                if (nxt.start - last.end) * self.slot > self.max_wait + 600:
+                    break  # sorted by start: nothing later fits either
+                continue
+            if gap < 0 or nxt.end - first.start > self.max_len or k - 1 in chain:
+                continue
+            owners = clients | {nxt.owner}
+            if len(owners) > 1 and self.round_owner is None:
+                continue  # rounds disabled, or one scattered client in the unit
+            if not frozenset.intersection(*(self.eligible[o] for o in owners)):
+                continue
+            out.append(k - 1)
+        return out
+
+    def idle_per_served(self, chain: tuple[int, ...]) -> float:
+        visits = [self.visits[i] for i in chain]
+        served = sum(v.end - v.start for v in visits)
+        span = max(visits[-1].end - visits[0].start, self.min_len)
+        return (span - served) / served
+
+    def chains(self) -> list[tuple[int, ...]]:
+        found: dict[tuple[int, ...], None] = {}
+        for first in range(len(self.visits)):
+            beam: list[tuple[tuple[int, ...], frozenset[str]]] = [
+                ((first,), frozenset({self.visits[first].owner}))]
+            found[(first,)] = None
+            for _ in range(self.max_visits - 1):
+                grown = [((*chain, k), owners | {self.visits[k].owner})
+                         for chain, owners in beam for k in self.successors(chain, owners)]
+                if not grown:
+                    break
+                grown.sort(key=lambda item: (self.idle_per_served(item[0]), item[0]))
+                beam = grown[:BEAM_WIDTH]
+                found.update((chain, None) for chain, _ in beam)
+        return list(found)
+
+    def shifts(self, first_index: int) -> list[CandidateShift]:
+        out: list[CandidateShift] = []
+        for chain in self.chains():
+            shift = self.shift([self.visits[i] for i in chain], first_index + len(out))
+            if shift is not None:
+                out.append(shift)
+        return out
+
+    def shift(self, visits: list[_Visit], index: int, span: tuple[int, int] | None = None
+              ) -> CandidateShift | None:
+        """The shift serving ``visits`` in order (over ``span`` if given: a pinned shift);
+        None where ordinary shifts already serve it (one visit as long as a shift), the travel
+        does not fit, or no meal pause fits."""
+        if span is None and len(visits) == 1 and visits[0].end - visits[0].start >= self.min_len:
+            return None
+        n = self.problem.grid.n_slots
+        start, end = visits[0].start, max(visits[-1].end, visits[0].start + self.min_len)
+        if end > n:
+            start, end = max(0, n - self.min_len), n
+        if span is not None:
+            start, end = span
+        if end - start > self.max_len or not start <= visits[0].start or visits[-1].end > end:
+            return None
+        slot = self.slot
+        travel = [0] + [self.travel[a.owner, b.owner] for a, b in itertools.pairwise(visits)]
+        if any(a.end * slot + t > b.start * slot
+               for (a, b), t in zip(itertools.pairwise(visits), travel[1:], strict=True)):
+            return None
+        # Minutes from the shift's start that are visits or travel (the rest is waiting).
+        busy = [((v.start - start) * slot, (v.end - start) * slot) for v in visits]
+        busy += [((a.end - start) * slot, (a.end - start) * slot + t)
+                 for a, t in zip(visits, travel[1:], strict=False) if t]
+        pauses = self.pauses(start, end, busy)
+        if pauses is None:
+            return None
+        length = self.policy.length_slots * slot
+        paused = sum(length - _overlap((p - start) * slot, (p - start) * slot + length, busy)
+                     for p in pauses)
+        minutes = (end - start) * slot
+        visit_minutes = sum(v.end - v.start for v in visits) * slot
+        owners = {v.owner for v in visits}
+        night = int(self.night_prefix[end] - self.night_prefix[start])
+        rules = self.problem.scenario.rules
+        single = len(owners) == 1
+        return CandidateShift(
+            index=index,
+            owner=visits[0].owner if single else str(self.round_owner),
+            client_id=visits[0].owner if single else None,
+            unit_id=self.problem.demands[visits[0].owner].unit,
+            start=start, end=end, minutes=minutes, on_call_minutes=0, work_minutes=minutes,
+            night_minutes=night * slot,
+            is_night=night >= rules.night_shift_min_hours * 60 / slot,
+            is_weekend=bool(self.problem.weekend[start]),
+            pauses=pauses,
+            visits=tuple(VisitSlots(v.owner, v.start, v.end, t)
+                         for v, t in zip(visits, travel, strict=True)),
+            visit_minutes=visit_minutes,
+            travel_minutes=sum(travel),
+            waiting_minutes=minutes - visit_minutes - sum(travel) - paused,
+        )
+
+    def pauses(self, start: int, end: int, busy: list[tuple[int, int]]) -> tuple[int, ...] | None:
+        """Paid meal pauses for a shift longer than the work-in-a-row limit, in its waiting time
+        where that fits (else during a visit, as in personal assistance)."""
+        length, slot, width = self.policy.length_slots, self.slot, end - start
+        on_grid = self.on_break_grid[start:end]
+        aligned = np.zeros(width + 1, dtype=bool)
+        for p in range(width - length + 1):
+            aligned[p] = bool(on_grid[p]) and not _overlap(p * slot, (p + length) * slot, busy)
+        plans = break_plans(np.ones(width, dtype=bool), 0, self.policy, aligned)
+        if plans is None:
+            return None
+        if not plans:
+            return ()
+        return tuple(start + p for p in plans[len(plans) // 2])
+
+
+def _overlap(a: int, b: int, intervals: list[tuple[int, int]]) -> int:
+    return sum(max(0, min(b, y) - max(a, x)) for x, y in intervals)

@@ -1,0 +1,60 @@
+"""Scattered clients' visits (``solver.rounds``): rounds that travel, and waiting.
+
+``visits``: every visit of a shift is need of a scattered client of the shift's unit, inside the
+shift, reachable from the visit before in the travel time between the homes, and served by
+someone approved and competent for every client visited. It holds by construction: the
+candidates are grown only from reachable visits (``solver.rounds``), and the model's context
+gives a shift with visits assignment variables only for staff who may serve all its clients.
+
+``waiting`` and ``travel``: the hours of a shift that are neither a visit nor a break are paid
+all the same; waiting is what the action plan wants gone, travel the price of a round.
+"""
+
+from __future__ import annotations
+
+from scheduler.solver.context import ModelContext, Penalty, PenaltySpec
+from scheduler.solver.rules.base import Rule
+from scheduler.solver.rules.eligibility import by_construction
+
+WAITING = PenaltySpec("waiting", "paid waiting between or after visits", "hours", "waiting")
+TRAVEL = PenaltySpec("travel", "travel between homes in rounds", "hours", "travel")
+
+
+def add_waiting(ctx: ModelContext) -> list[Penalty]:
+    shifts = ctx.shifts_by_index
+    return [Penalty(WAITING, sum(shifts[i].waiting_minutes * var for (_, i), var in ctx.x.items()
+                                 if shifts[i].waiting_minutes), 60)]
+
+
+def add_travel(ctx: ModelContext) -> list[Penalty]:
+    shifts = ctx.shifts_by_index
+    return [Penalty(TRAVEL, sum(shifts[i].travel_minutes * var for (_, i), var in ctx.x.items()
+                                if shifts[i].travel_minutes), 60)]
+
+
+RULES = [
+    Rule(
+        id="visits",
+        kind="hard",
+        title="A shift's visits are scattered clients' need, in order, each reachable from the "
+        "one before in the travel time, by someone approved for every client visited",
+        source="Action plan: scattered hours organised home-care-like (rounds)",
+        add=by_construction,
+    ),
+    Rule(
+        id="waiting",
+        kind="soft",
+        title="Little paid waiting between or after a scattered client's visits",
+        source="Action plan: scattered hours cause extensive waiting time",
+        add=add_waiting,
+        penalties=(WAITING,),
+    ),
+    Rule(
+        id="travel",
+        kind="soft",
+        title="Little travel between homes in rounds",
+        source="Action plan: scattered hours organised home-care-like",
+        add=add_travel,
+        penalties=(TRAVEL,),
+    ),
+]
