@@ -48,7 +48,7 @@ def test_ten_scattered_clients_with_homes_and_short_visits(examples: dict[str, S
     travel = scenario.rounds.travel
     assert travel.minutes("C04", "C09", homes) == 12  # measured, not the straight line
     assert travel.minutes("C01", "C02", homes) == 5  # the minimum
-    assert sum(s.contract_hours_per_week for s in scenario.staff) == 182
+    assert sum(s.contract_hours_per_week for s in scenario.staff) == 226
 
 
 @pytest.fixture(scope="module")

@@ -952,11 +952,14 @@ def write_scenario(scenario: Scenario, path: Path | str, header: str | None = No
 
 # Visit times of day: (earliest start, latest start) in minutes after midnight, and how likely a
 # client is to have a visit then (docs/domain.md, "Scattered assistance").
+# The latest start plus the longest visit (75 min) and a weekend morning's delay (45 min) ends
+# before the next slot's earliest start: a client's visits never touch (each stretch of need
+# is one visit).
 _VISIT_SLOTS = {
     "morning": (7 * 60, 9 * 60, 0.9),
-    "lunch": (11 * 60 + 30, 12 * 60 + 45, 0.7),
-    "afternoon": (14 * 60 + 30, 15 * 60 + 45, 0.4),
-    "evening": (18 * 60, 20 * 60, 0.8),
+    "lunch": (11 * 60 + 15, 13 * 60, 0.7),
+    "afternoon": (14 * 60 + 30, 16 * 60, 0.4),
+    "evening": (17 * 60 + 30, 20 * 60 + 30, 0.8),
 }
 _VISIT_MINUTES = (30, 45, 60, 75)
 _VISIT_WEIGHTS = (2, 3, 3, 2)
@@ -1087,7 +1090,7 @@ def _visit_windows(rng: random.Random, *, double: bool) -> list[NeedWindow]:
             days = rng.choice([WORKDAYS, WEEKEND, sorted(rng.sample(WEEKDAYS, rng.randint(3, 5)),
                                                          key=WEEKDAYS.index)])
         if slot == "morning" and days == list(WEEKDAYS) and rng.random() < 0.4:
-            later = begin + rng.choice((30, 45, 60))  # a later start at weekends
+            later = begin + rng.choice((30, 45))  # a later start at weekends
             windows.append(NeedWindow(days=WORKDAYS, start=_clock(begin),
                                       end=_clock(begin + length), staff=staff))
             windows.append(NeedWindow(days=WEEKEND, start=_clock(later),
@@ -1111,7 +1114,8 @@ def _scattered_staff(rng: random.Random, ids: _Ids, unit: str, groups: list[_Gro
     target = 1.5 * visit_hours * rng.uniform(0.95, 1.1)
     people: list[_Person] = []
     while sum(p.contract for p in people) < target:
-        degree = rng.choice((50, 60, 75, 75, 80, 90, 100))
+        # Home care's short shifts (one a day, rest between): many part-timers.
+        degree = rng.choice((50, 50, 60, 60, 75, 75, 80, 100))
         people.append(_Person(ids.next("A"), unit, degree * FULL_TIME / 100,
                               EmploymentForm.MONTHLY))
     people += [_Person(ids.next("A"), unit, 0.0, EmploymentForm.HOURLY)
