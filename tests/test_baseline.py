@@ -10,10 +10,10 @@ from scheduler import validator
 from scheduler.domain.schedule import Schedule
 from scheduler.planning.instances import generate
 from scheduler.solver.baseline import greedy_pairs, plan_greedy
+from scheduler.solver.candidates import generate_shifts
 from scheduler.solver.engine import _hinted_pairs
 from scheduler.solver.problem import compile_problem
 from scheduler.solver.rules import PENALTY_TERMS
-from scheduler.solver.shifts import generate_shifts
 
 SIZES = [("tiny", 0), ("tiny", 1), ("S", 0), ("S", 1)]
 

@@ -77,6 +77,13 @@ def test_settings_changes_merge(tmp_path: Path) -> None:
     assert s.cost.fk_hourly_amount == 350
 
 
+def test_set_rounds_merges_into_the_rounds(tmp_path: Path) -> None:
+    s = _load(tmp_path, [{"kind": "set_rounds", "rounds": {"enabled": False,
+                                                            "travel": {"speed_kmh": 40}}}])
+    assert s.rounds.enabled is False and s.rounds.travel.speed_kmh == 40
+    assert s.rounds.max_visits == 6  # the default kept
+
+
 def test_pool_units_adds_a_pool(tmp_path: Path) -> None:
     pooled = _load(tmp_path, [{"kind": "pool_units", "units": ["U1", "U2"],
                                "clients_accept_pool": True}])
@@ -136,6 +143,8 @@ def test_a_variant_of_a_variant(tmp_path: Path) -> None:
      ["changes[0] (set_weights).weights.overtim", "Extra inputs are not permitted"]),
     ([{"kind": "set_cost", "cost": {"ob_windows": {"major_holidays": ["Xmas"]}}}],
      ["changes[0] (set_cost).cost.ob_windows.major_holidays", "unknown holiday name"]),
+    ([{"kind": "set_rounds", "rounds": {"max_visits": 0}}],
+     ["changes[0] (set_rounds).rounds.max_visits", "greater than or equal to 1"]),
     ([{"kind": "move_staff", "staff": "A01", "unit": "U1", "extra": 1}],
      ["changes[0] (move_staff).extra", "Extra inputs are not permitted"]),
 ])

@@ -19,9 +19,9 @@ from scheduler.domain.schedule import Schedule
 from scheduler.results.costing import compute_costs
 from scheduler.results.kpi import compute_kpis
 from scheduler.solver.bounds import lower_bound
+from scheduler.solver.candidates import generate_shifts
 from scheduler.solver.engine import components
 from scheduler.solver.problem import compile_problem
-from scheduler.solver.shifts import generate_shifts
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "scenarios" / "fk_jour.yaml"
 Plan = Callable[[Scenario], Schedule]

@@ -4,9 +4,9 @@ neighbourhood search improves on it for units as for clients; both pass the vali
 from __future__ import annotations
 
 from builders import booking, build, stay_home_data
+from scheduler.solver.candidates import generate_shifts
 from scheduler.solver.engine import _hinted_pairs
 from scheduler.solver.problem import compile_problem
-from scheduler.solver.shifts import generate_shifts
 
 WEEKEND = [
     booking(f"K{i}", "K", "2027-03-05T15:00", "2027-03-07T18:00", one_to_one=(i == 4))

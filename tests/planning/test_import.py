@@ -158,6 +158,29 @@ def test_csv_in_any_common_encoding_and_separator(tmp_path: Path, sep: str, enco
     assert data["clients"][0]["approved_staff"] == ["A01", "A02"]  # none given: the unit's
 
 
+def test_scattered_clients_with_homes_and_travel_paid(tmp_path: Path) -> None:
+    staff = write_csv(tmp_path / "staff.csv", STAFF_EN)
+    clients = write_csv(tmp_path / "kunder.csv", [
+        ["Brukare", "Beviljade timmar", "Spridda timmar", "Hem x (km)", "Hem y (km)",
+         "Restid debiteras"],
+        ["C01", "10", "ja", "1,5", "-2", "nej"],
+        ["C02", "12", "ja", "3", "0,25", "ja"],
+    ])
+    data = imported("--staff", staff, "--clients", clients, "--template", TEMPLATE,
+                    out=tmp_path / "s.yaml")
+    c01, c02 = data["clients"]
+    assert c01["scattered"] and c01["home"] == {"x_km": 1.5, "y_km": -2}
+    assert c02["home"] == {"x_km": 3, "y_km": 0.25}
+    assert c01["decisions"][0]["charges_travel"] is False
+    assert c02["decisions"][0]["charges_travel"] is True
+    half = write_csv(tmp_path / "half.csv", [
+        ["Brukare", "Beviljade timmar", "Spridda timmar", "Hem x (km)"],
+        ["C01", "10", "ja", "1,5"]])
+    errors = bad("--staff", staff, "--clients", half, "--template", TEMPLATE,
+                 out=tmp_path / "bad.yaml")
+    assert "row 2, column 'Hem x (km)': give both coordinates of the home" in errors
+
+
 def test_separator_and_encoding_detection() -> None:
     assert detect_separator('Kund;"Beviljade, timmar";Från\nC1;7,5;x') == ";"
     assert detect_separator("a\tb\tc\n1,5\t2\t3") == "\t"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import builders as kit
 from checked import assert_valid
 from scheduler.solver.blocks import block_shifts
+from scheduler.solver.candidates import generate_shifts
 from scheduler.solver.engine import solve_plain
 from scheduler.solver.problem import compile_problem
-from scheduler.solver.shifts import generate_shifts
 
 
 def _blocks(scenario):

@@ -6,9 +6,9 @@ import pytest
 
 from builders import assistance_week, staff, window
 from scheduler.solver.bounds import lower_bound
+from scheduler.solver.candidates import generate_shifts
 from scheduler.solver.parts import components
 from scheduler.solver.problem import compile_problem
-from scheduler.solver.shifts import generate_shifts
 
 CASES = {
     "plain week": {},

@@ -13,6 +13,7 @@ from builders import assistance_week as scenario
 from scheduler.domain.pins import PinnedShift
 from scheduler.domain.scenario import Scenario
 from scheduler.solver.baseline import greedy_pairs
+from scheduler.solver.candidates import generate_shifts
 from scheduler.solver.context import OBJECTIVE_SCALE, ModelContext
 from scheduler.solver.evaluation import complete_hint, evaluate
 from scheduler.solver.model import build_model
@@ -20,7 +21,6 @@ from scheduler.solver.parts import Component, components, eligible_pairs
 from scheduler.solver.problem import Problem, compile_problem
 from scheduler.solver.rules import REGISTRY
 from scheduler.solver.rules.eligibility import by_construction
-from scheduler.solver.shifts import generate_shifts
 
 
 def _clients() -> Scenario:

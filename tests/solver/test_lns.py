@@ -12,9 +12,9 @@ import builders as kit
 from scheduler.planning.instances import generate
 from scheduler.solver import lns
 from scheduler.solver.baseline import plan_greedy
+from scheduler.solver.candidates import generate_shifts
 from scheduler.solver.lns import _Neighbourhood
 from scheduler.solver.problem import compile_problem
-from scheduler.solver.shifts import generate_shifts
 
 
 def hood(owners: set[str], staff: set[str]) -> _Neighbourhood:

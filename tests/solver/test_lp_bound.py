@@ -21,6 +21,7 @@ from builders import (
 from scheduler.domain.scenario import Scenario
 from scheduler.planning.instances import generate
 from scheduler.solver.bounds import lower_bound
+from scheduler.solver.candidates import generate_shifts
 from scheduler.solver.context import OBJECTIVE_SCALE
 from scheduler.solver.engine import scenario_bound
 from scheduler.solver.lp_bound import (
@@ -33,7 +34,6 @@ from scheduler.solver.lp_bound import (
 from scheduler.solver.model import build_model
 from scheduler.solver.parts import components
 from scheduler.solver.problem import compile_problem
-from scheduler.solver.shifts import generate_shifts
 
 
 def optimum(model: cp_model.CpModel) -> float:

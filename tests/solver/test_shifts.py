@@ -8,8 +8,8 @@ import dataclasses
 import pytest
 
 from scheduler.planning.instances import generate
+from scheduler.solver.candidates import candidate_shifts, generate_shifts
 from scheduler.solver.problem import compile_problem
-from scheduler.solver.shifts import candidate_shifts, generate_shifts
 
 
 @pytest.mark.parametrize("size", ["tiny", "S"])

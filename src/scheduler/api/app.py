@@ -22,7 +22,7 @@ from scheduler.domain.schedule import SolveStatus
 
 # The version of the HTTP contract (the OpenAPI document), apart from the package's: a change
 # an integrator's generated client notices bumps it, and README's "API changes" says what.
-API_VERSION = "2.3.0"
+API_VERSION = "2.4.0"
 
 DESCRIPTION = """\
 Proposes staff schedules for LSS personal assistance. Solves run as **jobs** in worker

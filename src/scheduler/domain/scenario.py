@@ -20,7 +20,7 @@ from scheduler.domain.common import DatePeriod, Frozen, Horizon, Id, parse_clock
 from scheduler.domain.costs import CostSettings
 from scheduler.domain.history import History
 from scheduler.domain.opening import closed_parts
-from scheduler.domain.pins import PinnedShift, pin_errors
+from scheduler.domain.pins import PinnedShift, PlannedShift, pin_errors
 from scheduler.domain.placement import PlacementSettings, Vacancy, vacancy_reference_errors
 from scheduler.domain.replan import Replan
 from scheduler.domain.scattered import RoundSettings
@@ -177,7 +177,8 @@ class Scenario(Frozen):
             if frozenset(t.between) in pairs:
                 errors.append(f"{where}: {t.between[0]!r}–{t.between[1]!r} is listed twice")
             pairs.add(frozenset(t.between))
-        planned = [(f"pinned_shifts[{k}]", p) for k, p in enumerate(self.pinned_shifts)]
+        planned: list[tuple[str, PlannedShift]] = [
+            (f"pinned_shifts[{k}]", p) for k, p in enumerate(self.pinned_shifts)]
         if self.replan is not None:
             planned += [(f"replan.previous_shifts[{k}]", p)
                         for k, p in enumerate(self.replan.previous_shifts)]

@@ -16,10 +16,10 @@ from scheduler.domain.scenario import Scenario
 from scheduler.planning.pins import check_pins
 from scheduler.planning.pipeline import PlannedSchedule, attach_results, plan
 from scheduler.solver.bounds import lower_bound
+from scheduler.solver.candidates import generate_shifts
 from scheduler.solver.engine import scenario_bound, solve_plain
 from scheduler.solver.parts import components
 from scheduler.solver.problem import compile_problem
-from scheduler.solver.shifts import generate_shifts
 
 
 def metrics(planned: PlannedSchedule) -> dict[str, Any]:

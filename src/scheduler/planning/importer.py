@@ -10,7 +10,8 @@ matter; ``*`` required):
   caregiver, overstaffing team.
 - **Kunder / Brukare / Clients**: one row per decision: client*, unit, decision id, kind,
   granted hours per week*, settlement period from/to, hours performed, jour counts as, reserve,
-  approved staff, required competences.
+  approved staff, required competences; scattered hours (yes/no), the home's x and y in km on
+  a local plane (no address), whether the decision pays for travel.
 - **Behov / Need**: one row per weekly need window: client*, days, start*, end*, assistants at
   once, jour, service.
 - **Frånvaro / Absences**: staff*, from*, to* (a date without a time is the last day,
@@ -134,6 +135,12 @@ CLIENTS = TableSpec("clients", ("Kunder", "Brukare", "Clients", "Beslut", "Decis
                               "Godkänd personal", "Assistenter")),
     Column("required_competences", ("Kompetenskrav", "required competences",
                                     "Krav på kompetens", "competences")),
+    Column("scattered", ("Spridda timmar", "scattered", "scattered hours", "Utspridda timmar",
+                         "Hemtjänstliknande")),
+    Column("home_x_km", ("Hem x (km)", "home x (km)", "home x km", "x_km", "x (km)")),
+    Column("home_y_km", ("Hem y (km)", "home y (km)", "home y km", "y_km", "y (km)")),
+    Column("charges_travel", ("Restid debiteras", "charges travel", "travel charged",
+                              "Beslutet betalar restid")),
 ))
 
 NEED = TableSpec("need", ("Behov", "Need"), (
@@ -479,12 +486,20 @@ class _Builder:
             decision["settlement_period"] = {"start": str(start), "end": str(end)}
             for key, parse in (("hours_performed", parse_hours),
                                ("on_call_counts_as", parse_number),
-                               ("reserve", choice(_RESERVE, "reserve rule"))):
+                               ("reserve", choice(_RESERVE, "reserve rule")),
+                               ("charges_travel", parse_bool)):
                 value = cells.get(number, row, key, parse)
                 if value is not None:
                     decision[key] = value
             approved = cells.get(number, row, "approved_staff", parse_ids)
             competences = cells.get(number, row, "required_competences", _texts)
+            scattered = cells.get(number, row, "scattered", parse_bool)
+            x_km = cells.get(number, row, "home_x_km", parse_number)
+            y_km = cells.get(number, row, "home_y_km", parse_number)
+            if (x_km is None) != (y_km is None):
+                cells.problem(number, cells.headers.get("home_x_km" if y_km is None
+                                                        else "home_y_km"),
+                              "give both coordinates of the home (km on the local plane)")
             if cid is None or unit is None or granted is None:
                 continue
             client = self.clients.get(cid)
@@ -513,6 +528,10 @@ class _Builder:
             for competence in competences or []:
                 if competence not in client["required_competences"]:
                     client["required_competences"].append(competence)
+            if scattered:
+                client["scattered"] = True
+            if x_km is not None and y_km is not None:
+                client["home"] = {"x_km": x_km, "y_km": y_km}
 
     def read_need(self, cells: _Cells) -> None:
         for number, row in cells.rows():

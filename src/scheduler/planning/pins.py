@@ -13,9 +13,10 @@ from datetime import UTC, datetime
 from scheduler.domain.pins import PinnedShift
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule, Shift, SolveInfo
+from scheduler.solver.candidates import candidate_shifts
 from scheduler.solver.output import output_candidate, schedule_header
 from scheduler.solver.problem import compile_problem
-from scheduler.solver.shifts import break_slots, candidate_shifts
+from scheduler.solver.shifts import break_slots
 from scheduler.validator import check_schedule
 from scheduler.validator.report import Violation
 

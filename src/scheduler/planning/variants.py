@@ -19,6 +19,8 @@ Change kinds:
 - ``change_contract_hours`` {staff: id, hours: h}
 - ``add_absence`` {staff: id, start, end, reason} — a sick call, say (then ``scheduler replan``)
 - ``set_weights`` {weights: {...}} and ``set_cost`` {cost: {...}} — merged into the base's
+- ``set_rounds`` {rounds: {...}} — merged into the base's ``rounds`` (scattered clients:
+  ``{enabled: false}`` compares rounds with one-client shifts)
 - ``pool_units`` {units: [ids], clients_accept_pool: false, approve_all: false} — adds
   ``{units, clients_accept_pool}`` to ``pooling``: the staff of each listed unit may work in all
   of them. With ``clients_accept_pool: true`` the pool's clients accept every pooled assistant
@@ -49,6 +51,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from scheduler.domain.common import Id, NonNegativeHours
 from scheduler.domain.costs import CostSettings
 from scheduler.domain.loader import InputError, parse_model, read_document
+from scheduler.domain.scattered import RoundSettings
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.settings import Weights
 from scheduler.domain.staff import Staff
@@ -114,6 +117,11 @@ class SetCost(_Model):
     cost: dict[str, Any]
 
 
+class SetRounds(_Model):
+    kind: Literal["set_rounds"]
+    rounds: dict[str, Any]
+
+
 class PoolUnits(_Model):
     kind: Literal["pool_units"]
     units: list[Id] = Field(min_length=2)
@@ -147,13 +155,14 @@ class ApplyPlacement(_Model):
 
 Change = Annotated[
     AddStaff | RemoveStaff | MoveStaff | ApproveStaff | ChangeContractHours | AddAbsence
-    | SetWeights | SetCost | PoolUnits | CoLocateUnits | ChangeDensity | ApplyPlacement,
+    | SetWeights | SetCost | SetRounds | PoolUnits | CoLocateUnits | ChangeDensity
+    | ApplyPlacement,
     Field(discriminator="kind"),
 ]
 CHANGE_KINDS = (
     "add_staff", "remove_staff", "move_staff", "approve_staff", "change_contract_hours",
-    "add_absence", "set_weights", "set_cost", "pool_units", "co_locate_units", "change_density",
-    "apply_placement",
+    "add_absence", "set_weights", "set_cost", "set_rounds", "pool_units", "co_locate_units",
+    "change_density", "apply_placement",
 )
 
 
@@ -354,6 +363,10 @@ def _set_cost(data: dict[str, Any], change: SetCost, _: Path) -> None:
     _checked_section(data, "cost", change.cost, CostSettings)
 
 
+def _set_rounds(data: dict[str, Any], change: SetRounds, _: Path) -> None:
+    _checked_section(data, "rounds", change.rounds, RoundSettings)
+
+
 def _unit_kinds(data: dict[str, Any]) -> dict[str, str]:
     """Unit id → kind as written (the default where none is)."""
     return {u["id"]: str(u.get("kind", UnitKind.ASSISTANCE_GROUP.value))
@@ -440,6 +453,7 @@ _APPLY: dict[str, Any] = {
     "add_absence": _add_absence,
     "set_weights": _set_weights,
     "set_cost": _set_cost,
+    "set_rounds": _set_rounds,
     "pool_units": _pool_units,
     "co_locate_units": _co_locate_units,
     "change_density": _change_density,

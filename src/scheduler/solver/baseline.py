@@ -40,6 +40,7 @@ from scheduler.domain.clients import Service
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule, SolveInfo
 from scheduler.solver import uncovered
+from scheduler.solver.candidates import candidate_shifts
 from scheduler.solver.evaluation import evaluate_parts, total_penalties
 from scheduler.solver.output import (
     output_candidate,
@@ -48,7 +49,14 @@ from scheduler.solver.output import (
     schedule_header,
 )
 from scheduler.solver.parts import components
-from scheduler.solver.problem import DemandData, Problem, StaffData, compile_problem
+from scheduler.solver.problem import (
+    DemandData,
+    Problem,
+    Served,
+    ShiftKey,
+    StaffData,
+    compile_problem,
+)
 from scheduler.solver.rounds import scattered_shifts, visits_shift
 from scheduler.solver.rules.fairness import rate_factor
 from scheduler.solver.shifts import (
@@ -56,7 +64,6 @@ from scheduler.solver.shifts import (
     CandidateShift,
     Plan,
     break_plans,
-    candidate_shifts,
 )
 
 TYPICAL_SHIFT_HOURS = 8.0  # a day or evening shift when a stretch of need is too long for one
@@ -78,13 +85,13 @@ class GreedyShift:
     round: CandidateShift | None = None  # a scattered clients' shift: the candidate it is
 
     @property
-    def key(self) -> tuple[object, ...]:
+    def key(self) -> ShiftKey:
         """``CandidateShift.key`` of the shift."""
-        return self.round.key if self.round is not None else (
-            self.owner, self.start, self.end, ())
+        return self.round.key if self.round is not None else ShiftKey(
+            self.owner, self.start, self.end)
 
     @property
-    def served(self) -> tuple[tuple[str, int, int], ...]:
+    def served(self) -> Served:
         return self.round.served if self.round is not None else (
             (self.owner, self.start, self.end),)
 

@@ -30,6 +30,7 @@ from scheduler.domain.schedule import Schedule, SolveInfo, SolveStatus
 from scheduler.solver.baseline import greedy_pairs
 from scheduler.solver.blocks import block_shifts
 from scheduler.solver.bounds import lower_bound
+from scheduler.solver.candidates import generate_shifts
 from scheduler.solver.context import OBJECTIVE_SCALE
 from scheduler.solver.evaluation import (
     Evaluation,
@@ -52,7 +53,7 @@ from scheduler.solver.parts import Component, Pairs, components, eligible_pairs
 from scheduler.solver.pinning import keep_pins, pinned_pairs, replan_start
 from scheduler.solver.problem import Problem, compile_problem
 from scheduler.solver.rules.breaks import plan_var_name
-from scheduler.solver.shifts import CandidateShift, break_slots, generate_shifts, schedule_key
+from scheduler.solver.shifts import CandidateShift, break_slots, schedule_key
 from scheduler.solver.uncovered import uncovered_intervals
 
 # Search set aside for every part before the rest is shared by weight (see time_share): taken

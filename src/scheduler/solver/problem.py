@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 
@@ -121,6 +122,19 @@ class StaffData:
         )
 
 
+Served = tuple[tuple[str, int, int], ...]  # (owner, first slot, end slot) of need staffed
+
+
+class ShiftKey(NamedTuple):
+    """What identifies a shift among the candidates: owner, span and, for a scattered
+    clients' shift, its visits (a round's span is not enough)."""
+
+    owner: str | None
+    start: int
+    end: int
+    visits: Served = ()
+
+
 @dataclass(frozen=True)
 class Pin:
     """A pinned shift on the grid (``domain.pins``): ``staff`` works [start, end) for
@@ -131,12 +145,12 @@ class Pin:
     start: int
     end: int
     label: str  # for messages: the scenario's pin ('A01 at C01 2026-03-02 07:00–15:00')
-    visits: tuple[tuple[str, int, int], ...] = ()  # scattered clients: (client, start, end)
+    visits: Served = ()  # scattered clients: (client, start, end)
 
     @property
-    def key(self) -> tuple[object, ...]:
+    def key(self) -> ShiftKey:
         """The ``CandidateShift.key`` of the pinned shift."""
-        return (self.owner, self.start, self.end, self.visits)
+        return ShiftKey(self.owner, self.start, self.end, self.visits)
 
 
 @dataclass

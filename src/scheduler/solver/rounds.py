@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scheduler.solver.problem import ROUND_PREFIX, DemandData, Problem
+from scheduler.solver.problem import ROUND_PREFIX, DemandData, Problem, Served
 from scheduler.solver.shifts import CandidateShift, VisitSlots, break_plans
 
 BEAM_WIDTH = 3  # chains kept per length, per first visit
@@ -64,7 +64,7 @@ def visits_of(data: DemandData) -> list[_Visit]:
     return [_Visit(data.key, a, b) for a, b in zip(edges[::2], edges[1::2], strict=True)]
 
 
-def visits_shift(problem: Problem, visits: tuple[tuple[str, int, int], ...], index: int,
+def visits_shift(problem: Problem, visits: Served, index: int,
                  span: tuple[int, int]) -> CandidateShift | None:
     """The scattered clients' shift over ``span`` serving ``visits`` (client, start slot, end
     slot) in order, as a pinned or given shift; None if it is none (a client not scattered or
@@ -114,7 +114,7 @@ class _UnitChains:
         longest shift, that someone approved for the whole chain may serve."""
         last = self.visits[chain[-1]]
         first = self.visits[chain[0]]
-        out = []
+        out: list[int] = []
         k = int(np.searchsorted(self.starts, last.end))
         while k < len(self.visits) and len(out) < SUCCESSORS:
             nxt = self.visits[k]

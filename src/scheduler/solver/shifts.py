@@ -20,7 +20,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from scheduler.domain.schedule import Shift
-from scheduler.solver.problem import ROUND_PREFIX, BreakPolicy, DemandData, Problem
+from scheduler.solver.problem import (
+    ROUND_PREFIX,
+    BreakPolicy,
+    DemandData,
+    Problem,
+    Served,
+    ShiftKey,
+)
 
 BREAK_STEP_MINUTES = 30  # breaks start on the half hour (or the slot, if coarser)
 MAX_BREAK_PLANS = 5  # break positions offered per shift: enough to stagger, few variables
@@ -67,7 +74,7 @@ class CandidateShift:
         return self.minutes - self.on_call_minutes
 
     @property
-    def served(self) -> tuple[tuple[str, int, int], ...]:
+    def served(self) -> Served:
         """(owner, first slot, end slot) of the need the shift staffs: its visits, or itself."""
         if self.visits:
             return tuple((v.owner, v.start, v.end) for v in self.visits)
@@ -79,41 +86,15 @@ class CandidateShift:
         return self.visit_minutes if self.visits else self.minutes
 
     @property
-    def key(self) -> tuple[object, ...]:
+    def key(self) -> ShiftKey:
         """What identifies the shift among the candidates (a round's span is not enough)."""
-        return (self.owner, self.start, self.end, self.served if self.visits else ())
+        return ShiftKey(self.owner, self.start, self.end, self.served if self.visits else ())
 
 
-def generate_shifts(problem: Problem) -> list[CandidateShift]:
-    """Every owner's candidate shifts, then each pinned shift that is none of them (a pin may
-    be shorter or longer than the candidates, or reach past a stretch of need; the rules and
-    the planning's check of the pins judge it). A pin no break fits is left out: the check
-    reports it."""
-    shifts: list[CandidateShift] = []
-    for data in problem.demands.values():
-        if data.eligible_staff:
-            shifts.extend(_owner_shifts(problem, data, first_index=len(shifts)))
-    from scheduler.solver.rounds import scattered_shifts, visits_shift  # they build on this
-
-    shifts.extend(scattered_shifts(problem, first_index=len(shifts)))
-    have = {s.key for s in shifts}
-    for key, pin in {p.key: p for p in problem.pins}.items():
-        if key in have or not problem.demands[pin.owner].eligible_staff:
-            continue
-        if pin.visits:
-            pinned = visits_shift(problem, pin.visits, len(shifts), (pin.start, pin.end))
-        else:
-            pinned = _OwnerShifts(problem, problem.demands[pin.owner]).shift(
-                pin.start, pin.end, len(shifts))
-        if pinned is not None:
-            shifts.append(pinned)
-    return shifts
-
-
-def schedule_key(problem: Problem, shift: Shift) -> tuple[object, ...]:
+def schedule_key(problem: Problem, shift: Shift) -> ShiftKey:
     """The ``CandidateShift.key`` a schedule's shift would have (None as owner: no owner)."""
     grid = problem.grid
-    served: tuple[tuple[str, int, int], ...] = tuple(
+    served: Served = tuple(
         (v.client, grid.slot_floor(v.start), grid.slot_floor(v.end)) for v in shift.visits)
     if shift.client is not None:
         owner: str | None = shift.client
@@ -121,7 +102,7 @@ def schedule_key(problem: Problem, shift: Shift) -> tuple[object, ...]:
         owner = ROUND_PREFIX + shift.unit
     else:
         owner = problem.unit_owner.get(shift.unit)
-    return (owner, grid.slot_floor(shift.start), grid.slot_floor(shift.end), served)
+    return ShiftKey(owner, grid.slot_floor(shift.start), grid.slot_floor(shift.end), served)
 
 
 def break_plans(active: np.ndarray, start: int, policy: BreakPolicy, aligned: np.ndarray
@@ -208,7 +189,7 @@ def _spread(items: list[Plan], most: int) -> list[Plan]:
     return [items[i] for i in picks]
 
 
-class _OwnerShifts:
+class OwnerShifts:
     """How one owner's candidate shifts are cut: boundaries, lengths, breaks, figures."""
 
     def __init__(self, problem: Problem, data: DemandData) -> None:
@@ -293,8 +274,8 @@ class _OwnerShifts:
         )
 
 
-def _owner_shifts(problem: Problem, data: DemandData, first_index: int) -> list[CandidateShift]:
-    cutter = _OwnerShifts(problem, data)
+def owner_shifts(problem: Problem, data: DemandData, first_index: int) -> list[CandidateShift]:
+    cutter = OwnerShifts(problem, data)
     out: list[CandidateShift] = []
     for s, e in cutter.spans():
         shift = cutter.shift(s, e, first_index + len(out))
@@ -302,32 +283,6 @@ def _owner_shifts(problem: Problem, data: DemandData, first_index: int) -> list[
             out.append(shift)
     return out
 
-
-def candidate_shifts(problem: Problem,
-                     spans: list[tuple[str, int, int]] | list[tuple[object, ...]]
-                     ) -> list[CandidateShift | None]:
-    """The candidate shift of each (owner, start slot, end slot) as ``generate_shifts`` makes
-    it (pinned shifts included), numbered in order; None where ``generate_shifts`` makes no
-    such shift. A ``CandidateShift.key`` with visits gives the scattered clients' shift of
-    those visits (as pinned). Much cheaper than generating them all when only a schedule's
-    shifts are wanted."""
-    from scheduler.solver.rounds import visits_shift
-
-    cutters: dict[str, _OwnerShifts] = {}
-    out: list[CandidateShift | None] = []
-    for index, span in enumerate(spans):
-        owner, s, e = str(span[0]), int(span[1]), int(span[2])  # type: ignore[call-overload]
-        visits = span[3] if len(span) > 3 else ()
-        if visits:
-            out.append(visits_shift(problem, visits, index, (s, e)))  # type: ignore[arg-type]
-            continue
-        data = problem.demands[owner]
-        if owner not in cutters:
-            cutters[owner] = _OwnerShifts(problem, data)
-        cutter = cutters[owner]
-        ok = bool(data.eligible_staff) and (cutter.is_span(s, e) or (s, e) in cutter.pinned)
-        out.append(cutter.shift(s, e, index) if ok else None)
-    return out
 
 
 def _aligned(problem: Problem) -> np.ndarray:

@@ -17,7 +17,7 @@ import numpy as np
 
 from scheduler.domain.schedule import Blocker, BlockerKind, UncoveredInterval
 from scheduler.solver.periods import daily_rest_minutes
-from scheduler.solver.problem import DemandData, Problem
+from scheduler.solver.problem import DemandData, Problem, Served
 
 NO_DECISION = "no decision covers this time"
 NOT_ELIGIBLE = "no approved assistant with the required competences"
@@ -49,9 +49,6 @@ def density_above_available(need: int, available: int, units: str) -> str:
 
 # Why slot t of an owner's need is open, given how many staff each slot of it has.
 Reason = Callable[[DemandData, np.ndarray, int], str]
-
-
-Served = tuple[tuple[str, int, int], ...]  # (owner, first slot, end slot) of need staffed
 
 
 def uncovered_intervals(problem: Problem, shifts: Iterable[tuple[str, str, int, int, Served]],

@@ -19,6 +19,7 @@ from __future__ import annotations
 from ortools.sat.python.cp_model import LinearExprT
 
 from scheduler.solver.context import ModelContext, Penalty, PenaltySpec
+from scheduler.solver.problem import ShiftKey
 from scheduler.solver.rules.base import Rule
 from scheduler.solver.rules.eligibility import by_construction
 
@@ -35,7 +36,7 @@ def add_changes(ctx: ModelContext) -> list[Penalty]:
     shifts = ctx.shifts_by_index
     terms: list[LinearExprT] = []
     constant = 0
-    present: set[tuple[str, tuple[object, ...]]] = set()
+    present: set[tuple[str, ShiftKey]] = set()
     for (sid, i), var in ctx.x.items():
         s = shifts[i]
         if s.start < problem.replan_start:
