@@ -375,3 +375,49 @@ def test_continuity_pairs_the_assistant_with_every_client_visited() -> None:
                        travel=0, waiting=2)
     # A1 with C1–C4 in the round, A2 with C1: five pairs.
     assert PENALTY_AUDITS["continuity"](scn, kit.schedule(scn, [the_round(), waiting])) == 5
+
+
+def test_a_visit_during_a_stay_is_double_staffing_and_the_rest_of_the_round_is_not() -> None:
+    # C2 is at the short-term stay home K Monday 08:00–12:00: the round's visit to C2 then
+    # staffs the same hours twice; the round's other time (C1, C3, C4) does not.
+    data = scenario().model_dump(mode="json")
+    data["units"].append({"id": "K", "kind": "short_term_stay"})
+    data["bookings"] = [kit.booking("C2", "K", f"{DAY}T08:00", f"{DAY}T12:00")]
+    scn = kit.build(data)
+    found = AUDITS["double_staffing"](scn, kit.schedule(scn, [the_round()]))
+    assert [(v.who, v.when) for v in found] == [
+        ("A1@U1 round C1+C2+C3+C4", "2027-01-04 08:15–09:15")]
+
+
+# --- rounds across plans: pins and re-plans compare visits too ----------------------------------
+
+
+def planned_round(visits: Sequence[Visit]) -> dict[str, object]:
+    """The round's span as a planned shift of A1 with ``visits`` (scenario data)."""
+    return {"staff": "A1", "unit": "U1", "start": f"{DAY}T07:00", "end": f"{DAY}T11:45",
+            "visits": [{"client": v.client, "start": v.start.replace(tzinfo=None).isoformat(),
+                        "end": v.end.replace(tzinfo=None).isoformat()} for v in visits]}
+
+
+def test_a_pinned_round_is_kept_with_its_visits() -> None:
+    data = scenario().model_dump(mode="json")
+    data["pinned_shifts"] = [planned_round(the_round().visits)]
+    scn = kit.build(data)
+    assert rules_broken(scn, [the_round()]) == set()
+    # The same staff member and span, but without C4's visit: not the round that was pinned.
+    other = the_round(visits=the_round().visits[:3], travel_hours=10 / 60,
+                      waiting_hours=4.75 - 3 - 10 / 60)
+    assert rules_broken(scn, [other]) == {"pinned_shifts"}
+
+
+def test_a_re_plan_counts_a_round_with_other_visits_as_changed() -> None:
+    data = scenario().model_dump(mode="json")
+    data["replan"] = {"start": f"{DAY}T00:00",
+                      "previous_shifts": [planned_round(the_round().visits)]}
+    scn = kit.build(data)
+    changes = PENALTY_AUDITS["changes"]
+    assert changes(scn, kit.schedule(scn, [the_round()])) == 0
+    other = the_round(visits=the_round().visits[:3], travel_hours=10 / 60,
+                      waiting_hours=4.75 - 3 - 10 / 60)
+    # The previous round's 4.75 h not kept, and the new one's 4.75 h.
+    assert changes(scn, kit.schedule(scn, [other])) == pytest.approx(9.5)

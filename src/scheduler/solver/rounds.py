@@ -23,8 +23,8 @@ import numpy as np
 from scheduler.solver.problem import ROUND_PREFIX, DemandData, Problem, Served
 from scheduler.solver.shifts import CandidateShift, VisitSlots, break_plans
 
-BEAM_WIDTH = 3  # chains kept per length, per first visit
-SUCCESSORS = 3  # next visits tried from a chain's last visit (the soonest reachable)
+BEAM_WIDTH = 6  # chains kept per length, per first visit (3: a greedy 17 % dearer on 40 clients)
+SUCCESSORS = 4  # next visits tried from a chain's last visit (the soonest reachable)
 BREAK_STEP_MINUTES = 30
 
 

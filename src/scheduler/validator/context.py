@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cached_property, reduce
@@ -11,8 +12,9 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from scheduler.domain.clients import Client, Decision, Service
+from scheduler.domain.pins import PlannedVisit
 from scheduler.domain.scenario import Scenario
-from scheduler.domain.schedule import Schedule, Shift
+from scheduler.domain.schedule import Schedule, Shift, Visit
 from scheduler.domain.staff import Staff
 from scheduler.validator.groups import UnitProfile, stay_masks, unit_profiles
 from scheduler.validator.timeline import (
@@ -23,6 +25,9 @@ from scheduler.validator.timeline import (
     to_utc,
     weekly_mask,
 )
+
+PlanKey = tuple[str, str | None, str | None, datetime, datetime,
+                tuple[tuple[str, datetime, datetime], ...]]
 
 
 @dataclass(frozen=True)
@@ -458,6 +463,14 @@ class Context:
         for indices in out.values():
             indices.sort(key=lambda i: self.spans[i])
         return out
+
+    def plan_key(self, staff: str, client: str | None, unit: str | None, start: datetime,
+                 end: datetime, visits: Sequence[Visit] | Sequence[PlannedVisit]) -> PlanKey:
+        """What identifies a shift across plans (pins, re-plans): staff, client (or unit),
+        start, end and its visits (client, start, end): a round's span alone is not enough."""
+        return (staff, client, None if client is not None else unit, self.instant(start),
+                self.instant(end),
+                tuple((v.client, self.instant(v.start), self.instant(v.end)) for v in visits))
 
     # --- visits (scattered clients) -----------------------------------------------------------
 

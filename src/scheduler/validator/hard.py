@@ -722,16 +722,14 @@ def breaks(ctx: Context) -> list[Violation]:
 def pinned_shifts(ctx: Context) -> list[Violation]:
     """Every pinned shift is in the schedule exactly as pinned.
 
-    Same staff member, client (or unit), start and end."""
+    Same staff member, client (or unit), start and end, and the same visits (a pinned round)."""
     out = []
+    planned = {ctx.plan_key(s.staff, s.client, s.unit, s.start, s.end, s.visits)
+               for s in ctx.shifts}
     for pin in ctx.scenario.pinned_shifts:
         start, end = ctx.instant(pin.start), ctx.instant(pin.end)
-        kept = any(
-            s.staff == pin.staff and ctx.instant(s.start) == start and ctx.instant(s.end) == end
-            and (s.client == pin.client if pin.client is not None
-                 else s.client is None and s.unit == pin.unit)
-            for s in ctx.shifts)
-        if not kept:
+        if ctx.plan_key(pin.staff, pin.client, pin.unit, pin.start, pin.end,
+                        pin.visits) not in planned:
             out.append(Violation("pinned_shifts", f"{pin.staff}@{pin.where}",
                                  fmt_interval(start, end, ctx.tz),
                                  "the pinned shift is not in the schedule as pinned"
@@ -749,12 +747,12 @@ def frozen_past(ctx: Context) -> list[Violation]:
     if replan is None:
         return []
     since = ctx.instant(replan.start)
-    pins = {(p.staff, p.client, None if p.client is not None else p.unit,
-             ctx.instant(p.start), ctx.instant(p.end)) for p in ctx.scenario.pinned_shifts}
+    pins = {ctx.plan_key(p.staff, p.client, p.unit, p.start, p.end, p.visits)
+            for p in ctx.scenario.pinned_shifts}
     out = []
     for s in ctx.shifts:
         start, end = ctx.instant(s.start), ctx.instant(s.end)
-        key = (s.staff, s.client, None if s.client is not None else s.unit, start, end)
+        key = ctx.plan_key(s.staff, s.client, s.unit, s.start, s.end, s.visits)
         if start < since and key not in pins:
             out.append(Violation("frozen_past", f"{s.staff}@{s.client or s.unit}",
                                  fmt_interval(start, end, ctx.tz),
@@ -779,7 +777,8 @@ def visits(ctx: Context) -> list[Violation]:
     client (0 for the first and for the same client), and the next visit starts no earlier than
     the travel ends; at most ``rounds.max_visits`` visits, waits after travel of at most
     ``rounds.max_wait_minutes``. The shift's ``travel_hours`` and ``waiting_hours`` are those
-    re-derived (waiting: time in no visit, travel or break)."""
+    re-derived (waiting: time in no visit, travel or break). That the assistant is approved
+    and competent for every client visited is ``approved_assistant``'s finding."""
     out: list[Violation] = []
     settings = ctx.scenario.rounds
     for i, s in enumerate(ctx.shifts):

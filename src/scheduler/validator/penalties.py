@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from typing import Protocol
 
 import numpy as np
@@ -168,19 +168,15 @@ def changes(ctx: Context) -> float:
     """Changed shift-hours of a re-plan against the previous plan.
 
     Hours of the previous plan's shifts (from ``replan.start``) not kept exactly, plus hours of
-    shifts from then on that the previous plan did not have."""
+    shifts from then on that the previous plan did not have. Exactly: the same staff member,
+    client (or unit), start, end and visits."""
     replan = ctx.scenario.replan
     if replan is None:
         return 0.0
     since = ctx.instant(replan.start)
-
-    def key(staff: str, client: str | None, unit: str | None, start: datetime,
-            end: datetime) -> tuple[str, str | None, str | None, datetime, datetime]:
-        return (staff, client, None if client is not None else unit, ctx.instant(start),
-                ctx.instant(end))
-
-    previous = {key(p.staff, p.client, p.unit, p.start, p.end) for p in replan.previous_shifts}
-    now = {key(s.staff, s.client, s.unit, s.start, s.end) for s in ctx.shifts
+    previous = {ctx.plan_key(p.staff, p.client, p.unit, p.start, p.end, p.visits)
+                for p in replan.previous_shifts}
+    now = {ctx.plan_key(s.staff, s.client, s.unit, s.start, s.end, s.visits) for s in ctx.shifts
            if ctx.instant(s.start) >= since}
     seconds = sum((k[4] - k[3]).total_seconds() for k in previous ^ now)
     return seconds / 3600
