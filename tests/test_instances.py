@@ -300,8 +300,20 @@ def test_scattered_round_trips_and_rounds_can_be_switched_off(tmp_path, scattere
     assert not generate_scattered(0, rounds=False).rounds.enabled
 
 
+def test_scattered_staffing_changes_the_staff_only(scattered: Scenario) -> None:
+    more = generate_scattered(0, staffing=3.0)
+    assert sum(s.contract_hours_per_week for s in more.staff) > 1.7 * sum(
+        s.contract_hours_per_week for s in scattered.staff)
+    assert len(more.staff) > len(scattered.staff)
+    skip = {"approved_staff"}
+    assert [c.model_dump(exclude=skip) for c in more.clients] == [
+        c.model_dump(exclude=skip) for c in scattered.clients]
+    assert more.rounds == scattered.rounds
+
+
 @pytest.mark.parametrize(("kwargs", "message"), [
-    ({"units": 0}, "units"), ({"units": 5}, "units"), ({"clients": 3, "units": 2}, "clients")])
+    ({"units": 0}, "units"), ({"units": 5}, "units"), ({"clients": 3, "units": 2}, "clients"),
+    ({"staffing": 0.1}, "staffing")])
 def test_scattered_bad_sizes(kwargs: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         generate_scattered(0, **kwargs)

@@ -969,7 +969,7 @@ _DISTRICTS = ((0.0, 0.0), (12.0, 4.0), (-6.0, 10.0), (6.0, -9.0))
 
 def generate_scattered(seed: int = 0, *, clients: int = 40, units: int = 2,
                        start: date = date(2027, 3, 1), days: int = 14,
-                       rounds: bool = True) -> Scenario:
+                       rounds: bool = True, staffing: float = 1.5) -> Scenario:
     """A seeded scattered-hours instance (issue 18): ``clients`` clients marked ``scattered``
     spread over ``units`` home-care-like units, each with 2–4 visits of 30–75 minutes a day
     (morning, lunch, afternoon, evening; the first two every day, the others on some days, and
@@ -978,15 +978,18 @@ def generate_scattered(seed: int = 0, *, clients: int = 40, units: int = 2,
     centre, on the local plane; one measured travel time per unit overrides its pair's
     straight line. Municipal LSS decisions grant 5–15 % more than the visits (one in eight
     also pays for the travel to each visit, and grants 35 % more). Each unit has its own staff:
-    part-time monthly contracts of about 1.5 × the unit's visit hours (a round's travel and
-    waiting on top of the visits), a quarter of the headcount hourly, each approved for 70–95 %
-    of the unit's clients (every client at least five). Sized for the rounds: with one-client
-    shifts only (``rounds=False``, today's practice) the same staff cannot reach every visit,
-    which is the problem the issue describes. Deterministic per (seed, clients, units, days)."""
+    part-time monthly contracts of about ``staffing`` (1.5) × the unit's visit hours (a
+    round's travel and waiting on top of the visits), a quarter of the headcount hourly, each
+    approved for 70–95 % of the unit's clients (every client at least five). Sized for the
+    rounds: with one-client shifts only (``rounds=False``, today's practice) the same staff
+    cannot reach every visit, which is the problem the issue describes. Deterministic per
+    (seed, clients, units, days); ``staffing`` changes the staff only."""
     if not 1 <= units <= len(_DISTRICTS):
         raise ValueError(f"units: 1 to {len(_DISTRICTS)}, not {units}")
     if clients < 2 * units:
         raise ValueError(f"clients: at least two per unit ({2 * units}), not {clients}")
+    if not 0.5 <= staffing <= 10:
+        raise ValueError(f"staffing: 0.5 to 10 × the visit hours, not {staffing}")
     rng = random.Random(f"scattered:{seed}:{clients}:{units}:{days}")
     horizon = Horizon(start=start, days=days)
     ids = _Ids()
@@ -1005,7 +1008,8 @@ def generate_scattered(seed: int = 0, *, clients: int = 40, units: int = 2,
             if k == 0:
                 required = sorted({*required, "lift"})
             groups.append(_group(cid, unit.id, "scattered_visits", windows, required))
-        staff = _scattered_staff(rng, ids, unit.id, groups)
+        staff = _scattered_staff(random.Random(f"scattered:{seed}:staff:{unit.id}:{staffing}"),
+                                 ids, unit.id, groups, staffing)
         people += staff
         for g, home in zip(groups, homes, strict=True):
             charges_travel = rng.random() < 0.125
@@ -1105,13 +1109,14 @@ def _clock(minute: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
-def _scattered_staff(rng: random.Random, ids: _Ids, unit: str, groups: list[_Group]
-                     ) -> list[_Person]:
-    """A unit's staff: part-time monthly contracts summing to about 1.5 × the visit hours,
+def _scattered_staff(rng: random.Random, ids: _Ids, unit: str, groups: list[_Group],
+                     staffing: float) -> list[_Person]:
+    """A unit's staff: part-time monthly contracts summing to about ``staffing`` × the visit
+    hours,
     a quarter of the headcount hourly; approvals to 70–95 % of the unit's clients each, every
     client at least five (with its competences: approvals go to those who have them)."""
     visit_hours = sum(g.need_hours for g in groups)
-    target = 1.5 * visit_hours * rng.uniform(0.95, 1.1)
+    target = staffing * visit_hours * rng.uniform(0.95, 1.1)
     people: list[_Person] = []
     while sum(p.contract for p in people) < target:
         # Home care's short shifts (one a day, rest between): many part-timers.
