@@ -120,7 +120,8 @@ def test_solve_writes_json_and_csv(solved):
     frame = pd.read_csv(out.with_suffix(".csv"))
     assert list(frame.columns) == SHIFT_COLUMNS
     assert len(frame) == len(schedule.shifts)
-    assert set(schedule.kpis) == {"decisions", "staff", "totals", "double_decisions"}
+    assert set(schedule.kpis) == {"decisions", "staff", "totals", "double_decisions", "clients",
+                                  "units"}
     assert schedule.kpis["totals"]["need_person_hours"] == pytest.approx(28)
     assert (out.parent / "tiny.staff.csv").exists()
     # Swedish by default (--lang en: English).

@@ -195,8 +195,9 @@ def solve(
         "default: the scenario's solver.deterministic.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q",
                                         help="No progress line and no summary.")] = False,
-    kpi_csv: Annotated[bool, typer.Option("--kpi-csv", help="Also write <stem>.decisions.csv "
-                                          "and <stem>.staff.csv.")] = False,
+    kpi_csv: Annotated[bool, typer.Option("--kpi-csv", help="Also write <stem>.decisions.csv, "
+                                          "<stem>.staff.csv, <stem>.clients.csv and "
+                                          "<stem>.units.csv.")] = False,
     log: Annotated[bool, typer.Option("--log", help="Show CP-SAT's search log.")] = False,
     html: Annotated[bool, typer.Option("--report", help="Also write <stem>.html: key figures, "
                                          "charts and the week views (opens offline).")

@@ -18,6 +18,7 @@ import holidays
 import pytest
 
 from scheduler.domain.scenario import Scenario
+from scheduler.domain.schedule import Schedule
 from scheduler.planning.compare import ScenarioRun, metrics
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -208,6 +209,7 @@ def rederive(run: ScenarioRun) -> dict[str, float]:
         if d.kind.value in cost.revenue_decision_kinds:
             out["revenue"] += cost.fk_hourly_amount * min(scheduled, left)
     out["net"] = out["revenue"] - out["total_cost"]
+    out.update(rounds_figures(schedule))
     out["need_hours"] = need / 60
     out["uncovered_hours"] = uncovered / 60
     out["coverage_pct"] = 100 * (need - uncovered) / need
@@ -215,6 +217,26 @@ def rederive(run: ScenarioRun) -> dict[str, float]:
         out[f"unit_hours:{unit.id}"] = unit_hours[unit.id]
         out[f"unit_cost:{unit.id}"] = unit_pay[unit.id] * (1 + cost.employer_contribution_rate)
     return dict(out)
+
+
+def rounds_figures(schedule: Schedule) -> dict[str, float]:
+    """Visits, waiting, travel and rounds straight from the shifts (scattered clients)."""
+    def hours(a: datetime, b: datetime) -> float:
+        return (b - a).total_seconds() / 3600
+
+    out = dict.fromkeys(("visit_hours", "waiting_hours", "travel_hours", "rounds"), 0.0)
+    for s in schedule.shifts:
+        if not s.visits:
+            continue
+        visits = sum(hours(v.start, v.end) for v in s.visits)
+        travel = sum(v.travel_minutes for v in s.visits) / 60
+        breaks = sum(hours(b.start, b.end) for b in s.breaks
+                     if not any(v.start < b.end and b.start < v.end for v in s.visits))
+        out["visit_hours"] += visits
+        out["travel_hours"] += travel
+        out["waiting_hours"] += hours(s.start, s.end) - visits - travel - breaks
+        out["rounds"] += len({v.client for v in s.visits}) > 1
+    return out
 
 
 def test_every_figure_rederived(compared: tuple[list[ScenarioRun], Any]) -> None:
@@ -245,3 +267,23 @@ def test_the_fixture_exercises_every_component(compared: tuple[list[ScenarioRun]
     base = rederive(runs[0])
     # 30 h left on D01 (+3 h exception) for 36 h of need: the cap binds.
     assert base["scheduled_decision_hours"] > 30 or base["uncovered_hours"] > 0
+
+
+def test_rounds_against_one_client_shifts_in_the_table() -> None:
+    """The issue's comparison: four scattered clients' visits with rounds and with one-client
+    shifts only, the rows re-derived from the shifts."""
+    import builders as kit
+    from scheduler.planning.compare import comparison_table, run_comparison
+
+    scenarios = [kit.build(kit.rounds_data(enabled=e, name=name))
+                 for e, name in ((True, "rounds"), (False, "one-client"))]
+    runs = run_comparison(scenarios, time_limit=10, workers=1)
+    table = comparison_table(runs).set_index("key")
+    for run in runs:
+        for key, value in rounds_figures(run.schedule).items():
+            assert table.loc[key, run.label] == pytest.approx(value, abs=1e-6), (run.label, key)
+    rounds, single = table["rounds"], table["one-client"]
+    assert rounds["rounds"] >= 2 and single["rounds"] == 0
+    assert rounds["travel_hours"] > 0 and single["travel_hours"] == 0
+    assert rounds["waiting_hours"] <= single["waiting_hours"] / 2
+    assert rounds["uncovered_hours"] <= single["uncovered_hours"]

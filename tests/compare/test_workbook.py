@@ -31,7 +31,8 @@ def test_sheets_and_headers_are_swedish_by_default_english_on_request(
     assert _rows(sv["Jämförelse"])[0] == ("Nyckeltal", "Måttenhet", *labels)
     assert _rows(sv[labels[0]])[0] == (
         "Medarbetare", "Brukare", "Enhet", "Start", "Slut", "Timmar", "Jourtimmar",
-        "Arbetstid (timmar)", "OB-tillägg", "Jourersättning")
+        "Arbetstid (timmar)", "OB-tillägg", "Jourersättning", "Besök", "Besökstimmar",
+        "Restid (timmar)", "Väntetid (timmar)")
     assert "Arbetsgivaravgifter" in _rows(sv["Personalkostnader"])[0]
     en = openpyxl.load_workbook(write_excel(runs, table, tmp_path / "en.xlsx", lang="en"))
     assert en.sheetnames[:4] == ["Comparison", "Cost per unit", "Staff costs", "Uncovered need"]

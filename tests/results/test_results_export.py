@@ -100,10 +100,14 @@ def test_uncovered_csv_one_row_per_interval_and_staff_member(tmp_path):
 def test_write_kpi_csvs(tmp_path, tiny_scenario):
     kpis = compute_kpis(tiny_scenario(), _schedule())
     paths = write_kpi_csvs(kpis, tmp_path / "week.json")
-    assert [p.name for p in paths] == ["week.decisions.csv", "week.staff.csv"]
+    assert [p.name for p in paths] == ["week.decisions.csv", "week.staff.csv",
+                                       "week.clients.csv", "week.units.csv"]
     staff = pd.read_csv(paths[1])
     assert list(staff["staff"]) == ["A01", "A02", "A03"]
     assert staff.set_index("staff").loc["A02", "scheduled_hours"] == 8
+    clients = pd.read_csv(paths[2])
+    assert list(clients["client"]) == [c.id for c in tiny_scenario().clients]
+    assert "waiting_hours" in clients.columns and "travel_hours" in pd.read_csv(paths[3])
 
 
 def _fractional() -> Schedule:
@@ -124,7 +128,8 @@ def test_excel_sv_csv_semicolon_decimal_comma_bom_and_swedish_headers(tmp_path):
     assert raw.startswith(b"\xef\xbb\xbf")  # the BOM: Excel reads UTF-8, not cp1252
     text = raw.decode("utf-8-sig")
     header, first = text.splitlines()[:2]
-    assert header == "Medarbetare;Brukare;Enhet;Start;Slut;Timmar;Jourtimmar;Raster"
+    assert header == ("Medarbetare;Brukare;Enhet;Start;Slut;Timmar;Jourtimmar;Raster;Besök;"
+                      "Restid (timmar);Väntetid (timmar)")
     assert first.split(";")[5:7] == ["7,75", "0,0"]  # decimal commas, no decimal points
     assert uncovered_path.read_bytes().decode("utf-8-sig").startswith("Brukare;Enhet;Start")
 

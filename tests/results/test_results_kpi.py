@@ -227,7 +227,7 @@ def test_kpis_to_dict_is_json_ready(three):
     schedule = schedule_of(three, [shift("F01", at(22, 8), at(22, 18))])
     data = kpis_to_dict(compute_kpis(three, schedule))
     json.dumps(data)  # no numpy scalars, no NaN
-    assert set(data) == {"decisions", "staff", "totals", "double_decisions"}
+    assert set(data) == {"decisions", "staff", "totals", "double_decisions", "clients", "units"}
     assert data["staff"][0]["staff"] == "F01"
     assert isinstance(data["staff"][0]["shifts"], int)
     assert data["decisions"][0]["exception_reference"] is None

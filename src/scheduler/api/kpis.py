@@ -36,6 +36,8 @@ class DecisionKpi(_Kpi):
     available_in_horizon_hours: float
     scheduled_hours: float = Field(description="Staffed person-hours it pays for (jour in full).")
     on_call_hours: float = Field(description="Of which jour.")
+    travel_hours: float = Field(default=0, description="Travel to visits it pays for "
+                                "(charges_travel); in charged_hours, not in scheduled_hours.")
     charged_hours: float = Field(description="Counted against the grant (jour at its rate).")
     exception_reference: str | None
     exception_hours: float
@@ -63,6 +65,39 @@ class StaffKpi(_Kpi):
     weekend_shifts: int
     unpaid_break_hours: float
     outside_home_unit_hours: float
+    visit_hours: float = Field(default=0, description="Serving scattered clients' visits.")
+    travel_hours: float = Field(default=0, description="Travelling between visits' homes.")
+    waiting_hours: float = Field(default=0, description="In visit shifts: neither visit, "
+                                 "travel nor break.")
+    rounds: int = 0
+
+
+class ClientKpi(_Kpi):
+    """One client: hours served, visits, and the waiting of its single-client shifts."""
+
+    client: str
+    unit: str
+    scattered: bool
+    served_hours: float = Field(description="Whole client shifts and visits (person-hours).")
+    visits: int
+    visit_hours: float
+    visits_in_rounds: int
+    waiting_hours: float = Field(description="In its own single-client shifts (a round's "
+                                 "waiting is its unit's).")
+    travel_charged_hours: float
+
+
+class UnitKpi(_Kpi):
+    """One unit's rounds: their spans, visits, travel and waiting."""
+
+    unit: str
+    rounds: int
+    round_hours: float
+    visits: int
+    visit_hours: float
+    travel_hours: float
+    round_waiting_hours: float
+    client_waiting_hours: float
 
 
 class DoubleDecisionKpi(_Kpi):
@@ -108,6 +143,12 @@ class KpiTotals(_Kpi):
     hours_outside_home_unit: float
     double_decision_overlap_hours: float
     double_decision_staffed_hours: float
+    visits: int = 0
+    rounds: int = 0
+    visit_hours: float = 0
+    travel_hours: float = 0
+    waiting_hours: float = 0
+    travel_charged_hours: float = 0
 
 
 class ScheduleKpis(_Kpi):
@@ -117,3 +158,5 @@ class ScheduleKpis(_Kpi):
     staff: list[StaffKpi]
     totals: KpiTotals
     double_decisions: list[DoubleDecisionKpi]
+    clients: list[ClientKpi] = Field(default_factory=list)
+    units: list[UnitKpi] = Field(default_factory=list)

@@ -181,6 +181,11 @@ def metrics(runs: Sequence[ScenarioRun], lang: str = "en") -> list[Metric]:
         m("overtime_hours", _("overtime"), "h", "hours", "lower"),
         m("additional_hours", _("additional hours (mertid)"), "h", "hours", "lower"),
         m("unused_contract_hours", _("unused contract hours"), "h", "hours", "lower"),
+        # Scattered clients (issue 18): rounds against one-client shifts.
+        m("visit_hours", _("of which visits to scattered clients"), "h", "hours"),
+        m("waiting_hours", _("paid waiting between or after visits"), "h", "hours", "lower"),
+        m("travel_hours", _("travel between homes"), "h", "hours", "lower"),
+        m("rounds", _("rounds"), "n", "hours"),
     ]
     out += [m(k, _(v), "kr", "cost", "lower") for k, v in COST_LABELS.items()]
     out += [
@@ -215,6 +220,10 @@ def figures(run: ScenarioRun) -> dict[str, Any]:
         "overtime_hours": t["overtime_hours"],
         "additional_hours": t["additional_hours"],
         "unused_contract_hours": t["unused_contract_hours"],
+        "visit_hours": t["visit_hours"],
+        "waiting_hours": t["waiting_hours"],
+        "travel_hours": t["travel_hours"],
+        "rounds": t["rounds"],
     }
     per_unit: dict[str, float] = {}
     for s in run.schedule.shifts:

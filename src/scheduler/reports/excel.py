@@ -1,5 +1,7 @@
 """The Excel workbook: the comparison table, cost per unit and per staff member, the uncovered
-need with who could have taken it, and one sheet per schedule.
+need with who could have taken it, and one sheet per schedule (a shift's visits, travel and
+waiting in their own columns); with scattered clients' visits, their rounds per unit and the
+shifts' cost per client, travel and waiting (``results.costing``).
 
 Cells hold numbers (never text like ``'51.6 %'``) with Excel number formats, so people can sum
 and sort; headers, sheet names and fixed words are in the chosen language (Swedish by default).
@@ -24,6 +26,8 @@ from scheduler.i18n import DEFAULT_LANG, Translator, translator
 from scheduler.planning.compare import ScenarioRun
 from scheduler.reports.week_sheets import write_week_sheets
 from scheduler.results.export import column_labels as csv_column_labels
+from scheduler.results.export import format_visits
+from scheduler.results.visits import travel_hours, visit_hours, waiting_hours
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
@@ -71,7 +75,16 @@ def column_labels(_: Translator) -> dict[str, str]:
         "total_cost": _("Total cost"),
         "revenue": _("Revenue"),
         "net": _("Net"),
+        "line": _("Cost line"),
+        "cost": _("Cost"),
     }
+
+
+def attribution_labels(_: Translator) -> dict[str, str]:
+    """The lines of the cost per client (``results.costing.ATTRIBUTION_LINES``)."""
+    return {"client_shift": _("client shift"), "visit": _("visits"),
+            "travel": _("travel time"), "waiting": _("waiting time"),
+            "unit_shift": _("unit shift")}
 
 
 def blocker_labels(_: Translator) -> dict[str, str]:
@@ -266,13 +279,47 @@ def schedule_frame(run: ScenarioRun) -> pd.DataFrame:
             "work_hours": round(c.work_hours, 4),
             "ob": round(c.ob, 2),
             "jour": round(c.jour_pay, 2),
+            "visits": format_visits(s.visits, zone),
+            "visit_hours": round(visit_hours(s), 4),
+            "travel_hours": round(travel_hours(s), 4),
+            "waiting_hours": round(waiting_hours(s), 4),
         })
     return pd.DataFrame(rows, columns=["staff", "client", "unit", "start", "end", "hours",
-                                       "jour_hours", "work_hours", "ob", "jour"])
+                                       "jour_hours", "work_hours", "ob", "jour", "visits",
+                                       "visit_hours", "travel_hours", "waiting_hours"])
 
 
 SCHEDULE_FORMATS = {"start": DATETIME, "end": DATETIME, "hours": HOURS, "jour_hours": HOURS,
-                    "work_hours": HOURS, "ob": KR, "jour": KR}
+                    "work_hours": HOURS, "ob": KR, "jour": KR, "visit_hours": HOURS,
+                    "travel_hours": HOURS, "waiting_hours": HOURS}
+
+
+def _has_visits(runs: Sequence[ScenarioRun]) -> bool:
+    return any(s.visits for r in runs for s in r.schedule.shifts)
+
+
+def rounds_sheet(wb: Workbook) -> None:
+    """Per scenario and unit: rounds, visits, travel and waiting (only with visits)."""
+    if not _has_visits(wb.runs):
+        return
+    frame = pd.concat([r.kpis.units.assign(scenario=r.label) for r in wb.runs],
+                      ignore_index=True)
+    frame = frame[["scenario", *[c for c in frame.columns if c != "scenario"]]].round(2)
+    wb.add(wb._("Visits and rounds"), frame,
+           {c: HOURS for c in frame.columns if str(c).endswith("_hours")})
+
+
+def client_cost_sheet(wb: Workbook) -> None:
+    """The shifts' pay per unit, client and line: visits to their clients, a round's travel
+    and waiting to its unit (only with visits)."""
+    if not _has_visits(wb.runs):
+        return
+    lines = attribution_labels(wb._)
+    frame = pd.concat([r.costs.attribution.assign(scenario=r.label) for r in wb.runs],
+                      ignore_index=True)
+    frame = frame[["scenario", "unit", "client", "line", "hours", "cost"]].round(2)
+    frame["line"] = frame["line"].map(lambda v: lines.get(str(v), v))
+    wb.add(wb._("Cost per client"), frame, {"hours": HOURS, "cost": KR})
 
 
 def schedule_sheets(wb: Workbook) -> None:
@@ -291,6 +338,8 @@ SHEET_WRITERS: list[SheetWriter] = [
     staff_cost_sheet,
     uncovered_sheet,
     schedule_sheets,
+    rounds_sheet,
+    client_cost_sheet,
     week_sheets,
 ]
 

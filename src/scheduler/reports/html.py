@@ -93,6 +93,13 @@ svg.chart .day { stroke: #ccc; stroke-dasharray: 2 2; } svg.chart .tick { fill: 
 .blk.dark .t { text-shadow: 0 0 2px #000, 0 0 3px #000; }
 .seg.break { background: #fff; border-left: 1px dashed #333; border-right: 1px dashed #333; }
 .seg.pause { border-left: 2px dotted #fff; border-right: 2px dotted #fff; }
+.seg.waiting { background: rgba(255,255,255,.62); }
+.seg.travel { background: repeating-linear-gradient(90deg, rgba(255,255,255,.5) 0,
+              rgba(255,255,255,.5) 2px, transparent 2px, transparent 5px); }
+ol.visits { margin: 1px 0 0; padding-left: 1.1rem; }
+ol.visits li.travel-note { display: block; margin-left: -1.1rem; color: #555; }
+.chip .waiting { color: #777; }
+.blk.visit { outline: 1px dashed rgba(0,0,0,.45); }
 table.staff { border-collapse: collapse; font-size: 0.74rem; width: 100%; table-layout: fixed; }
 table.staff th, table.staff td { border: 1px solid #ddd; padding: 2px 3px; vertical-align: top; }
 table.staff th { background: #f6f6f6; font-weight: 600; }
@@ -238,12 +245,30 @@ def _pct(value: float) -> str:
     return f"{100 * value:.3f}%"
 
 
+def _hours_of(b: Block, kind: str) -> float:
+    return sum((s.end - s.start).total_seconds() for s in b.segments if s.kind == kind) / 3600
+
+
 def _block_text(_: Translator, b: Block) -> str:
     if b.kind == "uncovered":
         return f"{_('missing')} {b.missing} {b.times}"
     jour = [s for s in b.segments if s.kind == "jour"]
     extra = "".join(f" · {_('jour')} {s.start:%H}–{s.end:%H}" for s in jour)
+    if b.round_visit:  # a round's visit in its client's row
+        extra += f" · {_('in a round')}"
+    elif b.visits:  # a visit shift in a staff row or a single-client shift with waiting
+        extra += "".join(f" · {_visit_text(_, v)}" for v in b.visits)
+        waiting = _hours_of(b, "waiting")
+        if waiting:
+            extra += f" · {_('waiting time')} {_.number(waiting * 60, 0)} min"
     return f"{b.who} {b.times}{extra}"
+
+
+def _visit_text(_: Translator, v: Any) -> str:
+    """'C2 08:15–09:00 (travel time 10 min before)'."""
+    travel = (f" ({_('travel time')} {v.travel_minutes} min {_('before')})"
+              if v.travel_minutes else "")
+    return f"{v.client} {v.times}{travel}"
 
 
 def _chip_text(_: Translator, b: Block) -> str:
@@ -255,7 +280,8 @@ def _chip_text(_: Translator, b: Block) -> str:
 def _title(_: Translator, b: Block) -> str:
     parts = [_block_text(_, b)]
     for s in b.segments:
-        name = {"jour": _("jour"), "break": _("unpaid break"), "pause": _("paid meal pause")}
+        name = {"jour": _("jour"), "break": _("unpaid break"), "pause": _("paid meal pause"),
+                "travel": _("travel time"), "waiting": _("waiting time")}
         parts.append(f"{name[s.kind]} {s.start:%H:%M}–{s.end:%H:%M}")
     if b.reason:
         parts.append(b.reason)
@@ -281,7 +307,8 @@ def _day_row(_: Translator, row: Any) -> str:
         text = _block_text(_, b)
         head, _sep, tail = text.partition(" ")
         tone = "light" if text_colour(b.colour) == "#000000" else "dark"
-        blocks.append(f'<div class="blk {b.kind} {tone}" style="{style}" '
+        visit = " visit" if b.round_visit else ""
+        blocks.append(f'<div class="blk {b.kind}{visit} {tone}" style="{style}" '
                       f'title="{_esc(_title(_, b))}"'
                       f' data-who="{_esc(b.who)}" data-times="{_esc(b.times)}">{segs}'
                       f'<span class="t"><b>{_esc(head)}</b>{_esc(tail)}</span></div>')
@@ -300,6 +327,29 @@ def client_week_html(_: Translator, view: WeekView) -> str:
             f"</div></div>{rows}</div>")
 
 
+def _chip(_: Translator, b: Block) -> str:
+    """A staff-week cell's shift: who and when; a visit shift lists its visits in order, with
+    the travel before each, and its waiting."""
+    head = (f'<div class="chip {b.kind}{" jour" if b.jour_hours else ""}'
+            f'{" round" if b.in_round else ""}" style="border-left-color:{b.colour}" '
+            f'title="{_esc(_title(_, b))}" data-who="{_esc(b.who)}" '
+            f'data-times="{_esc(b.times)}">')
+    if not b.visits:
+        return f"{head}<b>{_esc(b.who)}</b> {_esc(_chip_text(_, b))}</div>"
+    items = []
+    for v in b.visits:
+        if v.travel_minutes:
+            items.append(f'<li class="travel-note">↓ {_esc(_("travel time"))} '
+                         f"{v.travel_minutes} min</li>")
+        items.append(f'<li class="visit" data-client="{_esc(v.client)}" '
+                     f'data-times="{_esc(v.times)}">{_esc(v.client)} {_esc(v.times)}</li>')
+    waiting = _hours_of(b, "waiting")
+    note = (f'<div class="waiting">{_esc(_("waiting time"))} {_esc(_.number(waiting * 60, 0))}'
+            " min</div>" if waiting else "")
+    return (f"{head}<b>{_esc(b.who)}</b> {_esc(b.times)}"
+            f'<ol class="visits">{"".join(items)}</ol>{note}</div>')
+
+
 def staff_week_html(_: Translator, view: WeekView) -> str:
     def day_class(d: Any) -> str:
         return ("weekend" if d.weekend else "") + (" holiday" if d.holiday else "")
@@ -312,11 +362,7 @@ def staff_week_html(_: Translator, view: WeekView) -> str:
     for row in view.rows:
         cells = []
         for d, blocks, absent in zip(view.days, row.cells, row.absences, strict=True):
-            chips = "".join(
-                f'<div class="chip {b.kind}{" jour" if b.jour_hours else ""}" '
-                f'style="border-left-color:{b.colour}" title="{_esc(_title(_, b))}" '
-                f'data-who="{_esc(b.who)}" data-times="{_esc(b.times)}">'
-                f"<b>{_esc(b.who)}</b> {_esc(_chip_text(_, b))}</div>" for b in blocks)
+            chips = "".join(_chip(_, b) for b in blocks)
             note = f"<div>{_esc(absent)}</div>" if absent else ""
             classes = (day_class(d) + (" absent" if absent else "")).strip()
             cells.append(f'<td class="{classes}" data-day="{d.date.isoformat()}">{note}{chips}'
@@ -348,6 +394,10 @@ def _legend(_: Translator) -> str:
         f'</i></i>{_esc(_("jour"))}</span>'
         f'<span><i class="seg break" style="position:relative;display:inline-block"></i>'
         f'{_esc(_("unpaid break"))}</span>'
+        f'<span><i style="background:{colour(0)}"><i class="seg waiting" '
+        f'style="left:0;width:100%"></i></i>{_esc(_("waiting time"))}</span>'
+        f'<span><i style="background:{colour(0)}"><i class="seg travel" '
+        f'style="left:0;width:100%"></i></i>{_esc(_("travel time"))}</span>'
         f'<span><i style="background:{UNCOVERED_COLOUR}"></i>{_esc(_("uncovered need"))}</span>'
         '<span><i style="background:#f4f1fa"></i>' + _esc(_("weekend")) + "</span>"
         '<span><i style="background:#fdeee0"></i>' + _esc(_("public holiday")) + "</span>"
@@ -428,6 +478,37 @@ def _settings_note(_: Translator, runs: Sequence[ScenarioRun]) -> str:
     )) + "</p>"
 
 
+def rounds_table(_: Translator, runs: Sequence[ScenarioRun]) -> str:
+    """Per scenario and unit with visits: rounds, visits, visit hours, travel and waiting (hours
+    and what they cost), from the KPIs and the cost attribution; empty without visits."""
+    if not any(s.visits for r in runs for s in r.schedule.shifts):
+        return ""
+    heads = [_("Scenario"), _("Unit"), _("rounds"), _("visits"), _("visit hours"),
+             _("travel time (hours)"), _("waiting in rounds"),
+             _("waiting in single-client shifts"), _("travel time (kr)"),
+             _("waiting time (kr)")]
+    body = []
+    for run in runs:
+        lines = run.costs.attribution
+        for u in run.kpis.units.to_dict(orient="records"):
+            if not u["visits"]:
+                continue
+            mine = lines[lines["unit"] == u["unit"]]
+            kr = {k: float(mine.loc[mine["line"] == k, "cost"].sum())
+                  for k in ("travel", "waiting")}
+            cells = [_.number(u["rounds"], 0), _.number(u["visits"], 0),
+                     _.number(u["visit_hours"], 1), _.number(u["travel_hours"], 1),
+                     _.number(u["round_waiting_hours"], 1),
+                     _.number(u["client_waiting_hours"], 1),
+                     _.number(kr["travel"], 0), _.number(kr["waiting"], 0)]
+            body.append(f'<tr data-unit="{_esc(u["unit"])}"><td>{_esc(run.label)}</td>'
+                        f'<td>{_esc(u["unit"])}</td>'
+                        + "".join(f'<td class="num">{_esc(c)}</td>' for c in cells) + "</tr>")
+    return (f'<h2>{_esc(_("Visits and rounds"))}</h2><table class="kpi" id="rounds-table">'
+            "<thead><tr>" + "".join(f"<th>{_esc(h)}</th>" for h in heads)
+            + f"</tr></thead><tbody>{''.join(body)}</tbody></table>")
+
+
 def default_title(runs: Sequence[ScenarioRun], lang: str = DEFAULT_LANG) -> str:
     _ = translator(lang)
     if len(runs) == 1:
@@ -482,6 +563,7 @@ def render_html_report(runs: Sequence[ScenarioRun], *, title: str | None = None,
 <h2>{_esc(_("Key figures"))}</h2>
 {_table_html(_, runs, table, labels)}
 {_settings_note(_, runs)}
+{rounds_table(_, runs)}
 </section>
 <section id="charts">
 <h2>{_esc(_("Charts"))}</h2>

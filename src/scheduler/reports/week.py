@@ -6,6 +6,13 @@ as a step curve. The HTML report draws them (``reports/html.py``) and the workbo
 Times are local wall-clock times (naive), as the staff read them. Jour inside a shift is where the
 need it covers is jour (the client's need, or the group unit's night staffing), the same place
 the engine counts ``on_call_hours``.
+
+Scattered clients: a shift with visits is one block in its staff member's row, with its visits
+listed in order (client, times, the travel before each) and its travel and waiting as segments
+(waiting is shown lighter than work). In a client's rows a round shows as that client's visits
+only (times, staff, marked as in a round); a single-client shift that waits between its own
+visits shows whole, its waiting lighter. Staffing (need against staffing) counts a visit shift
+for each client during its visits only.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule, Shift, UncoveredInterval
 from scheduler.domain.timegrid import TimeGrid
 from scheduler.i18n import translator
+from scheduler.results.visits import is_round, travel_spans
 
 # The colour reserved for uncovered need; no person or client ever gets it (see ``colour``).
 UNCOVERED_COLOUR = "#C00000"
@@ -73,11 +81,26 @@ class Day:
 
 @dataclass(frozen=True)
 class Segment:
-    """A part of a shift that is not awake work: jour, an unpaid break or a paid meal pause."""
+    """A part of a shift that is not awake work at the client's: jour, an unpaid break, a paid
+    meal pause, or (visit shifts) travel between homes and waiting."""
 
-    kind: str  # "jour" | "break" | "pause"
+    kind: str  # "jour" | "break" | "pause" | "travel" | "waiting"
     start: datetime
     end: datetime
+
+
+@dataclass(frozen=True)
+class VisitLine:
+    """One visit of a shift, in local time, with the travel right before it."""
+
+    client: str
+    start: datetime
+    end: datetime
+    travel_minutes: int = 0
+
+    @property
+    def times(self) -> str:
+        return f"{self.start:%H:%M}–{self.end:%H:%M}"
 
 
 @dataclass
@@ -95,6 +118,9 @@ class Block:
     missing: int = 0  # uncovered: assistants missing at once
     reason: str = ""
     lane: int = 0  # client views: the lane in the row, so parallel shifts do not overlap
+    visits: tuple[VisitLine, ...] = ()  # a visit shift's visits in order (staff views)
+    in_round: bool = False  # a round (staff views), or a visit of one (client views)
+    round_visit: bool = False  # client views: this client's visit in someone's round
 
     @property
     def times(self) -> str:
@@ -215,11 +241,45 @@ class WeekData:
         for br in shift.breaks:
             out.append(Segment("pause" if br.paid else "break", self.local(br.start),
                                self.local(br.end)))
-        return tuple(out)
+        if shift.visits:
+            travel = [(self.local(t0), self.local(t1)) for t0, t1 in travel_spans(shift)]
+            out += [Segment("travel", t0, t1) for t0, t1 in travel]
+            busy = sorted([(self.local(v.start), self.local(v.end)) for v in shift.visits]
+                          + travel + [(g.start, g.end) for g in out if g.kind != "jour"])
+            reach = self.local(shift.start)
+            for t0, t1 in [*busy, (self.local(shift.end), self.local(shift.end))]:
+                if t0 > reach:
+                    out.append(Segment("waiting", reach, t0))
+                reach = max(reach, t1)
+        return tuple(sorted(out, key=lambda s: s.start))
 
     def _shift_block(self, shift: Shift, who: str, colour_: str) -> Block:
         first, last = self.local(shift.start), self.local(shift.end)
-        return Block("shift", first, last, first, last, who, colour_, self.segments(shift))
+        visits = tuple(VisitLine(v.client, self.local(v.start), self.local(v.end),
+                                 v.travel_minutes) for v in shift.visits)
+        return Block("shift", first, last, first, last, who, colour_, self.segments(shift),
+                     visits=visits, in_round=is_round(shift))
+
+    def _client_blocks(self, key: str) -> list[Block]:
+        """The blocks of a client's (or group unit's) rows: its shifts, a round's visits of
+        this client, a single-client visit shift whole (with its waiting)."""
+        out = []
+        for s in self.schedule.shifts:
+            colour_ = self.staff_colour.get(s.staff, "#777777")
+            if not s.visits:
+                if self.owner_key(s.client, s.unit) == key:
+                    out.append(self._shift_block(s, s.staff, colour_))
+            elif not is_round(s):
+                if s.visits[0].client == key:
+                    out.append(self._shift_block(s, s.staff, colour_))
+            else:
+                for v in s.visits:
+                    if v.client == key:
+                        a, b = self.local(v.start), self.local(v.end)
+                        line = VisitLine(v.client, a, b, v.travel_minutes)
+                        out.append(Block("shift", a, b, a, b, s.staff, colour_,
+                                         visits=(line,), in_round=True, round_visit=True))
+        return out
 
     def _uncovered_block(self, u: UncoveredInterval, who: str) -> Block:
         first, last = self.local(u.start), self.local(u.end)
@@ -253,8 +313,7 @@ class WeekData:
         views = []
         for kind, subject, title in self.owners():
             key = subject if kind == "client" else "unit:" + subject
-            shifts = [self._shift_block(s, s.staff, self.staff_colour.get(s.staff, "#777777"))
-                      for s in self.schedule.shifts if self.owner_key(s.client, s.unit) == key]
+            shifts = self._client_blocks(key)
             gaps = [self._uncovered_block(u, self._("uncovered"))
                     for u in self.schedule.uncovered if self.owner_key(u.client, u.unit) == key]
             if not shifts and not gaps and not self._demand.get(key, (np.zeros(1),))[0].any():
@@ -276,7 +335,8 @@ class WeekData:
             part = Block(b.kind, max(b.first, start), min(b.last, end), b.first, b.last, b.who,
                          b.colour, tuple(Segment(s.kind, max(s.start, start), min(s.end, end))
                                          for s in b.segments if s.end > start and s.start < end),
-                         b.missing, b.reason)
+                         b.missing, b.reason, visits=b.visits, in_round=b.in_round,
+                         round_visit=b.round_visit)
             blocks.append(part)
         lanes = _assign_lanes(blocks)
         return Row(day.date.isoformat(), day.label, day=day, blocks=blocks, lanes=lanes)
@@ -304,7 +364,19 @@ class WeekData:
         return views
 
     def _who(self, shift: Shift) -> str:
+        """A staff row's label of a shift: its client, a single-client visit shift's client,
+        'round' for a round, else its unit."""
+        if is_round(shift):
+            return self._("round")
+        if shift.visits:
+            return shift.visits[0].client
         return shift.client if shift.client is not None else shift.unit
+
+    def _owner(self, shift: Shift) -> str:
+        """Whose colour a staff row's shift takes: a round takes its unit's."""
+        if is_round(shift) or not shift.visits:
+            return shift.client if shift.client is not None else shift.unit
+        return shift.visits[0].client
 
     def _person_row(self, person: str, days: list[Day], shifts: Iterable[Shift]) -> Row:
         own = sorted((s for s in shifts if s.staff == person), key=lambda s: s.start)
@@ -313,7 +385,7 @@ class WeekData:
         absences: list[str] = []
         for d in days:
             cells.append([self._shift_block(s, self._who(s), self.owner_colour.get(
-                self._who(s), "#777777")) for s in own if self.local(s.start).date() == d.date])
+                self._owner(s), "#777777")) for s in own if self.local(s.start).date() == d.date])
             absences.append(self._absence_text(member.absences if member else [], d.date))
         return Row(person, person, cells=cells, absences=absences)
 
@@ -347,11 +419,13 @@ class WeekData:
         n = self.grid.n_slots
         staffed: dict[str, np.ndarray] = {k: np.zeros(n, dtype=int) for k in self._demand}
         for s in self.schedule.shifts:
-            key = self.owner_key(s.client, s.unit)
-            if key not in staffed:
-                continue
-            a, b = self._slots(s.start, s.end)
-            staffed[key][a:b] += 1
+            # A visit shift staffs each client during its visits only.
+            spans = ([(v.client, v.start, v.end) for v in s.visits] if s.visits
+                     else [(self.owner_key(s.client, s.unit), s.start, s.end)])
+            for key, start, end in spans:
+                if key in staffed:
+                    a, b = self._slots(start, end)
+                    staffed[key][a:b] += 1
         out: list[Curve] = []
         per_unit: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for kind, subject, title in self.owners():

@@ -1,7 +1,9 @@
 """Week sheets of the workbook, from the same rows as the HTML week views (``reports/week.py``):
 per scenario one sheet per client or group unit and day, and one per staff member and week with
 a column per weekday. Absences are shaded, weekends and public holidays marked, uncovered need
-in red."""
+in red. A round is one shift in its staff member's row with its visits in order (and the travel
+before each, and its waiting), and a visit in each visited client's row, marked as in a round.
+"""
 
 from __future__ import annotations
 
@@ -27,6 +29,19 @@ def shift_text(_: Translator, b: Block) -> str:
     extra = [f"{_('jour')} {s.start:%H}–{s.end:%H}" for s in b.segments if s.kind == "jour"]
     extra += [f"{_('break')} {s.start:%H:%M}–{s.end:%H:%M}" for s in b.segments
               if s.kind == "break"]
+    if b.round_visit:
+        extra.append(_("in a round"))
+    elif b.visits:
+        visits = []
+        for v in b.visits:
+            if v.travel_minutes:
+                visits.append(f"{_('travel time')} {v.travel_minutes} min")
+            visits.append(f"{v.client} {v.times}")
+        extra.append(f"{_('visits')}: {' → '.join(visits)}")
+        waiting = sum((s.end - s.start).total_seconds() for s in b.segments
+                      if s.kind == "waiting") / 60
+        if waiting:
+            extra.append(f"{_('waiting time')} {waiting:.0f} min")
     return f"{b.who} {b.times}" + (f" ({', '.join(extra)})" if extra else "")
 
 

@@ -27,6 +27,17 @@ Components (kr, in the horizon), per unit and in total:
 Unit attribution: pay for worked time, OB and jour go to the shift's unit; unused contract and
 absence pay to the home unit; premiums are shared over units by work time in the block; revenue
 to the client's unit.
+
+Client attribution (``CostReport.attribution``, ``attribute_shift``): each shift's own pay
+(wage × work hours + OB + jour pay, with employer's contributions) is split over what its paid
+time was. A client shift is its client's; a unit shift its unit's. A shift with visits (a round,
+or a single-client shift that waits) is paid whole, and its pay is split by paid minutes, all
+at the shift's average rate: each visit's minutes to the visit's client, the travel minutes to
+a *travel* line and the rest (waiting and paid meal pauses) to a *waiting* line of the shift's
+unit. Travel and waiting are never charged to a client here, even when a decision pays for the
+travel (``charges_travel`` moves hours on the decision, not pay), so per-client cost plus the
+units' travel and waiting lines is exactly the pay of the shifts, counted once. Premiums,
+unused contract and absence pay stay per unit only (they are not any one shift's).
 """
 
 from __future__ import annotations
@@ -49,6 +60,7 @@ from scheduler.domain.schedule import Schedule, Shift
 from scheduler.domain.staff import EmploymentForm, Staff
 from scheduler.domain.timegrid import TimeGrid
 from scheduler.results.kpi import Kpis, compute_kpis
+from scheduler.results.visits import served, travel_hours
 
 QUALIFIED_CLASSES = frozenset(
     {"weekday_night", "weekend_day", "weekend_night", "major_holiday_day", "major_holiday_night"}
@@ -284,6 +296,33 @@ def price_shifts(scenario: Scenario, shifts: list[Shift]) -> list[ShiftCost]:
 # --- the whole schedule ------------------------------------------------------------------------
 
 
+ATTRIBUTION_COLUMNS = ["unit", "client", "line", "hours", "cost"]
+# What a line of the attribution is: a whole client shift, a visit (its client's), a round's or
+# waiting shift's travel or waiting (its unit's), a group-unit shift (its unit's).
+ATTRIBUTION_LINES = ("client_shift", "visit", "travel", "waiting", "unit_shift")
+
+
+def attribute_shift(cost: ShiftCost, wage: float, contribution_rate: float
+                    ) -> list[tuple[str, str, str, float, float]]:
+    """(unit, client or "", line, hours, kr) of one shift's own pay (see the module's
+    docstring); the kr add up to the shift's pay with employer's contributions."""
+    shift = cost.shift
+    pay = (wage * cost.work_hours + cost.ob + cost.jour_pay) * (1 + contribution_rate)
+    span = (shift.end - shift.start).total_seconds() / 3600
+    unpaid = sum((b.end - b.start).total_seconds() / 3600 for b in shift.breaks if not b.paid)
+    if not shift.visits:
+        if shift.client is None:
+            return [(shift.unit, "", "unit_shift", span - unpaid, pay)]
+        return [(shift.unit, shift.client, "client_shift", span - unpaid, pay)]
+    paid = max(span - unpaid, 1e-9)
+    out = [(shift.unit, p.client, "visit", p.hours, pay * p.hours / paid) for p in served(shift)]
+    travel = travel_hours(shift)
+    out.append((shift.unit, "", "travel", travel, pay * travel / paid))
+    rest = paid - sum(p.hours for p in served(shift)) - travel
+    out.append((shift.unit, "", "waiting", max(rest, 0.0), pay - sum(line[4] for line in out)))
+    return out
+
+
 @dataclass
 class CostReport:
     currency: str
@@ -291,6 +330,15 @@ class CostReport:
     total: dict[str, float]
     staff: pd.DataFrame  # one row per staff member with hours and components
     shifts: list[ShiftCost]
+    # Shifts' pay per unit, client and line (ATTRIBUTION_LINES), summed; see the docstring.
+    attribution: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=ATTRIBUTION_COLUMNS))
+
+    def by_client(self) -> dict[str, float]:
+        """Client → kr of its shifts and visits (travel and waiting are the units')."""
+        own = self.attribution[self.attribution["client"] != ""]
+        return {str(k): float(v) for k, v in own.groupby("client", sort=False)["cost"].sum()
+                .items()}
 
 
 def _empty() -> dict[str, float]:
@@ -315,10 +363,17 @@ def compute_costs(scenario: Scenario, schedule: Schedule, kpis: Kpis | None = No
 
     by_staff: dict[str, list[ShiftCost]] = defaultdict(list)
     shift_costs: list[ShiftCost] = []
+    lines: list[tuple[str, str, str, float, float]] = []
     for shift in schedule.shifts:
-        cost = _shift_cost(scenario, shift, staff_by_id.get(shift.staff), cal, locator)
+        member = staff_by_id.get(shift.staff)
+        cost = _shift_cost(scenario, shift, member, cal, locator)
         shift_costs.append(cost)
         by_staff[shift.staff].append(cost)
+        lines += attribute_shift(cost, hourly_wage(member, settings),
+                                 settings.employer_contribution_rate)
+    attribution = (pd.DataFrame(lines, columns=ATTRIBUTION_COLUMNS)
+                   .groupby(["unit", "client", "line"], as_index=False, sort=False)
+                   [["hours", "cost"]].sum())
 
     rows: list[dict[str, str | float | None]] = []
     order = [s.id for s in scenario.staff] + sorted(set(by_staff) - set(staff_by_id))
@@ -409,4 +464,5 @@ def compute_costs(scenario: Scenario, schedule: Schedule, kpis: Kpis | None = No
         total=total,
         staff=pd.DataFrame(rows),
         shifts=shift_costs,
+        attribution=attribution[ATTRIBUTION_COLUMNS],
     )

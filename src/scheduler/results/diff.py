@@ -7,6 +7,11 @@ lies on the same day) is *moved*; what is left is *removed* or *added*. Each cha
 reason read from the scenario and the two schedules: the staff member's absence, need left
 uncovered in the previous plan, the shift it replaces, or an exchange that the re-plan's
 objective (cost, working-time rules) preferred. Reasons explain; they prove nothing.
+
+A shift with visits (scattered clients, a round) is the same shift only with the same visits
+(clients, times, travel): a round whose visits changed is a change (*moved*, the reason naming
+the visits), and it counts for every client whose visit changed (a round has no client of its
+own). The change carries the visits before and after.
 """
 
 from __future__ import annotations
@@ -45,6 +50,9 @@ class ShiftChange(_Out):
     after_end: AwareDatetime | None = None
     hours_before: float = 0.0
     hours_after: float = 0.0
+    visits_before: str = Field(default="", description="A visit shift's visits in order, "
+                               "'C1 07:00–08:00, C2 08:15–09:00 (+10 min)': the travel before.")
+    visits_after: str = ""
     reason: str
 
 
@@ -65,12 +73,39 @@ class ScheduleDiff(_Out):
         return sum(1 for c in self.changes if c.change == kind)
 
 
-def _key(s: Shift) -> tuple[str, str | None, str, datetime, datetime]:
-    return (s.staff, s.client, s.unit, s.start, s.end)
+VisitKey = tuple[tuple[str, datetime, datetime, int], ...]
 
 
-def _where(client: str | None, unit: str) -> str:
-    return client if client is not None else f"unit {unit}"
+def _visits(s: Shift) -> VisitKey:
+    return tuple((v.client, v.start, v.end, v.travel_minutes) for v in s.visits)
+
+
+def _key(s: Shift) -> tuple[str, str | None, str, datetime, datetime, VisitKey]:
+    return (s.staff, s.client, s.unit, s.start, s.end, _visits(s))
+
+
+def _visit_text(s: Shift) -> str:
+    return ", ".join(f"{v.client} {v.start:%H:%M}–{v.end:%H:%M}"
+                     + (f" (+{v.travel_minutes} min)" if v.travel_minutes else "")
+                     for v in s.visits)
+
+
+def _where(client: str | None, unit: str, visits: str = "") -> str:
+    if client is not None:
+        return client
+    return f"round {unit}" if visits else f"unit {unit}"
+
+
+def _changed_clients(c: ShiftChange, before: Shift | None, after: Shift | None) -> list[str]:
+    """Whom a change concerns: its client or unit; a visit shift: each client whose visits
+    differ (all of them when only the staff member or shift changed)."""
+    if not (before and before.visits) and not (after and after.visits):
+        return [_where(c.client, c.unit)]
+    old = {v[:3] for v in _visits(before)} if before else set()
+    new = {v[:3] for v in _visits(after)} if after else set()
+    differ = {v[0] for v in old ^ new}
+    every = {v[0] for v in old | new}
+    return sorted(differ or every)
 
 
 def _overlaps(a: Shift, b: Shift) -> bool:
@@ -100,8 +135,12 @@ class _Reasons:
         return None
 
     def was_uncovered(self, s: Shift) -> bool:
-        return any(u.client == s.client and u.unit == s.unit and u.start < s.end
-                   and s.start < u.end for u in self.uncovered)
+        """Whether the shift serves need the previous plan left uncovered (a visit shift:
+        during one of its visits, for that visit's client)."""
+        served = ([(v.client, v.start, v.end) for v in s.visits] if s.visits
+                  else [(s.client, s.start, s.end)])
+        return any(u.client == client and (s.visits or u.unit == s.unit) and u.start < end
+                   and start < u.end for client, start, end in served for u in self.uncovered)
 
 
 GENERIC = ("moved to fit", "given to another", "not needed")
@@ -158,17 +197,26 @@ def diff_schedules(scenario: Scenario, before: Schedule, after: Schedule,
                 previous_staff=o.staff if kind == "reassigned" else None,
                 client=o.client, unit=o.unit, before_start=o.start, before_end=o.end,
                 after_start=partner.start, after_end=partner.end, hours_before=o.hours,
-                hours_after=partner.hours, reason=why))
+                hours_after=partner.hours, visits_before=_visit_text(o),
+                visits_after=_visit_text(partner),
+                reason=("visits changed" if kind == "moved" and (o.start, o.end) == (
+                    partner.start, partner.end) and not reasons.absent(o) else why)))
+            sides[id(changes[-1])] = (o, partner)
 
-    # Same client or unit at the same times, someone else; then the same person, same day.
-    pair(lambda o, n: (o.client, o.unit, o.start, o.end) == (n.client, n.unit, n.start, n.end))
+    sides: dict[int, tuple[Shift | None, Shift | None]] = {}
+    # Same client or unit (and visits) at the same times, someone else; then the same person,
+    # same day.
+    pair(lambda o, n: (o.client, o.unit, o.start, o.end, _visits(o))
+         == (n.client, n.unit, n.start, n.end, _visits(n)))
     pair(lambda o, n: o.staff == n.staff and (o.client, o.unit) == (n.client, n.unit)
          and (_overlaps(o, n) or _day(o.start) == _day(n.start)))
     for o in gone:
         why = reasons.absent(o) or "not needed in the re-plan (need, rules or cost)"
         changes.append(ShiftChange(change="removed", staff=o.staff, client=o.client,
                                    unit=o.unit, before_start=o.start, before_end=o.end,
-                                   hours_before=o.hours, reason=why))
+                                   hours_before=o.hours, visits_before=_visit_text(o),
+                                   reason=why))
+        sides[id(changes[-1])] = (o, None)
     for n in came:
         replaced = [o for o in gone if (o.client, o.unit) == (n.client, n.unit)
                     and _overlaps(o, n)]
@@ -183,7 +231,8 @@ def diff_schedules(scenario: Scenario, before: Schedule, after: Schedule,
             why = "frees or relieves another assistant (rules or cost of the re-plan)"
         changes.append(ShiftChange(change="added", staff=n.staff, client=n.client, unit=n.unit,
                                    after_start=n.start, after_end=n.end, hours_after=n.hours,
-                                   reason=why))
+                                   visits_after=_visit_text(n), reason=why))
+        sides[id(changes[-1])] = (None, n)
     changes.sort(key=_order)
     _name_chains(changes)
 
@@ -193,7 +242,8 @@ def diff_schedules(scenario: Scenario, before: Schedule, after: Schedule,
         by_staff[c.staff][c.change] += 1
         if c.previous_staff is not None:
             by_staff[c.previous_staff]["reassigned_away"] += 1
-        by_client[_where(c.client, c.unit)][c.change] += 1
+        for who in _changed_clients(c, *sides[id(c)]):
+            by_client[who][c.change] += 1
     old_keys, new_keys = {_key(s) for s in old}, {_key(s) for s in new}
     hours = {**{_key(s): s.hours for s in old}, **{_key(s): s.hours for s in new}}
     return ScheduleDiff(
@@ -218,13 +268,16 @@ def diff_lines(diff: ScheduleDiff) -> list[str]:
                  if c.after_start and c.after_end else "")
         who = f"{c.previous_staff} → {c.staff}" if c.previous_staff else c.staff
         when = f"{before} → {after}" if before and after else before or after
-        lines.append(f"  {c.change:<10} {who:<12} {_where(c.client, c.unit):<10} {when}  "
-                     f"{c.reason}")
+        where = _where(c.client, c.unit, c.visits_before or c.visits_after)
+        visits = (f"  [{c.visits_before or '–'} → {c.visits_after or '–'}]"
+                  if c.visits_before or c.visits_after else "")
+        lines.append(f"  {c.change:<10} {who:<12} {where:<10} {when}  {c.reason}{visits}")
     return lines
 
 
 CSV_COLUMNS = ("change", "staff", "previous_staff", "client", "unit", "before_start",
-               "before_end", "after_start", "after_end", "hours_before", "hours_after", "reason")
+               "before_end", "after_start", "after_end", "hours_before", "hours_after",
+               "visits_before", "visits_after", "reason")
 
 
 def write_diff(diff: ScheduleDiff, json_path: Path) -> list[Path]:

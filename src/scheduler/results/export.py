@@ -1,6 +1,9 @@
 """Writing a schedule: the JSON contract file, and flat CSVs of its shifts and its uncovered
 need (who could have taken it) beside it.
 
+A shift's visits (scattered clients, rounds) are one text column in order, each with the travel
+before it, beside its travel and waiting hours (``results.visits``); a round has no client.
+
 CSVs come in two dialects: ``machine`` (the default: comma, decimal point, UTF-8, English
 column names, for scripts) and ``excel-sv`` (semicolon, decimal comma, UTF-8 with a byte-order
 mark, column names in the chosen language), which Swedish Excel opens in columns with numbers
@@ -16,9 +19,10 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from scheduler.domain.schedule import Break, Schedule
+from scheduler.domain.schedule import Break, Schedule, Visit
 from scheduler.i18n import DEFAULT_LANG, translator
 from scheduler.results.kpi import Kpis
+from scheduler.results.visits import travel_hours, waiting_hours
 
 CsvDialectName = Literal["machine", "excel-sv"]
 CSV_DIALECTS: tuple[str, ...] = get_args(CsvDialectName)
@@ -90,6 +94,19 @@ def column_labels(lang: str = DEFAULT_LANG) -> dict[str, str]:
         "weekend_shifts": _("Weekend shifts"),
         "unpaid_break_hours": _("Unpaid break hours"),
         "outside_home_unit_hours": _("Hours outside the home unit"),
+        # Scattered clients: visits, rounds, travel and waiting (shifts and KPI files).
+        "visits": _("Visits"),
+        "visit_hours": _("Visit hours"),
+        "travel_hours": _("Travel time (hours)"),
+        "waiting_hours": _("Waiting time (hours)"),
+        "rounds": _("Rounds"),
+        "round_hours": _("Hours in rounds"),
+        "scattered": _("Scattered hours"),
+        "served_hours": _("Hours served"),
+        "visits_in_rounds": _("Visits in rounds"),
+        "travel_charged_hours": _("Travel charged to decisions (hours)"),
+        "round_waiting_hours": _("Waiting time in rounds (hours)"),
+        "client_waiting_hours": _("Waiting time in single-client shifts (hours)"),
     }
 
 
@@ -112,7 +129,8 @@ def read_csv(path: Path | str, dialect: str = "machine") -> pd.DataFrame:
                        keep_default_na=False)
 
 SHIFT_COLUMNS = [
-    "staff", "client", "unit", "start", "end", "hours", "on_call_hours", "breaks",
+    "staff", "client", "unit", "start", "end", "hours", "on_call_hours", "breaks", "visits",
+    "travel_hours", "waiting_hours",
 ]
 UNCOVERED_COLUMNS = [
     "client", "unit", "start", "end", "missing", "reason", "staff", "blocker", "detail",
@@ -132,6 +150,9 @@ def shifts_frame(schedule: Schedule) -> pd.DataFrame:
             "hours": round(s.hours, 4),
             "on_call_hours": round(s.on_call_hours, 4),
             "breaks": format_breaks(s.breaks, zone),
+            "visits": format_visits(s.visits, zone),
+            "travel_hours": round(travel_hours(s), 4),
+            "waiting_hours": round(waiting_hours(s), 4),
         }
         for s in schedule.shifts
     ]
@@ -144,6 +165,16 @@ def format_breaks(breaks: list[Break], zone: ZoneInfo) -> str:
         f"{b.start.astimezone(zone):%H:%M}-{b.end.astimezone(zone):%H:%M} "
         f"{'paid' if b.paid else 'unpaid'}"
         for b in breaks
+    )
+
+
+def format_visits(visits: list[Visit], zone: ZoneInfo) -> str:
+    """'C1 07:00-08:00;C2 08:15-09:00 travel 10' in local time, in order (travel in minutes,
+    before the visit)."""
+    return ";".join(
+        f"{v.client} {v.start.astimezone(zone):%H:%M}-{v.end.astimezone(zone):%H:%M}"
+        + (f" travel {v.travel_minutes}" if v.travel_minutes else "")
+        for v in visits
     )
 
 
@@ -181,8 +212,10 @@ def write_schedule(schedule: Schedule, path: Path | str, csv_dialect: str = "mac
 
 def write_kpi_csvs(kpis: Kpis, path: Path | str, csv_dialect: str = "machine",
                    lang: str = DEFAULT_LANG) -> list[Path]:
-    """``<stem>.decisions.csv`` and ``<stem>.staff.csv`` beside ``path``."""
+    """``<stem>.decisions.csv``, ``<stem>.staff.csv``, ``<stem>.clients.csv`` and
+    ``<stem>.units.csv`` (visits, rounds, travel, waiting) beside ``path``."""
     path = Path(path)
     return [write_csv(frame.round(4), path.with_name(f"{path.stem}.{name}.csv"), csv_dialect,
                       lang)
-            for name, frame in (("decisions", kpis.decisions), ("staff", kpis.staff))]
+            for name, frame in (("decisions", kpis.decisions), ("staff", kpis.staff),
+                                ("clients", kpis.clients), ("units", kpis.units))]

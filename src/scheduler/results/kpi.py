@@ -10,6 +10,14 @@ Per staff member, ``contract_hours`` is the weekly contract × days ÷ 7 and ``a
 part of it that vacation, sick leave and leave replace (``scheduler.domain.contract``); unused
 contract, additional hours and overtime are counted per limiting period from the contract less
 the absence, so an absence is never unused contract.
+
+Scattered clients (``results.visits``): a shift with visits staffs each visit's client only
+during the visit, so decisions are charged the visit minutes (plus the travel before the visit
+when the paying decision ``charges_travel``), never the shift's span. A round's travel and
+waiting belong to the round: per unit (``units``), per staff member and in the totals, never
+to a client; the waiting of a single-client shift between its own visits is that client's
+(``clients``). Visits, travel, waiting and breaks of a shift add up to its span, so nothing is
+counted twice.
 """
 
 from __future__ import annotations
@@ -38,6 +46,7 @@ from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule, Shift
 from scheduler.domain.staff import Staff
 from scheduler.domain.timegrid import TimeGrid
+from scheduler.results.visits import Served, is_round, served, travel_hours, waiting_hours
 
 DECISION_COLUMNS = [
     "client",
@@ -52,7 +61,8 @@ DECISION_COLUMNS = [
     "available_in_horizon_hours",
     "scheduled_hours",  # staffed person-hours this decision pays for (jour in full)
     "on_call_hours",  # of which jour
-    "charged_hours",  # counted against the granted hours: jour at on_call_counts_as
+    "travel_hours",  # travel to visits it pays for (charges_travel), not in scheduled_hours
+    "charged_hours",  # counted against the granted hours: jour at on_call_counts_as, + travel
     "exception_reference",
     "exception_hours",
     "exception_hours_used",
@@ -77,6 +87,35 @@ STAFF_COLUMNS = [
     "weekend_shifts",
     "unpaid_break_hours",
     "outside_home_unit_hours",
+    "visit_hours",  # of scheduled_hours: serving scattered clients' visits
+    "travel_hours",  # travelling between visits' homes
+    "waiting_hours",  # paid time in visit shifts that is neither visit, travel nor break
+    "rounds",
+]
+
+# Per client: what it was served, its visits, and the waiting of its own single-client shifts.
+CLIENT_COLUMNS = [
+    "client",
+    "unit",
+    "scattered",
+    "served_hours",  # staffed person-hours: whole client shifts, and visits
+    "visits",
+    "visit_hours",
+    "visits_in_rounds",
+    "waiting_hours",  # in its single-client shifts with visits (a round's waiting is the unit's)
+    "travel_charged_hours",  # travel to its visits that its decisions pay for
+]
+
+# Per unit: its rounds and what they cost in time besides the visits.
+UNIT_COLUMNS = [
+    "unit",
+    "rounds",
+    "round_hours",  # the rounds' whole spans (paid)
+    "visits",  # in rounds and in single-client shifts of the unit
+    "visit_hours",
+    "travel_hours",  # rounds' travel (single-client shifts do not travel)
+    "round_waiting_hours",  # rounds' waiting (not any client's)
+    "client_waiting_hours",  # single-client shifts' waiting (also in CLIENT_COLUMNS)
 ]
 
 DOUBLE_DECISION_COLUMNS = [
@@ -95,6 +134,9 @@ class Kpis:
     double_decisions: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=DOUBLE_DECISION_COLUMNS)
     )
+    # One row per client (scenario order) and per unit: visits, rounds, travel, waiting.
+    clients: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CLIENT_COLUMNS))
+    units: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=UNIT_COLUMNS))
 
 
 def hours_between(start: datetime, end: datetime) -> float:
@@ -119,7 +161,9 @@ def compute_kpis(scenario: Scenario, schedule: Schedule) -> Kpis:
     need = need_person_hours(scenario, grid)
     uncovered = float(sum(hours_between(u.start, u.end) * u.missing for u in schedule.uncovered))
     paid_for = float(decisions["scheduled_hours"].sum())
-    client_hours = sum(hours_between(s.start, s.end) for s in schedule.shifts if s.client)
+    # A visit shift staffs its clients during the visits only (its span is not client time).
+    client_hours = sum(p.hours for s in schedule.shifts for p in served(s))
+    clients, units = _client_rows(scenario, schedule, decisions), _unit_rows(scenario, schedule)
     overlaps = pd.DataFrame(
         [{"client": o.client, "unit": o.unit, "start": o.start.isoformat(),
           "end": o.end.isoformat(), "overlap_hours": o.overlap_hours,
@@ -154,7 +198,7 @@ def compute_kpis(scenario: Scenario, schedule: Schedule) -> Kpis:
         "weekend_shifts": int(staff["weekend_shifts"].sum()),
         # Group units, breaks, pooling and double decisions (issue 4).
         "unit_shift_hours": sum(hours_between(s.start, s.end) for s in schedule.shifts
-                                if s.client is None),
+                                if s.client is None and not s.visits),
         "paid_hours": float(staff["scheduled_hours"].sum() - staff["unpaid_break_hours"].sum()),
         # Unpaid breaks in group units: paid hours saved against paid pauses on duty.
         "unpaid_break_hours": float(staff["unpaid_break_hours"].sum()),
@@ -164,8 +208,16 @@ def compute_kpis(scenario: Scenario, schedule: Schedule) -> Kpis:
             overlaps.loc[~overlaps["staffed"].astype(bool), "overlap_hours"].sum()),
         "double_decision_staffed_hours": float(
             overlaps.loc[overlaps["staffed"].astype(bool), "overlap_hours"].sum()),
+        # Scattered clients: visits, rounds, travel and waiting (issue 18).
+        "visits": int(sum(len(s.visits) for s in schedule.shifts)),
+        "rounds": int(staff["rounds"].sum()),
+        "visit_hours": float(staff["visit_hours"].sum()),
+        "travel_hours": float(staff["travel_hours"].sum()),
+        "waiting_hours": float(staff["waiting_hours"].sum()),
+        "travel_charged_hours": float(decisions["travel_hours"].sum()),
     }
-    return Kpis(decisions=decisions, staff=staff, totals=totals, double_decisions=overlaps)
+    return Kpis(decisions=decisions, staff=staff, totals=totals, double_decisions=overlaps,
+                clients=clients, units=units)
 
 
 def _break_hours(shift: Shift, *, paid: bool) -> float:
@@ -183,15 +235,17 @@ def _decision_rows(scenario: Scenario, schedule: Schedule, grid: TimeGrid) -> pd
     by_client: dict[str, list[DecisionBudget]] = defaultdict(list)
     for b in budgets:  # in the order of the client's decision list
         by_client[b.client_id].append(b)
-    shifts_by_client: dict[str, list[Shift]] = defaultdict(list)
+    served_by_client: dict[str, list[Served]] = defaultdict(list)
     for s in schedule.shifts:
-        if s.client is not None:
-            shifts_by_client[s.client].append(s)
+        for piece in served(s):
+            served_by_client[piece.client].append(piece)
     clients = scenario.client_by_id()
+    travel_paid = {d.id for c in scenario.clients for d in c.decisions if d.charges_travel}
     charged: dict[str, _Charged] = {}
     for client_id, own in by_client.items():
         need = expand_need(clients[client_id], grid)
-        charged.update(_charge(own, shifts_by_client.get(client_id, []), need, grid))
+        charged.update(_charge(own, served_by_client.get(client_id, []), need, grid,
+                               travel_paid))
     rows = []
     for b in budgets:
         c = charged[b.decision_id]
@@ -208,6 +262,7 @@ def _decision_rows(scenario: Scenario, schedule: Schedule, grid: TimeGrid) -> pd
             "available_in_horizon_hours": b.available_hours,
             "scheduled_hours": c.scheduled,
             "on_call_hours": c.on_call,
+            "travel_hours": c.travel,
             "charged_hours": c.charged,
             "exception_reference": b.exception_reference,
             "exception_hours": b.exception_hours,
@@ -224,11 +279,12 @@ def _decision_rows(scenario: Scenario, schedule: Schedule, grid: TimeGrid) -> pd
 class _Charged:
     scheduled: float = 0.0  # staffed person-hours
     on_call: float = 0.0  # of which jour
+    travel: float = 0.0  # travel to visits, charged (charges_travel)
     charged: float = 0.0  # against the granted hours
 
 
-def _charge(budgets: list[DecisionBudget], shifts: list[Shift], need: Demand, grid: TimeGrid
-            ) -> dict[str, _Charged]:
+def _charge(budgets: list[DecisionBudget], shifts: list[Served], need: Demand, grid: TimeGrid,
+            travel_paid: set[str] | None = None) -> dict[str, _Charged]:
     """Hours each of one client's decisions pays for.
 
     The client's time line is cut wherever a decision's period starts or ends and wherever the
@@ -238,6 +294,11 @@ def _charge(budgets: list[DecisionBudget], shifts: list[Shift], need: Demand, gr
     Jour is charged at each decision's ``on_call_counts_as`` and handed out first, to the
     decision that counts it lowest first; then awake time in time and list order. Staffed time
     no decision pays for is charged to none.
+
+    ``shifts`` are the stretches that serve the client (whole client shifts, or visits). The
+    travel before a visit is charged, in full, to the decision that pays for the visit's first
+    minute (the first of them in list order) when that decision is in ``travel_paid``
+    (``charges_travel``).
     """
     n = grid.n_slots
     service = need.service if need.service is not None else np.full(n, Service.ASSISTANCE.value)
@@ -248,7 +309,7 @@ def _charge(budgets: list[DecisionBudget], shifts: list[Shift], need: Demand, gr
     instants = [grid.instant(e) for e in edges]
     staffed = [0.0] * (len(edges) - 1)  # person-hours per piece
     for shift in shifts:
-        s0, s1 = _utc(shift.start), _utc(shift.end)
+        s0, s1 = shift.start, shift.end
         i = max(0, bisect_right(instants, s0) - 1)
         while i < len(staffed) and instants[i] < s1:
             staffed[i] += _overlap_hours(s0, s1, instants[i], instants[i + 1])
@@ -271,6 +332,17 @@ def _charge(budgets: list[DecisionBudget], shifts: list[Shift], need: Demand, gr
             out[d.decision_id].on_call += take if on_call else 0.0
             out[d.decision_id].charged += take * rate
             hours -= take
+    for piece in shifts:
+        if piece.travel_hours <= 0:
+            continue
+        slot = grid.slot_floor(piece.start)
+        if not 0 <= slot < n:
+            continue
+        payer = next((d for d in budgets if d.first_slot <= slot < d.end_slot
+                      and d.service.value == service[slot]), None)
+        if payer is not None and payer.decision_id in (travel_paid or set()):
+            out[payer.decision_id].travel += piece.travel_hours
+            out[payer.decision_id].charged += piece.travel_hours
     return out
 
 
@@ -300,13 +372,18 @@ def _staff_rows(scenario: Scenario, schedule: Schedule, grid: TimeGrid) -> pd.Da
         own = by_staff.get(sid, [])
         work_per_block = [0.0] * n_blocks
         presence = on_call = unpaid_total = outside = 0.0
-        nights = weekends = 0
+        visits = travel = waiting = 0.0
+        nights = weekends = rounds = 0
         for s in own:
             hours = hours_between(s.start, s.end)
             unpaid = _break_hours(s, paid=False)
             work = hours - unpaid - s.on_call_hours * (1 - rules.on_call_work_fraction)
             presence += hours
             on_call += s.on_call_hours
+            visits += sum(p.hours for p in served(s)) if s.visits else 0.0
+            travel += travel_hours(s)
+            waiting += waiting_hours(s)
+            rounds += is_round(s)
             unpaid_total += unpaid
             if member is not None and s.unit not in premises.get(member.home_unit,
                                                                  {member.home_unit}):
@@ -344,8 +421,64 @@ def _staff_rows(scenario: Scenario, schedule: Schedule, grid: TimeGrid) -> pd.Da
             "weekend_shifts": weekends,
             "unpaid_break_hours": unpaid_total,
             "outside_home_unit_hours": outside,
+            "visit_hours": visits,
+            "travel_hours": travel,
+            "waiting_hours": waiting,
+            "rounds": rounds,
         })
     return pd.DataFrame(rows, columns=STAFF_COLUMNS)
+
+
+# --- clients and units: visits, rounds, travel, waiting ----------------------------------------
+
+
+def _client_row(client: str, unit: str, scattered: bool) -> dict[str, Any]:
+    return {"client": client, "unit": unit, "scattered": scattered, "served_hours": 0.0,
+            "visits": 0, "visit_hours": 0.0, "visits_in_rounds": 0, "waiting_hours": 0.0,
+            "travel_charged_hours": 0.0}
+
+
+def _client_rows(scenario: Scenario, schedule: Schedule, decisions: pd.DataFrame
+                 ) -> pd.DataFrame:
+    rows = {c.id: _client_row(c.id, c.unit, c.scattered) for c in scenario.clients}
+    for s in schedule.shifts:
+        pieces = served(s)
+        for p in pieces:
+            row = rows.setdefault(p.client, _client_row(p.client, s.unit, False))
+            row["served_hours"] += p.hours
+            if s.visits:
+                row["visits"] += 1
+                row["visit_hours"] += p.hours
+                row["visits_in_rounds"] += p.in_round
+        if s.visits and not is_round(s):
+            rows[pieces[0].client]["waiting_hours"] += waiting_hours(s)
+    for client, hours in decisions.groupby("client")["travel_hours"].sum().items():
+        if client in rows:
+            rows[str(client)]["travel_charged_hours"] = float(hours)
+    return pd.DataFrame(list(rows.values()), columns=CLIENT_COLUMNS)
+
+
+def _unit_row(unit: str) -> dict[str, Any]:
+    return {"unit": unit, "rounds": 0, "round_hours": 0.0, "visits": 0, "visit_hours": 0.0,
+            "travel_hours": 0.0, "round_waiting_hours": 0.0, "client_waiting_hours": 0.0}
+
+
+def _unit_rows(scenario: Scenario, schedule: Schedule) -> pd.DataFrame:
+    rows = {u.id: _unit_row(u.id) for u in scenario.units}
+    for s in schedule.shifts:
+        if not s.visits:
+            continue
+        row = rows.setdefault(s.unit, _unit_row(s.unit))
+        row["visits"] += len(s.visits)
+        row["visit_hours"] += sum(p.hours for p in served(s))
+        row["travel_hours"] += travel_hours(s)
+        if is_round(s):
+            row["rounds"] += 1
+            row["round_hours"] += hours_between(s.start, s.end)
+            row["round_waiting_hours"] += waiting_hours(s)
+        else:
+            row["client_waiting_hours"] += waiting_hours(s)
+    return pd.DataFrame(list(rows.values()), columns=UNIT_COLUMNS)
 
 
 def _target(member: Staff | None, first: date, days: int, grid: TimeGrid) -> ContractTarget:
@@ -395,4 +528,6 @@ def kpis_to_dict(kpis: Kpis) -> dict[str, Any]:
         "staff": _records(kpis.staff),
         "totals": {k: _plain(v) for k, v in kpis.totals.items()},
         "double_decisions": _records(kpis.double_decisions),
+        "clients": _records(kpis.clients),
+        "units": _records(kpis.units),
     }

@@ -185,6 +185,12 @@ def total_labels(_: Translator) -> dict[str, str]:
         "hours_outside_home_unit": _("hours outside the home unit"),
         "double_decision_overlap_hours": _("double decisions: overlapping hours"),
         "double_decision_staffed_hours": _("double decisions: staffed twice"),
+        "visits": _("visits"),
+        "rounds": _("rounds"),
+        "visit_hours": _("visit hours"),
+        "travel_hours": _("travel time (hours)"),
+        "waiting_hours": _("waiting time (hours)"),
+        "travel_charged_hours": _("travel charged to decisions (hours)"),
     }
 
 
@@ -253,6 +259,9 @@ def print_summary(schedule: Schedule, *, console: Console | None = None,
             for d in kpis["decisions"]])
         print_fitted(console, _("Decisions (hours)"), cols, lines, keys=2, lang=lang)
     if kpis.get("staff"):
+        # Travel and waiting only where someone has a shift with visits.
+        visits = [("travel_hours", _("travel time")), ("waiting_hours", _("waiting time"))] if any(
+            m.get("visit_hours") for m in kpis["staff"]) else []
         cols, lines = _records(_, [
             ("staff", _("staff")), ("home_unit", _("unit")), ("employment", _("form")),
             ("contract_hours", _("contract")), ("absence_hours", _("absent")),
@@ -260,10 +269,19 @@ def print_summary(schedule: Schedule, *, console: Console | None = None,
             ("on_call_hours", _("jour")), ("work_hours", _("work")),
             ("additional_hours", _("mertid")), ("overtime_hours", _("overtime")),
             ("unused_contract_hours", _("unused")), ("shifts", _("shifts")),
-            ("night_shifts", _("nights")), ("weekend_shifts", _("weekends")),
+            ("night_shifts", _("nights")), ("weekend_shifts", _("weekends")), *visits,
         ], [{**m, "employment": value_labels(_).get(m.get("employment"), m.get("employment"))}
             for m in kpis["staff"]])
         print_fitted(console, _("Staff (hours in the horizon)"), cols, lines, lang=lang)
+    units = [u for u in kpis.get("units") or [] if u.get("visits")]
+    if units:
+        cols, lines = _records(_, [
+            ("unit", _("unit")), ("rounds", _("rounds")), ("round_hours", _("in rounds")),
+            ("visits", _("visits")), ("visit_hours", _("visit hours")),
+            ("travel_hours", _("travel time")), ("round_waiting_hours", _("waiting in rounds")),
+            ("client_waiting_hours", _("waiting in single-client shifts")),
+        ], units)
+        print_fitted(console, _("Visits and rounds (hours)"), cols, lines, lang=lang)
     if kpis.get("totals"):
         labels = total_labels(_)
         items = [(labels.get(k, k.replace("_", " ")), v) for k, v in kpis["totals"].items()]

@@ -43,6 +43,8 @@ MOVE_OVERHEAD = 0.1
 # Share of moves aimed where the objective is (``_Space.aims``); the rest stay random, which
 # finds what the estimates miss (fairness, continuity, rest patterns).
 AIMED_SHARE = 0.5
+# Share of moves on a unit's rounds, in parts that have them (``_round_neighbourhood``).
+ROUNDS_SHARE = 0.3
 Evaluate = Callable[[Pairs], float | None]
 
 
@@ -224,7 +226,10 @@ class _Space:
         return _Aims(uncovered, unused, beyond)
 
     def neighbourhood(self, rng: random.Random, aims: _Aims | None = None) -> _Neighbourhood:
-        if aims is not None and rng.random() < AIMED_SHARE:
+        rounds = _round_neighbourhood(self.problem, rng, self.owners, self.staff, self.days)
+        if rounds is not None:
+            chosen, movers, window_days = rounds
+        elif aims is not None and rng.random() < AIMED_SHARE:
             chosen, movers, window_days = _aimed(self.problem, rng, self.owners, self.staff,
                                                  self.neighbours, self.days, aims)
         else:
@@ -365,6 +370,24 @@ def _neighbourhood(problem: Problem, rng: random.Random, owners: list[str], staf
     chosen = sorted({c for c in owners for s in movers
                      if s in problem.demands[c].eligible_staff})
     return chosen, movers, min(days, 14)
+
+
+def _round_neighbourhood(problem: Problem, rng: random.Random, owners: list[str],
+                         staff: set[str], days: int) -> tuple[list[str], set[str], int] | None:
+    """Now and then (``ROUNDS_SHARE``) where the part has a unit's rounds: the rounds and
+    every scattered client of the unit, a few of its assistants, a day or two. Rounds share
+    visits, so they are re-cut together; a neighbourhood of one client frees none of them.
+    None: another kind of move this time."""
+    rounds = [o for o in owners if problem.demands[o].is_round]
+    if not rounds or rng.random() >= ROUNDS_SHARE:
+        return None
+    key = rng.choice(rounds)
+    unit = problem.demands[key].unit
+    chosen = [key, *(o for o in owners if (c := problem.demands[o].client) is not None
+                     and c.scattered and problem.demands[o].unit == unit)]
+    eligible = [s for s in problem.demands[key].eligible_staff if s in staff]
+    movers = set(rng.sample(eligible, min(len(eligible), rng.choice((3, 4, 6)))))
+    return chosen, movers, min(days, rng.choice((1, 2)))
 
 
 def _neighbours(problem: Problem, owners: list[str], staff: set[str]) -> dict[str, list[str]]:

@@ -221,10 +221,19 @@ class _UnitChains:
         """Paid meal pauses for a shift longer than the work-in-a-row limit, in its waiting time
         where that fits (else during a visit, as in personal assistance)."""
         length, slot, width = self.policy.length_slots, self.slot, end - start
-        on_grid = self.on_break_grid[start:end]
+        if width <= self.policy.after_slots:
+            return ()  # short enough to work in one go
+        # Slots touched by a visit or travel (minutes from the start → slots, rounded out).
+        touched = np.zeros(width + 1, dtype=np.int64)
+        for a, b in busy:
+            touched[a // slot] += 1
+            touched[min(width, -(-b // slot))] -= 1
+        taken = np.concatenate([[0], np.cumsum(np.cumsum(touched)[:width] > 0)])
         aligned = np.zeros(width + 1, dtype=bool)
-        for p in range(width - length + 1):
-            aligned[p] = bool(on_grid[p]) and not _overlap(p * slot, (p + length) * slot, busy)
+        fits = width - length + 1
+        if fits > 0:
+            aligned[:fits] = (self.on_break_grid[start:start + fits]
+                              & (taken[length:length + fits] == taken[:fits]))
         plans = break_plans(np.ones(width, dtype=bool), 0, self.policy, aligned)
         if plans is None:
             return None
