@@ -14,15 +14,15 @@ both too unless ``--no-greedy``. Every schedule goes through the whole pipeline
 (``planning.pipeline.plan``: KPIs and the independent validator, ``validator.check_schedule``);
 a row is valid only if the validator finds no violation and agrees with its stated penalties.
 
-Per run, from the schedule (never from solver internals): paid hours (shift hours less unpaid
-breaks, the KPIs' ``paid_hours``), visit hours, paid waiting hours and travel hours (the shifts'
-``waiting_hours`` and ``travel_hours``; waiting per visit hour served, as a plan that reaches
-fewer visits waits less in all), uncovered person-hours, the cost in kr
-(``results.costing``: pay, OB, premiums and employer's contributions; salaried staff's unused
-contract hours are paid too), unused contract hours, hours beyond contract, shifts and rounds
-(shifts with visits of more than one client), and the solve's wall seconds. Medians over the
-seeds per mode follow, then the issue's targets: waiting with rounds at most half of the
-one-client plan's, and no more uncovered need. Everything is written as JSON (``--out``).
+Per run, from the schedule's KPIs (``results.kpi``, never from solver internals; the same
+figures ``scheduler compare`` shows): paid hours (shift hours less unpaid breaks), visit hours,
+paid waiting hours and travel hours (waiting per visit hour served too, as a plan that reaches
+fewer visits waits less in all), rounds (shifts with visits of several clients), uncovered
+person-hours, the cost in kr (``results.costing``: pay, OB, premiums and employer's
+contributions; salaried staff's unused contract hours are paid too), unused contract hours,
+hours beyond contract, shifts, and the solve's wall seconds (plan, KPIs and check). Medians
+over the seeds per mode follow, then the issue's targets: waiting with rounds at most half of
+the one-client plan's, and no more uncovered need. Everything is written as JSON (``--out``).
 """
 
 from __future__ import annotations
@@ -42,7 +42,6 @@ from scheduler.domain.scenario import Scenario
 from scheduler.planning.instances import generate_scattered, summary, with_rounds
 from scheduler.planning.pipeline import PlannedSchedule, plan
 from scheduler.results.costing import compute_costs
-from scheduler.results.kpi import hours_between
 
 HERE = Path(__file__).resolve().parent
 MODES = ("rounds", "one_client")
@@ -62,17 +61,16 @@ def figures(planned: PlannedSchedule, wall: float) -> dict[str, Any]:
         "status": schedule.solve.status,
         "objective": schedule.solve.objective,
         "paid_hours": round(totals["paid_hours"], 2),
-        "visit_hours": round(sum(hours_between(v.start, v.end) for s in shifts
-                                 for v in s.visits), 2),
-        "waiting_hours": round(sum(s.waiting_hours for s in shifts), 2),
-        "travel_hours": round(sum(s.travel_hours for s in shifts), 2),
+        "visit_hours": round(totals["visit_hours"], 2),
+        "waiting_hours": round(totals["waiting_hours"], 2),
+        "travel_hours": round(totals["travel_hours"], 2),
         "waiting_per_visit_hour": None,
         "uncovered_hours": round(totals["uncovered_person_hours"], 2),
         "cost_kr": round(cost.total["total_cost"]),
         "unused_contract_hours": round(totals["unused_contract_hours"], 2),
         "beyond_contract_hours": round(totals["additional_hours"] + totals["overtime_hours"], 2),
         "shifts": len(shifts),
-        "rounds": sum(len({v.client for v in s.visits}) > 1 for s in shifts),
+        "rounds": int(totals["rounds"]),
         "valid": report.ok and not report.penalty_mismatches,
         "violations": len(report.violations),
     }
