@@ -125,3 +125,31 @@ def test_rounds_bench_targets_and_medians():
              "valid": v} for s, w, v in ((0, 3.0, True), (1, 1.0, True), (2, 2.0, False))]
     row = module.medians(runs)
     assert row["waiting_hours"] == 2.0 and row["seed"] == "median" and row["valid"] is False
+
+
+def _report_peak(queue) -> None:  # module level: a spawned child imports it
+    from scheduler.planning.benchmark import peak_memory_mib
+
+    queue.put(peak_memory_mib())
+
+
+def test_a_spawned_runs_peak_memory_is_its_own_not_its_parents():
+    """``ru_maxrss`` in a spawned child starts at its parent's peak (Linux keeps the larger
+    across the exec): a benchmark driver holding an instance would show in every run's figure."""
+    import multiprocessing
+    import sys
+
+    import pytest
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("VmHWM is Linux's")
+    held = bytearray(300 * 1024 * 1024)
+    held[::4096] = b"\x01" * len(held[::4096])  # touched: resident, not just reserved
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    child = context.Process(target=_report_peak, args=(queue,))
+    child.start()
+    peak = queue.get(timeout=60)
+    child.join()
+    del held
+    assert 0 < peak < 200  # an idle interpreter with the package imported, not the 300 MiB

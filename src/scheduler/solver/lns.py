@@ -11,11 +11,12 @@ run one after another and the budget is deterministic time, not the clock.
 
 from __future__ import annotations
 
+import bisect
 import random
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
@@ -43,6 +44,10 @@ MOVE_OVERHEAD = 0.1
 # Share of moves aimed where the objective is (``_Space.aims``); the rest stay random, which
 # finds what the estimates miss (fairness, continuity, rest patterns).
 AIMED_SHARE = 0.5
+# While anyone in a part works overtime, the share of moves that hand some of their work to a
+# colleague with room (``_relieve``): overtime is the dearest hour worked, and these moves are
+# small (one client, a few days), so they cost little time.
+OVERTIME_SHARE = 0.5
 # Share of moves on a unit's rounds, in parts that have them (``_round_neighbourhood``).
 ROUNDS_SHARE = 0.3
 Evaluate = Callable[[Pairs], float | None]
@@ -208,24 +213,62 @@ class _Space:
             self.payable[o] = need
         self.contract = {s: sum(t.target_minutes for t in problem.contract_targets[s])
                          for s in self.staff}
+        # Overtime is work beyond full time per limiting period (rules/working_hours.py), each
+        # shift counted in the period it starts in.
+        full_time = problem.scenario.rules.full_time_hours_per_week
+        self.periods = [(a, b, round(full_time * 60 * days / 7))
+                        for a, b, days in problem.limiting_periods()]
 
     def aims(self, current: Pairs) -> _Aims:
         """Where the current schedule's objective is: per owner the need left uncovered that
         its decisions could still pay for, per staff member the contract hours left unused and
-        the hours worked beyond the contract (each a rough estimate over the horizon)."""
+        the hours worked beyond the contract (each a rough estimate over the horizon); and,
+        exactly as the rule counts them, overtime and the room left below full time per
+        limiting period, and the start of each shift worked in a period of overtime."""
         staffed: dict[str, int] = dict.fromkeys(self.owners, 0)
         work: dict[str, int] = dict.fromkeys(self.staff, 0)
+        in_period = {s: [0] * len(self.periods) for s in self.staff}
+        own: dict[str, list[CandidateShift]] = {s: [] for s in self.staff}
         for sid, i in current:
             shift = self.by_index[i]
             for owner, a, b in shift.served:
                 staffed[owner] += (b - a) * self.problem.slot_minutes
             work[sid] += shift.work_minutes
+            own[sid].append(shift)
+            for k, (a, b, _) in enumerate(self.periods):
+                if a <= shift.start < b:
+                    in_period[sid][k] += shift.work_minutes
+                    break
         uncovered = {o: max(0, self.payable[o] - staffed[o]) for o in self.owners}
         unused = {s: max(0, self.contract[s] - work[s]) for s in self.staff}
         beyond = {s: max(0, work[s] - self.contract[s]) for s in self.staff}
-        return _Aims(uncovered, unused, beyond)
+        overtime = {s: sum(max(0, w - full) for w, (_, _, full) in zip(in_period[s], self.periods,
+                                                                        strict=True))
+                    for s in self.staff}
+        room = {s: sum(max(0, full - w) for w, (_, _, full) in zip(in_period[s], self.periods,
+                                                                    strict=True))
+                for s in self.staff}
+        overtime_shifts: dict[str, dict[str, list[int]]] = {}
+        for sid in sorted(s for s in self.staff if overtime[s] > 0):
+            over = [(a, b) for w, (a, b, full) in zip(in_period[sid], self.periods, strict=True)
+                    if w > full]
+            by_owner = overtime_shifts.setdefault(sid, {})
+            for shift in sorted(own[sid], key=lambda s: s.start):
+                if any(a <= shift.start < b for a, b in over):
+                    by_owner.setdefault(shift.owner, []).append(shift.start)
+        return _Aims(uncovered, unused, beyond, overtime, room, overtime_shifts)
 
     def neighbourhood(self, rng: random.Random, aims: _Aims | None = None) -> _Neighbourhood:
+        # No draw without overtime: the other moves' random sequence stays as it was.
+        if aims is not None and any(aims.overtime.values()) and rng.random() < OVERTIME_SHARE:
+            relief = _relieve(self.problem, rng, self.owners, self.staff, self.day_starts,
+                              self.days, aims)
+            if relief is not None:
+                chosen, movers, first_day, window_days = relief
+                return _Neighbourhood(frozenset(chosen), frozenset(movers),
+                                      self.day_starts[first_day],
+                                      self.day_starts[first_day + window_days],
+                                      rng.randrange(1 << 30))
         rounds = _round_neighbourhood(self.problem, rng, self.owners, self.staff, self.days)
         if rounds is not None:
             chosen, movers, window_days = rounds
@@ -301,11 +344,16 @@ def _served_owners(shift: CandidateShift) -> set[str]:
 
 @dataclass(frozen=True)
 class _Aims:
-    """Minutes per owner (uncovered, payable) and per staff member (unused, beyond contract)."""
+    """Minutes per owner (uncovered, payable) and per staff member (unused, beyond contract;
+    overtime and room below full time, summed over the limiting periods); per staff member in
+    overtime, per owner, the start slots of the shifts they work in periods of overtime."""
 
     uncovered: dict[str, int]
     unused: dict[str, int]
     beyond: dict[str, int]
+    overtime: dict[str, int] = field(default_factory=dict)
+    room: dict[str, int] = field(default_factory=dict)
+    overtime_shifts: dict[str, dict[str, list[int]]] = field(default_factory=dict)
 
 
 def _weighted(rng: random.Random, weights: dict[str, int]) -> str | None:
@@ -348,6 +396,40 @@ def _aimed(problem: Problem, rng: random.Random, owners: list[str], staff: set[s
                              if s in problem.demands[c].eligible_staff})
             return chosen, movers, min(days, 14)
     return _neighbourhood(problem, rng, owners, staff, neighbours, days)
+
+
+def _relieve(problem: Problem, rng: random.Random, owners: list[str], staff: set[str],
+             day_starts: list[int], days: int, aims: _Aims
+             ) -> tuple[list[str], set[str], int, int] | None:
+    """(owners, movers, first day, window in days): a staff member in overtime (drawn by its
+    minutes), one client they work for in a period of overtime, one to three of its
+    assistants with room below full time (most unused contract hours first), and a window of
+    one to three days around one of the member's shifts there. Each hour handed over saves
+    overtime's weight and costs at most additional hours' (or fills a contract paid anyway).
+    Random and wider aimed neighbourhoods rarely hold the member together with a colleague who
+    has room, and on a department there are few moves per part (L at 60 s on a loaded machine:
+    4–14; the greedy start's 24.5 h of overtime stayed as they were); these sub-models are
+    small, so they solve within the short sub-solve. None if nobody works overtime or nobody
+    could take over."""
+    member = _weighted(rng, aims.overtime)
+    if member is None:
+        return None
+    part = set(owners)
+    shifts = {o: starts for o, starts in aims.overtime_shifts.get(member, {}).items()
+              if o in part}
+    client = _weighted(rng, {o: len(starts) for o, starts in shifts.items()})
+    if client is None:
+        return None
+    takers = sorted((s for s in problem.demands[client].eligible_staff
+                     if s in staff and s != member and aims.room.get(s, 0) > 0),
+                    key=lambda s: (-aims.unused.get(s, 0), -aims.room[s], s))[:5]
+    if not takers:
+        return None
+    movers = {member, *rng.sample(takers, min(len(takers), rng.choice((1, 2, 3))))}
+    day = bisect.bisect_right(day_starts, rng.choice(shifts[client])) - 1
+    window = min(days, rng.choice((1, 2, 3)))
+    first = min(max(0, day - rng.randrange(window)), days - window)
+    return [client], movers, first, window
 
 
 def _neighbourhood(problem: Problem, rng: random.Random, owners: list[str], staff: set[str],
