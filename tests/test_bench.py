@@ -6,6 +6,8 @@ import importlib.util
 import json
 from pathlib import Path
 
+import pytest
+
 BENCH = Path(__file__).resolve().parents[1] / "bench" / "run.py"
 
 
@@ -68,6 +70,61 @@ def test_time_report_bench_catches_every_planted_error(tmp_path):
                      "working_time"}
     assert figures["missed"] == []
     assert (tmp_path / "time_reports.csv").exists()
+
+
+def test_rounds_bench_smoke_run(tmp_path):
+    """bench/rounds.py end to end on its smoke instance (6 clients, 3 days): the greedy and the
+    engine plan it with rounds and with one-client shifts, every schedule passes the validator,
+    and the figures add up."""
+    spec = importlib.util.spec_from_file_location("bench_rounds", BENCH.with_name("rounds.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    out = tmp_path / "rounds.json"
+    assert module.main(["--smoke", "--out", str(out)]) == 0
+    data = json.loads(out.read_text())
+    assert [(r["planner"], r["mode"]) for r in data["rows"]] == [
+        ("greedy", "rounds"), ("greedy", "one_client"), ("engine", "rounds"),
+        ("engine", "one_client")]
+    assert all(r["valid"] for r in data["rows"])
+    rows = {(r["planner"], r["mode"]): r for r in data["rows"]}
+    for r in data["rows"]:
+        # Every shift's time is a visit, travel, waiting or a (paid) break: never less than
+        # its visits and travel.
+        assert r["paid_hours"] >= r["visit_hours"] + r["travel_hours"] + r["waiting_hours"] - 0.01
+        assert r["shifts"] > 0
+    # One-client shifts never travel and never hold a round; the engine with rounds makes some.
+    for planner in ("greedy", "engine"):
+        assert rows[planner, "one_client"]["travel_hours"] == 0
+        assert rows[planner, "one_client"]["rounds"] == 0
+    assert rows["engine", "rounds"]["rounds"] > 0
+    engine = data["targets"]["engine"]
+    assert engine["waiting_ratio"] == pytest.approx(
+        rows["engine", "rounds"]["waiting_hours"] / rows["engine", "one_client"]["waiting_hours"],
+        abs=1e-3)
+
+
+def test_rounds_bench_targets_and_medians():
+    spec = importlib.util.spec_from_file_location("bench_rounds", BENCH.with_name("rounds.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    single = {"waiting_hours": 40.0, "uncovered_hours": 10.0}
+    assert module.targets({"waiting_hours": 20.0, "uncovered_hours": 10.0}, single) == {
+        "waiting_ratio": 0.5, "waiting_per_visit_hour_ratio": None, "waiting_halved": True,
+        "uncovered_not_more": True}
+    # Per visit hour served: 20 h of waiting for 40 visit hours against 40 h for 20.
+    assert module.targets(
+        module.per_visit_hour({"waiting_hours": 20.0, "visit_hours": 40.0,
+                               "uncovered_hours": 0.0}),
+        module.per_visit_hour({"waiting_hours": 40.0, "visit_hours": 20.0,
+                               "uncovered_hours": 20.0}))["waiting_per_visit_hour_ratio"] == 0.25
+    worse = module.targets({"waiting_hours": 21.0, "uncovered_hours": 10.5}, single)
+    assert not worse["waiting_halved"] and not worse["uncovered_not_more"]
+    assert not module.targets({"waiting_hours": 0.0, "uncovered_hours": 0.0},
+                              {"waiting_hours": 0.0, "uncovered_hours": 0.0})["waiting_halved"]
+    runs = [{"planner": "engine", "mode": "rounds", "seed": s, "waiting_hours": w,
+             "valid": v} for s, w, v in ((0, 3.0, True), (1, 1.0, True), (2, 2.0, False))]
+    row = module.medians(runs)
+    assert row["waiting_hours"] == 2.0 and row["seed"] == "median" and row["valid"] is False
 
 
 def _report_peak(queue) -> None:  # module level: a spawned child imports it

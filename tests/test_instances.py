@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
 
 from scheduler.domain.clients import DecisionKind
+from scheduler.domain.common import WEEKDAYS
 from scheduler.domain.groups import double_decision_overlaps
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.staff import EmploymentForm
@@ -15,9 +18,11 @@ from scheduler.domain.units import UnitKind
 from scheduler.planning.instances import (
     SIZES,
     generate,
+    generate_scattered,
     scenario_yaml,
     summary,
     week_hours,
+    with_rounds,
     write_scenario,
 )
 from scheduler.planning.variants import load_scenario
@@ -192,3 +197,123 @@ def test_week_hours_counts_overlaps_once() -> None:
     assert jour == 63
     assert need == 168 + 3 * len(double_days)
     assert work == need - jour / 2
+
+
+# --- scattered hours (issue 18) ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def scattered() -> Scenario:
+    return generate_scattered(0)
+
+
+def _visits_by_day(client) -> dict[str, list[tuple[int, int, int]]]:
+    """(start minute, length, staff) of each visit per weekday: windows on that day."""
+    out: dict[str, list[tuple[int, int, int]]] = {d: [] for d in WEEKDAYS}
+    for w in client.need.weekly:
+        for d in w.days:
+            out[d].append((w.start_minute, w.length_minutes, w.staff))
+    return out
+
+
+def test_scattered_same_seed_same_scenario_and_seeds_differ() -> None:
+    assert scenario_yaml(generate_scattered(3)) == scenario_yaml(generate_scattered(3))
+    assert scenario_yaml(generate_scattered(1)) != scenario_yaml(generate_scattered(2))
+    # The size is part of the stream: a smaller instance is not a prefix of a larger one.
+    small = generate_scattered(0, clients=8, units=1, days=7)
+    assert len(small.clients) == 8 and small.horizon.days == 7 and len(small.units) == 1
+
+
+def test_scattered_shape(scattered: Scenario) -> None:
+    """~40 scattered clients in two units, each with 2–4 visits of 30–75 minutes on every day
+    (not the same every day for all), homes within a few km of each other in a unit, municipal
+    LSS decisions granting a bit more than the visits."""
+    assert [u.id for u in scattered.units] == ["U1", "U2"]
+    assert len(scattered.clients) == 40 and scattered.horizon.days == 14
+    assert scattered.rounds.enabled
+    assert {c.unit for c in scattered.clients} == {"U1", "U2"}
+    varying = 0
+    for c in scattered.clients:
+        assert c.scattered and c.home is not None
+        by_day = _visits_by_day(c)
+        for visits in by_day.values():
+            assert 2 <= len(visits) <= 4
+            assert all(30 <= length <= 75 for _, length, _ in visits)
+            ends = sorted((s, s + n) for s, n, _ in visits)
+            assert all(a[1] < b[0] for a, b in pairwise(ends))  # apart
+        varying += len({tuple(v) for v in by_day.values()}) > 1
+        need = week_hours(c.need.weekly)[0]
+        for d in c.decisions:
+            assert d.kind is DecisionKind.LSS_ASSISTANCE
+            assert need * 1.04 <= d.granted_hours_per_week <= need * 1.4
+    assert varying >= 10
+    assert any(c.decisions[0].charges_travel for c in scattered.clients)
+    for unit in ("U1", "U2"):
+        mine = [c for c in scattered.clients if c.unit == unit]
+        doubles = [c for c in mine if any(w.staff == 2 for w in c.need.weekly)]
+        assert len(doubles) == 1 and "lift" in doubles[0].required_competences
+        homes = {c.id: c.home for c in mine if c.home is not None}
+        minutes = [scattered.rounds.travel.minutes(a.id, b.id, homes)
+                   for a in mine for b in mine if a.id < b.id]
+        assert all(m is not None and 5 <= m <= 25 for m in minutes)
+    assert len(scattered.rounds.travel.times) == 2
+
+
+def test_scattered_staff_per_unit(scattered: Scenario) -> None:
+    """A staff group per unit: approved for clients of their own unit only, every client at
+    least five eligible assistants, a few hourly staff, contracts above the visit hours."""
+    staff = scattered.staff_by_id()
+    for unit in ("U1", "U2"):
+        mine = [c for c in scattered.clients if c.unit == unit]
+        group = [s for s in scattered.staff if s.home_unit == unit]
+        assert any(s.employment is EmploymentForm.HOURLY for s in group)
+        visits = sum(week_hours(c.need.weekly)[0] for c in mine)
+        contracts = sum(s.contract_hours_per_week for s in group)
+        assert 1.3 * visits <= contracts <= 1.8 * visits
+        for c in mine:
+            eligible = [staff[a] for a in c.approved_staff
+                        if set(c.required_competences) <= set(staff[a].competences)]
+            assert len(eligible) >= 5
+            assert all(staff[a].home_unit == unit for a in c.approved_staff)
+        # Most of the unit's clients per assistant, on average.
+        share = sum(len(c.approved_staff) for c in mine) / (len(mine) * len(group))
+        assert share >= 0.6
+
+
+def test_scattered_ids_are_pseudonymous(scattered: Scenario) -> None:
+    assert all(re.fullmatch(r"C\d{3}", c.id) for c in scattered.clients)
+    assert all(re.fullmatch(r"A\d{3}", s.id) for s in scattered.staff)
+    assert all(re.fullmatch(r"D\d{3}", d.id) for c in scattered.clients for d in c.decisions)
+    assert all(re.fullmatch(r"U\d", u.id) for u in scattered.units)
+
+
+def test_scattered_round_trips_and_rounds_can_be_switched_off(tmp_path, scattered: Scenario
+                                                              ) -> None:
+    assert Scenario.model_validate(scattered.model_dump()) == scattered
+    path = write_scenario(scattered, tmp_path / "scattered.yaml")
+    assert load_scenario(path) == scattered
+    off = with_rounds(scattered, False)
+    assert not off.rounds.enabled and off.name == "scattered-seed0-one-client"
+    assert off.model_dump(exclude={"rounds", "name"}) == scattered.model_dump(
+        exclude={"rounds", "name"})
+    assert with_rounds(off, True) == scattered
+    assert not generate_scattered(0, rounds=False).rounds.enabled
+
+
+def test_scattered_staffing_changes_the_staff_only(scattered: Scenario) -> None:
+    more = generate_scattered(0, staffing=3.0)
+    assert sum(s.contract_hours_per_week for s in more.staff) > 1.7 * sum(
+        s.contract_hours_per_week for s in scattered.staff)
+    assert len(more.staff) > len(scattered.staff)
+    skip = {"approved_staff"}
+    assert [c.model_dump(exclude=skip) for c in more.clients] == [
+        c.model_dump(exclude=skip) for c in scattered.clients]
+    assert more.rounds == scattered.rounds
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"units": 0}, "units"), ({"units": 5}, "units"), ({"clients": 3, "units": 2}, "clients"),
+    ({"staffing": 0.1}, "staffing")])
+def test_scattered_bad_sizes(kwargs: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        generate_scattered(0, **kwargs)

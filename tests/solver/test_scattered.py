@@ -199,3 +199,20 @@ def test_a_sick_call_replans_a_round_and_keeps_the_past() -> None:
     assert [s for s in new.shifts if s.start.day == 4] == before  # the past, visits and all
     assert not any(s.staff == tuesday.staff and s.start.day == 5 for s in new.shifts)
     assert term(new, "uncovered_need") == term(first, "uncovered_need") == 0
+
+
+def test_uncovered_need_names_the_round_that_kept_an_assistant_busy() -> None:
+    from scheduler.solver.uncovered import uncovered_intervals
+
+    data = kit.rounds_data(days=1)
+    data["clients"].append(kit.client("C9", windows=[kit.window("07:00", "10:00")],
+                                      approved=("A1",), competences=()))
+    problem = compile_problem(kit.build(data))
+    # A1 on the morning round through all four clients (07:00–11:45), nobody else working.
+    served = tuple((f"C{i + 1}", 28 + 5 * i, 32 + 5 * i) for i in range(4))
+    gaps = uncovered_intervals(problem, [("A1", "round:U1", 28, 47, served)])
+    c9 = next(g for g in gaps if g.client == "C9")
+    assert any(b.staff == "A1" and b.kind == "busy" and "on a round in U1 07:00–11:45" in b.detail
+               for b in c9.blockers), c9.blockers
+    # The round's visits count for their clients: C1's morning visit is not open.
+    assert not any(g.client == "C1" and g.start.hour == 7 for g in gaps)

@@ -21,6 +21,11 @@ hours from the need (some a few per cent short, so the engine must leave need un
 settlement periods start on different months so budgets are at different stages. ``L`` and
 ``XL`` also hold the overstaffing team (``overstaffing_team: true``) and vacancies to place it in.
 
+``generate_scattered(seed, clients=40, units=2, days=14)`` makes scattered-hours instances
+(issue 18: clients with a few short visits a day at homes on a local plane, served in rounds;
+``with_rounds(scenario, False)`` is the same with one-client shifts only), from its own random
+stream, so the sizes above are unchanged.
+
 The group units are drawn from their own random stream (``"L:seed:groups"``) after everything
 else, so the assistance part of ``L``/``XL`` is the same with or without them. Not generated
 yet: resource-unit visits (housing support, companion service, respite).
@@ -53,6 +58,7 @@ from scheduler.domain.common import WEEKDAYS, DatePeriod, Horizon, TimePeriod, W
 from scheduler.domain.groups import demand_groups, expand_unit_demand
 from scheduler.domain.opening import public_holidays
 from scheduler.domain.placement import Vacancy
+from scheduler.domain.scattered import Home
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.settings import SolverSettings, WorkingTimeRules
 from scheduler.domain.staff import AvailabilityWindow, EmploymentForm, Staff
@@ -940,3 +946,202 @@ def write_scenario(scenario: Scenario, path: Path | str, header: str | None = No
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(scenario_yaml(scenario, header), encoding="utf-8")
     return path
+
+
+# --- scattered assistance hours (visits served in rounds) ----------------------------------------
+
+# Visit times of day: (earliest start, latest start) in minutes after midnight, and how likely a
+# client is to have a visit then (docs/domain.md, "Scattered assistance").
+# The latest start plus the longest visit (75 min) and a weekend morning's delay (45 min) ends
+# before the next slot's earliest start: a client's visits never touch (each stretch of need
+# is one visit).
+_VISIT_SLOTS = {
+    "morning": (7 * 60, 9 * 60, 0.9),
+    "lunch": (11 * 60 + 15, 13 * 60, 0.7),
+    "afternoon": (14 * 60 + 30, 16 * 60, 0.4),
+    "evening": (17 * 60 + 30, 20 * 60 + 30, 0.8),
+}
+_VISIT_MINUTES = (30, 45, 60, 75)
+_VISIT_WEIGHTS = (2, 3, 3, 2)
+# Where each unit's district lies on the local plane (km): units are apart, as districts are.
+_DISTRICTS = ((0.0, 0.0), (12.0, 4.0), (-6.0, 10.0), (6.0, -9.0))
+
+
+def generate_scattered(seed: int = 0, *, clients: int = 40, units: int = 2,
+                       start: date = date(2027, 3, 1), days: int = 14,
+                       rounds: bool = True, staffing: float = 1.5) -> Scenario:
+    """A seeded scattered-hours instance (issue 18): ``clients`` clients marked ``scattered``
+    spread over ``units`` home-care-like units, each with 2–4 visits of 30–75 minutes a day
+    (morning, lunch, afternoon, evening; the first two every day, the others on some days, and
+    some mornings later at weekends), one client per unit with a double-staffed morning visit
+    (a lift). Homes lie in two or three clusters per unit, within a few km of the district's
+    centre, on the local plane; one measured travel time per unit overrides its pair's
+    straight line. Municipal LSS decisions grant 5–15 % more than the visits (one in eight
+    also pays for the travel to each visit, and grants 35 % more). Each unit has its own staff:
+    part-time monthly contracts of about ``staffing`` (1.5) × the unit's visit hours (a
+    round's travel and waiting on top of the visits), a quarter of the headcount hourly, each
+    approved for 70–95 % of the unit's clients (every client at least five). Sized for the
+    rounds: with one-client shifts only (``rounds=False``, today's practice) the same staff
+    cannot reach every visit, which is the problem the issue describes. Deterministic per
+    (seed, clients, units, days); ``staffing`` changes the staff only."""
+    if not 1 <= units <= len(_DISTRICTS):
+        raise ValueError(f"units: 1 to {len(_DISTRICTS)}, not {units}")
+    if clients < 2 * units:
+        raise ValueError(f"clients: at least two per unit ({2 * units}), not {clients}")
+    if not 0.5 <= staffing <= 10:
+        raise ValueError(f"staffing: 0.5 to 10 × the visit hours, not {staffing}")
+    rng = random.Random(f"scattered:{seed}:{clients}:{units}:{days}")
+    horizon = Horizon(start=start, days=days)
+    ids = _Ids()
+    unit_list = [Unit(id=f"U{i}", name=f"Hemtjänstliknande {i}") for i in range(1, units + 1)]
+    per_unit = [clients // units + (i < clients % units) for i in range(units)]
+    out_clients: list[Client] = []
+    people: list[_Person] = []
+    times: list[dict[str, Any]] = []
+    for unit, count, district in zip(unit_list, per_unit, _DISTRICTS, strict=False):
+        homes = _scattered_homes(rng, count, district)
+        groups: list[_Group] = []
+        for k in range(count):
+            cid = ids.next("C")
+            required = ["delegated_medication"] if rng.random() < 0.25 else []
+            windows = _visit_windows(rng, double=k == 0)
+            if k == 0:
+                required = sorted({*required, "lift"})
+            groups.append(_group(cid, unit.id, "scattered_visits", windows, required))
+        staff = _scattered_staff(random.Random(f"scattered:{seed}:staff:{unit.id}:{staffing}"),
+                                 ids, unit.id, groups, staffing)
+        people += staff
+        for g, home in zip(groups, homes, strict=True):
+            charges_travel = rng.random() < 0.125
+            margin = 1.35 if charges_travel else rng.uniform(1.05, 1.15)
+            decisions = [
+                d.model_copy(update={"charges_travel": charges_travel})
+                for d in _decisions(rng, ids, g, horizon, kind=DecisionKind.LSS_ASSISTANCE,
+                                    granted=math.ceil(g.need_hours * margin * 2) / 2,
+                                    stage="normal")
+            ]
+            out_clients.append(Client(
+                id=g.client_id, unit=g.unit_id, decisions=decisions,
+                need=Need(weekly=g.windows), approved_staff=sorted(g.members),
+                required_competences=g.required, scattered=True,
+                home=Home(x_km=home[0], y_km=home[1])))
+        a, b = rng.sample([g.client_id for g in groups], 2)
+        # A measured time (a bridge, a one-way street) wins over the straight line.
+        times.append({"between": [a, b], "minutes": rng.randint(12, 20)})
+    staff_models = sorted((_staff(rng, p, horizon, absences=True) for p in people),
+                          key=lambda s: s.id)
+    visits = sum(len(w.days) for c in out_clients for w in c.need.weekly) / 7
+    return Scenario.model_validate({
+        "name": f"scattered-seed{seed}",
+        "description": (
+            f"Generated scattered-hours example: {units} unit{'s' * (units > 1)}, "
+            f"{len(out_clients)} scattered clients (about {visits / len(out_clients):.1f} "
+            f"visits a day each), {len(staff_models)} staff, {days} days; rounds "
+            f"{'enabled' if rounds else 'disabled (one-client shifts only)'}."),
+        "horizon": horizon.model_dump(),
+        "units": [u.model_dump() for u in unit_list],
+        "clients": [c.model_dump() for c in out_clients],
+        "staff": [s.model_dump() for s in staff_models],
+        "rounds": {"enabled": rounds, "travel": {"times": times}},
+        "solver": {"time_limit_seconds": 60},
+    })
+
+
+def with_rounds(scenario: Scenario, enabled: bool) -> Scenario:
+    """The same scenario with rounds enabled or not (``rounds.enabled: false``: one-client
+    shifts only, today's practice), validated again."""
+    data = scenario.model_dump()
+    data["rounds"] = {**data["rounds"], "enabled": enabled}
+    suffix = "" if enabled else "-one-client"
+    data["name"] = scenario.name.removesuffix("-one-client") + suffix
+    return Scenario.model_validate(data)
+
+
+def _scattered_homes(rng: random.Random, count: int, district: tuple[float, float]
+                     ) -> list[tuple[float, float]]:
+    """Homes in two or three clusters (a village, a housing estate) of a district: cluster
+    centres within 2.5 km of the district's centre, homes about 0.4 km around them."""
+    centres = []
+    for _ in range(rng.randint(2, 3)):
+        angle, radius = rng.uniform(0, 2 * math.pi), rng.uniform(0.5, 2.5)
+        centres.append((district[0] + radius * math.cos(angle),
+                        district[1] + radius * math.sin(angle)))
+    out = []
+    for _ in range(count):
+        cx, cy = rng.choice(centres)
+        out.append((round(cx + rng.gauss(0, 0.4), 1), round(cy + rng.gauss(0, 0.4), 1)))
+    return out
+
+
+def _visit_windows(rng: random.Random, *, double: bool) -> list[NeedWindow]:
+    """2–4 visits a day: the first two every day, the others on some days; a later morning
+    at weekends for some; ``double``: the morning visit needs two assistants (a lift)."""
+    k = rng.choices((2, 3, 4), weights=(35, 45, 20))[0]
+    # Weighted sampling without replacement (Efraimidis–Spirakis): likelier slots come first.
+    slots = sorted(_VISIT_SLOTS, key=lambda s: rng.random() ** (1 / _VISIT_SLOTS[s][2]),
+                   reverse=True)[:k]
+    if double:  # the lifted client's morning visit comes every day
+        slots = ["morning", *(s for s in slots if s != "morning")][:k]
+    windows: list[NeedWindow] = []
+    for rank, slot in enumerate(slots):
+        first, last, _ = _VISIT_SLOTS[slot]
+        begin = first + 15 * rng.randint(0, (last - first) // 15)
+        length = rng.choices(_VISIT_MINUTES, weights=_VISIT_WEIGHTS)[0]
+        staff = 2 if double and slot == "morning" else 1
+        if rank < 2:
+            days: list[Weekday] = list(WEEKDAYS)
+        else:
+            days = rng.choice([WORKDAYS, WEEKEND, sorted(rng.sample(WEEKDAYS, rng.randint(3, 5)),
+                                                         key=WEEKDAYS.index)])
+        if slot == "morning" and days == list(WEEKDAYS) and rng.random() < 0.4:
+            later = begin + rng.choice((30, 45))  # a later start at weekends
+            windows.append(NeedWindow(days=WORKDAYS, start=_clock(begin),
+                                      end=_clock(begin + length), staff=staff))
+            windows.append(NeedWindow(days=WEEKEND, start=_clock(later),
+                                      end=_clock(later + length), staff=staff))
+            continue
+        windows.append(NeedWindow(days=list(days), start=_clock(begin),
+                                  end=_clock(begin + length), staff=staff))
+    return sorted(windows, key=lambda w: (w.start_minute, WEEKDAYS.index(w.days[0])))
+
+
+def _clock(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def _scattered_staff(rng: random.Random, ids: _Ids, unit: str, groups: list[_Group],
+                     staffing: float) -> list[_Person]:
+    """A unit's staff: part-time monthly contracts summing to about ``staffing`` × the visit
+    hours,
+    a quarter of the headcount hourly; approvals to 70–95 % of the unit's clients each, every
+    client at least five (with its competences: approvals go to those who have them)."""
+    visit_hours = sum(g.need_hours for g in groups)
+    target = staffing * visit_hours * rng.uniform(0.95, 1.1)
+    people: list[_Person] = []
+    while sum(p.contract for p in people) < target:
+        # Home care's short shifts (one a day, rest between): many part-timers.
+        degree = rng.choice((50, 50, 60, 60, 75, 75, 80, 100))
+        people.append(_Person(ids.next("A"), unit, degree * FULL_TIME / 100,
+                              EmploymentForm.MONTHLY))
+    people += [_Person(ids.next("A"), unit, 0.0, EmploymentForm.HOURLY)
+               for _ in range(max(3, round(len(people) / 3)))]
+    for p in people:
+        if rng.random() < 0.85:
+            p.competences.add("delegated_medication")
+        if rng.random() < 0.6:
+            p.competences.add("lift")
+    for p in people:
+        share = rng.uniform(0.7, 0.95)
+        for g in groups:
+            if rng.random() < share and set(g.required) <= p.competences:
+                p.clients.append(g.client_id)
+                g.members.append(p.staff_id)
+    for g in groups:
+        able = [p for p in people if set(g.required) <= p.competences
+                and p.staff_id not in g.members]
+        rng.shuffle(able)
+        while len(g.members) < 5 and able:
+            p = able.pop()
+            p.clients.append(g.client_id)
+            g.members.append(p.staff_id)
+    return people

@@ -341,10 +341,14 @@ class Explainer:
         if owner is None:
             return "(history)"
         data = self.problem.demands[owner]
+        if data.is_round:
+            return f"on a round in {data.unit}"
         return f"with client {data.label}" if not data.is_unit else f"in unit {data.label}"
 
     def span_text(self, s: Span, ref: int) -> str:
-        label = "" if s.owner is None else self.problem.demands[s.owner].label + " "
+        data = None if s.owner is None else self.problem.demands[s.owner]
+        label = ("" if data is None else f"round {data.unit} " if data.is_round
+                 else data.label + " ")
         return f"{label}{self.clock(s.start, ref)}–{self.clock(s.end, s.start)}"
 
     def local(self, t: int) -> datetime:
