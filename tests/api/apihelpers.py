@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 from conformance import Conformance
 from fastapi.testclient import TestClient
 
@@ -25,6 +27,22 @@ from scheduler.api.db import Role, migrate
 from scheduler.api.security import create_key
 
 FINISHED = {"succeeded", "failed", "cancelled"}
+
+
+def wait_until_serving(base: str, process: subprocess.Popen[bytes], seconds: float = 60
+                       ) -> None:
+    """Poll ``base``/health until a server started as ``process`` answers; fail if it exits
+    first or takes longer than ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        assert process.poll() is None, "the server exited at start-up"
+        assert time.monotonic() < deadline, f"the server did not start within {seconds:g} s"
+        time.sleep(0.1)
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -20,7 +20,13 @@ from typing import Any
 import httpx
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from apihelpers import TEST_DATABASE_URL, bearer, fresh_database_url, make_settings
+from apihelpers import (
+    TEST_DATABASE_URL,
+    bearer,
+    fresh_database_url,
+    make_settings,
+    wait_until_serving,
+)
 from fastapi.testclient import TestClient
 
 from builders import heavy_data, week_data
@@ -60,16 +66,7 @@ def server(db: str, port: int) -> Iterator[subprocess.Popen[bytes]]:
         env=_env(db), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None, "the server exited at start-up"
-            assert time.monotonic() < deadline, "the server did not start within 60 s"
-            time.sleep(0.1)
+        wait_until_serving(f"http://127.0.0.1:{port}", process)
         yield process
     finally:
         if process.poll() is None:

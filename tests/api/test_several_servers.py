@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from apihelpers import bearer, fresh_database_url
+from apihelpers import bearer, fresh_database_url, wait_until_serving
 
 from builders import heavy_data, week_data
 from scheduler.api.db import JobRow, make_engine, make_sessionmaker
@@ -57,19 +57,6 @@ def _process(args: list[str], env: dict[str, str]) -> Iterator[subprocess.Popen[
                 process.wait(timeout=10)
 
 
-def _up(base: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        assert process.poll() is None, "the server exited at start-up"
-        assert time.monotonic() < deadline, "the server did not start within 60 s"
-        time.sleep(0.1)
-
-
 def _wait(base: str, headers: dict[str, str], job_id: str, states: set[str],
           timeout: float = 150) -> dict[str, Any]:
     deadline = time.monotonic() + timeout
@@ -95,8 +82,8 @@ def test_two_servers_two_workers_cancel_across_and_a_killed_worker(tmp_path: Pat
         for _ in range(2):
             worker = stack.enter_context(_process(["worker"], _env(url)))
             workers[worker.pid] = worker
-        _up(a, servers[0])
-        _up(b, servers[1])
+        wait_until_serving(a, servers[0])
+        wait_until_serving(b, servers[1])
 
         # Submitted to A, cancelled through B: the worker holding it sees the cancel.
         long = httpx.post(f"{a}/jobs", json={"scenario": heavy_data(), "time_limit_seconds": 25},

@@ -57,7 +57,7 @@ from scheduler.solver.problem import (
     StaffData,
     compile_problem,
 )
-from scheduler.solver.rounds import scattered_shifts, visits_shift
+from scheduler.solver.rounds import VisitShifts, scattered_shifts
 from scheduler.solver.rules.fairness import rate_factor
 from scheduler.solver.shifts import (
     BREAK_STEP_MINUTES,
@@ -337,9 +337,9 @@ class _Planner:
 
     def run(self) -> list[GreedyShift]:
         # Pinned shifts first, as they are: their time is taken and their need staffed.
+        given = VisitShifts(self.problem)
         for pin in self.problem.pins:
-            shift = (visits_shift(self.problem, pin.visits, -1, (pin.start, pin.end))
-                     if pin.visits else None)
+            shift = given.shift(pin.visits, -1, (pin.start, pin.end)) if pin.visits else None
             self._assign(self.clients[pin.owner], pin.start, pin.staff, pin.end, shift)
         self._plan_rounds()
         # Hardest clients first at equal times (fewest eligible assistants), as planners do.
@@ -785,7 +785,8 @@ class _Planner:
         for charge in charges:
             for did, units in (charge or {}).items():
                 extra[did] += units
-        left = {did: units for c in self.clients.values() for did, units in c.remaining.items()}
+        left = {did: units for v in shift.visits
+                for did, units in self.clients[v.owner].remaining.items()}
         return all(units <= left.get(did, 0) for did, units in extra.items())
 
     # --- output ---------------------------------------------------------------------------------

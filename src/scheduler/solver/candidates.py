@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from scheduler.solver.problem import Problem, ShiftKey
-from scheduler.solver.rounds import scattered_shifts, visits_shift
+from scheduler.solver.rounds import VisitShifts, scattered_shifts
 from scheduler.solver.shifts import CandidateShift, OwnerShifts, owner_shifts
 
 
@@ -22,11 +22,12 @@ def generate_shifts(problem: Problem) -> list[CandidateShift]:
             shifts.extend(owner_shifts(problem, data, first_index=len(shifts)))
     shifts.extend(scattered_shifts(problem, first_index=len(shifts)))
     have = {s.key for s in shifts}
+    given = VisitShifts(problem)
     for key, pin in {p.key: p for p in problem.pins}.items():
         if key in have or not problem.demands[pin.owner].eligible_staff:
             continue
         if pin.visits:
-            pinned = visits_shift(problem, pin.visits, len(shifts), (pin.start, pin.end))
+            pinned = given.shift(pin.visits, len(shifts), (pin.start, pin.end))
         else:
             pinned = OwnerShifts(problem, problem.demands[pin.owner]).shift(
                 pin.start, pin.end, len(shifts))
@@ -42,11 +43,12 @@ def candidate_shifts(problem: Problem, spans: Sequence[tuple[str, int, int] | Sh
     included), numbered in order; None where ``generate_shifts`` makes no such shift. Much
     cheaper than generating them all when only a schedule's shifts are wanted."""
     cutters: dict[str, OwnerShifts] = {}
+    given = VisitShifts(problem)
     out: list[CandidateShift | None] = []
     for index, span in enumerate(spans):
         owner, s, e, visits = ShiftKey(*span)
         if visits:
-            out.append(visits_shift(problem, visits, index, (s, e)))
+            out.append(given.shift(visits, index, (s, e)))
             continue
         if owner is None:
             out.append(None)

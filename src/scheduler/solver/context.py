@@ -74,11 +74,17 @@ class ModelContext:
         staff_set = set(staff_ids)
         prefix = {sid: problem.staff[sid].available_prefix for sid in staff_ids}
         rules = problem.scenario.rules
+        eligible_sets: dict[str, set[str]] = {}
+
+        def eligible_set(owner: str) -> set[str]:
+            if owner not in eligible_sets:
+                eligible_sets[owner] = set(problem.demands[owner].eligible_staff)
+            return eligible_sets[owner]
+
         for shift in shifts:
             data = problem.demands[shift.owner]
             # A round: someone who may serve every client it visits.
-            visited = [set(problem.demands[o].eligible_staff)
-                       for o in {v.owner for v in shift.visits}]
+            visited = [eligible_set(o) for o in {v.owner for v in shift.visits}]
             for sid in data.eligible_staff:
                 if sid not in staff_set or (only is not None and (sid, shift.index) not in only):
                     continue

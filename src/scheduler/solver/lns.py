@@ -302,7 +302,7 @@ class _Space:
         fixed = {
             (sid, i) for sid, i in current
             if (sid in movers and i not in free_index)
-            or (sid not in movers and not touched.isdisjoint(_served_owners(by_index[i])))
+            or (sid not in movers and _touches(by_index[i], touched))
         }
         free_pairs = {
             (sid, s.index)
@@ -340,6 +340,12 @@ class _Space:
 def _served_owners(shift: CandidateShift) -> set[str]:
     """The shift's owner and every owner whose need it staffs."""
     return {shift.owner, *(owner for owner, _, _ in shift.served)}
+
+
+def _touches(shift: CandidateShift, owners: set[str]) -> bool:
+    """``_served_owners(shift)`` meets ``owners`` (without a set per shift: a move asks this
+    of every assignment of the current schedule)."""
+    return shift.owner in owners or any(v.owner in owners for v in shift.visits)
 
 
 @dataclass(frozen=True)

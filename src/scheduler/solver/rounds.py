@@ -64,20 +64,32 @@ def visits_of(data: DemandData) -> list[_Visit]:
     return [_Visit(data.key, a, b) for a, b in zip(edges[::2], edges[1::2], strict=True)]
 
 
-def visits_shift(problem: Problem, visits: Served, index: int,
-                 span: tuple[int, int]) -> CandidateShift | None:
-    """The scattered clients' shift over ``span`` serving ``visits`` (client, start slot, end
-    slot) in order, as a pinned or given shift; None if it is none (a client not scattered or
-    of another unit, a round with rounds off, travel that does not fit)."""
-    units = {problem.demands[c].unit for c, _, _ in visits if c in problem.demands}
-    clients = scattered_clients(problem).get(next(iter(units), ""), [])
-    ids = {c.key for c in clients}
-    if len(units) != 1 or any(c not in ids for c, _, _ in visits):
-        return None
-    chains = _UnitChains(problem, next(iter(units)), clients)
-    if len({c for c, _, _ in visits}) > 1 and chains.round_owner is None:
-        return None
-    return chains.shift([_Visit(c, a, b) for c, a, b in visits], index, span)
+class VisitShifts:
+    """The scattered clients' shift of given visits (a pinned shift, a schedule's shift), each
+    unit's visits and travel times worked out once however many shifts are asked for."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        self.clients = scattered_clients(problem)
+        self.units: dict[str, _UnitChains] = {}
+
+    def shift(self, visits: Served, index: int, span: tuple[int, int]) -> CandidateShift | None:
+        """The shift over ``span`` serving ``visits`` (client, start slot, end slot) in order;
+        None if it is none (a client not scattered or of another unit, a round with rounds
+        off, travel that does not fit)."""
+        problem = self.problem
+        units = {problem.demands[c].unit for c, _, _ in visits if c in problem.demands}
+        unit = next(iter(units), "")
+        clients = self.clients.get(unit, [])
+        ids = {c.key for c in clients}
+        if len(units) != 1 or any(c not in ids for c, _, _ in visits):
+            return None
+        if unit not in self.units:
+            self.units[unit] = _UnitChains(problem, unit, clients)
+        chains = self.units[unit]
+        if len({c for c, _, _ in visits}) > 1 and chains.round_owner is None:
+            return None
+        return chains.shift([_Visit(c, a, b) for c, a, b in visits], index, span)
 
 
 def scattered_shifts(problem: Problem, first_index: int) -> list[CandidateShift]:

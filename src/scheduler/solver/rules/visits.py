@@ -12,24 +12,31 @@ all the same; waiting is what the action plan wants gone, travel the price of a 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from scheduler.solver.context import ModelContext, Penalty, PenaltySpec
 from scheduler.solver.rules.base import Rule
 from scheduler.solver.rules.eligibility import by_construction
+from scheduler.solver.shifts import CandidateShift
 
 WAITING = PenaltySpec("waiting", "paid waiting between or after visits", "hours", "waiting")
 TRAVEL = PenaltySpec("travel", "travel between homes in rounds", "hours", "travel")
 
 
-def add_waiting(ctx: ModelContext) -> list[Penalty]:
+def _minutes_worked(ctx: ModelContext, spec: PenaltySpec,
+                    minutes: Callable[[CandidateShift], int]) -> list[Penalty]:
+    """Hours of ``minutes`` of each shift, per person on it."""
     shifts = ctx.shifts_by_index
-    return [Penalty(WAITING, sum(shifts[i].waiting_minutes * var for (_, i), var in ctx.x.items()
-                                 if shifts[i].waiting_minutes), 60)]
+    return [Penalty(spec, sum(minutes(shifts[i]) * var for (_, i), var in ctx.x.items()
+                              if minutes(shifts[i])), 60)]
+
+
+def add_waiting(ctx: ModelContext) -> list[Penalty]:
+    return _minutes_worked(ctx, WAITING, lambda s: s.waiting_minutes)
 
 
 def add_travel(ctx: ModelContext) -> list[Penalty]:
-    shifts = ctx.shifts_by_index
-    return [Penalty(TRAVEL, sum(shifts[i].travel_minutes * var for (_, i), var in ctx.x.items()
-                                if shifts[i].travel_minutes), 60)]
+    return _minutes_worked(ctx, TRAVEL, lambda s: s.travel_minutes)
 
 
 RULES = [
