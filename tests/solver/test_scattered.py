@@ -121,6 +121,18 @@ def test_travel_charged_to_a_decision_that_says_so() -> None:
     assert term(result, "uncovered_need") > 0 or term(result, "travel") < 1
 
 
+def test_the_greedy_counts_the_travel_a_decision_pays_for() -> None:
+    # Decisions granting exactly the visits and paying for travel: a greedy that charged only
+    # the visits would overspend them with its rounds (the exact evaluation would refuse it).
+    data = kit.rounds_data()
+    for c in data["clients"]:
+        c["decisions"] = [kit.decision("D" + c["id"], "2027-01-04", "2027-01-05", per_week=14,
+                                       kind="lss_assistance", charges_travel=True)]
+    result = checked_greedy(kit.build(data))
+    assert max(charged_minutes(result, with_travel=True).values()) <= 240
+    assert any(v.travel_minutes for s in result.shifts for v in s.visits)
+
+
 def test_the_greedy_baseline_plans_rounds_like_a_coordinator() -> None:
     rounds = checked_greedy(kit.build(kit.rounds_data()))
     single = checked_greedy(kit.build(kit.rounds_data(enabled=False)))

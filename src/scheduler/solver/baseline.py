@@ -689,11 +689,10 @@ class _Planner:
             client.staffed[t:e] += 1
         else:
             breaks = tuple((a, a + client.data.breaks.length_slots, True) for a in shift.pauses)
+            for (owner, did), units in (self._round_charge(shift) or {}).items():
+                self.clients[owner].remaining[did] -= units
             for v in shift.visits:
-                visited = self.clients[v.owner]
-                for did, units in (self._charge(visited, v.start, v.end) or {}).items():
-                    visited.remaining[did] -= units
-                visited.staffed[v.start:v.end] += 1
+                self.clients[v.owner].staffed[v.start:v.end] += 1
             work = shift.work_minutes
         for a, b, paid in breaks:
             if not paid:
@@ -748,8 +747,7 @@ class _Planner:
         for shift in options:
             if not self._open(shift):
                 continue
-            charges = [self._charge(self.clients[v.owner], v.start, v.end) for v in shift.visits]
-            if any(c is None for c in charges) or not self._travel_paid(shift, charges):
+            if self._round_charge(shift) is None:
                 continue
             owner = self.clients[shift.owner]
             visited = [set(self.clients[v.owner].data.eligible_staff) for v in shift.visits]
@@ -770,24 +768,28 @@ class _Planner:
                 return True
         return False
 
-    def _travel_paid(self, shift: CandidateShift,
-                     charges: list[dict[str, int] | None]) -> bool:
-        """Travel the paying decision charges (``charges_travel``) fits what is left of it."""
-        extra: dict[str, int] = defaultdict(int)
-        for v, charge in zip(shift.visits, charges, strict=True):
+    def _round_charge(self, shift: CandidateShift) -> dict[tuple[str, str], int] | None:
+        """Charge units per (client, decision) of a shift with visits: each visit, and the
+        travel before it where the decisions paying for it charge travel
+        (``charges_travel``); None if that is more than the decisions have left."""
+        total: dict[tuple[str, str], int] = defaultdict(int)
+        for v in shift.visits:
             client = self.clients[v.owner]
-            travels = {d.id for d in client.data.client.decisions if d.charges_travel} \
-                if client.data.client is not None else set()
-            payers = [d for d in client.data.budgets if d.decision_id in (charge or {})]
+            charge = self._charge(client, v.start, v.end)
+            if charge is None:
+                return None
+            for did, units in charge.items():
+                total[v.owner, did] += units
+            travels = ({d.id for d in client.data.client.decisions if d.charges_travel}
+                       if client.data.client is not None else set())
+            payers = [d for d in client.data.budgets if d.decision_id in charge]
             if v.travel_minutes and payers and all(d.decision_id in travels for d in payers):
                 d = payers[0]
-                extra[d.decision_id] += v.travel_minutes * d.units_per_minute(False)
-        for charge in charges:
-            for did, units in (charge or {}).items():
-                extra[did] += units
-        left = {did: units for v in shift.visits
-                for did, units in self.clients[v.owner].remaining.items()}
-        return all(units <= left.get(did, 0) for did, units in extra.items())
+                total[v.owner, d.decision_id] += v.travel_minutes * d.units_per_minute(False)
+        if any(units > self.clients[owner].remaining.get(did, 0)
+               for (owner, did), units in total.items()):
+            return None
+        return dict(total)
 
     # --- output ---------------------------------------------------------------------------------
 
