@@ -29,6 +29,7 @@ import math
 import time
 from bisect import bisect_left, insort
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
@@ -205,11 +206,14 @@ def plan_greedy(scenario: Scenario, *, rolling_weekly_rest: bool = False) -> Sch
     )
 
 
-def greedy_pairs(problem: Problem, shifts: list[CandidateShift]) -> set[tuple[str, int]]:
+def greedy_pairs(problem: Problem, shifts: list[CandidateShift],
+                 rounds: Sequence[CandidateShift] = ()) -> set[tuple[str, int]]:
     """The greedy schedule as (staff, candidate index) among ``shifts``: the engine's start,
-    without building or scoring a schedule."""
+    without building or scoring a schedule. ``rounds``: shifts with visits to staff first, in
+    their order (``solver.round_cut``), before the greedy's own rounds."""
     index = {s.key: s.index for s in shifts}
-    return {(s.staff_id, index[s.key]) for s in _Planner(problem).run() if s.key in index}
+    return {(s.staff_id, index[s.key]) for s in _Planner(problem).run(rounds)
+            if s.key in index}
 
 
 class _Planner:
@@ -335,12 +339,14 @@ class _Planner:
 
     # --- the sweep ------------------------------------------------------------------------------
 
-    def run(self) -> list[GreedyShift]:
+    def run(self, rounds: Sequence[CandidateShift] = ()) -> list[GreedyShift]:
         # Pinned shifts first, as they are: their time is taken and their need staffed.
         given = VisitShifts(self.problem)
         for pin in self.problem.pins:
             shift = given.shift(pin.visits, -1, (pin.start, pin.end)) if pin.visits else None
             self._assign(self.clients[pin.owner], pin.start, pin.staff, pin.end, shift)
+        for shift in rounds:  # cut beforehand: staffed if someone can take them as they are
+            self._take_round([shift])
         self._plan_rounds()
         # Hardest clients first at equal times (fewest eligible assistants), as planners do.
         order = {cid: (len(c.data.eligible_staff), i)

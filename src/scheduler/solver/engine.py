@@ -52,6 +52,7 @@ from scheduler.solver.params import (
 from scheduler.solver.parts import Component, Pairs, components, eligible_pairs
 from scheduler.solver.pinning import keep_pins, pinned_pairs, replan_start
 from scheduler.solver.problem import Problem, compile_problem
+from scheduler.solver.round_cut import cut_rounds
 from scheduler.solver.rules.breaks import plan_var_name
 from scheduler.solver.shifts import CandidateShift, break_slots, schedule_key
 from scheduler.solver.uncovered import uncovered_intervals
@@ -187,7 +188,8 @@ def solve(
         hinted, starts = replan_start(problem, parts, shifts, workers=workers, seed=seed,
                                       deterministic=det)
     elif hint == "greedy":
-        hinted = greedy_pairs(problem, shifts)
+        hinted = greedy_pairs(problem, shifts,
+                              cut_rounds(problem, shifts, seed=seed, deterministic=det))
     elif isinstance(hint, Schedule):
         hinted = _hinted_pairs(problem, shifts, hint)
     else:
