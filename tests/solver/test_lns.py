@@ -9,9 +9,9 @@ import threading
 import pytest
 
 import builders as kit
-from scheduler.planning.instances import generate
+from scheduler.planning.instances import generate, generate_scattered
 from scheduler.solver import lns
-from scheduler.solver.baseline import plan_greedy
+from scheduler.solver.baseline import greedy_pairs, plan_greedy
 from scheduler.solver.candidates import generate_shifts
 from scheduler.solver.engine import _hinted_pairs
 from scheduler.solver.evaluation import evaluate
@@ -256,3 +256,31 @@ def test_no_relief_without_overtime_or_without_a_colleague_with_room():
     full = lns._Aims(aims.uncovered, aims.unused, aims.beyond, aims.overtime,
                      dict.fromkeys(space.staff, 0), aims.overtime_shifts)
     assert lns._relieve(*args, full) is None
+
+
+def test_a_recut_move_reshapes_a_days_rounds_for_the_staff_who_work_them():
+    # The hand greedy's rounds as the current schedule (no cut at the start); a re-cut of one
+    # unit-day frees those who work its visits that day, to choose among their own shifts and
+    # the day's cut of the visits into as many shifts (solver.round_cut).
+    problem = compile_problem(generate_scattered(0, clients=8, units=1, days=3, staffing=3))
+    shifts = generate_shifts(problem)
+    current = greedy_pairs(problem, shifts)
+    part = next(p for p in components(problem, shifts) if any(s.visits for s in p.shifts))
+    space = lns._Space(problem, part.owners, part.staff, part.shifts)
+    before = evaluate(problem, part, current, workers=1, seed=0)
+    assert before is not None
+    aims = space.aims(current)
+    starts = problem.grid.day_starts()
+    improved = 0
+    for seed in range(3):
+        hood = space.neighbourhood(_Always(seed), aims)
+        day = starts.index(hood.first_slot)
+        assert hood.recut == "U1" and hood.end_slot == starts[day + 1]
+        assert hood.staff == aims.visiting["U1", day]
+        move, _, _ = space.move(hood, frozenset(current), lambda: 5.0, 1)
+        assert move is not None
+        after = {(s, i) for s, i in current if s not in hood.staff or i not in move.freed}
+        result = evaluate(problem, part, after | move.chosen, workers=1, seed=0)
+        assert result is not None and result.objective <= before.objective + 1e-6
+        improved += result.penalties["waiting"] < before.penalties["waiting"]
+    assert improved  # without the day's cut among the free shifts: none

@@ -25,6 +25,7 @@ from scheduler.solver.model import build_model
 from scheduler.solver.params import configure, deterministic_time
 from scheduler.solver.parts import Pairs
 from scheduler.solver.problem import Problem
+from scheduler.solver.round_cut import cut_day
 from scheduler.solver.shifts import CandidateShift
 
 SUB_SOLVE_SECONDS = 0.5  # many short moves beat fewer long ones (M, 60 s, 3 seeds: 0.5 ≈ 1 < 2 s)
@@ -50,6 +51,9 @@ AIMED_SHARE = 0.5
 OVERTIME_SHARE = 0.5
 # Share of moves on a unit's rounds, in parts that have them (``_round_neighbourhood``).
 ROUNDS_SHARE = 0.3
+# Of those, the share that re-cut a unit-day (``_Space.recut``): everyone who works the
+# unit's visits that day, choosing among their shifts and a fresh cut of the day's visits.
+RECUT_SHARE = 0.5
 Evaluate = Callable[[Pairs], float | None]
 
 
@@ -172,6 +176,9 @@ class _Neighbourhood:
     first_slot: int  # the window: shifts starting in [first_slot, end_slot)
     end_slot: int
     seed: int  # the sub-solve's
+    # A re-cut (``_Space.recut``): the unit whose visits are re-cut; only the movers' shifts
+    # and the day's cut are free then, not every candidate in the window.
+    recut: str | None = None
 
     def overlaps(self, other: _Neighbourhood) -> bool:
         return bool(self.owners & other.owners or self.staff & other.staff)
@@ -200,6 +207,7 @@ class _Space:
         self.neighbours = _neighbours(problem, owners, self.staff)
         self.day_starts = problem.grid.day_starts()
         self.days = problem.grid.days
+        self.cuts: dict[tuple[str | None, int, int], set[int]] = {}  # (``recut``)
         # For aiming moves (``aims``): each owner's need (minutes) its decisions could pay for
         # at most, and each staff member's contract minutes in the horizon.
         slot = problem.slot_minutes
@@ -256,7 +264,13 @@ class _Space:
             for shift in sorted(own[sid], key=lambda s: s.start):
                 if any(a <= shift.start < b for a, b in over):
                     by_owner.setdefault(shift.owner, []).append(shift.start)
-        return _Aims(uncovered, unused, beyond, overtime, room, overtime_shifts)
+        visiting: dict[tuple[str, int], set[str]] = {}
+        for sid, i in current:
+            shift = self.by_index[i]
+            if shift.visits:
+                day = bisect.bisect_right(self.day_starts, shift.start) - 1
+                visiting.setdefault((shift.unit_id, day), set()).add(sid)
+        return _Aims(uncovered, unused, beyond, overtime, room, overtime_shifts, visiting)
 
     def neighbourhood(self, rng: random.Random, aims: _Aims | None = None) -> _Neighbourhood:
         # No draw without overtime: the other moves' random sequence stays as it was.
@@ -270,6 +284,16 @@ class _Space:
                                       self.day_starts[first_day + window_days],
                                       rng.randrange(1 << 30))
         rounds = _round_neighbourhood(self.problem, rng, self.owners, self.staff, self.days)
+        if rounds is not None and aims is not None and aims.visiting and (
+                rng.random() < RECUT_SHARE):
+            unit, day = rng.choice(sorted(aims.visiting))
+            movers = aims.visiting[unit, day] & self.staff
+            chosen = [o for o in self.owners if self.problem.demands[o].unit == unit
+                      and (self.problem.demands[o].is_round
+                           or ((c := self.problem.demands[o].client) is not None
+                               and c.scattered))]
+            return _Neighbourhood(frozenset(chosen), frozenset(movers), self.day_starts[day],
+                                  self.day_starts[day + 1], rng.randrange(1 << 30), unit)
         if rounds is not None:
             chosen, movers, window_days = rounds
         elif aims is not None and rng.random() < AIMED_SHARE:
@@ -282,6 +306,16 @@ class _Space:
         return _Neighbourhood(frozenset(chosen), frozenset(movers), self.day_starts[first_day],
                               self.day_starts[first_day + window_days], rng.randrange(1 << 30))
 
+    def recut(self, hood: _Neighbourhood, options: list[CandidateShift]) -> set[int]:
+        """The day's cut of the unit's visits into as many shifts as it has movers, computed
+        once per unit, day and number (``solver.round_cut``)."""
+        key = (hood.recut, hood.first_slot, len(hood.staff))
+        if key not in self.cuts:
+            cut = cut_day(self.problem, options, len(hood.staff), seed=hood.seed,
+                          deterministic=self.deterministic)
+            self.cuts[key] = {s.index for s in cut}
+        return self.cuts[key]
+
     def move(self, hood: _Neighbourhood, current: frozenset[tuple[str, int]],
              seconds: Callable[[], float], threads: int) -> tuple[_Move | None, float, bool]:
         """Re-plan ``hood`` in ``current`` with a sub-solve of ``seconds()`` (asked just before
@@ -293,6 +327,10 @@ class _Space:
         problem, by_index = self.problem, self.by_index
         chosen, movers, lo, hi = hood.owners, hood.staff, hood.first_slot, hood.end_slot
         free = [s for c in sorted(chosen) for s in self.by_owner[c] if lo <= s.start < hi]
+        if hood.recut is not None:
+            worked = {i for sid, i in current if sid in movers}
+            cut = self.recut(hood, [s for s in free if s.visits])
+            free = [s for s in free if s.index in worked or s.index in cut]
         free_index = {s.index for s in free}
         # The owners whose need the free shifts serve (a round's visits reach other clients).
         touched = set(chosen).union(*(_served_owners(s) for s in free))
@@ -360,6 +398,8 @@ class _Aims:
     overtime: dict[str, int] = field(default_factory=dict)
     room: dict[str, int] = field(default_factory=dict)
     overtime_shifts: dict[str, dict[str, list[int]]] = field(default_factory=dict)
+    # Per (unit, day): who works a shift with visits of the unit starting that day.
+    visiting: dict[tuple[str, int], set[str]] = field(default_factory=dict)
 
 
 def _weighted(rng: random.Random, weights: dict[str, int]) -> str | None:

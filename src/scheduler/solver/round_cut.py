@@ -69,6 +69,13 @@ def day_staff(problem: Problem) -> dict[tuple[str, int], int]:
     return out
 
 
+def cut_day(problem: Problem, options: list[CandidateShift], cap: int, *,
+            seconds: float = SECONDS_PER_DAY, seed: int = 0, deterministic: bool = False
+            ) -> list[CandidateShift]:
+    """One unit-day's cut: of ``options`` (shifts with visits), at most ``cap``."""
+    return _cut(problem, options, cap, seconds, seed, deterministic)
+
+
 def _cut(problem: Problem, options: list[CandidateShift], cap: int, seconds: float, seed: int,
          deterministic: bool) -> list[CandidateShift]:
     weights = problem.scenario.weights
