@@ -14,7 +14,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule
-from scheduler.planning.instances import generate
+from scheduler.planning.instances import generate, generate_scattered
 from scheduler.planning.variants import load_scenario
 from scheduler.solver import lns
 from scheduler.solver.params import configure
@@ -63,6 +63,27 @@ def test_neighbourhood_search_twice_the_same(solve_checked, monkeypatch):
     first = solve_checked(scenario, time_limit=4, workers=2, seed=1)
     second = solve_checked(scenario, time_limit=4, workers=2, seed=1)
     assert moves and set(moves) == {1}  # the search did run, one thread a move
+    _same(first, second)
+
+
+def test_rounds_cut_and_recut_twice_the_same(solve_checked, monkeypatch):
+    # Scattered clients: the start's rounds cut per unit-day and the search's re-cut moves
+    # (solver.round_cut) run on deterministic time too.
+    cuts = []
+    recut = lns._Space.recut
+
+    def counted(self, hood, options):
+        cuts.append(hood.recut)
+        return recut(self, hood, options)
+
+    monkeypatch.setattr(lns._Space, "recut", counted)
+    monkeypatch.setattr(lns, "ROUNDS_SHARE", 1.0)  # every move on the rounds, half re-cuts
+    sc = generate_scattered(1, clients=6, units=1, days=2, staffing=2)
+    sc = sc.model_copy(update={"solver": sc.solver.model_copy(
+        update={"full_model_max_assignments": 0, "deterministic": True})})
+    first = solve_checked(sc, time_limit=4, workers=2, seed=2)
+    second = solve_checked(sc, time_limit=4, workers=2, seed=2)
+    assert cuts  # the re-cut moves ran
     _same(first, second)
 
 
