@@ -248,7 +248,7 @@ def test_overtime_is_handed_to_a_colleague_with_room_and_the_result_is_valid():
 def test_no_relief_without_overtime_or_without_a_colleague_with_room():
     _, problem, _, space, current = _overtime_week()
     aims = space.aims(current)
-    args = (problem, _Always(0), space.owners, space.staff, space.day_starts, space.days)
+    args = (problem, _Always(0), space.owners, space.staff, space.days)
     assert lns._relieve(*args, aims) is not None
     calm = lns._Aims(aims.uncovered, aims.unused, aims.beyond, dict.fromkeys(space.staff, 0),
                      aims.room, aims.overtime_shifts)

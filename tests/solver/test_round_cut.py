@@ -3,7 +3,6 @@ scattered clients, staffed by the greedy."""
 
 from __future__ import annotations
 
-import bisect
 from collections import Counter
 
 import builders as kit
@@ -24,7 +23,7 @@ def hours(shifts: list[CandidateShift], pairs: set[tuple[str, int]]) -> tuple[fl
 
 
 def day_of(problem: Problem, shift: CandidateShift) -> int:
-    return bisect.bisect_right(problem.grid.day_starts(), shift.start) - 1
+    return problem.grid.day_of(shift.start)
 
 
 def test_the_cut_rounds_wait_less_than_the_greedy_rounds_for_the_same_visits() -> None:

@@ -6,6 +6,7 @@ Working in elapsed time makes durations right across daylight-saving changes: th
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from functools import cached_property
@@ -91,6 +92,10 @@ class TimeGrid:
     def day_starts(self) -> list[int]:
         """Slot index of each local midnight in the horizon (plus the end)."""
         return self._day_starts
+
+    def day_of(self, slot: int) -> int:
+        """The horizon's day (from 0, local midnight to midnight) that ``slot`` lies in."""
+        return bisect.bisect_right(self._day_starts, slot) - 1
 
     @cached_property
     def _day_starts(self) -> list[int]:

@@ -11,7 +11,6 @@ run one after another and the budget is deterministic time, not the clock.
 
 from __future__ import annotations
 
-import bisect
 import random
 import time
 from collections.abc import Callable
@@ -237,12 +236,16 @@ class _Space:
         work: dict[str, int] = dict.fromkeys(self.staff, 0)
         in_period = {s: [0] * len(self.periods) for s in self.staff}
         own: dict[str, list[CandidateShift]] = {s: [] for s in self.staff}
+        visiting: dict[tuple[str, int], set[str]] = {}
         for sid, i in current:
             shift = self.by_index[i]
             for owner, a, b in shift.served:
                 staffed[owner] += (b - a) * self.problem.slot_minutes
             work[sid] += shift.work_minutes
             own[sid].append(shift)
+            if shift.visits:
+                day = self.problem.grid.day_of(shift.start)
+                visiting.setdefault((shift.unit_id, day), set()).add(sid)
             for k, (a, b, _) in enumerate(self.periods):
                 if a <= shift.start < b:
                     in_period[sid][k] += shift.work_minutes
@@ -264,19 +267,12 @@ class _Space:
             for shift in sorted(own[sid], key=lambda s: s.start):
                 if any(a <= shift.start < b for a, b in over):
                     by_owner.setdefault(shift.owner, []).append(shift.start)
-        visiting: dict[tuple[str, int], set[str]] = {}
-        for sid, i in current:
-            shift = self.by_index[i]
-            if shift.visits:
-                day = bisect.bisect_right(self.day_starts, shift.start) - 1
-                visiting.setdefault((shift.unit_id, day), set()).add(sid)
         return _Aims(uncovered, unused, beyond, overtime, room, overtime_shifts, visiting)
 
     def neighbourhood(self, rng: random.Random, aims: _Aims | None = None) -> _Neighbourhood:
         # No draw without overtime: the other moves' random sequence stays as it was.
         if aims is not None and any(aims.overtime.values()) and rng.random() < OVERTIME_SHARE:
-            relief = _relieve(self.problem, rng, self.owners, self.staff, self.day_starts,
-                              self.days, aims)
+            relief = _relieve(self.problem, rng, self.owners, self.staff, self.days, aims)
             if relief is not None:
                 chosen, movers, first_day, window_days = relief
                 return _Neighbourhood(frozenset(chosen), frozenset(movers),
@@ -288,10 +284,7 @@ class _Space:
                 rng.random() < RECUT_SHARE):
             unit, day = rng.choice(sorted(aims.visiting))
             movers = aims.visiting[unit, day] & self.staff
-            chosen = [o for o in self.owners if self.problem.demands[o].unit == unit
-                      and (self.problem.demands[o].is_round
-                           or ((c := self.problem.demands[o].client) is not None
-                               and c.scattered))]
+            chosen = _unit_visits(self.problem, self.owners, unit)
             return _Neighbourhood(frozenset(chosen), frozenset(movers), self.day_starts[day],
                                   self.day_starts[day + 1], rng.randrange(1 << 30), unit)
         if rounds is not None:
@@ -445,7 +438,7 @@ def _aimed(problem: Problem, rng: random.Random, owners: list[str], staff: set[s
 
 
 def _relieve(problem: Problem, rng: random.Random, owners: list[str], staff: set[str],
-             day_starts: list[int], days: int, aims: _Aims
+             days: int, aims: _Aims
              ) -> tuple[list[str], set[str], int, int] | None:
     """(owners, movers, first day, window in days): a staff member in overtime (drawn by its
     minutes), one client they work for in a period of overtime, one to three of its
@@ -472,7 +465,7 @@ def _relieve(problem: Problem, rng: random.Random, owners: list[str], staff: set
     if not takers:
         return None
     movers = {member, *rng.sample(takers, min(len(takers), rng.choice((1, 2, 3))))}
-    day = bisect.bisect_right(day_starts, rng.choice(shifts[client])) - 1
+    day = problem.grid.day_of(rng.choice(shifts[client]))
     window = min(days, rng.choice((1, 2, 3)))
     first = min(max(0, day - rng.randrange(window)), days - window)
     return [client], movers, first, window
@@ -510,12 +503,16 @@ def _round_neighbourhood(problem: Problem, rng: random.Random, owners: list[str]
     if not rounds or rng.random() >= ROUNDS_SHARE:
         return None
     key = rng.choice(rounds)
-    unit = problem.demands[key].unit
-    chosen = [key, *(o for o in owners if (c := problem.demands[o].client) is not None
-                     and c.scattered and problem.demands[o].unit == unit)]
+    chosen = _unit_visits(problem, owners, problem.demands[key].unit)
     eligible = [s for s in problem.demands[key].eligible_staff if s in staff]
     movers = set(rng.sample(eligible, min(len(eligible), rng.choice((3, 4, 6)))))
     return chosen, movers, min(days, rng.choice((1, 2)))
+
+
+def _unit_visits(problem: Problem, owners: list[str], unit: str) -> list[str]:
+    """The unit's rounds and its scattered clients among ``owners``."""
+    return [o for o in owners if (data := problem.demands[o]).unit == unit
+            and (data.is_round or (data.client is not None and data.client.scattered))]
 
 
 def _neighbours(problem: Problem, owners: list[str], staff: set[str]) -> dict[str, list[str]]:

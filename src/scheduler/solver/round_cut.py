@@ -13,7 +13,6 @@ rounds at once. Cutting each day's rounds with every visit in view first, then s
 
 from __future__ import annotations
 
-import bisect
 from collections import defaultdict
 
 import numpy as np
@@ -37,11 +36,10 @@ def cut_rounds(problem: Problem, shifts: list[CandidateShift], *,
     waits and travels least (the scenario's weights), at most as many as ``day_staff``
     allows; a visit never served by more shifts than it asks for. ``seconds`` per unit-day
     (deterministic time in ``deterministic`` mode)."""
-    starts = problem.grid.day_starts()
     groups: dict[tuple[str, int], list[CandidateShift]] = defaultdict(list)
     for s in shifts:
         if s.visits:
-            groups[s.unit_id, bisect.bisect_right(starts, s.start) - 1].append(s)
+            groups[s.unit_id, problem.grid.day_of(s.start)].append(s)
     caps = day_staff(problem)
     out: list[CandidateShift] = []
     for (unit, day), options in sorted(groups.items()):
