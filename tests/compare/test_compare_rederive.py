@@ -273,6 +273,7 @@ def test_rounds_against_one_client_shifts_in_the_table() -> None:
     """The issue's comparison: four scattered clients' visits with rounds and with one-client
     shifts only, the rows re-derived from the shifts."""
     import builders as kit
+    from checked import assert_valid
     from scheduler.planning.compare import comparison_table, run_comparison
 
     scenarios = [kit.build(kit.rounds_data(enabled=e, name=name))
@@ -280,6 +281,7 @@ def test_rounds_against_one_client_shifts_in_the_table() -> None:
     runs = run_comparison(scenarios, time_limit=10, workers=1)
     table = comparison_table(runs).set_index("key")
     for run in runs:
+        assert_valid(run.scenario, run.schedule)
         for key, value in rounds_figures(run.schedule).items():
             assert table.loc[key, run.label] == pytest.approx(value, abs=1e-6), (run.label, key)
     rounds, single = table["rounds"], table["one-client"]

@@ -93,14 +93,18 @@ def charged_minutes(result: Schedule, *, with_travel: bool) -> dict[str, float]:
     return out
 
 
-def exactly_granted(*, charges_travel: bool) -> Schedule:
+def exactly_granted_data(*, charges_travel: bool) -> dict[str, object]:
     # Each client's decision grants exactly its visits (2 h a day, 2 days: 4 h in a two-day
     # settlement period).
     data = kit.rounds_data()
     for c in data["clients"]:
         c["decisions"] = [kit.decision("D" + c["id"], "2027-01-04", "2027-01-05", per_week=14,
                                        kind="lss_assistance", charges_travel=charges_travel)]
-    return solve(kit.build(data))
+    return data
+
+
+def exactly_granted(*, charges_travel: bool) -> Schedule:
+    return solve(kit.build(exactly_granted_data(charges_travel=charges_travel)))
 
 
 def test_visits_are_charged_once_and_exactly_enough_granted_hours_cover_them() -> None:
@@ -124,11 +128,7 @@ def test_travel_charged_to_a_decision_that_says_so() -> None:
 def test_the_greedy_counts_the_travel_a_decision_pays_for() -> None:
     # Decisions granting exactly the visits and paying for travel: a greedy that charged only
     # the visits would overspend them with its rounds (the exact evaluation would refuse it).
-    data = kit.rounds_data()
-    for c in data["clients"]:
-        c["decisions"] = [kit.decision("D" + c["id"], "2027-01-04", "2027-01-05", per_week=14,
-                                       kind="lss_assistance", charges_travel=True)]
-    result = checked_greedy(kit.build(data))
+    result = checked_greedy(kit.build(exactly_granted_data(charges_travel=True)))
     assert max(charged_minutes(result, with_travel=True).values()) <= 240
     assert any(v.travel_minutes for s in result.shifts for v in s.visits)
 
