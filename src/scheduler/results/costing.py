@@ -316,9 +316,10 @@ def attribute_shift(cost: ShiftCost, wage: float, contribution_rate: float
         return [(shift.unit, shift.client, "client_shift", span - unpaid, pay)]
     paid = max(span - unpaid, 1e-9)
     out = [(shift.unit, p.client, "visit", p.hours, pay * p.hours / paid) for p in served(shift)]
+    visits = sum(line[3] for line in out)
     travel = travel_hours(shift)
     out.append((shift.unit, "", "travel", travel, pay * travel / paid))
-    rest = paid - sum(p.hours for p in served(shift)) - travel
+    rest = paid - visits - travel
     out.append((shift.unit, "", "waiting", max(rest, 0.0), pay - sum(line[4] for line in out)))
     return out
 

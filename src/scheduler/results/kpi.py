@@ -46,7 +46,14 @@ from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule, Shift
 from scheduler.domain.staff import Staff
 from scheduler.domain.timegrid import TimeGrid
-from scheduler.results.visits import Served, is_round, served, travel_hours, waiting_hours
+from scheduler.results.visits import (
+    Served,
+    is_round,
+    served,
+    travel_hours,
+    visit_hours,
+    waiting_hours,
+)
 
 DECISION_COLUMNS = [
     "client",
@@ -380,7 +387,7 @@ def _staff_rows(scenario: Scenario, schedule: Schedule, grid: TimeGrid) -> pd.Da
             work = hours - unpaid - s.on_call_hours * (1 - rules.on_call_work_fraction)
             presence += hours
             on_call += s.on_call_hours
-            visits += sum(p.hours for p in served(s)) if s.visits else 0.0
+            visits += visit_hours(s)
             travel += travel_hours(s)
             waiting += waiting_hours(s)
             rounds += is_round(s)
@@ -470,7 +477,7 @@ def _unit_rows(scenario: Scenario, schedule: Schedule) -> pd.DataFrame:
             continue
         row = rows.setdefault(s.unit, _unit_row(s.unit))
         row["visits"] += len(s.visits)
-        row["visit_hours"] += sum(p.hours for p in served(s))
+        row["visit_hours"] += visit_hours(s)
         row["travel_hours"] += travel_hours(s)
         if is_round(s):
             row["rounds"] += 1
