@@ -156,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--instance-seed", type=int, default=0)
     parser.add_argument("--staffing", type=float, default=1.5,
                         help="monthly contract hours per visit hour of each unit")
+    parser.add_argument("--window", type=int, default=0,
+                        help="every client's visit window, ± minutes (visit_window_minutes)")
     parser.add_argument("--limit", type=float, default=60, help="engine time limit, seconds")
     parser.add_argument("--seeds", default="0,1,2", help="solver seeds, comma-separated")
     parser.add_argument("--workers", type=int, default=2)
@@ -167,7 +169,8 @@ def main(argv: list[str] | None = None) -> int:
         args.clients, args.units, args.days, args.limit, args.seeds = 6, 1, 3, 5.0, "0"
     seeds = [int(x) for x in args.seeds.split(",") if x.strip()]
     base = generate_scattered(args.instance_seed, clients=args.clients, units=args.units,
-                              days=args.days, staffing=args.staffing)
+                              days=args.days, staffing=args.staffing,
+                              visit_window=args.window)
     scenarios = {"rounds": with_rounds(base, True), "one_client": with_rounds(base, False)}
     print(f"instance: {base.description}", flush=True)
 
@@ -201,7 +204,8 @@ def main(argv: list[str] | None = None) -> int:
         "machine": {"python": sys.version.split()[0], "platform": platform.platform(),
                     "cpus": multiprocessing.cpu_count()},
         "instance": {"seed": args.instance_seed, "clients": args.clients, "units": args.units,
-                     "days": args.days, "staffing": args.staffing, **summary(base)},
+                     "days": args.days, "staffing": args.staffing,
+                     "visit_window_minutes": args.window, **summary(base)},
         "limit_s": args.limit, "workers": args.workers, "seeds": seeds,
         "rows": rows, "summary": summary_rows, "targets": checks,
     }, indent=2) + "\n")

@@ -181,6 +181,28 @@ def test_scattered_clients_with_homes_and_travel_paid(tmp_path: Path) -> None:
     assert "row 2, column 'Hem x (km)': give both coordinates of the home" in errors
 
 
+def test_a_scattered_clients_visit_window(tmp_path: Path) -> None:
+    staff = write_csv(tmp_path / "staff.csv", STAFF_EN)
+    clients = write_csv(tmp_path / "kunder.csv", [
+        ["Brukare", "Beviljade timmar", "Spridda timmar", "Hem x (km)", "Hem y (km)",
+         "Besöksfönster (min)"],
+        ["C01", "10", "ja", "1", "2", "30 min"],
+        ["C02", "12", "ja", "3", "0", ""],
+    ])
+    data = imported("--staff", staff, "--clients", clients, "--template", TEMPLATE,
+                    out=tmp_path / "s.yaml")
+    c01, c02 = data["clients"]
+    assert c01["visit_window_minutes"] == 30
+    assert "visit_window_minutes" not in c02
+    bad_window = write_csv(tmp_path / "bad_window.csv", [
+        ["Brukare", "Beviljade timmar", "Spridda timmar", "Besöksfönster (min)"],
+        ["C01", "10", "ja", "7,5"]])
+    errors = bad("--staff", staff, "--clients", bad_window, "--template", TEMPLATE,
+                 out=tmp_path / "bad.yaml")
+    assert ("row 2, column 'Besöksfönster (min)': not a visit window of whole minutes "
+            "(0–240): '7,5'") in errors
+
+
 def test_separator_and_encoding_detection() -> None:
     assert detect_separator('Kund;"Beviljade, timmar";Från\nC1;7,5;x') == ";"
     assert detect_separator("a\tb\tc\n1,5\t2\t3") == "\t"

@@ -421,3 +421,76 @@ def test_a_re_plan_counts_a_round_with_other_visits_as_changed() -> None:
                       waiting_hours=4.75 - 3 - 10 / 60)
     # The previous round's 4.75 h not kept, and the new one's 4.75 h.
     assert changes(scn, kit.schedule(scn, [other])) == pytest.approx(9.5)
+
+
+# --- visit windows -------------------------------------------------------------------------------
+
+# C1 07:00–08:00 and C2 asked 07:00–08:00 as well, 1 km apart (5 minutes).
+SAME_TIME = {"C1": [("07:00", "08:00")], "C2": [("07:00", "08:00")]}
+
+
+def moved(client: str, start: str, end: str, asked: str, travel: int = 0) -> Visit:
+    return visit(client, start, end, travel).model_copy(
+        update={"asked_start": kit.local(f"{DAY}T{asked}")})
+
+
+def window(minutes: int) -> dict[str, object]:
+    return {"visit_window_minutes": minutes}
+
+
+def held_round(c2_start: str = "08:05", c2_end: str = "09:05") -> Shift:
+    """C1 at its time, then C2 held after it (asked 07:00): 07:00–10:00, 2 h of visits."""
+    return visiting("A1", None, "07:00", "10:00", [
+        visit("C1", "07:00", "08:00"), moved("C2", c2_start, c2_end, "07:00", 5)],
+        travel=5 / 60, waiting=1 - 5 / 60)
+
+
+def test_a_moved_visit_serves_its_asked_need_within_the_window() -> None:
+    scn = scenario(SAME_TIME, C2=window(65))
+    report = check_schedule(scn, kit.schedule(scn, [held_round()]))
+    assert report.violations == [], format_report(report)
+    # Tuesday's two visits are open; Monday's are both served (C2's need at 07:00 too).
+    assert report.penalties["uncovered_need"] == pytest.approx(2.0)
+    # The same visit without its asked time lies outside C2's need (08:05–09:05)...
+    plain = held_round().model_copy(update={"visits": [
+        visit("C1", "07:00", "08:00"), visit("C2", "08:05", "09:05", 5)]})
+    assert details(scn, [plain], "visits") == [
+        "visit C2 2027-01-04 08:05–09:05 lies outside C2's need (no need 2027-01-04 "
+        "08:05–09:05)"]
+    # ... and with a narrower window it is held too far from it.
+    assert details(scenario(SAME_TIME, C2=window(60)), [held_round()], "visits") == [
+        "visit C2 2027-01-04 08:05–09:05 (asked 2027-01-04 07:00–08:00) is held 65 min from "
+        "its asked time; C2's visit window is ± 60 min (visit_window_minutes)"]
+
+
+def test_a_moved_visit_must_still_fit_its_travel() -> None:
+    scn = scenario(SAME_TIME, C2=window(65))
+    early = held_round("08:00", "09:00")  # no time for the 5 minutes from C1
+    # (The travel overlaps C2's visit: 1 h of the shift is neither.)
+    found = details(scn, [early.model_copy(update={"waiting_hours": 1.0})], "visits")
+    assert found == [
+        "travel does not fit: C1's visit ends 2027-01-04 08:00, 5 min travel to C2 arrives "
+        "2027-01-04 08:05, after C2's visit starts 2027-01-04 08:00"]
+
+
+def test_a_visit_for_two_is_not_moved() -> None:
+    data = scenario(SAME_TIME, C2=window(65)).model_dump(mode="json")
+    data["clients"][1]["need"]["weekly"] = [kit.window("07:00", "08:00", staff=2)]
+    scn = kit.build(data)
+    assert details(scn, [held_round()], "visits") == [
+        "visit C2 2027-01-04 08:05–09:05 (asked 2027-01-04 07:00–08:00) is moved, but the "
+        "visit needs 2 staff: a visit for two or more stays at its time"]
+
+
+def test_a_moved_visit_may_not_meet_another_visit_of_its_client() -> None:
+    scn = scenario({"C1": [("07:00", "08:00")], "C2": [("07:00", "08:00"), ("09:00", "10:00")]},
+                   C2=window(65))
+    # A2 serves C2's second visit at its time, 09:00–10:00; A1's round holds C2's first
+    # visit 08:05–09:05: C2 would have two assistants' visits at once.
+    other = visiting("A2", "C2", "09:00", "12:00", [visit("C2", "09:00", "10:00")],
+                     travel=0, waiting=2)
+    assert details(scn, [held_round(), other], "visits") == [
+        "visit C2 2027-01-04 09:00–10:00 meets the visit 2027-01-04 08:05–09:05 (A1@U1 round "
+        "C1+C2) of the same client, one of them moved within its visit window"]
+    assert rules_broken(scn, [held_round("08:05", "09:05"), other.model_copy(update={
+        "start": kit.local(f"{DAY}T09:05"), "end": kit.local(f"{DAY}T12:05")})]) >= {"visits"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from scheduler.domain.common import (
     WEEKDAYS,
@@ -184,6 +184,12 @@ class Client(Frozen):
         default=None, description="Scattered clients: where visits take place, on a local "
         "plane in km (no address); travel is derived from it unless rounds.travel.times "
         "lists the pair.")
+    visit_window_minutes: int = Field(
+        default=0, ge=0, le=240,
+        description="Scattered clients: a visit may take place up to this many minutes "
+        "before or after the time its need asks for (a visit window: lunch at 12:00 ± 30), "
+        "and still serves that need; 0: at the asked time. Visits for two or more staff "
+        "stay at their time.")
     # Invoicing (scheduler.planning.invoicing); both optional, so older scenarios read as before.
     provider: Id | None = Field(
         default=None,
@@ -197,3 +203,11 @@ class Client(Frozen):
         "the client's bookings are invoiced to it per night (or per day for a stay without a "
         "night) at cost.invoicing.place_prices.",
     )
+
+    @model_validator(mode="after")
+    def _window_for_visits(self) -> Client:
+        if self.visit_window_minutes and not self.scattered:
+            raise ValueError(f"visit_window_minutes ({self.visit_window_minutes}) is for "
+                             "scattered clients' visits (scattered: true); this client's need "
+                             "is served by whole shifts")
+        return self

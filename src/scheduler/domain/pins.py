@@ -24,6 +24,9 @@ class PlannedVisit(Frozen):
     client: Id
     start: LocalDateTime
     end: LocalDateTime
+    asked_start: LocalDateTime | None = Field(
+        default=None, description="A visit moved within its client's visit window: the start "
+        "its need asks for (the schedule's Visit.asked_start).")
 
 
 class PlannedShift(Frozen):

@@ -28,6 +28,19 @@ class Visit(_Out):
     end: AwareDatetime
     travel_minutes: int = Field(
         default=0, ge=0, description="Travel from the previous visit's home, right after it.")
+    asked_start: AwareDatetime | None = Field(
+        default=None, description="Where the visit was moved within its client's visit window "
+        "(visit_window_minutes): the start its need asks for, which it serves; none: at that "
+        "time.")
+
+    @property
+    def need_start(self) -> datetime:
+        """The start of the need the visit serves (its asked time)."""
+        return self.start if self.asked_start is None else self.asked_start
+
+    @property
+    def need_end(self) -> datetime:
+        return self.need_start + (self.end - self.start)
 
 
 class Shift(_Out):

@@ -11,7 +11,8 @@ matter; ``*`` required):
 - **Kunder / Brukare / Clients**: one row per decision: client*, unit, decision id, kind,
   granted hours per week*, settlement period from/to, hours performed, jour counts as, reserve,
   approved staff, required competences; scattered hours (yes/no), the home's x and y in km on
-  a local plane (no address), whether the decision pays for travel.
+  a local plane (no address), the visit window (± minutes a visit may move), whether the
+  decision pays for travel.
 - **Behov / Need**: one row per weekly need window: client*, days, start*, end*, assistants at
   once, jour, service.
 - **Frånvaro / Absences**: staff*, from*, to* (a date without a time is the last day,
@@ -139,6 +140,9 @@ CLIENTS = TableSpec("clients", ("Kunder", "Brukare", "Clients", "Beslut", "Decis
                          "Hemtjänstliknande")),
     Column("home_x_km", ("Hem x (km)", "home x (km)", "home x km", "x_km", "x (km)")),
     Column("home_y_km", ("Hem y (km)", "home y (km)", "home y km", "y_km", "y (km)")),
+    Column("visit_window_minutes", ("Besöksfönster (min)", "visit window (min)",
+                                    "visit window minutes", "visit_window_minutes",
+                                    "Besöksfönster")),
     Column("charges_travel", ("Restid debiteras", "charges travel", "travel charged",
                               "Beslutet betalar restid")),
 ))
@@ -494,6 +498,7 @@ class _Builder:
             approved = cells.get(number, row, "approved_staff", parse_ids)
             competences = cells.get(number, row, "required_competences", _texts)
             scattered = cells.get(number, row, "scattered", parse_bool)
+            visit_window = cells.get(number, row, "visit_window_minutes", _window_minutes)
             x_km = cells.get(number, row, "home_x_km", parse_number)
             y_km = cells.get(number, row, "home_y_km", parse_number)
             if (x_km is None) != (y_km is None):
@@ -532,6 +537,8 @@ class _Builder:
                 client["scattered"] = True
             if x_km is not None and y_km is not None:
                 client["home"] = {"x_km": x_km, "y_km": y_km}
+            if visit_window is not None:
+                client["visit_window_minutes"] = visit_window
 
     def read_need(self, cells: _Cells) -> None:
         for number, row in cells.rows():
@@ -634,6 +641,13 @@ class _Builder:
 
 def _texts(value: Any) -> list[str]:
     return [p.strip() for p in re.split(r"[,;/\n]+", str(value)) if p.strip()]
+
+
+def _window_minutes(value: Any) -> int:
+    number = parse_number(re.sub(r"\s*min(uter)?$", "", str(value).strip(), flags=re.I))
+    if not number.is_integer() or not 0 <= number <= 240:
+        raise ValueError(f"not a visit window of whole minutes (0–240): {value!r}")
+    return int(number)
 
 
 def _count(value: Any) -> int:

@@ -969,7 +969,8 @@ _DISTRICTS = ((0.0, 0.0), (12.0, 4.0), (-6.0, 10.0), (6.0, -9.0))
 
 def generate_scattered(seed: int = 0, *, clients: int = 40, units: int = 2,
                        start: date = date(2027, 3, 1), days: int = 14,
-                       rounds: bool = True, staffing: float = 1.5) -> Scenario:
+                       rounds: bool = True, staffing: float = 1.5,
+                       visit_window: int = 0) -> Scenario:
     """A seeded scattered-hours instance (issue 18): ``clients`` clients marked ``scattered``
     spread over ``units`` home-care-like units, each with 2–4 visits of 30–75 minutes a day
     (morning, lunch, afternoon, evening; the first two every day, the others on some days, and
@@ -983,7 +984,8 @@ def generate_scattered(seed: int = 0, *, clients: int = 40, units: int = 2,
     approved for 70–95 % of the unit's clients (every client at least five). Sized for the
     rounds: with one-client shifts only (``rounds=False``, today's practice) the same staff
     cannot reach every visit, which is the problem the issue describes. Deterministic per
-    (seed, clients, units, days); ``staffing`` changes the staff only."""
+    (seed, clients, units, days); ``staffing`` changes the staff only, ``visit_window`` (minutes,
+    every client's ``visit_window_minutes``) the clients' visit windows only."""
     if not 1 <= units <= len(_DISTRICTS):
         raise ValueError(f"units: 1 to {len(_DISTRICTS)}, not {units}")
     if clients < 2 * units:
@@ -1024,7 +1026,7 @@ def generate_scattered(seed: int = 0, *, clients: int = 40, units: int = 2,
                 id=g.client_id, unit=g.unit_id, decisions=decisions,
                 need=Need(weekly=g.windows), approved_staff=sorted(g.members),
                 required_competences=g.required, scattered=True,
-                home=Home(x_km=home[0], y_km=home[1])))
+                home=Home(x_km=home[0], y_km=home[1]), visit_window_minutes=visit_window))
         a, b = rng.sample([g.client_id for g in groups], 2)
         # A measured time (a bridge, a one-way street) wins over the straight line.
         times.append({"between": [a, b], "minutes": rng.randint(12, 20)})

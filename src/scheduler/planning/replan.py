@@ -41,7 +41,8 @@ def _where(shift: Shift) -> dict[str, Any]:
     where: dict[str, Any] = ({"client": shift.client} if shift.client is not None
                              else {"unit": shift.unit})
     if shift.visits:
-        where["visits"] = [{"client": v.client, "start": v.start, "end": v.end}
+        where["visits"] = [{"client": v.client, "start": v.start, "end": v.end,
+                            **({"asked_start": v.asked_start} if v.asked_start else {})}
                            for v in shift.visits]
     return where
 
@@ -73,8 +74,9 @@ def replan_scenario(scenario: Scenario, previous: Schedule, start: datetime) -> 
     })
 
 
-def _visits(visits: Sequence[PlannedVisit | Visit]) -> tuple[tuple[str, datetime, datetime], ...]:
-    return tuple((v.client, v.start, v.end) for v in visits)
+def _visits(visits: Sequence[PlannedVisit | Visit]
+            ) -> tuple[tuple[str, datetime, datetime, datetime | None], ...]:
+    return tuple((v.client, v.start, v.end, v.asked_start) for v in visits)
 
 
 def aware(scenario: Scenario, moment: datetime) -> datetime:

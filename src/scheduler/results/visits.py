@@ -50,15 +50,16 @@ def visit_clients(shift: Shift) -> list[str]:
 
 
 def served(shift: Shift) -> list[Served]:
-    """Who the shift serves and when: each visit, or the whole shift for a client shift; none
-    for a unit (group) shift."""
+    """Who the shift serves and when: each visit (the need it serves: at its asked time where
+    it was moved within the client's visit window), or the whole shift for a client shift;
+    none for a unit (group) shift."""
     if not shift.visits:
         if shift.client is None:
             return []
         return [Served(shift.client, _utc(shift.start), _utc(shift.end))]
     in_round = is_round(shift)
-    return [Served(v.client, _utc(v.start), _utc(v.end), v.travel_minutes / 60, in_round)
-            for v in shift.visits]
+    return [Served(v.client, _utc(v.need_start), _utc(v.need_end), v.travel_minutes / 60,
+                   in_round) for v in shift.visits]
 
 
 def travel_spans(shift: Shift) -> list[tuple[datetime, datetime]]:

@@ -41,8 +41,9 @@ def output_shift(grid: TimeGrid, staff: str, client: str | None, unit: str, star
         on_call_hours=on_call_minutes / 60,
         breaks=[Break(start=grid.local_time(a), end=grid.local_time(b), paid=paid)
                 for a, b, paid in breaks],
-        visits=[Visit(client=v.owner, start=grid.local_time(v.start),
-                      end=grid.local_time(v.end), travel_minutes=v.travel_minutes)
+        visits=[Visit(client=v.owner, start=grid.local_time(v.held[0]),
+                      end=grid.local_time(v.held[1]), travel_minutes=v.travel_minutes,
+                      asked_start=grid.local_time(v.start) if v.moved else None)
                 for v in visits],
         travel_hours=round(travel_minutes / 60, 4),
         waiting_hours=round(waiting_minutes / 60, 4),

@@ -29,8 +29,9 @@ from scheduler.domain.groups import (
     may_work_in_units,
     unit_key,
 )
-from scheduler.domain.pins import PlannedShift
+from scheduler.domain.pins import PlannedShift, PlannedVisit
 from scheduler.domain.scenario import Scenario
+from scheduler.domain.schedule import Visit
 from scheduler.domain.staff import EmploymentForm, Staff
 from scheduler.domain.timegrid import TimeGrid
 from scheduler.domain.units import Unit
@@ -123,6 +124,9 @@ class StaffData:
 
 
 Served = tuple[tuple[str, int, int], ...]  # (owner, first slot, end slot) of need staffed
+# A shift's visits: (client, first slot, end slot of the need served, slots the visit is moved
+# from the need's time within the client's visit window).
+Visited = tuple[tuple[str, int, int, int], ...]
 
 
 class ShiftKey(NamedTuple):
@@ -132,7 +136,7 @@ class ShiftKey(NamedTuple):
     owner: str | None
     start: int
     end: int
-    visits: Served = ()
+    visits: Visited = ()
 
 
 @dataclass(frozen=True)
@@ -145,7 +149,7 @@ class Pin:
     start: int
     end: int
     label: str  # for messages: the scenario's pin ('A01 at C01 2026-03-02 07:00–15:00')
-    visits: Served = ()  # scattered clients: (client, start, end)
+    visits: Visited = ()  # scattered clients' visits
 
     @property
     def key(self) -> ShiftKey:
@@ -264,6 +268,15 @@ class Problem:
                           self.scenario.rules.on_call_work_fraction)
 
 
+def visited(grid: TimeGrid, visit: PlannedVisit | Visit) -> tuple[str, int, int, int]:
+    """A pinned or scheduled visit on the grid: (client, need's first slot, need's end slot,
+    slots moved from the need's time)."""
+    start = grid.slot_floor(grid.aware(visit.start))
+    end = grid.slot_floor(grid.aware(visit.end))
+    asked = start if visit.asked_start is None else grid.slot_floor(grid.aware(visit.asked_start))
+    return visit.client, asked, asked + end - start, start - asked
+
+
 def eligible(client: Client, staff: Staff) -> bool:
     """Approved and competent, pooling aside (see domain.groups.may_serve_client)."""
     return staff.id in client.approved_staff and set(client.required_competences) <= set(
@@ -332,8 +345,7 @@ def compile_problem(scenario: Scenario) -> Problem:
         return Pin(staff=p.staff, owner=owner,
                    start=grid.slot_floor(grid.aware(p.start)),
                    end=grid.slot_floor(grid.aware(p.end)), label=p.label,
-                   visits=tuple((v.client, grid.slot_floor(grid.aware(v.start)),
-                                 grid.slot_floor(grid.aware(v.end))) for v in p.visits))
+                   visits=tuple(visited(grid, v) for v in p.visits))
 
     pins = [on_grid(p) for p in scenario.pinned_shifts]
     replan = scenario.replan

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import itertools
 import math
+import statistics
 from dataclasses import dataclass
 
 import numpy as np
 
-from scheduler.solver.problem import ROUND_PREFIX, DemandData, Problem, Served
+from scheduler.solver.problem import ROUND_PREFIX, DemandData, Problem, Visited
 from scheduler.solver.shifts import CandidateShift, VisitSlots, break_plans
 
 BEAM_WIDTH = 6  # chains kept per length, per first visit (3: a greedy 17 % dearer on 40 clients)
@@ -31,8 +32,14 @@ BREAK_STEP_MINUTES = 30
 @dataclass(frozen=True)
 class _Visit:
     owner: str
-    start: int
+    start: int  # the need it serves: [start, end)
     end: int
+    lo: int  # the earliest slot it may start at (its client's visit window) ...
+    hi: int  # ... and the latest
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
 
 
 def scattered_clients(problem: Problem) -> dict[str, list[DemandData]]:
@@ -56,12 +63,27 @@ def travel_minutes(problem: Problem, clients: list[str]) -> dict[tuple[str, str]
     return out
 
 
-def visits_of(data: DemandData) -> list[_Visit]:
-    """Stretches of awake need a decision pays for: the client's visits."""
-    need = (np.where(data.decided, data.demand.count, 0) > 0) & ~data.demand.on_call
+def visits_of(data: DemandData, slot_minutes: int) -> list[_Visit]:
+    """Stretches of awake need a decision pays for: the client's visits, each with the slots
+    it may start at. A visit window moves a visit by whole slots, never past halfway to the
+    client's visit before or after (so two of its visits never meet) nor out of the horizon; a
+    visit for two or more staff stays put (its staff arrive together)."""
+    count = data.demand.count
+    need = (np.where(data.decided, count, 0) > 0) & ~data.demand.on_call
     padded = np.concatenate([[False], need, [False]]).astype(np.int8)
     edges = np.flatnonzero(np.diff(padded)).tolist()
-    return [_Visit(data.key, a, b) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+    pieces = list(zip(edges[::2], edges[1::2], strict=True))
+    window = (data.client.visit_window_minutes if data.client is not None else 0) // slot_minutes
+    out = []
+    for k, (a, b) in enumerate(pieces):
+        flex = window if int(count[a:b].max()) <= 1 else 0
+        lo, hi = max(0, a - flex), min(len(count) - (b - a), a + flex)
+        if k > 0:
+            lo = max(lo, (pieces[k - 1][1] + a) // 2)
+        if k + 1 < len(pieces):
+            hi = min(hi, (b + pieces[k + 1][0]) // 2 - (b - a))
+        out.append(_Visit(data.key, a, b, min(lo, a), max(hi, a)))
+    return out
 
 
 class VisitShifts:
@@ -73,23 +95,27 @@ class VisitShifts:
         self.clients = scattered_clients(problem)
         self.units: dict[str, _UnitChains] = {}
 
-    def shift(self, visits: Served, index: int, span: tuple[int, int]) -> CandidateShift | None:
-        """The shift over ``span`` serving ``visits`` (client, start slot, end slot) in order;
-        None if it is none (a client not scattered or of another unit, a round with rounds
-        off, travel that does not fit)."""
+    def shift(self, visits: Visited, index: int, span: tuple[int, int]) -> CandidateShift | None:
+        """The shift over ``span`` serving ``visits`` (client, need's start and end slot, slots
+        moved) in order; None if it is none (a client not scattered or of another unit, a round
+        with rounds off, a visit moved outside its window, travel that does not fit)."""
         problem = self.problem
-        units = {problem.demands[c].unit for c, _, _ in visits if c in problem.demands}
+        units = {problem.demands[c].unit for c, *_ in visits if c in problem.demands}
         unit = next(iter(units), "")
         clients = self.clients.get(unit, [])
         ids = {c.key for c in clients}
-        if len(units) != 1 or any(c not in ids for c, _, _ in visits):
+        if len(units) != 1 or any(c not in ids for c, *_ in visits):
             return None
         if unit not in self.units:
             self.units[unit] = _UnitChains(problem, unit, clients)
         chains = self.units[unit]
-        if len({c for c, _, _ in visits}) > 1 and chains.round_owner is None:
+        if len({c for c, *_ in visits}) > 1 and chains.round_owner is None:
             return None
-        return chains.shift([_Visit(c, a, b) for c, a, b in visits], index, span)
+        given = [chains.by_need.get((c, a, b), _Visit(c, a, b, a, a)) for c, a, b, _ in visits]
+        held = [v.start + moved for v, (*_, moved) in zip(given, visits, strict=True)]
+        if any(not v.lo <= t <= v.hi for v, t in zip(given, held, strict=True)):
+            return None
+        return chains.shift(given, index, span, held)
 
 
 def scattered_shifts(problem: Problem, first_index: int) -> list[CandidateShift]:
@@ -113,93 +139,151 @@ class _UnitChains:
         self.round_owner = round_key if round_key in problem.demands else None
         self.eligible = {c.key: frozenset(c.eligible_staff) for c in clients}
         self.travel = travel_minutes(problem, [c.key for c in clients])
-        self.visits = sorted((v for c in clients for v in visits_of(c)),
+        self.visits = sorted((v for c in clients for v in visits_of(c, slot)),
                              key=lambda v: (v.start, v.end, v.owner))
+        self.by_need = {(v.owner, v.start, v.end): v for v in self.visits}
         self.starts = np.array([v.start for v in self.visits], dtype=np.int64)
+        self.earliest = max((v.start - v.lo for v in self.visits), default=0)
         self.policy = problem.demands[clients[0].key].breaks
         step = max(BREAK_STEP_MINUTES, slot)
         self.on_break_grid = problem.minute_of_day % step == 0
         self.night_prefix = np.concatenate([[0], np.cumsum(problem.night)])
 
-    def successors(self, chain: tuple[int, ...], clients: frozenset[str]) -> list[int]:
+    def hop(self, a: _Visit, b: _Visit) -> int:
+        """Slots from the end of visit ``a`` to the earliest start of ``b``: the travel."""
+        return -(-self.travel[a.owner, b.owner] // self.slot)
+
+    def forward(self, visits: list[_Visit]) -> list[int] | None:
+        """Each visit at its earliest: in its window, after the one before and the travel."""
+        starts: list[int] = []
+        for k, v in enumerate(visits):
+            t = v.lo if k == 0 else max(v.lo, starts[-1] + visits[k - 1].length
+                                        + self.hop(visits[k - 1], v))
+            if t > v.hi:
+                return None
+            starts.append(t)
+        return starts
+
+    def timing(self, visits: list[_Visit]) -> list[int] | None:
+        """The start slots of ``visits`` in order, in their windows, each after the one before
+        and the travel: the shortest span (the last visit at its earliest, every earlier one
+        as late as the next allows), then as near the asked times as that span allows (the
+        whole chain moved by the median of its visits' moves). None: the travel cannot fit.
+        Without visit windows every visit is at its asked time."""
+        starts = self.forward(visits)
+        if starts is None:
+            return None
+        for k in range(len(visits) - 2, -1, -1):
+            starts[k] = min(visits[k].hi, starts[k + 1] - self.hop(visits[k], visits[k + 1])
+                            - visits[k].length)
+        lo = max(v.lo - t for v, t in zip(visits, starts, strict=True))
+        hi = min(v.hi - t for v, t in zip(visits, starts, strict=True))
+        wanted = math.floor(statistics.median([v.start - t for v, t in zip(
+            visits, starts, strict=True)]))
+        move = min(max(wanted, lo), hi)
+        return [t + move for t in starts]
+
+    def fits(self, visits: list[_Visit], starts: list[int]) -> bool:
+        """No wait between two visits longer than ``max_wait``, no chain longer than a shift."""
+        if starts[-1] + visits[-1].length - starts[0] > self.max_len:
+            return False
+        return all((starts[k + 1] - starts[k] - visits[k].length) * self.slot
+                   - self.travel[visits[k].owner, visits[k + 1].owner] <= self.max_wait
+                   for k in range(len(visits) - 1))
+
+    def successors(self, chain: tuple[int, ...], clients: frozenset[str]
+                   ) -> list[tuple[int, list[int]]]:
         """The soonest visits reachable after the chain's last one, within the wait and the
-        longest shift, that someone approved for the whole chain may serve."""
-        last = self.visits[chain[-1]]
-        first = self.visits[chain[0]]
-        out: list[int] = []
-        k = int(np.searchsorted(self.starts, last.end))
+        longest shift, that someone approved for the whole chain may serve, each with the
+        chain's timing."""
+        visits = [self.visits[i] for i in chain]
+        earliest = self.forward(visits)
+        assert earliest is not None  # grown from reachable visits only
+        last_end = earliest[-1] + visits[-1].length
+        out: list[tuple[int, list[int]]] = []
+        k = int(np.searchsorted(self.starts, last_end - self.earliest))
         while k < len(self.visits) and len(out) < SUCCESSORS:
             nxt = self.visits[k]
             k += 1
-            gap = (nxt.start - last.end) * self.slot - self.travel[last.owner, nxt.owner]
-            if gap > self.max_wait:
-                if (nxt.start - last.end) * self.slot > self.max_wait + 600:
-                    break  # sorted by start: nothing later fits either
-                continue
-            if gap < 0 or nxt.end - first.start > self.max_len or k - 1 in chain:
+            if (nxt.start - self.earliest - last_end) * self.slot > self.max_wait + 600:
+                break  # sorted by start: nothing later fits either
+            if nxt.hi < last_end or k - 1 in chain:
                 continue
             owners = clients | {nxt.owner}
             if len(owners) > 1 and self.round_owner is None:
                 continue  # rounds disabled, or one scattered client in the unit
             if not frozenset.intersection(*(self.eligible[o] for o in owners)):
                 continue
-            out.append(k - 1)
+            starts = self.timing([*visits, nxt])
+            if starts is None or not self.fits([*visits, nxt], starts):
+                continue
+            out.append((k - 1, starts))
         return out
 
-    def idle_per_served(self, chain: tuple[int, ...]) -> float:
+    def idle_per_served(self, chain: tuple[int, ...], starts: list[int]) -> float:
         visits = [self.visits[i] for i in chain]
-        served = sum(v.end - v.start for v in visits)
-        span = max(visits[-1].end - visits[0].start, self.min_len)
+        served = sum(v.length for v in visits)
+        span = max(starts[-1] + visits[-1].length - starts[0], self.min_len)
         return (span - served) / served
 
-    def chains(self) -> list[tuple[int, ...]]:
-        found: dict[tuple[int, ...], None] = {}
+    def chains(self) -> list[tuple[tuple[int, ...], list[int]]]:
+        """Chains of visits with their start slots, by a beam per first visit."""
+        found: dict[tuple[int, ...], list[int]] = {}
         for first in range(len(self.visits)):
-            beam: list[tuple[tuple[int, ...], frozenset[str]]] = [
-                ((first,), frozenset({self.visits[first].owner}))]
-            found[(first,)] = None
+            visit = self.visits[first]
+            starts = self.timing([visit])
+            assert starts is not None
+            beam: list[tuple[tuple[int, ...], frozenset[str], list[int]]] = [
+                ((first,), frozenset({visit.owner}), starts)]
+            found[(first,)] = starts
             for _ in range(self.max_visits - 1):
-                grown = [((*chain, k), owners | {self.visits[k].owner})
-                         for chain, owners in beam for k in self.successors(chain, owners)]
+                grown = [((*chain, k), owners | {self.visits[k].owner}, timed)
+                         for chain, owners, _ in beam
+                         for k, timed in self.successors(chain, owners)]
                 if not grown:
                     break
-                grown.sort(key=lambda item: (self.idle_per_served(item[0]), item[0]))
+                grown.sort(key=lambda item: (self.idle_per_served(item[0], item[2]), item[0]))
                 beam = grown[:BEAM_WIDTH]
-                found.update((chain, None) for chain, _ in beam)
-        return list(found)
+                found.update((chain, timed) for chain, _, timed in beam)
+        return list(found.items())
 
     def shifts(self, first_index: int) -> list[CandidateShift]:
         out: list[CandidateShift] = []
-        for chain in self.chains():
-            shift = self.shift([self.visits[i] for i in chain], first_index + len(out))
+        for chain, starts in self.chains():
+            shift = self.shift([self.visits[i] for i in chain], first_index + len(out),
+                               held=starts)
             if shift is not None:
                 out.append(shift)
         return out
 
-    def shift(self, visits: list[_Visit], index: int, span: tuple[int, int] | None = None
-              ) -> CandidateShift | None:
-        """The shift serving ``visits`` in order (over ``span`` if given: a pinned shift);
-        None where ordinary shifts already serve it (one visit as long as a shift), the travel
-        does not fit, or no meal pause fits."""
-        if span is None and len(visits) == 1 and visits[0].end - visits[0].start >= self.min_len:
+    def shift(self, visits: list[_Visit], index: int, span: tuple[int, int] | None = None,
+              held: list[int] | None = None) -> CandidateShift | None:
+        """The shift serving ``visits`` in order, held at the start slots ``held`` (else at
+        their asked times; over ``span`` if given: a pinned shift); None where ordinary shifts
+        already serve it (one visit as long as a shift), the travel does not fit, or no meal
+        pause fits."""
+        if span is None and len(visits) == 1 and visits[0].length >= self.min_len:
             return None
+        if held is None:
+            held = [v.start for v in visits]
+        ends = [t + v.length for v, t in zip(visits, held, strict=True)]
         n = self.problem.grid.n_slots
-        start, end = visits[0].start, max(visits[-1].end, visits[0].start + self.min_len)
+        start, end = held[0], max(ends[-1], held[0] + self.min_len)
         if end > n:
             start, end = max(0, n - self.min_len), n
         if span is not None:
             start, end = span
-        if end - start > self.max_len or not start <= visits[0].start or visits[-1].end > end:
+        if end - start > self.max_len or not start <= held[0] or ends[-1] > end:
             return None
         slot = self.slot
         travel = [0] + [self.travel[a.owner, b.owner] for a, b in itertools.pairwise(visits)]
-        if any(a.end * slot + t > b.start * slot
-               for (a, b), t in zip(itertools.pairwise(visits), travel[1:], strict=True)):
+        if any(ends[k] * slot + travel[k + 1] > held[k + 1] * slot
+               for k in range(len(visits) - 1)):
             return None
         # Minutes from the shift's start that are visits or travel (the rest is waiting).
-        busy = [((v.start - start) * slot, (v.end - start) * slot) for v in visits]
-        busy += [((a.end - start) * slot, (a.end - start) * slot + t)
-                 for a, t in zip(visits, travel[1:], strict=False) if t]
+        busy = [((t - start) * slot, (e - start) * slot) for t, e in zip(held, ends, strict=True)]
+        busy += [((e - start) * slot, (e - start) * slot + t)
+                 for e, t in zip(ends, travel[1:], strict=False) if t]
         pauses = self.pauses(start, end, busy)
         if pauses is None:
             return None
@@ -207,7 +291,7 @@ class _UnitChains:
         paused = sum(length - _overlap((p - start) * slot, (p - start) * slot + length, busy)
                      for p in pauses)
         minutes = (end - start) * slot
-        visit_minutes = sum(v.end - v.start for v in visits) * slot
+        visit_minutes = sum(v.length for v in visits) * slot
         owners = {v.owner for v in visits}
         night = int(self.night_prefix[end] - self.night_prefix[start])
         rules = self.problem.scenario.rules
@@ -222,8 +306,8 @@ class _UnitChains:
             is_night=night >= rules.night_shift_min_hours * 60 / slot,
             is_weekend=bool(self.problem.weekend[start]),
             pauses=pauses,
-            visits=tuple(VisitSlots(v.owner, v.start, v.end, t)
-                         for v, t in zip(visits, travel, strict=True)),
+            visits=tuple(VisitSlots(v.owner, v.start, v.end, t, h - v.start)
+                         for v, t, h in zip(visits, travel, held, strict=True)),
             visit_minutes=visit_minutes,
             travel_minutes=sum(travel),
             waiting_minutes=minutes - visit_minutes - sum(travel) - paused,

@@ -27,6 +27,7 @@ from scheduler.solver.problem import (
     Problem,
     Served,
     ShiftKey,
+    visited,
 )
 
 BREAK_STEP_MINUTES = 30  # breaks start on the half hour (or the slot, if coarser)
@@ -38,12 +39,19 @@ Plan = tuple[int, ...]  # start slots of one shift's breaks
 @dataclass(frozen=True)
 class VisitSlots:
     """One visit of a shift that serves scattered clients' need in pieces (``solver.rounds``):
-    the client owner's need [start, end), after ``travel_minutes`` from the visit before."""
+    the client owner's need [start, end), after ``travel_minutes`` from the visit before, held
+    ``moved`` slots later (earlier if negative) within the client's visit window."""
 
     owner: str
     start: int
     end: int
     travel_minutes: int = 0
+    moved: int = 0
+
+    @property
+    def held(self) -> tuple[int, int]:
+        """The slots the visit takes place in."""
+        return self.start + self.moved, self.end + self.moved
 
 
 @dataclass(frozen=True)
@@ -88,21 +96,21 @@ class CandidateShift:
     @property
     def key(self) -> ShiftKey:
         """What identifies the shift among the candidates (a round's span is not enough)."""
-        return ShiftKey(self.owner, self.start, self.end, self.served if self.visits else ())
+        return ShiftKey(self.owner, self.start, self.end,
+                        tuple((v.owner, v.start, v.end, v.moved) for v in self.visits))
 
 
 def schedule_key(problem: Problem, shift: Shift) -> ShiftKey:
     """The ``CandidateShift.key`` a schedule's shift would have (None as owner: no owner)."""
     grid = problem.grid
-    served: Served = tuple(
-        (v.client, grid.slot_floor(v.start), grid.slot_floor(v.end)) for v in shift.visits)
+    visits = tuple(visited(grid, v) for v in shift.visits)
     if shift.client is not None:
         owner: str | None = shift.client
     elif shift.visits:
         owner = ROUND_PREFIX + shift.unit
     else:
         owner = problem.unit_owner.get(shift.unit)
-    return ShiftKey(owner, grid.slot_floor(shift.start), grid.slot_floor(shift.end), served)
+    return ShiftKey(owner, grid.slot_floor(shift.start), grid.slot_floor(shift.end), visits)
 
 
 def break_plans(active: np.ndarray, start: int, policy: BreakPolicy, aligned: np.ndarray

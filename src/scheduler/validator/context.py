@@ -27,7 +27,7 @@ from scheduler.validator.timeline import (
 )
 
 PlanKey = tuple[str, str | None, str | None, datetime, datetime,
-                tuple[tuple[str, datetime, datetime], ...]]
+                tuple[tuple[str, datetime, datetime, datetime | None], ...]]
 
 
 @dataclass(frozen=True)
@@ -140,6 +140,8 @@ class Context:
                   for s in self.shifts for b in s.breaks]
         edges += [(to_utc(v.start, self.tz), to_utc(v.end, self.tz))
                   for s in self.shifts for v in s.visits]
+        edges += [(to_utc(v.asked_start, self.tz), to_utc(v.asked_start, self.tz))
+                  for s in self.shifts for v in s.visits if v.asked_start is not None]
         for start, end in edges:
             for t in (start, end):
                 minutes.append(int((t - self.h0).total_seconds() // 60))
@@ -147,6 +149,15 @@ class Context:
 
     def instant(self, moment: datetime) -> datetime:
         return to_utc(moment, self.tz)
+
+    def asked(self, visit: Visit) -> tuple[datetime, datetime]:
+        """The need a visit serves (UTC): at its asked start where it was moved within its
+        client's visit window, as long as the visit."""
+        start, end = self.instant(visit.start), self.instant(visit.end)
+        if visit.asked_start is None:
+            return start, end
+        asked = self.instant(visit.asked_start)
+        return asked, asked + (end - start)
 
     def hours(self, samples: float | np.integer) -> float:
         return float(samples) * self.step / 60
@@ -259,11 +270,15 @@ class Context:
         part = self.samples(index)
         out = np.zeros(part.stop - part.start, dtype=bool)
         if s.visits:
-            for client_id, served in self.served(index):
-                profile = self.need.get(client_id)
-                lo, hi = max(served.start, part.start), min(served.stop, part.stop)
-                if profile is not None and hi > lo:
-                    out[lo - part.start: hi - part.start] = profile.jour[lo:hi]
+            # The need's jour at its asked time, where the visit is held.
+            for v in s.visits:
+                profile = self.need.get(v.client)
+                held = self.grid.span(self.instant(v.start), self.instant(v.end))
+                moved = self.grid.span(*self.asked(v)).start - held.start
+                lo, hi = max(held.start, part.start), min(held.stop, part.stop)
+                if profile is not None and hi > lo and lo + moved >= 0 and hi + moved <= len(
+                        profile.jour):
+                    out[lo - part.start: hi - part.start] = profile.jour[lo + moved:hi + moved]
             return out
         if s.client is not None:
             profile = self.need.get(s.client)
@@ -383,8 +398,7 @@ class Context:
         visits)."""
         s = self.shifts[index]
         if s.visits:
-            return [(v.client, self.grid.span(self.instant(v.start), self.instant(v.end)))
-                    for v in s.visits]
+            return [(v.client, self.grid.span(*self.asked(v))) for v in s.visits]
         owner = self.owner_of(index)
         return [] if owner is None else [(owner, self.samples(index))]
 
@@ -470,7 +484,9 @@ class Context:
         start, end and its visits (client, start, end): a round's span alone is not enough."""
         return (staff, client, None if client is not None else unit, self.instant(start),
                 self.instant(end),
-                tuple((v.client, self.instant(v.start), self.instant(v.end)) for v in visits))
+                tuple((v.client, self.instant(v.start), self.instant(v.end),
+                       None if v.asked_start is None else self.instant(v.asked_start))
+                      for v in visits))
 
     # --- visits (scattered clients) -----------------------------------------------------------
 

@@ -359,7 +359,7 @@ def _travel_charges(ctx: Context, client_id: str, decisions: list[Decision], bit
             minutes = visit.travel_minutes if derived is None else derived
             if visit.client != client_id or minutes <= 0:
                 continue
-            first = ctx.grid.at(ctx.instant(visit.start))
+            first = ctx.grid.at(ctx.asked(visit)[0])
             if first >= ctx.grid.n or jour[first]:
                 continue
             m = int(bits[first])
@@ -778,8 +778,13 @@ def visits(ctx: Context) -> list[Violation]:
     the travel ends; at most ``rounds.max_visits`` visits, waits after travel of at most
     ``rounds.max_wait_minutes``. The shift's ``travel_hours`` and ``waiting_hours`` are those
     re-derived (waiting: time in no visit, travel or break). That the assistant is approved
-    and competent for every client visited is ``approved_assistant``'s finding."""
-    out: list[Violation] = []
+    and competent for every client visited is ``approved_assistant``'s finding.
+
+    A visit held away from its need's time (``asked_start``) serves the need at the asked time
+    (coverage, decisions) and is held at most the client's ``visit_window_minutes`` from it; a
+    visit for two or more staff is not moved, and no moved visit meets another visit of its
+    client (in any shift)."""
+    out: list[Violation] = _visits_apart(ctx)
     settings = ctx.scenario.rounds
     for i, s in enumerate(ctx.shifts):
 
@@ -824,6 +829,9 @@ def _check_visit(ctx: Context, i: int, k: int, bad: Callable[[str], None]) -> No
     elif not (start <= a and z <= end):
         bad(f"{what} is not inside the shift")
     client = ctx.clients.get(v.client)
+    asked, asked_end = ctx.asked(v)
+    if v.asked_start is not None:
+        what += f" (asked {fmt_interval(asked, asked_end, ctx.tz)})"
     if client is None:
         bad(f"{what}: unknown client id {v.client!r}")
     else:
@@ -833,9 +841,16 @@ def _check_visit(ctx: Context, i: int, k: int, bad: Callable[[str], None]) -> No
         if client.unit != s.unit:
             bad(f"{what}: {v.client} belongs to unit {client.unit}, the shift to {s.unit}")
         profile = ctx.need[v.client]
-        part = ctx.grid.span(a, z)
-        if z > a and (a < ctx.h0 or z > ctx.h1):
+        part = ctx.grid.span(asked, asked_end)
+        if z > a and (min(a, asked) < ctx.h0 or max(z, asked_end) > ctx.h1):
             bad(f"{what} reaches outside the horizon")
+        moved = abs((a - asked).total_seconds()) / 60
+        if moved > client.visit_window_minutes + EPS:
+            bad(f"{what} is held {moved:.0f} min from its asked time; {v.client}'s visit window "
+                f"is ± {client.visit_window_minutes} min (visit_window_minutes)")
+        if moved > EPS and part.stop > part.start and profile.count[part].max() > 1:
+            bad(f"{what} is moved, but the visit needs {int(profile.count[part].max())} staff: "
+                "a visit for two or more stays at its time")
         for x, y in runs(profile.count[part] <= 0):
             bad(f"{what} lies outside {v.client}'s need "
                 f"(no need {_samples(ctx, part.start + x, part.start + y)})")
@@ -871,6 +886,30 @@ def _check_visit(ctx: Context, i: int, k: int, bad: Callable[[str], None]) -> No
         bad(f"waits {wait:.0f} min between {prev.client}'s visit (ends "
             f"{fmt_instant(p1, ctx.tz)}, then {minutes} min travel) and {what}; at most "
             f"{limit} min (rounds.max_wait_minutes)")
+
+
+def _visits_apart(ctx: Context) -> list[Violation]:
+    """No visit held away from its asked time meets another visit of the same client: a
+    window moves a visit, it does not double up the client's visits."""
+    by_client: dict[str, list[tuple[datetime, datetime, bool, int]]] = {}
+    for i, s in enumerate(ctx.shifts):
+        for v in s.visits:
+            by_client.setdefault(v.client, []).append(
+                (ctx.instant(v.start), ctx.instant(v.end), v.asked_start is not None, i))
+    out: list[Violation] = []
+    for client, held in by_client.items():
+        held.sort()
+        for k, (a, z, moved, i) in enumerate(held):
+            for b, y, other_moved, j in held[k + 1:]:
+                if b >= z:
+                    break
+                if moved or other_moved:
+                    out.append(Violation(
+                        "visits", _shift_who(ctx, j), _shift_when(ctx, j),
+                        f"visit {client} {fmt_interval(b, y, ctx.tz)} meets the visit "
+                        f"{fmt_interval(a, z, ctx.tz)} ({_shift_who(ctx, i)}) of the same "
+                        "client, one of them moved within its visit window"))
+    return out
 
 
 def _samples(ctx: Context, lo: int, hi: int) -> str:

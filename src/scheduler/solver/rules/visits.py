@@ -1,8 +1,10 @@
 """Scattered clients' visits (``solver.rounds``): rounds that travel, and waiting.
 
 ``visits``: every visit of a shift is need of a scattered client of the shift's unit, inside the
-shift, reachable from the visit before in the travel time between the homes, and served by
-someone approved and competent for every client visited. It holds by construction: the
+shift, reachable from the visit before in the travel time between the homes, held at most the
+client's ``visit_window_minutes`` from its asked time (never a visit for two, never meeting
+the client's other visits), and served by someone approved and competent for every client
+visited. It holds by construction: the
 candidates are grown only from reachable visits (``solver.rounds``), and the model's context
 gives a shift with visits assignment variables only for staff who may serve all its clients.
 
@@ -44,7 +46,8 @@ RULES = [
         id="visits",
         kind="hard",
         title="A shift's visits are scattered clients' need, in order, each reachable from the "
-        "one before in the travel time, by someone approved for every client visited",
+        "one before in the travel time and held within its client's visit window, by someone "
+        "approved for every client visited",
         source="Action plan: scattered hours organised home-care-like (rounds)",
         add=by_construction,
     ),
