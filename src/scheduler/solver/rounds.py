@@ -17,7 +17,7 @@ from __future__ import annotations
 import itertools
 import math
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -36,10 +36,10 @@ class _Visit:
     end: int
     lo: int  # the earliest slot it may start at (its client's visit window) ...
     hi: int  # ... and the latest
+    length: int = field(init=False)
 
-    @property
-    def length(self) -> int:
-        return self.end - self.start
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "length", self.end - self.start)
 
 
 def scattered_clients(problem: Problem) -> dict[str, list[DemandData]]:
@@ -144,6 +144,8 @@ class _UnitChains:
         self.by_need = {(v.owner, v.start, v.end): v for v in self.visits}
         self.starts = np.array([v.start for v in self.visits], dtype=np.int64)
         self.earliest = max((v.start - v.lo for v in self.visits), default=0)
+        self.fixed = all(v.lo == v.hi for v in self.visits)  # no windows: the fast path
+        self.hops = {pair: -(-minutes // slot) for pair, minutes in self.travel.items()}
         self.policy = problem.demands[clients[0].key].breaks
         step = max(BREAK_STEP_MINUTES, slot)
         self.on_break_grid = problem.minute_of_day % step == 0
@@ -151,7 +153,7 @@ class _UnitChains:
 
     def hop(self, a: _Visit, b: _Visit) -> int:
         """Slots from the end of visit ``a`` to the earliest start of ``b``: the travel."""
-        return -(-self.travel[a.owner, b.owner] // self.slot)
+        return self.hops[a.owner, b.owner]
 
     def forward(self, visits: list[_Visit]) -> list[int] | None:
         """Each visit at its earliest: in its window, after the one before and the travel."""
@@ -171,8 +173,8 @@ class _UnitChains:
         whole chain moved by the median of its visits' moves). None: the travel cannot fit.
         Without visit windows every visit is at its asked time."""
         starts = self.forward(visits)
-        if starts is None:
-            return None
+        if starts is None or self.fixed:
+            return starts
         for k in range(len(visits) - 2, -1, -1):
             starts[k] = min(visits[k].hi, starts[k + 1] - self.hop(visits[k], visits[k + 1])
                             - visits[k].length)
@@ -207,12 +209,21 @@ class _UnitChains:
             k += 1
             if (nxt.start - self.earliest - last_end) * self.slot > self.max_wait + 600:
                 break  # sorted by start: nothing later fits either
-            if nxt.hi < last_end or k - 1 in chain:
+            last = visits[-1]
+            arrival = max(nxt.lo, last_end + self.hop(last, nxt))
+            # Bounds on the new wait and the span, whatever the timing (exact without windows).
+            if (arrival > nxt.hi or k - 1 in chain
+                    or (arrival - last.hi - last.length) * self.slot
+                    - self.travel[last.owner, nxt.owner] > self.max_wait
+                    or arrival + nxt.length - visits[0].hi > self.max_len):
                 continue
             owners = clients | {nxt.owner}
             if len(owners) > 1 and self.round_owner is None:
                 continue  # rounds disabled, or one scattered client in the unit
             if not frozenset.intersection(*(self.eligible[o] for o in owners)):
+                continue
+            if self.fixed:  # every visit at its asked time: the bounds above were exact
+                out.append((k - 1, [*earliest, nxt.start]))
                 continue
             starts = self.timing([*visits, nxt])
             if starts is None or not self.fits([*visits, nxt], starts):
