@@ -84,6 +84,25 @@ def test_set_rounds_merges_into_the_rounds(tmp_path: Path) -> None:
     assert s.rounds.max_visits == 6  # the default kept
 
 
+SCATTERED = Path(__file__).resolve().parents[2] / "scenarios" / "scattered" / "rounds.yaml"
+
+
+def test_set_visit_windows_for_every_scattered_client_or_the_listed(tmp_path: Path) -> None:
+    every = load_scenario(write_yaml(tmp_path / "w.yaml", {
+        "base": str(SCATTERED), "changes": [{"kind": "set_visit_windows", "minutes": 30}]}))
+    assert {c.id: c.visit_window_minutes for c in every.clients} == {
+        **{f"C{i:02d}": 30 for i in range(1, 11)}, "C11": 0}  # C11 is no scattered client
+    some = load_scenario(write_yaml(tmp_path / "s.yaml", {
+        "base": str(SCATTERED),
+        "changes": [{"kind": "set_visit_windows", "minutes": 15, "clients": ["C02"]}]}))
+    assert {c.id for c in some.clients if c.visit_window_minutes} == {"C02"}
+    message = _error_at(write_yaml(tmp_path / "x.yaml", {
+        "base": str(SCATTERED),
+        "changes": [{"kind": "set_visit_windows", "minutes": 15, "clients": ["C02", "C11"]}]}))
+    assert ("changes[0] (set_visit_windows).clients[1]: client 'C11' is not scattered"
+            in message)
+
+
 def test_pool_units_adds_a_pool(tmp_path: Path) -> None:
     pooled = _load(tmp_path, [{"kind": "pool_units", "units": ["U1", "U2"],
                                "clients_accept_pool": True}])
@@ -145,6 +164,12 @@ def test_a_variant_of_a_variant(tmp_path: Path) -> None:
      ["changes[0] (set_cost).cost.ob_windows.major_holidays", "unknown holiday name"]),
     ([{"kind": "set_rounds", "rounds": {"max_visits": 0}}],
      ["changes[0] (set_rounds).rounds.max_visits", "greater than or equal to 1"]),
+    ([{"kind": "set_visit_windows", "minutes": 30, "clients": ["C09"]}],
+     ["changes[0] (set_visit_windows).clients[0]: unknown client 'C09'"]),
+    ([{"kind": "set_visit_windows", "minutes": 30}],
+     ["changes[0] (set_visit_windows).clients: the scenario has no scattered clients"]),
+    ([{"kind": "set_visit_windows", "minutes": 300}],
+     ["changes[0] (set_visit_windows).minutes", "less than or equal to 240"]),
     ([{"kind": "move_staff", "staff": "A01", "unit": "U1", "extra": 1}],
      ["changes[0] (move_staff).extra", "Extra inputs are not permitted"]),
 ])

@@ -238,3 +238,32 @@ def test_the_terminal_summary_shows_rounds_per_unit_and_the_totals_in_swedish() 
     print_summary(plain, console=console)
     assert "Besök och rundor" not in console.export_text()
     assert "väntetid" not in console.export_text().split("Summor")[0]
+
+
+def test_a_moved_visit_is_charged_to_the_decision_of_its_asked_time() -> None:
+    from scheduler.domain.schedule import Visit
+    from scheduler.validator import check_schedule, format_report
+
+    # C1 asks for 22:00–23:00 on Monday (decision D1, Monday only; D2 from Tuesday); its window
+    # of ± 120 min lets the visit be held 23:30–00:30, across midnight. It serves Monday's
+    # need, so D1 pays the hour: charged where it is held, half would go to D2.
+    client = kit.scattered_client("C1", 0, 0, visits=[("22:00", "23:00")], approved=("A1",),
+                                  visit_window_minutes=120)
+    client["decisions"] = [
+        kit.decision("D1", "2027-01-04", "2027-01-04", per_week=7, kind="lss_assistance"),
+        kit.decision("D2", "2027-01-05", "2027-01-31", per_week=7, kind="lss_assistance")]
+    scn = kit.build(kit.scenario_data([client], [kit.staff("A1", 0, employment="hourly",
+                                                           competences=[])], days=2))
+    shift = kit.shift("A1", "C1", "2027-01-04T21:30", "2027-01-05T00:30", meal_pauses=False)
+    held = Visit(client="C1", start=kit.local("2027-01-04T23:30"),
+                 end=kit.local("2027-01-05T00:30"), asked_start=kit.local("2027-01-04T22:00"))
+    shift = shift.model_copy(update={"visits": [held], "waiting_hours": 2.0})
+    schedule = kit.schedule(scn, [shift])
+    report = check_schedule(scn, schedule)
+    assert report.ok, format_report(report)  # the held visit is Monday's need, in its window
+    decisions = _by(compute_kpis(scn, schedule).decisions, "decision")
+    assert decisions["D1"]["charged_hours"] == H(1.0)
+    assert decisions["D2"]["charged_hours"] == H(0.0)
+    clients = _by(compute_kpis(scn, schedule).clients, "client")
+    assert clients["C1"]["visit_hours"] == H(1.0) and clients["C1"]["waiting_hours"] == H(2.0)
+    assert shifts_frame(schedule).iloc[0]["visits"] == "C1 23:30-00:30 asked 22:00"

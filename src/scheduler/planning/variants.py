@@ -21,6 +21,9 @@ Change kinds:
 - ``set_weights`` {weights: {...}} and ``set_cost`` {cost: {...}} — merged into the base's
 - ``set_rounds`` {rounds: {...}} — merged into the base's ``rounds`` (scattered clients:
   ``{enabled: false}`` compares rounds with one-client shifts)
+- ``set_visit_windows`` {minutes: m, clients: [ids]} — scattered clients' visit windows
+  (``visit_window_minutes``: ± minutes a visit may move): the listed clients', or every
+  scattered client's when none are listed
 - ``pool_units`` {units: [ids], clients_accept_pool: false, approve_all: false} — adds
   ``{units, clients_accept_pool}`` to ``pooling``: the staff of each listed unit may work in all
   of them. With ``clients_accept_pool: true`` the pool's clients accept every pooled assistant
@@ -122,6 +125,13 @@ class SetRounds(_Model):
     rounds: dict[str, Any]
 
 
+class SetVisitWindows(_Model):
+    kind: Literal["set_visit_windows"]
+    minutes: int = Field(ge=0, le=240, description="± minutes each visit may move.")
+    clients: list[Id] = Field(default_factory=list,
+                              description="Scattered clients; none: every scattered client.")
+
+
 class PoolUnits(_Model):
     kind: Literal["pool_units"]
     units: list[Id] = Field(min_length=2)
@@ -155,14 +165,14 @@ class ApplyPlacement(_Model):
 
 Change = Annotated[
     AddStaff | RemoveStaff | MoveStaff | ApproveStaff | ChangeContractHours | AddAbsence
-    | SetWeights | SetCost | SetRounds | PoolUnits | CoLocateUnits | ChangeDensity
-    | ApplyPlacement,
+    | SetWeights | SetCost | SetRounds | SetVisitWindows | PoolUnits | CoLocateUnits
+    | ChangeDensity | ApplyPlacement,
     Field(discriminator="kind"),
 ]
 CHANGE_KINDS = (
     "add_staff", "remove_staff", "move_staff", "approve_staff", "change_contract_hours",
-    "add_absence", "set_weights", "set_cost", "set_rounds", "pool_units", "co_locate_units",
-    "change_density", "apply_placement",
+    "add_absence", "set_weights", "set_cost", "set_rounds", "set_visit_windows", "pool_units",
+    "co_locate_units", "change_density", "apply_placement",
 )
 
 
@@ -367,6 +377,23 @@ def _set_rounds(data: dict[str, Any], change: SetRounds, _: Path) -> None:
     _checked_section(data, "rounds", change.rounds, RoundSettings)
 
 
+def _set_visit_windows(data: dict[str, Any], change: SetVisitWindows, _: Path) -> None:
+    if change.clients:
+        chosen = [_by_id(data, "clients", c, f"clients[{i}]")
+                  for i, c in enumerate(change.clients)]
+        for i, client in enumerate(chosen):
+            if not client.get("scattered"):
+                raise _ChangeError(f"clients[{i}]", f"client {client['id']!r} is not scattered "
+                                   "(scattered: false): a visit window is for visits")
+    else:
+        chosen = [c for c in data.get("clients") or []
+                  if isinstance(c, dict) and c.get("scattered")]
+        if not chosen:
+            raise _ChangeError("clients", "the scenario has no scattered clients")
+    for client in chosen:
+        client["visit_window_minutes"] = change.minutes
+
+
 def _unit_kinds(data: dict[str, Any]) -> dict[str, str]:
     """Unit id → kind as written (the default where none is)."""
     return {u["id"]: str(u.get("kind", UnitKind.ASSISTANCE_GROUP.value))
@@ -454,6 +481,7 @@ _APPLY: dict[str, Any] = {
     "set_weights": _set_weights,
     "set_cost": _set_cost,
     "set_rounds": _set_rounds,
+    "set_visit_windows": _set_visit_windows,
     "pool_units": _pool_units,
     "co_locate_units": _co_locate_units,
     "change_density": _change_density,

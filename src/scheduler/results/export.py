@@ -169,11 +169,12 @@ def format_breaks(breaks: list[Break], zone: ZoneInfo) -> str:
 
 
 def format_visits(visits: list[Visit], zone: ZoneInfo) -> str:
-    """'C1 07:00-08:00;C2 08:15-09:00 travel 10' in local time, in order (travel in minutes,
-    before the visit)."""
+    """'C1 07:00-08:00;C2 08:15-09:00 travel 10 asked 08:00' in local time, in order (travel
+    in minutes, before the visit; the asked start of a visit moved within its window)."""
     return ";".join(
         f"{v.client} {v.start.astimezone(zone):%H:%M}-{v.end.astimezone(zone):%H:%M}"
         + (f" travel {v.travel_minutes}" if v.travel_minutes else "")
+        + (f" asked {v.asked_start.astimezone(zone):%H:%M}" if v.asked_start else "")
         for v in visits
     )
 
