@@ -25,7 +25,7 @@ from scheduler.results.kpi import (
     kpis_to_dict,
 )
 from scheduler.results.summary import print_summary
-from scheduler.results.visits import is_round, travel_hours, waiting_hours
+from scheduler.results.visits import is_round, travel_hours, waiting_hours, waiting_spans
 
 H = pytest.approx
 
@@ -59,6 +59,19 @@ def test_waiting_and_travel_of_a_shift_come_from_its_visits_and_breaks() -> None
                          end=kit.local("2027-01-04T09:00"), paid=False)]})
     # 300 − 60 − 45 − 10 − 30 (the pause) − 0 (the break lies in a visit) = 155 minutes.
     assert waiting_hours(longer) == H(155 / 60)
+    # Where: C1 07:00–08:00, travel 08:00–08:10, C2 08:15–09:00, then the shift's rest (the
+    # week views draw these); in the longer one the pause 09:00–09:30 comes first.
+    t = kit.local
+    assert waiting_spans(case.round_shift()) == [
+        (t("2027-01-04T08:10"), t("2027-01-04T08:15")),
+        (t("2027-01-04T09:00"), t("2027-01-04T10:00"))]
+    assert waiting_spans(longer) == [
+        (t("2027-01-04T08:10"), t("2027-01-04T08:15")),
+        (t("2027-01-04T09:30"), t("2027-01-04T12:00"))]
+    assert waiting_spans(case.waiting_shift()) == [
+        (t("2027-01-04T12:30"), t("2027-01-04T14:00")),
+        (t("2027-01-04T14:30"), t("2027-01-04T15:00"))]
+    assert waiting_spans(case.plain_shift()) == []
 
 
 def test_decisions_are_charged_visit_minutes_and_travel_only_where_the_decision_says() -> None:

@@ -32,7 +32,7 @@ from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule, Shift, UncoveredInterval
 from scheduler.domain.timegrid import TimeGrid
 from scheduler.i18n import translator
-from scheduler.results.visits import is_round, travel_spans
+from scheduler.results.visits import is_round, travel_spans, waiting_spans
 
 # The colour reserved for uncovered need; no person or client ever gets it (see ``colour``).
 UNCOVERED_COLOUR = "#C00000"
@@ -241,16 +241,8 @@ class WeekData:
         for br in shift.breaks:
             out.append(Segment("pause" if br.paid else "break", self.local(br.start),
                                self.local(br.end)))
-        if shift.visits:
-            travel = [(self.local(t0), self.local(t1)) for t0, t1 in travel_spans(shift)]
-            out += [Segment("travel", t0, t1) for t0, t1 in travel]
-            busy = sorted([(self.local(v.start), self.local(v.end)) for v in shift.visits]
-                          + travel + [(g.start, g.end) for g in out if g.kind != "jour"])
-            reach = self.local(shift.start)
-            for t0, t1 in [*busy, (self.local(shift.end), self.local(shift.end))]:
-                if t0 > reach:
-                    out.append(Segment("waiting", reach, t0))
-                reach = max(reach, t1)
+        out += [Segment("travel", self.local(a), self.local(b)) for a, b in travel_spans(shift)]
+        out += [Segment("waiting", self.local(a), self.local(b)) for a, b in waiting_spans(shift)]
         return tuple(sorted(out, key=lambda s: s.start))
 
     def _shift_block(self, shift: Shift, who: str, colour_: str) -> Block:

@@ -92,12 +92,28 @@ def _union_hours(spans: Iterable[tuple[datetime, datetime]], lo: datetime, hi: d
     return total / 3600
 
 
-def waiting_hours(shift: Shift) -> float:
-    """The shift's time that is neither a visit, travel nor a break (0 without visits)."""
+def waiting_spans(shift: Shift) -> list[tuple[datetime, datetime]]:
+    """The shift's waiting in UTC, in order: its stretches in no visit, travel or break (none
+    without visits)."""
     if not shift.visits:
-        return 0.0
+        return []
     lo, hi = _utc(shift.start), _utc(shift.end)
     busy = [(_utc(v.start), _utc(v.end)) for v in shift.visits]
     busy += travel_spans(shift)
     busy += [(_utc(b.start), _utc(b.end)) for b in shift.breaks]
-    return max(0.0, (hi - lo).total_seconds() / 3600 - _union_hours(busy, lo, hi))
+    out, reach = [], lo
+    for a, b in [*sorted(busy), (hi, hi)]:  # the last: the gap up to the shift's end
+        if min(a, hi) > reach:
+            out.append((reach, min(a, hi)))
+        reach = max(reach, b)
+    return out
+
+
+def waiting_hours(shift: Shift) -> float:
+    """The shift's time that is neither a visit, travel nor a break (0 without visits)."""
+    if not shift.visits:
+        return 0.0
+    span = _utc(shift.end) - _utc(shift.start)
+    busy = span - sum((b - a for a, b in waiting_spans(shift)), timedelta())
+    # The span less the busy time, in hours (not the gaps' sum): the same float as ever.
+    return max(0.0, span.total_seconds() / 3600 - busy.total_seconds() / 3600)
