@@ -245,10 +245,6 @@ def _pct(value: float) -> str:
     return f"{100 * value:.3f}%"
 
 
-def _hours_of(b: Block, kind: str) -> float:
-    return sum((s.end - s.start).total_seconds() for s in b.segments if s.kind == kind) / 3600
-
-
 def _block_text(_: Translator, b: Block) -> str:
     if b.kind == "uncovered":
         return f"{_('missing')} {b.missing} {b.times}"
@@ -258,9 +254,8 @@ def _block_text(_: Translator, b: Block) -> str:
         extra += f" · {_('in a round')}"
     elif b.visits:  # a visit shift in a staff row or a single-client shift with waiting
         extra += "".join(f" · {_visit_text(_, v)}" for v in b.visits)
-        waiting = _hours_of(b, "waiting")
-        if waiting:
-            extra += f" · {_('waiting time')} {_.number(waiting * 60, 0)} min"
+        if b.waiting_minutes:
+            extra += f" · {_('waiting time')} {_.number(b.waiting_minutes, 0)} min"
     return f"{b.who} {b.times}{extra}"
 
 
@@ -343,9 +338,8 @@ def _chip(_: Translator, b: Block) -> str:
                          f"{v.travel_minutes} min</li>")
         items.append(f'<li class="visit" data-client="{_esc(v.client)}" '
                      f'data-times="{_esc(v.times)}">{_esc(v.client)} {_esc(v.times)}</li>')
-    waiting = _hours_of(b, "waiting")
-    note = (f'<div class="waiting">{_esc(_("waiting time"))} {_esc(_.number(waiting * 60, 0))}'
-            " min</div>" if waiting else "")
+    note = (f'<div class="waiting">{_esc(_("waiting time"))} '
+            f'{_esc(_.number(b.waiting_minutes, 0))} min</div>' if b.waiting_minutes else "")
     return (f"{head}<b>{_esc(b.who)}</b> {_esc(b.times)}"
             f'<ol class="visits">{"".join(items)}</ol>{note}</div>')
 

@@ -131,6 +131,12 @@ class Block:
         return sum((s.end - s.start).total_seconds() for s in self.segments
                    if s.kind == "jour") / 3600
 
+    @property
+    def waiting_minutes(self) -> float:
+        """The waiting in this part of a visit shift, as the week views print it."""
+        return sum((s.end - s.start).total_seconds() for s in self.segments
+                   if s.kind == "waiting") / 60
+
 
 @dataclass
 class Row:

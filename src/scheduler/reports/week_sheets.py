@@ -38,10 +38,8 @@ def shift_text(_: Translator, b: Block) -> str:
                 visits.append(f"{_('travel time')} {v.travel_minutes} min")
             visits.append(f"{v.client} {v.times}")
         extra.append(f"{_('visits')}: {' → '.join(visits)}")
-        waiting = sum((s.end - s.start).total_seconds() for s in b.segments
-                      if s.kind == "waiting") / 60
-        if waiting:
-            extra.append(f"{_('waiting time')} {waiting:.0f} min")
+        if b.waiting_minutes:
+            extra.append(f"{_('waiting time')} {b.waiting_minutes:.0f} min")
     return f"{b.who} {b.times}" + (f" ({', '.join(extra)})" if extra else "")
 
 
