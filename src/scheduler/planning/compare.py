@@ -146,6 +146,11 @@ def unit_ids(runs: Sequence[ScenarioRun]) -> list[str]:
     return seen
 
 
+def has_visits(runs: Sequence[ScenarioRun]) -> bool:
+    """A shift with visits in any run: the reports' rounds tables show only then."""
+    return any(s.visits for r in runs for s in r.schedule.shifts)
+
+
 def unit_names(runs: Sequence[ScenarioRun]) -> dict[str, str]:
     """Each unit's name for people: "Assistansgrupp Öst (U1)", or its id if it has no name."""
     out: dict[str, str] = {}

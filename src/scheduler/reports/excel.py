@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scheduler.i18n import DEFAULT_LANG, Translator, translator
-from scheduler.planning.compare import ScenarioRun
+from scheduler.planning.compare import ScenarioRun, has_visits
 from scheduler.reports.week_sheets import write_week_sheets
 from scheduler.results.export import column_labels as csv_column_labels
 from scheduler.results.export import format_visits
@@ -294,13 +294,9 @@ SCHEDULE_FORMATS = {"start": DATETIME, "end": DATETIME, "hours": HOURS, "jour_ho
                     "travel_hours": HOURS, "waiting_hours": HOURS}
 
 
-def _has_visits(runs: Sequence[ScenarioRun]) -> bool:
-    return any(s.visits for r in runs for s in r.schedule.shifts)
-
-
 def rounds_sheet(wb: Workbook) -> None:
     """Per scenario and unit: rounds, visits, travel and waiting (only with visits)."""
-    if not _has_visits(wb.runs):
+    if not has_visits(wb.runs):
         return
     frame = pd.concat([r.kpis.units.assign(scenario=r.label) for r in wb.runs],
                       ignore_index=True)
@@ -312,7 +308,7 @@ def rounds_sheet(wb: Workbook) -> None:
 def client_cost_sheet(wb: Workbook) -> None:
     """The shifts' pay per unit, client and line: visits to their clients, a round's travel
     and waiting to its unit (only with visits)."""
-    if not _has_visits(wb.runs):
+    if not has_visits(wb.runs):
         return
     lines = attribution_labels(wb._)
     frame = pd.concat([r.costs.attribution.assign(scenario=r.label) for r in wb.runs],

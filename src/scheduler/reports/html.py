@@ -21,6 +21,7 @@ from scheduler.planning.compare import (
     ScenarioRun,
     comparison_table,
     figures,
+    has_visits,
     metrics,
     unit_ids,
     unit_names,
@@ -475,7 +476,7 @@ def _settings_note(_: Translator, runs: Sequence[ScenarioRun]) -> str:
 def rounds_table(_: Translator, runs: Sequence[ScenarioRun]) -> str:
     """Per scenario and unit with visits: rounds, visits, visit hours, travel and waiting (hours
     and what they cost), from the KPIs and the cost attribution; empty without visits."""
-    if not any(s.visits for r in runs for s in r.schedule.shifts):
+    if not has_visits(runs):
         return ""
     heads = [_("Scenario"), _("Unit"), _("rounds"), _("visits"), _("visit hours"),
              _("travel time (hours)"), _("waiting in rounds"),
