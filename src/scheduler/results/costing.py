@@ -59,7 +59,7 @@ from scheduler.domain.scenario import Scenario
 from scheduler.domain.schedule import Schedule, Shift
 from scheduler.domain.staff import EmploymentForm, Staff
 from scheduler.domain.timegrid import TimeGrid
-from scheduler.results.kpi import Kpis, compute_kpis
+from scheduler.results.kpi import Kpis, break_hours, compute_kpis
 from scheduler.results.visits import served, travel_hours
 
 QUALIFIED_CLASSES = frozenset(
@@ -309,7 +309,7 @@ def attribute_shift(cost: ShiftCost, wage: float, contribution_rate: float
     shift = cost.shift
     pay = (wage * cost.work_hours + cost.ob + cost.jour_pay) * (1 + contribution_rate)
     span = (shift.end - shift.start).total_seconds() / 3600
-    unpaid = sum((b.end - b.start).total_seconds() / 3600 for b in shift.breaks if not b.paid)
+    unpaid = break_hours(shift, paid=False)
     if not shift.visits:
         if shift.client is None:
             return [(shift.unit, "", "unit_shift", span - unpaid, pay)]

@@ -178,7 +178,7 @@ def compute_kpis(scenario: Scenario, schedule: Schedule) -> Kpis:
          for o in double_decision_overlaps(scenario)],
         columns=DOUBLE_DECISION_COLUMNS,
     )
-    pauses = sum(_break_hours(s, paid=True) for s in schedule.shifts)
+    pauses = sum(break_hours(s, paid=True) for s in schedule.shifts)
     totals: dict[str, float] = {
         "need_person_hours": need,
         "scheduled_hours": float(staff["scheduled_hours"].sum()),
@@ -227,7 +227,7 @@ def compute_kpis(scenario: Scenario, schedule: Schedule) -> Kpis:
                 clients=clients, units=units)
 
 
-def _break_hours(shift: Shift, *, paid: bool) -> float:
+def break_hours(shift: Shift, *, paid: bool) -> float:
     """Hours of the shift's breaks of one kind, clipped to the shift."""
     start, end = _utc(shift.start), _utc(shift.end)
     return sum(_overlap_hours(start, end, _utc(b.start), _utc(b.end))
@@ -383,7 +383,7 @@ def _staff_rows(scenario: Scenario, schedule: Schedule, grid: TimeGrid) -> pd.Da
         nights = weekends = rounds = 0
         for s in own:
             hours = hours_between(s.start, s.end)
-            unpaid = _break_hours(s, paid=False)
+            unpaid = break_hours(s, paid=False)
             work = hours - unpaid - s.on_call_hours * (1 - rules.on_call_work_fraction)
             presence += hours
             on_call += s.on_call_hours
