@@ -226,5 +226,8 @@ def test_uncovered_need_names_the_round_that_kept_an_assistant_busy() -> None:
     c9 = next(g for g in gaps if g.client == "C9")
     assert any(b.staff == "A1" and b.kind == "busy" and "on a round in U1 07:00–11:45" in b.detail
                for b in c9.blockers), c9.blockers
-    # The round's visits count for their clients: C1's morning visit is not open.
-    assert not any(g.client == "C1" and g.start.hour == 7 for g in gaps)
+    # The round's visits count for their clients: of C1's two visits (staggered_visits(0):
+    # 07:00–08:00 and 16:00–17:00) the round serves the morning one (slots 28–32), so the one
+    # gap left is the afternoon visit, one assistant missing.
+    assert [(g.start, g.end, g.missing) for g in gaps if g.client == "C1"] == [
+        (kit.local("2027-01-04T16:00"), kit.local("2027-01-04T17:00"), 1)]
