@@ -11,7 +11,6 @@ schedule edited by hand reports what it says, not what its ``travel_hours`` and
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -78,18 +77,6 @@ def visit_hours(shift: Shift) -> float:
 
 def travel_hours(shift: Shift) -> float:
     return sum(v.travel_minutes for v in shift.visits[1:]) / 60
-
-
-def _union_hours(spans: Iterable[tuple[datetime, datetime]], lo: datetime, hi: datetime
-                 ) -> float:
-    """Hours of the union of ``spans`` clipped to [lo, hi)."""
-    clipped = sorted((max(a, lo), min(b, hi)) for a, b in spans if b > lo and a < hi)
-    total, reach = 0.0, lo
-    for a, b in clipped:
-        if b > reach:
-            total += (b - max(a, reach)).total_seconds()
-            reach = b
-    return total / 3600
 
 
 def waiting_spans(shift: Shift) -> list[tuple[datetime, datetime]]:
