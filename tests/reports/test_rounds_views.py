@@ -17,7 +17,7 @@ import pytest
 
 import builders as kit
 from browser import chromium
-from checked import checked_greedy
+from checked import assert_valid, checked_greedy
 from results import rounds_case as case
 from scheduler.i18n import translator
 from scheduler.planning.compare import comparison_table, make_run
@@ -153,9 +153,9 @@ window.addEventListener('load', () => {
 </script>"""
 
 
-def test_a_rounds_visits_are_visible_in_the_browser(tmp_path: Path) -> None:
+def _seen(tmp_path: Path, run: object) -> dict[str, object]:
+    """What headless Chromium shows of the report of ``run`` (``_PROBE``'s findings)."""
     browser = chromium()
-    run = make_run(case.scenario(), case.schedule())
     page = render_html_report([run], lang="sv").replace("</body>", _PROBE + "</body>", 1)
     report = tmp_path / "rounds.html"
     report.write_text(page, encoding="utf-8")
@@ -168,7 +168,11 @@ def test_a_rounds_visits_are_visible_in_the_browser(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     found = re.search(r'<pre id="__probe">(.*?)</pre>', done.stdout, re.S)
     assert found is not None, "the page never finished loading"
-    seen = json.loads(found.group(1).replace("&amp;", "&"))
+    return json.loads(found.group(1).replace("&amp;", "&"))
+
+
+def test_a_rounds_visits_are_visible_in_the_browser(tmp_path: Path) -> None:
+    seen = _seen(tmp_path, make_run(case.scenario(), case.schedule()))
     assert seen["staff"] == [["C1", "C1 07:00–08:00", True], ["C2", "C2 08:15–09:00", True]]
     assert seen["clients"] == {"C1": [["A1", "07:00–08:00", True]],
                                "C2": [["A1", "08:15–09:00", True]]}
@@ -189,3 +193,48 @@ def test_every_planned_visit_shows_once_in_its_clients_rows_and_each_round_once(
               for b in cell if b.in_round]
     assert sorted((b.first, len(b.visits)) for b in rounds) == sorted(
         (local(s.start), len(s.visits)) for s in planned.shifts)
+
+
+def moved_case() -> tuple[object, object]:
+    """The hand-made day with C2 asking for 08:00–08:45 and a window of ± 30 min: the round
+    holds its visit 08:15–09:00, a quarter of an hour late."""
+    data = case.scenario_data()
+    c2 = data["clients"][1]
+    c2["need"]["weekly"] = [kit.window("08:00", "08:45")]
+    c2["visit_window_minutes"] = 30
+    scn = kit.build(data)
+    held = case.visit("C2", "08:15", "09:00", travel=10).model_copy(
+        update={"asked_start": kit.local("2027-01-04T08:00")})
+    shifts = [case.round_shift(visits=[case.visit("C1", "07:00", "08:00"), held]),
+              case.waiting_shift(), case.plain_shift()]
+    return scn, case.schedule(scn, shifts)
+
+
+def test_a_moved_visit_shows_where_it_is_held_and_its_asked_time() -> None:
+    scn, planned = moved_case()
+    assert_valid(scn, planned)
+    data = WeekData(scn, planned, lang="sv")
+    _ = translator("sv")
+    people = {row[2]: row[3] for row, _absent in staff_rows(data, _)}
+    assert people["A1"] == ("runda 07:00–10:00 (besök: C1 07:00–08:00 → restid 10 min → "
+                            "C2 08:15–09:00 (önskad tid 08:00), väntetid 65 min)")
+    clients = {row[0].split()[1]: row[4] for row in client_rows(data, _)}
+    assert clients["C2"] == "A1 08:15–09:00 (i runda, önskad tid 08:00)"
+    # C2's staffing curve counts the visit at its asked time: the need is met, never doubled.
+    c2 = next(c for c in data.curves() if c.kind == "client" and c.subject == "C2")
+    assert c2.uncovered_hours() == 0
+    staffed = [(f"{t:%H:%M}", s) for t, s in zip(c2.times, c2.staffed, strict=False) if s]
+    assert staffed == [("08:00", 1)]
+    page = render_html_report([make_run(scn, planned)], lang="sv")
+    row = re.search(r'<tr data-staff="A1">(.*?)</tr>', page, re.S)
+    assert row is not None and "C2 08:15–09:00 (önskad tid 08:00)</li>" in row.group(1)
+    week = re.search(r'<div class="week client-week" data-subject="C2".*?</div></div></div>',
+                     page, re.S)
+    assert week is not None and "i runda · önskad tid 08:00" in week.group(0)
+
+
+def test_a_moved_visits_asked_time_is_visible_in_the_browser(tmp_path: Path) -> None:
+    seen = _seen(tmp_path, make_run(*moved_case()))
+    assert seen["staff"] == [["C1", "C1 07:00–08:00", True],
+                             ["C2", "C2 08:15–09:00 (önskad tid 08:00)", True]]
+    assert seen["clients"]["C2"] == [["A1", "08:15–09:00", True]]

@@ -33,6 +33,7 @@ from scheduler.reports.week import (
     Curve,
     WeekData,
     WeekView,
+    asked_note,
     colour,
     text_colour,
 )
@@ -252,7 +253,7 @@ def _block_text(_: Translator, b: Block) -> str:
     jour = [s for s in b.segments if s.kind == "jour"]
     extra = "".join(f" · {_('jour')} {s.start:%H}–{s.end:%H}" for s in jour)
     if b.round_visit:  # a round's visit in its client's row
-        extra += f" · {_('in a round')}"
+        extra += f" · {_('in a round')}{asked_note(_, b.visits[0], ' · {}')}"
     elif b.visits:  # a visit shift in a staff row or a single-client shift with waiting
         extra += "".join(f" · {_visit_text(_, v)}" for v in b.visits)
         if b.waiting_minutes:
@@ -264,7 +265,7 @@ def _visit_text(_: Translator, v: Any) -> str:
     """'C2 08:15–09:00 (travel time 10 min before)'."""
     travel = (f" ({_('travel time')} {v.travel_minutes} min {_('before')})"
               if v.travel_minutes else "")
-    return f"{v.client} {v.times}{travel}"
+    return f"{v.client} {v.times}{asked_note(_, v)}{travel}"
 
 
 def _chip_text(_: Translator, b: Block) -> str:
@@ -338,7 +339,8 @@ def _chip(_: Translator, b: Block) -> str:
             items.append(f'<li class="travel-note">↓ {_esc(_("travel time"))} '
                          f"{v.travel_minutes} min</li>")
         items.append(f'<li class="visit" data-client="{_esc(v.client)}" '
-                     f'data-times="{_esc(v.times)}">{_esc(v.client)} {_esc(v.times)}</li>')
+                     f'data-times="{_esc(v.times)}">{_esc(v.client)} {_esc(v.times)}'
+                     f"{_esc(asked_note(_, v))}</li>")
     note = (f'<div class="waiting">{_esc(_("waiting time"))} '
             f'{_esc(_.number(b.waiting_minutes, 0))} min</div>' if b.waiting_minutes else "")
     return (f"{head}<b>{_esc(b.who)}</b> {_esc(b.times)}"

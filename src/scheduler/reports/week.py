@@ -29,9 +29,9 @@ import numpy as np
 from scheduler.domain.common import TimePeriod
 from scheduler.domain.groups import client_demand, demand_groups, expand_unit_demand
 from scheduler.domain.scenario import Scenario
-from scheduler.domain.schedule import Schedule, Shift, UncoveredInterval
+from scheduler.domain.schedule import Schedule, Shift, UncoveredInterval, Visit
 from scheduler.domain.timegrid import TimeGrid
-from scheduler.i18n import translator
+from scheduler.i18n import Translator, translator
 from scheduler.results.visits import is_round, travel_spans, waiting_spans
 
 # The colour reserved for uncovered need; no person or client ever gets it (see ``colour``).
@@ -97,10 +97,17 @@ class VisitLine:
     start: datetime
     end: datetime
     travel_minutes: int = 0
+    asked: datetime | None = None  # moved within the client's visit window: the asked start
 
     @property
     def times(self) -> str:
         return f"{self.start:%H:%M}–{self.end:%H:%M}"
+
+
+def asked_note(_: Translator, v: VisitLine, wrap: str = " ({})") -> str:
+    """'önskad tid 08:00' in ``wrap`` for a visit held away from its asked time; ''
+    otherwise."""
+    return "" if v.asked is None else wrap.format(f"{_('asked')} {v.asked:%H:%M}")
 
 
 @dataclass
@@ -251,10 +258,13 @@ class WeekData:
         out += [Segment("waiting", self.local(a), self.local(b)) for a, b in waiting_spans(shift)]
         return tuple(sorted(out, key=lambda s: s.start))
 
+    def _visit_line(self, v: Visit) -> VisitLine:
+        return VisitLine(v.client, self.local(v.start), self.local(v.end), v.travel_minutes,
+                         None if v.asked_start is None else self.local(v.asked_start))
+
     def _shift_block(self, shift: Shift, who: str, colour_: str) -> Block:
         first, last = self.local(shift.start), self.local(shift.end)
-        visits = tuple(VisitLine(v.client, self.local(v.start), self.local(v.end),
-                                 v.travel_minutes) for v in shift.visits)
+        visits = tuple(self._visit_line(v) for v in shift.visits)
         return Block("shift", first, last, first, last, who, colour_, self.segments(shift),
                      visits=visits, in_round=is_round(shift))
 
@@ -273,8 +283,8 @@ class WeekData:
             else:
                 for v in s.visits:
                     if v.client == key:
-                        a, b = self.local(v.start), self.local(v.end)
-                        line = VisitLine(v.client, a, b, v.travel_minutes)
+                        line = self._visit_line(v)
+                        a, b = line.start, line.end
                         out.append(Block("shift", a, b, a, b, s.staff, colour_,
                                          visits=(line,), in_round=True, round_visit=True))
         return out
@@ -417,8 +427,9 @@ class WeekData:
         n = self.grid.n_slots
         staffed: dict[str, np.ndarray] = {k: np.zeros(n, dtype=int) for k in self._demand}
         for s in self.schedule.shifts:
-            # A visit shift staffs each client during its visits only.
-            spans = ([(v.client, v.start, v.end) for v in s.visits] if s.visits
+            # A visit shift staffs each client during its visits only, at the need's (asked)
+            # time where a visit was moved within its window.
+            spans = ([(v.client, v.need_start, v.need_end) for v in s.visits] if s.visits
                      else [(self.owner_key(s.client, s.unit), s.start, s.end)])
             for key, start, end in spans:
                 if key in staffed:

@@ -15,7 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from scheduler.i18n import DEFAULT_LANG, Translator, translator
 from scheduler.planning.compare import ScenarioRun
-from scheduler.reports.week import Block, WeekData
+from scheduler.reports.week import Block, WeekData, asked_note
 
 _ABSENT = PatternFill("solid", fgColor="E6E6E6")
 _WEEKEND = PatternFill("solid", fgColor="F4F1FA")
@@ -30,13 +30,13 @@ def shift_text(_: Translator, b: Block) -> str:
     extra += [f"{_('break')} {s.start:%H:%M}–{s.end:%H:%M}" for s in b.segments
               if s.kind == "break"]
     if b.round_visit:
-        extra.append(_("in a round"))
+        extra.append(_("in a round") + asked_note(_, b.visits[0], ", {}"))
     elif b.visits:
         visits = []
         for v in b.visits:
             if v.travel_minutes:
                 visits.append(f"{_('travel time')} {v.travel_minutes} min")
-            visits.append(f"{v.client} {v.times}")
+            visits.append(f"{v.client} {v.times}{asked_note(_, v)}")
         extra.append(f"{_('visits')}: {' → '.join(visits)}")
         if b.waiting_minutes:
             extra.append(f"{_('waiting time')} {b.waiting_minutes:.0f} min")
