@@ -3,6 +3,7 @@
     python bench/rounds.py                        # 40 clients, 2 units, 14 days; 60 s, seeds 0,1,2
     python bench/rounds.py --days 7 --limit 30 --seeds 0
     python bench/rounds.py --staffing 3 --seeds 0  # twice the staff (contract hours)
+    python bench/rounds.py --window 30            # every visit within ± 30 min of its time
     python bench/rounds.py --smoke                # 6 clients, 1 unit, 3 days, 5 s (CI)
 
 The instance is ``planning.instances.generate_scattered`` (``--instance-seed``): scattered
