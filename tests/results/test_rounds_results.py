@@ -167,6 +167,23 @@ def test_the_shift_csv_lists_visits_in_order_with_travel_and_waiting() -> None:
     assert frame.iloc[2]["visits"] == "" and frame.iloc[2]["waiting_hours"] == 0
 
 
+def test_a_visit_that_now_serves_another_asked_time_is_a_change() -> None:
+    # Held at the same time, C2's visit now serves its need as moved from 08:00 (a window).
+    data = case.scenario_data()
+    data["clients"][1]["visit_window_minutes"] = 30
+    scn = kit.build(data)
+    before = case.schedule(scn)
+    held = case.visit("C2", "08:15", "09:00", travel=10).model_copy(
+        update={"asked_start": kit.local("2027-01-04T08:00")})
+    after = case.schedule(scn, [case.round_shift(visits=[case.visit("C1", "07:00", "08:00"),
+                                                         held]),
+                                case.waiting_shift(), case.plain_shift()])
+    diff = diff_schedules(scn, before, after)
+    assert [(c.change, c.staff, c.reason) for c in diff.changes] == [
+        ("moved", "A1", "visits changed")]
+    assert diff.changes[0].visits_after == "C1 07:00–08:00, C2 08:15–09:00 (+10 min) (asked 08:00)"
+
+
 def test_a_round_whose_visits_changed_is_a_change() -> None:
     scn = case.scenario()
     before = case.schedule(scn)

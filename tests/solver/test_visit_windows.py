@@ -13,8 +13,9 @@ import builders as kit
 from checked import assert_valid, checked_engine, checked_greedy
 from scheduler.domain.schedule import Schedule
 from scheduler.planning.instances import generate_scattered
-from scheduler.solver.problem import compile_problem
-from scheduler.solver.rounds import scattered_shifts
+from scheduler.solver.problem import Problem, compile_problem
+from scheduler.solver.rounds import scattered_shifts, visits_of
+from scheduler.solver.shifts import CandidateShift
 
 solve = checked_engine(default_time_limit=20)
 
@@ -45,10 +46,14 @@ def test_a_window_lets_one_round_serve_two_visits_asked_at_the_same_time() -> No
     assert term(flexible, "uncovered_need") == 0
     (round_,) = flexible.shifts
     assert [v.client for v in round_.visits] in (["C1", "C2"], ["C2", "C1"])
-    moved = minutes_moved(flexible)
-    assert moved and all(abs(m) <= 60 for m in moved)
-    first, second = round_.visits
-    assert (second.start - first.end).total_seconds() / 60 >= 5  # the travel fits
+    # The timing rule: the shortest span (the second visit at its earliest after the first and
+    # 5 minutes' travel, on the 15-minute grid), then the pair moved as near 08:00 as that
+    # allows: the first 45 minutes early, the second 30 late.
+    assert [(f"{v.start:%H:%M}", f"{v.end:%H:%M}", f"{v.asked_start:%H:%M}")
+            for v in round_.visits if v.asked_start is not None] == [
+        ("07:15", "08:15", "08:00"), ("08:30", "09:30", "08:00")]
+    assert (round_.start.strftime("%H:%M"), round_.end.strftime("%H:%M")) == ("07:15", "10:15")
+    assert sorted(minutes_moved(flexible)) == [-45, 30]
     assert flexible.solve.objective < fixed.solve.objective
 
 
@@ -58,33 +63,60 @@ def test_the_greedy_uses_the_window_too() -> None:
 
 
 def test_candidates_keep_visits_in_their_windows_apart_and_in_reach() -> None:
-    def rounds_of(window: int) -> list:
+    def rounds_of(window: int) -> tuple[Problem, list[CandidateShift]]:
+        # Seed 3's unit has a client whose morning visit needs two assistants (a lift).
         scn = generate_scattered(3, clients=8, units=1, days=2, visit_window=window)
         problem = compile_problem(scn)
         return problem, scattered_shifts(problem, 0)
 
     problem, shifts = rounds_of(30)
     slot = problem.slot_minutes
-    window = 30 // slot
-    moved = 0
+    doubles = moved = 0
     for s in shifts:
         held = [v.held for v in s.visits]
         for v in s.visits:
-            assert abs(v.moved) <= window
-            count = problem.demands[v.owner].demand.count[v.start:v.end]
-            assert v.moved == 0 or count.max() == 1, "a visit for two stays at its time"
+            assert abs(v.moved) * slot <= 30
+            count = problem.demands[v.owner].demand.count
+            if count[v.start:v.end].max() > 1:
+                doubles += 1
+                assert v.moved == 0, "a visit for two stays at its time"
+            # Held, the visit meets none of its client's other need (halfway at most).
+            other = count > 0
+            other[v.start:v.end] = False
+            assert not other[v.held[0]:v.held[1]].any()
             moved += v.moved != 0
         assert s.start <= held[0][0] and held[-1][1] <= s.end
         for (_, b), (c, _), v in zip(held, held[1:], s.visits[1:], strict=False):
             assert b * slot + v.travel_minutes <= c * slot
     assert moved, "with ±30 min some candidates move a visit"
+    assert doubles, "the case is what it claims: some candidates serve a visit for two"
     _, fixed = rounds_of(0)
     assert all(v.moved == 0 for s in fixed for v in s.visits)
 
-    def multi(found: list) -> int:
+    def multi(found: list[CandidateShift]) -> int:
         return sum(len({v.owner for v in s.visits}) > 1 for s in found)
 
     assert multi(shifts) > multi(fixed), "windows let more visits share a round"
+
+
+def test_a_window_stops_halfway_to_the_clients_other_need_and_at_the_horizon() -> None:
+    # C1: 00:00–00:30 (at the horizon's start), 01:30–02:00 and 03:00–07:00 (jour from 03:00,
+    # not a visit); a window of ± 60 min.
+    client = kit.scattered_client("C1", 0, 0, visits=[("00:00", "00:30"), ("01:30", "02:00")],
+                                  approved=("A1",), visit_window_minutes=60)
+    client["need"]["weekly"].append(kit.window("03:00", "07:00", on_call=True))
+    problem = compile_problem(kit.build(kit.scenario_data(
+        [client], [kit.staff("A1", 30, competences=[])], days=1)))
+    visits = visits_of(problem.demands["C1"], problem.slot_minutes)
+    q = 60 // problem.slot_minutes  # slots an hour
+    assert [(v.start, v.end) for v in visits] == [(0, q // 2), (3 * q // 2, 2 * q)]
+    first, second = visits
+    # The first starts no earlier than the horizon, and ends no later than halfway (01:00)
+    # between its end (00:30) and the second's start (01:30): it starts at 00:30 at the latest.
+    assert (first.lo, first.hi) == (0, q // 2)
+    # The second starts no earlier than that halfway, 01:00, and ends no later than halfway
+    # (02:30) between its end (02:00) and the jour at 03:00: it starts at 02:00 at the latest.
+    assert (second.lo, second.hi) == (q, 2 * q)
 
 
 def pinned_round(c1: str, c2: str, end: str) -> dict[str, object]:

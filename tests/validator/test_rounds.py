@@ -490,7 +490,20 @@ def test_a_moved_visit_may_not_meet_another_visit_of_its_client() -> None:
     other = visiting("A2", "C2", "09:00", "12:00", [visit("C2", "09:00", "10:00")],
                      travel=0, waiting=2)
     assert details(scn, [held_round(), other], "visits") == [
-        "visit C2 2027-01-04 09:00–10:00 meets the visit 2027-01-04 08:05–09:05 (A1@U1 round "
-        "C1+C2) of the same client, one of them moved within its visit window"]
-    assert rules_broken(scn, [held_round("08:05", "09:05"), other.model_copy(update={
-        "start": kit.local(f"{DAY}T09:05"), "end": kit.local(f"{DAY}T12:05")})]) >= {"visits"}
+        "C2 2027-01-04 09:00–10:00 meets 2027-01-04 08:05–09:05 (A1@U1 round C1+C2) of the "
+        "same client, a visit moved within its visit window"]
+    # Held ten minutes later (in its window too), the second visit starts after the first ends.
+    later = visiting("A2", "C2", "09:00", "12:00", [moved("C2", "09:10", "10:10", "09:00")],
+                     travel=0, waiting=2)
+    assert details(scn, [held_round(), later], "visits") == []
+
+
+def test_a_moved_visit_may_not_meet_a_whole_shift_for_its_client() -> None:
+    # C2's second need is four hours: a whole shift of A2's, 09:00–13:00, not a visit.
+    scn = scenario({"C1": [("07:00", "08:00")], "C2": [("07:00", "08:00"), ("09:00", "13:00")]},
+                   C2=window(65))
+    whole = kit.shift("A2", "C2", f"{DAY}T09:00", f"{DAY}T13:00")
+    assert details(scn, [held_round(), whole], "visits") == [
+        "C2 2027-01-04 09:00–13:00 meets 2027-01-04 08:05–09:05 (A1@U1 round C1+C2) of the "
+        "same client, a visit moved within its visit window"]
+    assert details(scn, [whole], "visits") == []  # alone the whole shift is fine

@@ -73,11 +73,11 @@ class ScheduleDiff(_Out):
         return sum(1 for c in self.changes if c.change == kind)
 
 
-VisitKey = tuple[tuple[str, datetime, datetime, int], ...]
+VisitKey = tuple[tuple[str, datetime, datetime, int, datetime | None], ...]
 
 
 def _visits(s: Shift) -> VisitKey:
-    return tuple((v.client, v.start, v.end, v.travel_minutes) for v in s.visits)
+    return tuple((v.client, v.start, v.end, v.travel_minutes, v.asked_start) for v in s.visits)
 
 
 def _key(s: Shift) -> tuple[str, str | None, str, datetime, datetime, VisitKey]:
@@ -87,6 +87,7 @@ def _key(s: Shift) -> tuple[str, str | None, str, datetime, datetime, VisitKey]:
 def _visit_text(s: Shift) -> str:
     return ", ".join(f"{v.client} {v.start:%H:%M}–{v.end:%H:%M}"
                      + (f" (+{v.travel_minutes} min)" if v.travel_minutes else "")
+                     + (f" (asked {v.asked_start:%H:%M})" if v.asked_start else "")
                      for v in s.visits)
 
 
@@ -136,8 +137,8 @@ class _Reasons:
 
     def was_uncovered(self, s: Shift) -> bool:
         """Whether the shift serves need the previous plan left uncovered (a visit shift:
-        during one of its visits, for that visit's client)."""
-        served = ([(v.client, v.start, v.end) for v in s.visits] if s.visits
+        during one of its visits, for that visit's client, at the visit's asked time)."""
+        served = ([(v.client, v.need_start, v.need_end) for v in s.visits] if s.visits
                   else [(s.client, s.start, s.end)])
         return any(u.client == client and (s.visits or u.unit == s.unit) and u.start < end
                    and start < u.end for client, start, end in served for u in self.uncovered)

@@ -66,24 +66,32 @@ def travel_minutes(problem: Problem, clients: list[str]) -> dict[tuple[str, str]
 def visits_of(data: DemandData, slot_minutes: int) -> list[_Visit]:
     """Stretches of awake need a decision pays for: the client's visits, each with the slots
     it may start at. A visit window moves a visit by whole slots, never past halfway to the
-    client's visit before or after (so two of its visits never meet) nor out of the horizon; a
-    visit for two or more staff stays put (its staff arrive together)."""
+    client's need before or after (any need: another visit, a long stretch served by whole
+    shifts, jour; so whoever serves that never meets it) nor out of the horizon; a visit for
+    two or more staff stays put (its staff arrive together)."""
     count = data.demand.count
     need = (np.where(data.decided, count, 0) > 0) & ~data.demand.on_call
-    padded = np.concatenate([[False], need, [False]]).astype(np.int8)
-    edges = np.flatnonzero(np.diff(padded)).tolist()
-    pieces = list(zip(edges[::2], edges[1::2], strict=True))
     window = (data.client.visit_window_minutes if data.client is not None else 0) // slot_minutes
     out = []
-    for k, (a, b) in enumerate(pieces):
+    needed = np.flatnonzero(count > 0)  # the slots with any need
+    for a, b in _stretches(need):
         flex = window if int(count[a:b].max()) <= 1 else 0
         lo, hi = max(0, a - flex), min(len(count) - (b - a), a + flex)
-        if k > 0:
-            lo = max(lo, (pieces[k - 1][1] + a) // 2)
-        if k + 1 < len(pieces):
-            hi = min(hi, (b + pieces[k + 1][0]) // 2 - (b - a))
+        k = int(np.searchsorted(needed, a))
+        if k > 0:  # the need before ends at needed[k - 1] + 1
+            lo = max(lo, (int(needed[k - 1]) + 1 + a) // 2)
+        k = int(np.searchsorted(needed, b))
+        if k < len(needed):  # the need after starts at needed[k]
+            hi = min(hi, (b + int(needed[k])) // 2 - (b - a))
         out.append(_Visit(data.key, a, b, min(lo, a), max(hi, a)))
     return out
+
+
+def _stretches(mask: np.ndarray) -> list[tuple[int, int]]:
+    """The runs [start, end) of ``mask``."""
+    padded = np.concatenate([[False], mask, [False]]).astype(np.int8)
+    edges = np.flatnonzero(np.diff(padded)).tolist()
+    return list(zip(edges[::2], edges[1::2], strict=True))
 
 
 class VisitShifts:
@@ -143,7 +151,9 @@ class _UnitChains:
                              key=lambda v: (v.start, v.end, v.owner))
         self.by_need = {(v.owner, v.start, v.end): v for v in self.visits}
         self.starts = np.array([v.start for v in self.visits], dtype=np.int64)
+        # The most a visit may move earlier, and later: bounds for the successor search.
         self.earliest = max((v.start - v.lo for v in self.visits), default=0)
+        self.latest = max((v.hi - v.start for v in self.visits), default=0)
         self.fixed = all(v.lo == v.hi for v in self.visits)  # no windows: the fast path
         self.hops = {pair: -(-minutes // slot) for pair, minutes in self.travel.items()}
         self.policy = problem.demands[clients[0].key].breaks
@@ -203,7 +213,7 @@ class _UnitChains:
         assert earliest is not None  # grown from reachable visits only
         last_end = earliest[-1] + visits[-1].length
         out: list[tuple[int, list[int]]] = []
-        k = int(np.searchsorted(self.starts, last_end - self.earliest))
+        k = int(np.searchsorted(self.starts, last_end - self.latest))
         while k < len(self.visits) and len(out) < SUCCESSORS:
             nxt = self.visits[k]
             k += 1

@@ -889,13 +889,17 @@ def _check_visit(ctx: Context, i: int, k: int, bad: Callable[[str], None]) -> No
 
 
 def _visits_apart(ctx: Context) -> list[Violation]:
-    """No visit held away from its asked time meets another visit of the same client: a
-    window moves a visit, it does not double up the client's visits."""
+    """No visit held away from its asked time meets another visit of the same client, nor a
+    whole shift for that client: a window moves a visit, it does not double up the client's
+    assistants."""
     by_client: dict[str, list[tuple[datetime, datetime, bool, int]]] = {}
     for i, s in enumerate(ctx.shifts):
         for v in s.visits:
+            a = ctx.instant(v.start)
             by_client.setdefault(v.client, []).append(
-                (ctx.instant(v.start), ctx.instant(v.end), v.asked_start is not None, i))
+                (a, ctx.instant(v.end), ctx.asked(v)[0] != a, i))
+        if not s.visits and s.client is not None:
+            by_client.setdefault(s.client, []).append((*ctx.spans[i], False, i))
     out: list[Violation] = []
     for client, held in by_client.items():
         held.sort()
@@ -906,9 +910,9 @@ def _visits_apart(ctx: Context) -> list[Violation]:
                 if moved or other_moved:
                     out.append(Violation(
                         "visits", _shift_who(ctx, j), _shift_when(ctx, j),
-                        f"visit {client} {fmt_interval(b, y, ctx.tz)} meets the visit "
+                        f"{client} {fmt_interval(b, y, ctx.tz)} meets "
                         f"{fmt_interval(a, z, ctx.tz)} ({_shift_who(ctx, i)}) of the same "
-                        "client, one of them moved within its visit window"))
+                        "client, a visit moved within its visit window"))
     return out
 
 
