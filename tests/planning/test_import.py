@@ -158,13 +158,13 @@ def test_csv_in_any_common_encoding_and_separator(tmp_path: Path, sep: str, enco
     assert data["clients"][0]["approved_staff"] == ["A01", "A02"]  # none given: the unit's
 
 
-def test_scattered_clients_with_homes_and_travel_paid(tmp_path: Path) -> None:
+def test_scattered_clients_with_homes_visit_windows_and_travel_paid(tmp_path: Path) -> None:
     staff = write_csv(tmp_path / "staff.csv", STAFF_EN)
     clients = write_csv(tmp_path / "kunder.csv", [
         ["Brukare", "Beviljade timmar", "Spridda timmar", "Hem x (km)", "Hem y (km)",
-         "Restid debiteras"],
-        ["C01", "10", "ja", "1,5", "-2", "nej"],
-        ["C02", "12", "ja", "3", "0,25", "ja"],
+         "Restid debiteras", "Besöksfönster (min)"],
+        ["C01", "10", "ja", "1,5", "-2", "nej", "30 min"],
+        ["C02", "12", "ja", "3", "0,25", "ja", ""],
     ])
     data = imported("--staff", staff, "--clients", clients, "--template", TEMPLATE,
                     out=tmp_path / "s.yaml")
@@ -173,34 +173,16 @@ def test_scattered_clients_with_homes_and_travel_paid(tmp_path: Path) -> None:
     assert c02["home"] == {"x_km": 3, "y_km": 0.25}
     assert c01["decisions"][0]["charges_travel"] is False
     assert c02["decisions"][0]["charges_travel"] is True
-    half = write_csv(tmp_path / "half.csv", [
-        ["Brukare", "Beviljade timmar", "Spridda timmar", "Hem x (km)"],
-        ["C01", "10", "ja", "1,5"]])
-    errors = bad("--staff", staff, "--clients", half, "--template", TEMPLATE,
-                 out=tmp_path / "bad.yaml")
-    assert "row 2, column 'Hem x (km)': give both coordinates of the home" in errors
-
-
-def test_a_scattered_clients_visit_window(tmp_path: Path) -> None:
-    staff = write_csv(tmp_path / "staff.csv", STAFF_EN)
-    clients = write_csv(tmp_path / "kunder.csv", [
-        ["Brukare", "Beviljade timmar", "Spridda timmar", "Hem x (km)", "Hem y (km)",
-         "Besöksfönster (min)"],
-        ["C01", "10", "ja", "1", "2", "30 min"],
-        ["C02", "12", "ja", "3", "0", ""],
-    ])
-    data = imported("--staff", staff, "--clients", clients, "--template", TEMPLATE,
-                    out=tmp_path / "s.yaml")
-    c01, c02 = data["clients"]
-    assert c01["visit_window_minutes"] == 30
-    assert "visit_window_minutes" not in c02
-    bad_window = write_csv(tmp_path / "bad_window.csv", [
-        ["Brukare", "Beviljade timmar", "Spridda timmar", "Besöksfönster (min)"],
-        ["C01", "10", "ja", "7,5"]])
-    errors = bad("--staff", staff, "--clients", bad_window, "--template", TEMPLATE,
-                 out=tmp_path / "bad.yaml")
-    assert ("row 2, column 'Besöksfönster (min)': not a visit window of whole minutes "
-            "(0–240): '7,5'") in errors
+    assert c01["visit_window_minutes"] == 30 and "visit_window_minutes" not in c02
+    for name, header, cell, message in (
+            ("half", "Hem x (km)", "1,5", "give both coordinates of the home"),
+            ("window", "Besöksfönster (min)", "7,5",
+             "not a visit window of whole minutes (0–240): '7,5'")):
+        wrong = write_csv(tmp_path / f"{name}.csv", [
+            ["Brukare", "Beviljade timmar", "Spridda timmar", header], ["C01", "10", "ja", cell]])
+        errors = bad("--staff", staff, "--clients", wrong, "--template", TEMPLATE,
+                     out=tmp_path / "bad.yaml")
+        assert f"row 2, column '{header}': {message}" in errors
 
 
 def test_separator_and_encoding_detection() -> None:
