@@ -211,7 +211,8 @@ class _UnitChains:
         visits = [self.visits[i] for i in chain]
         earliest = self.forward(visits)
         assert earliest is not None  # grown from reachable visits only
-        last_end = earliest[-1] + visits[-1].length
+        last = visits[-1]
+        last_end = earliest[-1] + last.length
         out: list[tuple[int, list[int]]] = []
         k = int(np.searchsorted(self.starts, last_end - self.latest))
         while k < len(self.visits) and len(out) < SUCCESSORS:
@@ -219,7 +220,6 @@ class _UnitChains:
             k += 1
             if (nxt.start - self.earliest - last_end) * self.slot > self.max_wait + 600:
                 break  # sorted by start: nothing later fits either
-            last = visits[-1]
             arrival = max(nxt.lo, last_end + self.hop(last, nxt))
             # Bounds on the new wait and the span, whatever the timing (exact without windows).
             if (arrival > nxt.hi or k - 1 in chain
