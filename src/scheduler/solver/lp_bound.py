@@ -52,12 +52,18 @@ _RELATIVE_MARGIN = 1e-9
 _ABSOLUTE_MARGIN = 1e-6
 
 Terms = dict[int, float]  # column → coefficient
+# GLOP endings whose dual values are taken (any finite multipliers give a valid bound): proven
+# optimal, or stopped short of it (numerical trouble, a time limit).
+_WITH_DUALS = frozenset({
+    linear_solver_pb2.MPSOLVER_OPTIMAL, linear_solver_pb2.MPSOLVER_FEASIBLE,
+    linear_solver_pb2.MPSOLVER_ABNORMAL, linear_solver_pb2.MPSOLVER_NOT_SOLVED,
+})
 
 
 @dataclass(frozen=True)
 class LpBound:
     value: float  # a valid lower bound on the CP-SAT optimum, in the model's objective units
-    lp_objective: float  # GLOP's own optimum (same units), for comparison only
+    lp_objective: float  # GLOP's own optimum (same units), for comparison only; NaN if not proven
     seconds: float  # exporting, relaxing and solving
     rows: int
     columns: int
@@ -332,8 +338,12 @@ def _relax_no_overlap(lp: Relaxation, members: list[cp_model_pb2.ConstraintProto
 
 def solve_relaxation(lp: Relaxation, time_limit: float | None = None
                      ) -> tuple[float, float] | None:
-    """(valid bound, GLOP's optimum), both in objective units; None unless GLOP proves the LP
-    OPTIMAL within ``time_limit`` seconds."""
+    """(valid bound, GLOP's optimum or NaN), both in objective units. The bound is the
+    Lagrangian of GLOP's dual values, valid for any multipliers: so also when GLOP stops short
+    of OPTIMAL with duals in hand (ABNORMAL, its numerical trouble on some month-long parts, or
+    a time limit), where it is usually as good (L: a part ABNORMAL by default gave the same
+    bound, to 1e-6, as the OPTIMAL solve without presolve). None when GLOP finds the LP
+    infeasible or unbounded, or returns no duals."""
     request = linear_solver_pb2.MPModelRequest()
     request.solver_type = linear_solver_pb2.MPModelRequest.GLOP_LINEAR_PROGRAMMING
     if time_limit is not None:
@@ -349,12 +359,16 @@ def solve_relaxation(lp: Relaxation, time_limit: float | None = None
     response = linear_solver_pb2.MPSolutionResponse()
     pywraplp.Solver.SolveWithProto(request, response)  # type: ignore[no-untyped-call]  # SWIG
     del request
-    if response.status != linear_solver_pb2.MPSOLVER_OPTIMAL:
+    duals = np.array(response.dual_value, dtype=np.float64)
+    if response.status not in _WITH_DUALS or len(duals) != lp.rows or not np.all(
+            np.isfinite(duals)):
         return None
-    bound = lagrangian_bound(lp, np.array(response.dual_value, dtype=np.float64))
+    bound = lagrangian_bound(lp, duals)
     if lp.integral:
         bound = math.ceil(bound)
-    return lp.scale * (bound + lp.offset), lp.scale * (response.objective_value + lp.offset)
+    optimum = (response.objective_value if response.status == linear_solver_pb2.MPSOLVER_OPTIMAL
+               else math.nan)
+    return lp.scale * (bound + lp.offset), lp.scale * (optimum + lp.offset)
 
 
 def lagrangian_bound(lp: Relaxation, duals: np.ndarray) -> float:
@@ -385,7 +399,7 @@ def lagrangian_bound(lp: Relaxation, duals: np.ndarray) -> float:
 def lp_bound(model: cp_model.CpModel | cp_model_pb2.CpModelProto,
              time_limit: float | None = None, cliques: bool = False) -> LpBound | None:
     """A valid lower bound on ``model``'s optimum (objective units, scaling applied), or None
-    when GLOP does not prove the relaxation OPTIMAL within ``time_limit`` seconds."""
+    when GLOP returns no usable duals within ``time_limit`` seconds (``solve_relaxation``)."""
     began = time.perf_counter()
     proto = model_message(model) if isinstance(model, cp_model.CpModel) else model
     lp = relax(proto, cliques)
