@@ -177,7 +177,7 @@ def test_implied_knapsack_makes_the_implied_literal_cost():
     assert bound(m) == 0
 
 
-def test_an_lp_not_solved_to_optimality_gives_no_bound():
+def test_an_infeasible_lp_gives_no_bound():
     m = cp_model.CpModel()
     x = m.new_bool_var("x")
     y = m.new_bool_var("y")

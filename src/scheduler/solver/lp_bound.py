@@ -24,7 +24,9 @@ enlarges the feasible set, so the LP optimum stays ≤ the CP-SAT optimum):
 GLOP solves the LP, but its objective is not what is reported (GLOP works to tolerances). The
 bound is recomputed from GLOP's dual values y as the Lagrangian
 Σ_rows min(y·lo, y·hi) + Σ_columns min(d·l, d·u), d = c − Aᵀy, a lower bound for *any* y since
-every column is bounded, less a margin for float rounding in that sum. The objective's
+every column is bounded, less a margin for float rounding in that sum. Being valid for any y,
+it is taken also when GLOP stops short of OPTIMAL with duals in hand (ABNORMAL on some
+month-long parts, or a time limit). The objective's
 coefficients and the variables are integers, so the bound is then rounded up.
 """
 
