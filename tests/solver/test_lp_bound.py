@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from ortools.linear_solver import linear_solver_pb2, pywraplp
 from ortools.sat.python import cp_model
 
 import scheduler.solver.lp_bound as lp_module
@@ -199,8 +200,6 @@ def _small_lp_model() -> cp_model.CpModel:
 def test_duals_of_a_solve_stopped_short_of_optimal_still_bound(monkeypatch, status):
     # GLOP ends ABNORMAL on some month-long parts of L (numerical trouble) and NOT_SOLVED at a
     # time limit; the Lagrangian of whatever duals it returns is still a valid bound.
-    from ortools.linear_solver import linear_solver_pb2, pywraplp
-
     m = _small_lp_model()
     proven = bound(m)
     real = pywraplp.Solver.SolveWithProto
@@ -219,7 +218,7 @@ def test_duals_of_a_solve_stopped_short_of_optimal_still_bound(monkeypatch, stat
                         lambda request, response: stopped(request, response, zero=True))
     weak = lp_bound(m)
     assert weak is not None and weak.value < proven <= optimum(m)
-    # No duals, or non-finite ones: no bound.
+    # No duals: no bound.
     monkeypatch.setattr(pywraplp.Solver, "SolveWithProto",
                         lambda request, response: (stopped(request, response),
                                                    response.ClearField("dual_value")))

@@ -26,8 +26,8 @@ bound is recomputed from GLOP's dual values y as the Lagrangian
 Σ_rows min(y·lo, y·hi) + Σ_columns min(d·l, d·u), d = c − Aᵀy, a lower bound for *any* y since
 every column is bounded, less a margin for float rounding in that sum. Being valid for any y,
 it is taken also when GLOP stops short of OPTIMAL with duals in hand (ABNORMAL on some
-month-long parts, or a time limit). The objective's
-coefficients and the variables are integers, so the bound is then rounded up.
+month-long parts, or a time limit). The objective's coefficients and the variables are
+integers, so the bound is then rounded up.
 """
 
 from __future__ import annotations
