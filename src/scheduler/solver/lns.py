@@ -346,9 +346,10 @@ class _Space:
         sub_staff = sorted(movers | {sid for sid, _ in fixed})
         built = build_model(problem, sub_shifts, sub_owners, sub_staff,
                             only=free_pairs | fixed)
+        variables = built.model.proto.variables
         for key, var in built.ctx.x.items():
-            if key in fixed:
-                built.model.add(var == 1)
+            if key in fixed:  # by domain: a constraint each cost more than the sub-solve's load
+                variables[var.index].domain[0] = 1
         # A complete hint: CP-SAT starts from the current schedule at once, so a short
         # sub-solve can only improve on it.
         if not complete_hint(built, current, workers=threads, seconds=HINT_SECONDS,

@@ -172,6 +172,11 @@ class Problem:
     # the previous plan's shifts from then on, which changes are counted against.
     replan_start: int | None = None
     previous: list[Pin] = field(default_factory=list)
+    # ``cap_splits`` by its arguments, kept across models: a neighbourhood search builds
+    # thousands of models over the same shifts.
+    split_cache: dict[tuple[str, int, int, tuple[tuple[int, ...], ...]],
+                      tuple[tuple[CalendarPeriod, tuple[int, int, int]], ...]] = field(
+        default_factory=dict, repr=False, compare=False)
 
     @property
     def slot_minutes(self) -> int:
@@ -257,6 +262,20 @@ class Problem:
             count = np.where(data.decided, data.demand.count, 0)
             out[key] = np.concatenate([[0], np.cumsum(data.demand.on_call & (count > 0))])
         return out
+
+    def cap_splits(self, owner: str, start: int, end: int,
+                   unpaid_plans: tuple[tuple[int, ...], ...]
+                   ) -> tuple[tuple[CalendarPeriod, tuple[int, int, int]], ...]:
+        """(period, ``minutes_in`` it) for each of ``cap_periods`` and ``four_weeks`` (each
+        period once) that a shift of ``owner`` over [start, end) touches."""
+        key = (owner, start, end, unpaid_plans)
+        found = self.split_cache.get(key)
+        if found is None:
+            periods = dict.fromkeys((*self.cap_periods, *self.four_weeks))
+            found = tuple((p, self.minutes_in(owner, start, end, unpaid_plans, p))
+                          for p in periods if p.overlaps(start, end))
+            self.split_cache[key] = found
+        return found
 
     def minutes_in(self, owner: str, start: int, end: int,
                    unpaid_plans: Sequence[Sequence[int]], period: CalendarPeriod

@@ -74,20 +74,6 @@ def add_hour_caps(ctx: ModelContext) -> list[Penalty]:
     yearly cap per limiting period; jour and work (4 × full time + the overtime cap) per 4-week
     window. A period reaching past the horizon holds only this plan's part yet."""
     problem = ctx.problem
-    split: dict[tuple[int, CalendarPeriod], tuple[int, int, int]] = {}
-
-    def inside(own: list[tuple[CandidateShift, cp_model.IntVar]], period: CalendarPeriod
-               ) -> list[tuple[cp_model.IntVar, tuple[int, int, int]]]:
-        out = []
-        for s, v in own:
-            if period.overlaps(s.start, s.end):
-                key = (s.index, period)
-                if key not in split:
-                    split[key] = problem.minutes_in(s.owner, s.start, s.end, s.break_plans,
-                                                    period)
-                out.append((v, split[key]))
-        return out
-
     for sid in ctx.staff_ids:
         caps = problem.caps[sid]
         own = ctx.by_staff.get(sid, [])
@@ -95,9 +81,16 @@ def add_hour_caps(ctx: ModelContext) -> list[Penalty]:
             for _, v in own:  # the history alone breaks a cap: any shift would be reported
                 ctx.model.add(v == 0)
             continue
+        # Each shift's minutes per period it touches, in one pass over the member's shifts.
+        inside: dict[CalendarPeriod, list[tuple[cp_model.IntVar, tuple[int, int, int]]]] = {
+            cap.period: [] for cap in (*caps.limiting, *caps.windows)}
+        for s, v in own:
+            for period, minutes in problem.cap_splits(s.owner, s.start, s.end, s.break_plans):
+                if period in inside:
+                    inside[period].append((v, minutes))
         overtime_in_horizon = []
         for index, cap in enumerate(caps.limiting):
-            terms = inside(own, cap.period)
+            terms = inside[cap.period]
             if not terms:
                 continue
             if sum(p for _, (p, _, _) in terms) > cap.presence:
@@ -114,7 +107,7 @@ def add_hour_caps(ctx: ModelContext) -> list[Penalty]:
             ctx.model.add(sum(overtime_in_horizon) <= caps.overtime_year).with_name(
                 f"overtime_year__{sid}")
         for index, cap in enumerate(caps.windows):
-            terms = inside(own, cap.period)
+            terms = inside[cap.period]
             if sum(j for _, (_, j, _) in terms) > cap.jour:
                 ctx.model.add(sum(v * j for v, (_, j, _) in terms) <= cap.jour).with_name(
                     f"on_call_cap__{sid}__{index}")
