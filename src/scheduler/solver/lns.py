@@ -348,7 +348,7 @@ class _Space:
                             only=free_pairs | fixed)
         variables = built.model.proto.variables
         for key, var in built.ctx.x.items():
-            if key in fixed:  # by domain: a constraint each cost more than the sub-solve's load
+            if key in fixed:  # by domain: cheaper to write than a constraint each
                 variables[var.index].domain[0] = 1
         # A complete hint: CP-SAT starts from the current schedule at once, so a short
         # sub-solve can only improve on it.
