@@ -94,16 +94,19 @@ def complete_hint(built: BuiltModel, pairs: AbstractSet[tuple[str, int]], *, wor
     return True
 
 
-def _fix_assignments(built: BuiltModel, model: cp_model.CpModel,
-                    pairs: AbstractSet[tuple[str, int]]) -> None:
-    """Fix each assignment variable of ``built`` in ``model`` (``built``'s, or a copy of it):
-    1 for ``pairs``, 0 for the rest. By domain rather than by a constraint each: thousands per
-    neighbourhood, and the presolve has nothing left to do for them."""
+def fix_assignments(built: BuiltModel, model: cp_model.CpModel,
+                    pairs: AbstractSet[tuple[str, int]], *, others_free: bool = False) -> None:
+    """Fix the assignment variables of ``built`` in ``model`` (``built``'s, or a copy of it):
+    1 for ``pairs``, 0 for the rest, or the rest left free with ``others_free``. By domain
+    rather than by a constraint each: thousands per neighbourhood, and the presolve has
+    nothing left to do for them."""
     variables = model.proto.variables
     for key, var in built.ctx.x.items():
-        value = int(key in pairs)
         domain = variables[var.index].domain
-        domain[0] = domain[1] = value
+        if key in pairs:
+            domain[0] = domain[1] = 1
+        elif not others_free:
+            domain[0] = domain[1] = 0
 
 
 def _solve_fixed(built: BuiltModel, model: cp_model.CpModel,
@@ -113,7 +116,7 @@ def _solve_fixed(built: BuiltModel, model: cp_model.CpModel,
     """Solve ``model`` (``built``'s, or a copy of it) with each assignment variable fixed:
     1 for ``pairs``, 0 for the rest. Deterministic: one worker (a fixed assignment solves in
     presolve; which of several equal break plans comes out must not depend on threads)."""
-    _fix_assignments(built, model, pairs)
+    fix_assignments(built, model, pairs)
     solver = cp_model.CpSolver()
     configure(solver, seconds=seconds, workers=1 if deterministic else workers, seed=seed,
               deterministic=deterministic)

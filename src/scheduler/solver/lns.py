@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from scheduler.solver.evaluation import complete_hint
+from scheduler.solver.evaluation import complete_hint, fix_assignments
 from scheduler.solver.model import build_model
 from scheduler.solver.params import configure, deterministic_time
 from scheduler.solver.parts import Pairs
@@ -346,10 +346,7 @@ class _Space:
         sub_staff = sorted(movers | {sid for sid, _ in fixed})
         built = build_model(problem, sub_shifts, sub_owners, sub_staff,
                             only=free_pairs | fixed)
-        variables = built.model.proto.variables
-        for key, var in built.ctx.x.items():
-            if key in fixed:  # by domain: cheaper to write than a constraint each
-                variables[var.index].domain[0] = 1
+        fix_assignments(built, built.model, fixed, others_free=True)
         # A complete hint: CP-SAT starts from the current schedule at once, so a short
         # sub-solve can only improve on it.
         if not complete_hint(built, current, workers=threads, seconds=HINT_SECONDS,
