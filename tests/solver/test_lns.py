@@ -157,13 +157,34 @@ def test_aims_measure_uncovered_payable_need_and_contract_balance():
     assert aims.unused["A2"] == 20 * 60
 
 
+def test_aimed_windows_hold_a_day_where_payable_need_is_uncovered():
+    # C1 and C2 (08–16 daily) staffed by whole-day shifts on every day but C1's day 4, by
+    # two assistants each, nobody beyond full time (no overtime to relieve).
+    problem, space = _two_clients()
+    starts = problem.grid.day_starts()
+    current = set()
+    for owner, first, second in (("C1", "A1", "A2"), ("C2", "A3", "A4")):
+        for shift in space.by_owner[owner]:
+            day = problem.grid.day_of(shift.start)
+            if shift.minutes == 8 * 60 and not (owner == "C1" and day == 4):
+                current.add((first if day < 3 else second, shift.index))
+    assert len(current) == 13  # one whole-day shift per client and day, but C1's day 4
+    aims = space.aims(current)
+    assert aims.gaps == {"C1": [0, 0, 0, 0, 8 * 60, 0, 0]}  # C2 is covered: no gaps
+    for seed in range(10):
+        # random() 0: an aimed move on uncovered need; window length and place vary by seed.
+        hood = space.neighbourhood(_Always(seed), aims)
+        assert "C1" in hood.owners
+        assert hood.first_slot <= starts[4] and starts[5] <= hood.end_slot
+
+
 def test_aimed_moves_go_where_need_is_uncovered_or_hours_could_move():
     problem, space = _two_clients()
     only_c2 = lns._Aims({"C1": 0, "C2": 480}, dict.fromkeys(space.staff, 0),
                         dict.fromkeys(space.staff, 0))
     for seed in range(10):
         rng = _Always(seed)
-        chosen, movers, _ = lns._aimed(problem, rng, space.owners, space.staff,
+        chosen, movers, _, _ = lns._aimed(problem, rng, space.owners, space.staff,
                                        space.neighbours, space.days, only_c2)
         assert chosen[0] == "C2" and movers >= {"A3", "A4"}
     # A1 has contract hours unused, A2 (same client) works beyond contract: both move.
@@ -171,8 +192,8 @@ def test_aimed_moves_go_where_need_is_uncovered_or_hours_could_move():
                      {**dict.fromkeys(space.staff, 0), "A2": 300})
     for seed in range(10):
         rng = random.Random(seed)
-        _, movers, days = lns._aimed(problem, rng, space.owners, space.staff, space.neighbours,
-                                     space.days, idle)
+        _, movers, days, _ = lns._aimed(problem, rng, space.owners, space.staff,
+                                        space.neighbours, space.days, idle)
         assert {"A1", "A2"} <= movers and days == 7
 
 

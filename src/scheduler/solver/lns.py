@@ -16,7 +16,9 @@ import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from typing import TypeVar
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from scheduler.solver.evaluation import complete_hint, fix_assignments
@@ -54,6 +56,7 @@ ROUNDS_SHARE = 0.3
 # unit's visits that day, choosing among their shifts and a fresh cut of the day's visits.
 RECUT_SHARE = 0.5
 Evaluate = Callable[[Pairs], float | None]
+_Key = TypeVar("_Key", str, int)
 
 
 @dataclass
@@ -233,6 +236,8 @@ class _Space:
         exactly as the rule counts them, overtime and the room left below full time per
         limiting period, and the start of each shift worked in a period of overtime."""
         staffed: dict[str, int] = dict.fromkeys(self.owners, 0)
+        # Persons at each slot of each owner's need, for the days it is left uncovered.
+        present = {o: np.zeros(self.problem.grid.n_slots, dtype=np.int32) for o in self.owners}
         work: dict[str, int] = dict.fromkeys(self.staff, 0)
         in_period = {s: [0] * len(self.periods) for s in self.staff}
         own: dict[str, list[CandidateShift]] = {s: [] for s in self.staff}
@@ -241,6 +246,8 @@ class _Space:
             shift = self.by_index[i]
             for owner, a, b in shift.served:
                 staffed[owner] += (b - a) * self.problem.slot_minutes
+                if owner in present:
+                    present[owner][a:b] += 1
             work[sid] += shift.work_minutes
             own[sid].append(shift)
             if shift.visits:
@@ -251,6 +258,7 @@ class _Space:
                     in_period[sid][k] += shift.work_minutes
                     break
         uncovered = {o: max(0, self.payable[o] - staffed[o]) for o in self.owners}
+        gaps = {o: self._gaps(o, present[o]) for o in self.owners if uncovered[o] > 0}
         unused = {s: max(0, self.contract[s] - work[s]) for s in self.staff}
         beyond = {s: max(0, work[s] - self.contract[s]) for s in self.staff}
         overtime = {s: sum(max(0, w - full) for w, (_, _, full) in zip(in_period[s], self.periods,
@@ -267,7 +275,15 @@ class _Space:
             for shift in sorted(own[sid], key=lambda s: s.start):
                 if any(a <= shift.start < b for a, b in over):
                     by_owner.setdefault(shift.owner, []).append(shift.start)
-        return _Aims(uncovered, unused, beyond, overtime, room, overtime_shifts, visiting)
+        return _Aims(uncovered, unused, beyond, overtime, room, overtime_shifts, visiting, gaps)
+
+    def _gaps(self, owner: str, present: np.ndarray) -> list[int]:
+        """Per day, the owner's person-minutes of need left uncovered where a decision pays
+        for it (or the unit is open)."""
+        data = self.problem.demands[owner]
+        missing = np.where(data.decided, np.maximum(0, data.demand.count - present), 0)
+        per_day = np.add.reduceat(missing, self.day_starts[:-1]) * self.problem.slot_minutes
+        return [int(m) for m in per_day]
 
     def neighbourhood(self, rng: random.Random, aims: _Aims | None = None) -> _Neighbourhood:
         # No draw without overtime: the other moves' random sequence stays as it was.
@@ -287,15 +303,19 @@ class _Space:
             chosen = _unit_visits(self.problem, self.owners, unit)
             return _Neighbourhood(frozenset(chosen), frozenset(movers), self.day_starts[day],
                                   self.day_starts[day + 1], rng.randrange(1 << 30), unit)
+        around = None
         if rounds is not None:
             chosen, movers, window_days = rounds
         elif aims is not None and rng.random() < AIMED_SHARE:
-            chosen, movers, window_days = _aimed(self.problem, rng, self.owners, self.staff,
-                                                 self.neighbours, self.days, aims)
+            chosen, movers, window_days, around = _aimed(
+                self.problem, rng, self.owners, self.staff, self.neighbours, self.days, aims)
         else:
             chosen, movers, window_days = _neighbourhood(self.problem, rng, self.owners,
                                                          self.staff, self.neighbours, self.days)
-        first_day = rng.randrange(0, self.days - window_days + 1)
+        if around is None:
+            first_day = rng.randrange(0, self.days - window_days + 1)
+        else:  # a window that holds the day
+            first_day = min(max(0, around - rng.randrange(window_days)), self.days - window_days)
         return _Neighbourhood(frozenset(chosen), frozenset(movers), self.day_starts[first_day],
                               self.day_starts[first_day + window_days], rng.randrange(1 << 30))
 
@@ -391,9 +411,12 @@ class _Aims:
     overtime_shifts: dict[str, dict[str, list[int]]] = field(default_factory=dict)
     # Per (unit, day): who works a shift with visits of the unit starting that day.
     visiting: dict[tuple[str, int], set[str]] = field(default_factory=dict)
+    # Per owner with payable need uncovered: per day, its person-minutes of decided need
+    # uncovered (where to place an aimed move's window).
+    gaps: dict[str, list[int]] = field(default_factory=dict)
 
 
-def _weighted(rng: random.Random, weights: dict[str, int]) -> str | None:
+def _weighted(rng: random.Random, weights: dict[_Key, int]) -> _Key | None:
     """A key drawn with probability proportional to its weight (sorted: the same draw in
     every process); None if every weight is 0."""
     keys = sorted(k for k, w in weights.items() if w > 0)
@@ -404,9 +427,11 @@ def _weighted(rng: random.Random, weights: dict[str, int]) -> str | None:
 
 def _aimed(problem: Problem, rng: random.Random, owners: list[str], staff: set[str],
            neighbours: dict[str, list[str]], days: int, aims: _Aims
-           ) -> tuple[list[str], set[str], int]:
-    """A neighbourhood where the objective is: an owner with payable need left uncovered
-    (with a neighbour sharing staff, half the time), all its assistants; or a staff member with
+           ) -> tuple[list[str], set[str], int, int | None]:
+    """(owners, movers, window in days, a day the window must hold or None): where the
+    objective is. An owner with payable need left uncovered (with a neighbour sharing staff,
+    half the time), all its assistants, around a day drawn by its uncovered minutes (a window
+    drawn anywhere mostly misses need left uncovered on a few days); or a staff member with
     contract hours unused, with assistants of the same clients who work beyond their contract
     (their hours could move to the first at a tenth of the price), and the clients they serve.
     Falls back to a random neighbourhood when the schedule has neither."""
@@ -417,7 +442,9 @@ def _aimed(problem: Problem, rng: random.Random, owners: list[str], staff: set[s
             if neighbours[first] and rng.random() < 0.5:
                 chosen.append(rng.choice(neighbours[first]))
             movers = {s for c in chosen for s in problem.demands[c].eligible_staff if s in staff}
-            return chosen, movers, min(days, rng.choice((3, 5, 7)))
+            gaps = aims.gaps.get(first, [])
+            around = _weighted(rng, {day: m for day, m in enumerate(gaps)}) if gaps else None
+            return chosen, movers, min(days, rng.choice((3, 5, 7))), around
     idle = _weighted(rng, aims.unused)
     if idle is not None:
         serves = sorted(c for c in owners if idle in problem.demands[c].eligible_staff)
@@ -431,8 +458,8 @@ def _aimed(problem: Problem, rng: random.Random, owners: list[str], staff: set[s
             movers = {idle, *(busy + rest)[: rng.choice((1, 2, 3))]}
             chosen = sorted({c for c in owners for s in movers
                              if s in problem.demands[c].eligible_staff})
-            return chosen, movers, min(days, 14)
-    return _neighbourhood(problem, rng, owners, staff, neighbours, days)
+            return chosen, movers, min(days, 14), None
+    return (*_neighbourhood(problem, rng, owners, staff, neighbours, days), None)
 
 
 def _relieve(problem: Problem, rng: random.Random, owners: list[str], staff: set[str],
