@@ -256,3 +256,83 @@ def test_time_share_reserves_a_minimum_for_every_part_then_goes_by_weight():
         left -= shares[-1]
     assert sum(shares) == pytest.approx(60.0)
     assert min(shares) >= MIN_PART_SECONDS
+    # Without a minimum: by weight alone, never below what a CP-SAT call needs.
+    from scheduler.solver.engine import MIN_SOLVE_SECONDS
+
+    assert time_share(10.0, [0.0, 1.0], minimum=0.0) == pytest.approx(MIN_SOLVE_SECONDS)
+    assert time_share(10.0, [1.0, 3.0], minimum=0.0) == pytest.approx(2.5)
+
+
+def test_the_search_rate_is_what_the_second_half_of_a_search_gained_per_second():
+    from scheduler.solver.lns import LnsStats
+
+    stats = LnsStats(first_objective=100.0, objective=75.0, seconds=10.0,
+                     trace=[(1.0, 90.0), (6.0, 80.0), (9.0, 75.0)])
+    assert stats.rate() == pytest.approx((90.0 - 75.0) / 5.0)  # at 5 s it stood at 90
+    assert LnsStats(first_objective=50.0, objective=50.0, seconds=10.0).rate() == 0.0
+    late = LnsStats(first_objective=50.0, objective=40.0, seconds=4.0, trace=[(3.0, 40.0)])
+    assert late.rate() == pytest.approx(10.0 / 2.0)  # nothing before the half: from the start
+
+
+def _two_groups():
+    """Two independent groups (two parts), each forced into neighbourhood search."""
+    base = assistance_week(windows=[window("07:00", "21:00")], granted=98).model_dump(
+        mode="json")
+    second = {**base["clients"][0], "id": "C2", "approved_staff": ["B1", "B2", "B3"]}
+    second["decisions"] = [{**base["clients"][0]["decisions"][0], "id": "D2"}]
+    base["clients"].append(second)
+    base["staff"] += [{**base["staff"][0], "id": f"B{i}"} for i in (1, 2, 3)]
+    base["solver"] = {**base.get("solver", {}), "full_model_max_assignments": 0}
+    return type(assistance_week()).model_validate(base)
+
+
+def test_a_second_pass_gives_the_time_left_to_the_part_still_improving(solve_checked,
+                                                                      monkeypatch):
+    # Deterministic time, so the shares are exact. The first pass reports part 0 as still
+    # improving and part 1 as stuck: the second pass gives part 0 the time left.
+    import dataclasses
+
+    from scheduler.solver import engine
+
+    calls: list[tuple[int, float, bool]] = []
+    search_part = engine._search_part
+
+    def recorded(problem, part, start, seconds, workers, seed, monitor, start_objective=None,
+                 deterministic=False, second_pass=False):
+        calls.append((monitor.index, seconds, second_pass))
+        found = search_part(problem, part, start, seconds, workers, seed, monitor,
+                            start_objective, deterministic, second_pass)
+        return dataclasses.replace(found, rate=5.0 if monitor.index == 0 else 0.0)
+
+    monkeypatch.setattr(engine, "_search_part", recorded)
+    limit = 8.0
+    result = solve_checked(_two_groups(), time_limit=limit, deterministic=True)
+    assert result.solve.components == 2
+    budget = limit * engine.DETERMINISTIC_TIME_PER_SECOND
+    first = [(i, s) for i, s, again in calls if not again]
+    second = [(i, s) for i, s, again in calls if again]
+    assert [i for i, _ in first] == [0, 1] and [i for i, _ in second] == [0, 1]
+    # The first pass shares half the budget (a part that stops short passes time on).
+    assert first[0][1] < budget * engine.FIRST_PASS_SHARE
+    assert sum(s for _, s in first) == pytest.approx(budget * engine.FIRST_PASS_SHARE, rel=0.1)
+    # The second, by rate without a minimum: the stuck part gets what part 0 leaves.
+    assert second[0][1] == pytest.approx(budget * (1 - engine.FIRST_PASS_SHARE), rel=0.1)
+    assert second[1][1] < 0.2 * second[0][1]
+
+
+def test_one_part_searched_by_moves_gets_one_pass(solve_checked, monkeypatch):
+    from scheduler.solver import engine
+
+    passes: list[bool] = []
+    search_part = engine._search_part
+
+    def recorded(*args, second_pass=False, **kwargs):
+        passes.append(second_pass)
+        return search_part(*args, second_pass=second_pass, **kwargs)
+
+    monkeypatch.setattr(engine, "_search_part", recorded)
+    sc = assistance_week(windows=[window("07:00", "21:00")], granted=98)
+    sc = sc.model_copy(update={"solver": sc.solver.model_copy(
+        update={"full_model_max_assignments": 0})})
+    solve_checked(sc, time_limit=2, deterministic=True)
+    assert passes == [False]
