@@ -441,13 +441,16 @@ class _Planner:
         ranks = self._preferred_ends(client, t, room_end, budget_ok)
         any_available = False
         options = []
+        # What does not depend on who works it, once per end; weekly rest had, once per person.
+        shapes = {e: self._shape(client, t, e) for e in budget_ok}
+        rested: dict[str, bool] = {}
         for sid in eligible:
             staff = self.staff[sid]
             for e in budget_ok:
                 if staff.available_prefix[e] - staff.available_prefix[t] != e - t:
                     continue
                 any_available = True
-                key = self._key(sid, client, t, e)
+                key = self._key(sid, client, t, e, shapes[e], rested)
                 if key is not None:
                     options.append(((key[0], ranks[e], *key[1:]), sid, e))
         if not options:
@@ -507,14 +510,16 @@ class _Planner:
             rest = max(rest, minutes)
         return math.ceil(int(rest) / self.slot)
 
-    def _key(self, sid: str, client: _ClientState, t: int, e: int
+    def _key(self, sid: str, client: _ClientState, t: int, e: int,
+             shape: tuple[int, int, int] | None = None, rested: dict[str, bool] | None = None
              ) -> tuple[float | str, ...] | None:
         """None when the shift breaks a hard rule for ``sid`` (except weekly rest); else the
         sort key: contract first, then additional hours, then overtime; not on a planned day
         off; weekly rest already had; fair share of nights and weekends; least loaded; an
-        assistant the client already knows."""
+        assistant the client already knows. ``shape``: the shift's ``_shape`` if known;
+        ``rested``: ``_rested`` per staff member at ``t``, filled in as asked."""
         staff, limits = self.staff[sid], self.limits[sid]
-        minutes, _, work = self._shape(client, t, e)
+        minutes, _, work = self._shape(client, t, e) if shape is None else shape
         end_rest = e + self._rest_after(minutes)
         i = bisect_left(staff.busy, (t, -1))
         if i > 0 and staff.busy[i - 1][1] > t:
@@ -538,9 +543,14 @@ class _Planner:
         fair = factor * ((staff.nights if night else 0) + (staff.weekends if weekend else 0))
         off = self.off_prefix.get(sid)
         day_off = off is not None and bool(off[e] - off[t])
-        rested = self._rested(sid, t)
-        return (tier, day_off, not rested, fair, round(load, 3), client.id not in staff.clients,
-                sid)
+        if rested is None:
+            had_rest = self._rested(sid, t)
+        elif sid in rested:
+            had_rest = rested[sid]
+        else:
+            had_rest = rested[sid] = self._rested(sid, t)
+        return (tier, day_off, not had_rest, fair, round(load, 3),
+                client.id not in staff.clients, sid)
 
     def _split(self, client: _ClientState, t: int, e: int
                ) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]:
