@@ -336,18 +336,3 @@ def test_one_part_searched_by_moves_gets_one_pass(solve_checked, monkeypatch):
         update={"full_model_max_assignments": 0})})
     solve_checked(sc, time_limit=2, deterministic=True)
     assert passes == [False]
-
-
-def test_progress_over_two_passes_only_improves(solve_checked):
-    # Both parts are searched twice: what progress reports stays a whole schedule's objective
-    # that never rises, under a bound that never falls.
-    reports = []
-    result = solve_checked(_two_groups(), time_limit=6, deterministic=True,
-                           progress=reports.append)
-    assert reports
-    assert {r.component for r in reports} == {0, 1}
-    objectives = [r.objective for r in reports]
-    bounds = [r.bound for r in reports]
-    assert all(b <= a + 1e-6 for a, b in itertools.pairwise(objectives))
-    assert all(b >= a - 1e-6 for a, b in itertools.pairwise(bounds))
-    assert objectives[-1] == pytest.approx(result.solve.objective)

@@ -241,7 +241,7 @@ def solve(
     found: list[tuple[_Search, Pairs]] = []
     outcomes: dict[int, _Outcome] = {}
     objectives = [s.objective if s is not None else 0.0 for s in starts]  # each part's best
-    bounds = list(floors)  # each part's, raised by a full model's search
+    done_bound = 0.0
     spent = 0.0  # deterministic time the searches took (deterministic mode)
     for index, part in enumerate(parts):
         if stop is not None and stop():
@@ -252,7 +252,8 @@ def solve(
         floor = floors[index]
         start = starts[index]
         monitor = _Monitor(sum(objectives) - objectives[index], index, len(parts), started,
-                           progress, stop, bound_offset=sum(bounds) - bounds[index], floor=floor)
+                           progress, stop, bound_offset=done_bound + sum(floors[index + 1:]),
+                           floor=floor)
         fallback: Pairs = set()  # if the search finds nothing: nobody assigned is feasible
         if part.size > settings.full_model_max_assignments:
             search = _search_part(problem, part, hinted or set(), share, workers, seed, monitor,
@@ -273,11 +274,12 @@ def solve(
         found.append((search, fallback))
         if two_passes and index in searched:  # its outcome after the second pass
             objectives[index] = search.objective if search.objective is not None else 0.0
+            done_bound += floor
         else:
             outcomes[index] = _outcome(problem, index, part, search, fallback, floor, workers,
                                        seed, det)
             objectives[index] = outcomes[index].objective
-            bounds[index] = outcomes[index].bound
+            done_bound += outcomes[index].bound
     if two_passes:
         rates = [found[i][0].rate for i in searched]
         for k, index in enumerate(searched):
@@ -288,7 +290,7 @@ def solve(
             share = time_share(max(0.0, budget - elapsed), rates[k:], minimum=0.0)
             before = found[index][0]
             monitor = _Monitor(sum(objectives) - objectives[index], index, len(parts), started,
-                               progress, stop, bound_offset=sum(bounds) - bounds[index],
+                               progress, stop, bound_offset=sum(floors) - floors[index],
                                floor=floors[index])
             again = _search_part(problem, parts[index], before.assigned or set(), share, workers,
                                  seed, monitor, before.objective, det, second_pass=True)
