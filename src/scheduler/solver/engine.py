@@ -4,9 +4,7 @@ Demand owners (clients, group units) and staff that can never share work (no app
 membership links them) form separate components; every rule is per owner or per staff member,
 so solving components apart is exact and much faster. The time limit is shared out by what each
 part has to gain (its start schedule's distance to its bound), after a minimum for every part;
-time a part leaves unused passes on. With several parts searched by neighbourhood moves, that
-share is half the time; the other half goes, in a second pass over those parts, by how fast
-each still improved at the end of its first.
+time a part leaves unused passes on.
 
 Deterministic mode (``solver.deterministic``): the same input and seed give the same schedule.
 Every limit is CP-SAT's deterministic time (solver.params), what a part leaves unused is counted
@@ -65,11 +63,6 @@ MIN_PART_SECONDS = 3.0
 # The least a CP-SAT call is given: enough to load a complete hint as its first solution, so a
 # part whose share has run out still ends with its start schedule.
 MIN_SOLVE_SECONDS = 0.1
-# Share of the time limit the parts searched by neighbourhood moves get first, when there are
-# several: start gaps say where there is most to gain, not where it comes quickest, so the rest
-# goes, in a second pass, by how fast each part still improved at the end of its first.
-FIRST_PASS_SHARE = 0.5
-SECOND_PASS_STREAM = 1_000_003  # added to the seed of a part's second pass (Python's random only)
 # How soon a stop request ends a search that finds no new solution (and so never calls back):
 # quick enough for someone pressing stop, rare enough to cost nothing.
 STOP_POLL_SECONDS = 0.2
@@ -100,10 +93,6 @@ class _Search:
     best_solution_seconds: float | None
     variables: int
     used: float = 0.0  # deterministic time the search took
-    # Neighbourhood search: the best schedule's exact objective, and what the search gained
-    # per second over its second half (LnsStats.rate).
-    objective: float | None = None
-    rate: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -232,28 +221,21 @@ def solve(
                    for st, floor in zip(evaluated, floors, strict=True)]
     else:
         weights = [float(part.size) for part in parts]
-    # Parts searched by neighbourhood moves get FIRST_PASS_SHARE of the time first; the rest
-    # goes to them by how fast each still improved at the end of its first pass.
-    searched = [i for i, part in enumerate(parts)
-                if part.size > settings.full_model_max_assignments]
-    two_passes = len(searched) > 1 and hinted is not None and None not in starts
-    first_budget = budget * FIRST_PASS_SHARE if two_passes else budget
-    found: list[tuple[_Search, Pairs]] = []
-    outcomes: dict[int, _Outcome] = {}
-    objectives = [s.objective if s is not None else 0.0 for s in starts]  # each part's best
+    outcomes: list[_Outcome] = []
+    done_objective = 0.0
     done_bound = 0.0
     spent = 0.0  # deterministic time the searches took (deterministic mode)
     for index, part in enumerate(parts):
         if stop is not None and stop():
-            time_limit = budget = first_budget = 0.0  # what is left keeps its start schedule
+            time_limit = budget = 0.0  # what is left gets its start schedule, unimproved
         elapsed = spent if det else time.perf_counter() - started
-        left = max(0.0, first_budget - elapsed)
+        left = max(0.0, budget - elapsed)
         share = time_share(left, weights[index:])
         floor = floors[index]
         start = starts[index]
-        monitor = _Monitor(sum(objectives) - objectives[index], index, len(parts), started,
-                           progress, stop, bound_offset=done_bound + sum(floors[index + 1:]),
-                           floor=floor)
+        pending = sum(s.objective for s in starts[index + 1:] if s is not None)
+        monitor = _Monitor(done_objective + pending, index, len(parts), started, progress, stop,
+                           bound_offset=done_bound + sum(floors[index + 1:]), floor=floor)
         fallback: Pairs = set()  # if the search finds nothing: nobody assigned is feasible
         if part.size > settings.full_model_max_assignments:
             search = _search_part(problem, part, hinted or set(), share, workers, seed, monitor,
@@ -271,51 +253,12 @@ def solve(
                             share - (time.perf_counter() - started - elapsed))
             search = _solve_part(built, share, workers, seed, log, monitor, det)
         spent += search.used
-        found.append((search, fallback))
-        if two_passes and index in searched:  # its outcome after the second pass
-            objectives[index] = search.objective if search.objective is not None else 0.0
-            done_bound += floor
-        else:
-            outcomes[index] = _outcome(problem, index, part, search, fallback, floor, workers,
-                                       seed, det)
-            objectives[index] = outcomes[index].objective
-            done_bound += outcomes[index].bound
-    if two_passes:
-        rates = [found[i][0].rate for i in searched]
-        for k, index in enumerate(searched):
-            if stop is not None and stop():
-                break
-            elapsed = spent if det else time.perf_counter() - started
-            # No minimum this time: a part that stopped improving had its own.
-            share = time_share(max(0.0, budget - elapsed), rates[k:], minimum=0.0)
-            before = found[index][0]
-            monitor = _Monitor(sum(objectives) - objectives[index], index, len(parts), started,
-                               progress, stop, bound_offset=sum(floors) - floors[index],
-                               floor=floors[index])
-            again = _search_part(problem, parts[index], before.assigned or set(), share, workers,
-                                 seed, monitor, before.objective, det, second_pass=True)
-            spent += again.used
-            found[index] = (_joined(before, again), found[index][1])
-            if again.objective is not None:
-                objectives[index] = again.objective
-    for index in sorted(set(range(len(parts))) - set(outcomes)):
-        search, fallback = found[index]
-        outcomes[index] = _outcome(problem, index, parts[index], search, fallback,
-                                   floors[index], workers, seed, det)
-    return _schedule(problem, [outcomes[i] for i in range(len(parts))],
-                     time.perf_counter() - started, time_limit, workers, seed, len(parts),
-                     hint_ready, det)
-
-
-def _joined(first: _Search, second: _Search) -> _Search:
-    """One part's two passes of neighbourhood search as one."""
-    return _Search(status=second.status, bound=None, assigned=second.assigned,
-                   first_solution_seconds=first.first_solution_seconds,
-                   best_solution_seconds=second.best_solution_seconds
-                   if second.objective is not None and first.objective is not None
-                   and second.objective < first.objective else first.best_solution_seconds,
-                   variables=second.variables, used=first.used + second.used,
-                   objective=second.objective)
+        outcome = _outcome(problem, index, part, search, fallback, floor, workers, seed, det)
+        outcomes.append(outcome)
+        done_objective += outcome.objective
+        done_bound += outcome.bound
+    return _schedule(problem, outcomes, time.perf_counter() - started, time_limit, workers, seed,
+                     len(parts), hint_ready, det)
 
 
 def solve_plain(scenario: Scenario, *, time_limit: float, workers: int, seed: int,
@@ -430,14 +373,14 @@ def _raise_floors_by_lp(problem: Problem, parts: list[Component], floors: list[f
             floors[index] = max(floors[index], found)
 
 
-def time_share(left: float, weights: list[float], minimum: float | None = None) -> float:
+def time_share(left: float, weights: list[float]) -> float:
     """Seconds for the first of the parts still to solve (``weights``, in order) out of
-    ``left``: each is set aside ``minimum`` (default ``MIN_PART_SECONDS``; less only when
-    time is short), the rest goes by weight. Reserving the minimum matters: taken from what
-    the larger parts leave, it was nothing, and a group unit's part (1 owner, but a model of
-    breaks and density) got 1–2 moves on L in 120 s, where alone it improves by half in 20 s."""
+    ``left``: each is set aside a minimum of 3 s (less only when time is short), the rest goes
+    by weight. Reserving the minimum matters: taken from what the larger parts leave, it was
+    nothing, and a group unit's part (1 owner, but a model of breaks and density) got 1–2 moves
+    on L in 120 s, where alone it improves by half in 20 s."""
     count = len(weights)
-    reserve = min(MIN_PART_SECONDS if minimum is None else minimum, left / count)
+    reserve = min(MIN_PART_SECONDS, left / count)
     spare = left - reserve * count
     total = sum(weights)
     return max(MIN_SOLVE_SECONDS,
@@ -446,10 +389,9 @@ def time_share(left: float, weights: list[float], minimum: float | None = None) 
 
 def _search_part(problem: Problem, part: Component, start: Pairs, seconds: float, workers: int,
                  seed: int, monitor: _Monitor, start_objective: float | None = None,
-                 deterministic: bool = False, second_pass: bool = False) -> _Search:
+                 deterministic: bool = False) -> _Search:
     """A large part: large-neighbourhood search from the hint (no proven bound); in
-    deterministic mode ``seconds`` is the moves' deterministic-time budget. A second pass
-    draws other neighbourhoods than the first (another random stream)."""
+    deterministic mode ``seconds`` is the moves' deterministic-time budget."""
     began = time.perf_counter()
     eligible = eligible_pairs(problem, part)
     start = start & eligible
@@ -469,8 +411,7 @@ def _search_part(problem: Problem, part: Component, start: Pairs, seconds: float
                                       monitor.bound_offset + monitor.floor, now))
 
     pairs, stats = improve(problem, part.owners, part.staff, part.shifts, start, objective,
-                           began + seconds, seed=seed + SECOND_PASS_STREAM * second_pass,
-                           workers=workers, on_improvement=report,
+                           began + seconds, seed=seed, workers=workers, on_improvement=report,
                            stop=monitor.stop, start_objective=start_objective,
                            budget=seconds if deterministic else None)
     if monitor.first is None:
@@ -478,8 +419,7 @@ def _search_part(problem: Problem, part: Component, start: Pairs, seconds: float
     # Every accepted move was evaluated feasible, so the result is a schedule.
     return _Search(status="feasible", bound=None, assigned=pairs,
                    first_solution_seconds=monitor.first, best_solution_seconds=monitor.last,
-                   variables=len(eligible), used=stats.deterministic_time,
-                   objective=stats.objective, rate=stats.rate())
+                   variables=len(eligible), used=stats.deterministic_time)
 
 
 def _plan_counts(shifts: dict[int, CandidateShift], pairs: Pairs,

@@ -66,23 +66,6 @@ class LnsStats:
     first_objective: float = 0.0
     objective: float = 0.0
     deterministic_time: float = 0.0  # charged to the budget (deterministic mode)
-    # (time since the search began, objective) at each improvement: wall seconds, or the
-    # deterministic time charged (deterministic mode).
-    trace: list[tuple[float, float]] = field(default_factory=list)
-    seconds: float = 0.0  # the search's length in the same measure
-
-    def rate(self) -> float:
-        """Objective gained per second over the search's second half: what more time on it
-        is likely to bring (improvements come ever slower)."""
-        half = self.seconds / 2
-        if half <= 0:
-            return 0.0
-        at_half = self.first_objective
-        for when, value in self.trace:
-            if when > half:
-                break
-            at_half = value
-        return max(0.0, at_half - self.objective) / half
 
 
 def improve(
@@ -113,7 +96,6 @@ def improve(
     the result depends on the input and ``seed`` only."""
     rng = random.Random(seed)
     deterministic = budget is not None
-    began = time.perf_counter()
     space = _Space(problem, owners, staff, shifts, deterministic)
     current = set(start)
     best = evaluate(current) if start_objective is None else start_objective
@@ -182,13 +164,10 @@ def improve(
                 if value is not None and value < best - 1e-6:
                     current, best = candidate, value
                     stats.improvements += 1
-                    stats.trace.append((spent if deterministic else time.perf_counter() - began,
-                                        best))
                     if on_improvement is not None:
                         on_improvement(best)
     stats.objective = best
     stats.deterministic_time = spent
-    stats.seconds = spent if deterministic else time.perf_counter() - began
     return current, stats
 
 
