@@ -55,6 +55,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="comma-separated: greedy, plain, engine")
     parser.add_argument("--no-lp-bound", action="store_true",
                         help="gaps against the runs' own bounds only (skip the LP per instance)")
+    parser.add_argument("--deterministic", action="store_true",
+                        help="the engine in deterministic mode: its limits are deterministic "
+                        "time, the same schedule on any machine (A/B of search changes on a "
+                        "noisy machine); greedy and plain are unchanged")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "latest.json")
     args = parser.parse_args(argv)
     if args.quick:
@@ -70,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     instances = {}
     for size in sizes:
         scenario = generate(size, seed=args.seed)  # type: ignore[arg-type]
+        if args.deterministic:
+            scenario = scenario.model_copy(update={"solver": scenario.solver.model_copy(
+                update={"deterministic": True})})
         instances[size] = size_of(scenario)
         bound = None
         forced = forced_uncovered(scenario)  # no schedule covers it: the data alone says so
@@ -106,7 +113,8 @@ def main(argv: list[str] | None = None) -> int:
         "when": datetime.now().isoformat(timespec="seconds"),
         "machine": {"python": sys.version.split()[0], "platform": platform.platform(),
                     "processor": platform.processor(), "cpus": multiprocessing.cpu_count()},
-        "workers": args.workers, "seed": args.seed, "seeds": seeds, "instances": instances,
+        "workers": args.workers, "seed": args.seed, "seeds": seeds,
+        "deterministic": args.deterministic, "instances": instances,
         "rows": rows,
     }, indent=2))
     print(f"\nwritten: {args.out}")

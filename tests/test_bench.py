@@ -36,6 +36,24 @@ def test_benchmark_smoke_run_passes_the_validator(tmp_path):
     assert plain["objective"] >= bound - 1e-6
 
 
+def test_deterministic_runs_give_the_same_engine_schedule_twice(tmp_path):
+    spec = importlib.util.spec_from_file_location("bench_run", BENCH)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    rows = []
+    for name in ("a", "b"):
+        out = tmp_path / f"{name}.json"
+        assert module.main(["--sizes", "tiny", "--limits", "2", "--planners", "engine",
+                            "--no-lp-bound", "--deterministic", "--out", str(out)]) == 0
+        data = json.loads(out.read_text())
+        assert data["deterministic"] is True
+        rows.append(data["rows"][0])
+    assert rows[0]["valid"] and rows[1]["valid"]
+    # Deterministic mode leaves the clock out of the schedule: no time to the first solution.
+    assert rows[0]["first_feasible_seconds"] is None
+    assert rows[0]["objective"] == rows[1]["objective"]
+
+
 def test_median_row_takes_each_figure_median_and_fails_with_any_run():
     from scheduler.planning.benchmark import median_row
 

@@ -185,7 +185,7 @@ def test_aimed_moves_go_where_need_is_uncovered_or_hours_could_move():
     for seed in range(10):
         rng = _Always(seed)
         chosen, movers, _, _ = lns._aimed(problem, rng, space.owners, space.staff,
-                                       space.neighbours, space.days, only_c2)
+                                          space.neighbours, space.days, only_c2)
         assert chosen[0] == "C2" and movers >= {"A3", "A4"}
     # A1 has contract hours unused, A2 (same client) works beyond contract: both move.
     idle = lns._Aims(dict.fromkeys(space.owners, 0), {**dict.fromkeys(space.staff, 0), "A1": 600},
