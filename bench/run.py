@@ -56,9 +56,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-lp-bound", action="store_true",
                         help="gaps against the runs' own bounds only (skip the LP per instance)")
     parser.add_argument("--deterministic", action="store_true",
-                        help="the engine in deterministic mode: its limits are deterministic "
-                        "time, the same schedule on any machine (A/B of search changes on a "
-                        "noisy machine); greedy and plain are unchanged")
+                        help="the engine in deterministic mode: each second of its limits "
+                        "counts as a fixed amount of CP-SAT's deterministic time, so any machine "
+                        "gives the same schedule (A/B of search changes on a noisy machine); "
+                        "greedy and plain are unchanged")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "latest.json")
     args = parser.parse_args(argv)
     if args.quick:

@@ -36,7 +36,7 @@ def test_benchmark_smoke_run_passes_the_validator(tmp_path):
     assert plain["objective"] >= bound - 1e-6
 
 
-def test_deterministic_runs_give_the_same_engine_schedule_twice(tmp_path):
+def test_deterministic_runs_give_the_same_engine_objective_twice(tmp_path):
     spec = importlib.util.spec_from_file_location("bench_run", BENCH)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

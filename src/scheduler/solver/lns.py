@@ -234,7 +234,8 @@ class _Space:
         its decisions could still pay for, per staff member the contract hours left unused and
         the hours worked beyond the contract (each a rough estimate over the horizon); and,
         exactly as the rule counts them, overtime and the room left below full time per
-        limiting period, and the start of each shift worked in a period of overtime."""
+        limiting period, and the start of each shift worked in a period of overtime; per owner
+        with payable need uncovered, the decided need uncovered on each day."""
         staffed: dict[str, int] = dict.fromkeys(self.owners, 0)
         # Persons at each slot of each owner's need, for the days it is left uncovered.
         present = {o: np.zeros(self.problem.grid.n_slots, dtype=np.int32) for o in self.owners}
@@ -246,8 +247,7 @@ class _Space:
             shift = self.by_index[i]
             for owner, a, b in shift.served:
                 staffed[owner] += (b - a) * self.problem.slot_minutes
-                if owner in present:
-                    present[owner][a:b] += 1
+                present[owner][a:b] += 1
             work[sid] += shift.work_minutes
             own[sid].append(shift)
             if shift.visits:
@@ -401,7 +401,8 @@ def _touches(shift: CandidateShift, owners: set[str]) -> bool:
 class _Aims:
     """Minutes per owner (uncovered, payable) and per staff member (unused, beyond contract;
     overtime and room below full time, summed over the limiting periods); per staff member in
-    overtime, per owner, the start slots of the shifts they work in periods of overtime."""
+    overtime, per owner, the start slots of the shifts they work in periods of overtime; per
+    owner with payable need uncovered, its uncovered minutes per day (``gaps``)."""
 
     uncovered: dict[str, int]
     unused: dict[str, int]
