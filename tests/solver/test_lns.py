@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import random
 import threading
+import time
+from collections import Counter
 
 import pytest
 
@@ -17,7 +19,8 @@ from scheduler.solver.candidates import generate_shifts
 from scheduler.solver.engine import _hinted_pairs
 from scheduler.solver.evaluation import evaluate
 from scheduler.solver.lns import _Neighbourhood
-from scheduler.solver.parts import components
+from scheduler.solver.move_kinds import KindChooser
+from scheduler.solver.parts import components, eligible_pairs
 from scheduler.solver.problem import compile_problem
 
 
@@ -182,19 +185,72 @@ def test_aimed_moves_go_where_need_is_uncovered_or_hours_could_move():
     problem, space = _two_clients()
     only_c2 = lns._Aims({"C1": 0, "C2": 480}, dict.fromkeys(space.staff, 0),
                         dict.fromkeys(space.staff, 0))
+    assert lns._idle_aim(problem, random.Random(0), space.owners, space.staff, only_c2) is None
     for seed in range(10):
         rng = _Always(seed)
-        chosen, movers, _, _ = lns._aimed(problem, rng, space.owners, space.staff,
-                                          space.neighbours, space.days, only_c2)
+        aimed = lns._uncovered_aim(problem, rng, space.staff, space.neighbours, only_c2)
+        assert aimed is not None
+        chosen, movers, _ = aimed
         assert chosen[0] == "C2" and movers >= {"A3", "A4"}
     # A1 has contract hours unused, A2 (same client) works beyond contract: both move.
     idle = lns._Aims(dict.fromkeys(space.owners, 0), {**dict.fromkeys(space.staff, 0), "A1": 600},
                      {**dict.fromkeys(space.staff, 0), "A2": 300})
+    assert lns._uncovered_aim(problem, random.Random(0), space.staff, space.neighbours,
+                              idle) is None
+    assert space.allowed(idle) == {"idle", "assistants", "clients-3", "clients-5", "clients-7"}
     for seed in range(10):
-        rng = random.Random(seed)
-        _, movers, days, _ = lns._aimed(problem, rng, space.owners, space.staff,
-                                        space.neighbours, space.days, idle)
-        assert {"A1", "A2"} <= movers and days == 7
+        hood = space.neighbourhood(random.Random(seed), idle,
+                                   KindChooser({"idle": 1.0, "clients-3": 0.0}))
+        assert hood.kind == "idle" and {"A1", "A2"} <= hood.staff
+        assert hood.end_slot - hood.first_slot == problem.grid.n_slots  # min(14, 7) days
+
+
+def test_kinds_of_move_are_drawn_by_what_they_gained_per_second():
+    chooser = KindChooser({"a": 1.0, "b": 1.0, "c": 2.0})
+
+    def shares(draws: int = 4000) -> Counter[str]:
+        rng = random.Random(1)
+        return Counter(chooser.draw(rng, ["a", "b", "c"]) for _ in range(draws))
+
+    before = shares()
+    assert 0.45 < before["c"] / 4000 < 0.55  # no evidence yet: the priors
+    for _ in range(20):
+        chooser.record("a", 300.0, 0.5)  # 600 a second
+        chooser.record("b", 0.0, 0.5)
+        chooser.record("c", 10.0, 0.5)  # 20 a second, twice the prior
+    after = shares()
+    assert after["a"] > 0.7 * 4000 and after["c"] < before["c"] / 2
+    assert after["b"] > 0  # a kind that gains nothing is still tried now and then
+    assert chooser.draw(random.Random(0), ["d"]) is None  # no prior, never drawn
+    assert chooser.moves == {"a": 20, "b": 20, "c": 20} and chooser.improved["a"] == 6000.0
+
+
+def test_the_search_reports_what_each_kind_of_move_gained(unit_week):
+    scenario = unit_week
+    problem = compile_problem(scenario)
+    shifts = generate_shifts(problem)
+    part = max(components(problem, shifts), key=lambda p: p.size)
+    start = greedy_pairs(problem, shifts) & eligible_pairs(problem, part)
+
+    def value(pairs):
+        found = evaluate(problem, part, pairs, workers=1, seed=0)
+        return None if found is None else found.objective
+
+    first = value(start)
+    chooser = KindChooser(lns.kind_priors())
+    runs = []
+    for seed in (0, 1):  # two searches sharing what the kinds gained, as the engine's parts do
+        _, stats = lns.improve(problem, part.owners, part.staff, part.shifts, start, value,
+                               time.perf_counter() + 3, seed=seed, workers=1,
+                               start_objective=first, budget=10.0, chooser=chooser)
+        runs.append(stats)
+        # Each search reports its own moves and gains, not the chooser's history.
+        assert stats.iterations > 0
+        assert sum(n for n, _ in stats.kinds.values()) == stats.iterations
+        assert set(stats.kinds) <= set(lns.kind_priors())
+        gained = sum(g for _, g in stats.kinds.values())
+        assert gained == pytest.approx(first - stats.objective)
+    assert sum(chooser.moves.values()) == sum(stats.iterations for stats in runs)
 
 
 def _overtime_week():

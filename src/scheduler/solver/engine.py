@@ -39,9 +39,10 @@ from scheduler.solver.evaluation import (
     evaluate_parts,
     total_penalties,
 )
-from scheduler.solver.lns import improve
+from scheduler.solver.lns import improve, kind_priors
 from scheduler.solver.lp_bound import lp_bound
 from scheduler.solver.model import BuiltModel, build_model
+from scheduler.solver.move_kinds import KindChooser
 from scheduler.solver.output import output_candidate, penalty_terms, schedule_header
 from scheduler.solver.params import (
     DETERMINISTIC_TIME_PER_SECOND,
@@ -225,6 +226,9 @@ def solve(
     done_objective = 0.0
     done_bound = 0.0
     spent = 0.0  # deterministic time the searches took (deterministic mode)
+    # What each kind of move gained carries from part to part: on a department a part gets a
+    # few dozen moves, too few to learn the kinds' worth from scratch.
+    chooser = KindChooser(kind_priors())
     for index, part in enumerate(parts):
         if stop is not None and stop():
             time_limit = budget = 0.0  # what is left gets its start schedule, unimproved
@@ -239,7 +243,7 @@ def solve(
         fallback: Pairs = set()  # if the search finds nothing: nobody assigned is feasible
         if part.size > settings.full_model_max_assignments:
             search = _search_part(problem, part, hinted or set(), share, workers, seed, monitor,
-                                  None if start is None else start.objective, det)
+                                  None if start is None else start.objective, det, chooser)
         else:
             built = build_model(problem, part.shifts, part.owners, part.staff)
             if hinted is not None and start is not None:
@@ -389,7 +393,7 @@ def time_share(left: float, weights: list[float]) -> float:
 
 def _search_part(problem: Problem, part: Component, start: Pairs, seconds: float, workers: int,
                  seed: int, monitor: _Monitor, start_objective: float | None = None,
-                 deterministic: bool = False) -> _Search:
+                 deterministic: bool = False, chooser: KindChooser | None = None) -> _Search:
     """A large part: large-neighbourhood search from the hint (no proven bound); in
     deterministic mode ``seconds`` is the moves' deterministic-time budget."""
     began = time.perf_counter()
@@ -413,7 +417,7 @@ def _search_part(problem: Problem, part: Component, start: Pairs, seconds: float
     pairs, stats = improve(problem, part.owners, part.staff, part.shifts, start, objective,
                            began + seconds, seed=seed, workers=workers, on_improvement=report,
                            stop=monitor.stop, start_objective=start_objective,
-                           budget=seconds if deterministic else None)
+                           budget=seconds if deterministic else None, chooser=chooser)
     if monitor.first is None:
         monitor.first = time.perf_counter() - monitor.started
     # Every accepted move was evaluated feasible, so the result is a schedule.

@@ -23,6 +23,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.solver.evaluation import complete_hint, fix_assignments
 from scheduler.solver.model import build_model
+from scheduler.solver.move_kinds import KindChooser
 from scheduler.solver.params import configure, deterministic_time
 from scheduler.solver.parts import Pairs
 from scheduler.solver.problem import Problem
@@ -43,20 +44,42 @@ HINT_SECONDS = 5.0
 # sub-model and its hint, the exact evaluation: Python, not counted by CP-SAT), charged so the
 # budget follows wall time roughly (measured on M: see README, "Reproducible runs").
 MOVE_OVERHEAD = 0.1
-# Share of moves aimed where the objective is (``_Space.aims``); the rest stay random, which
-# finds what the estimates miss (fairness, continuity, rest patterns).
+# The kinds of move's prior shares (``kind_priors``; the search then favours the kinds that
+# gain most per second, ``solver.move_kinds``). Aimed where the objective is (``_Space.aims``);
+# the rest random, which finds what the estimates miss (fairness, continuity, rest patterns).
 AIMED_SHARE = 0.5
-# While anyone in a part works overtime, the share of moves that hand some of their work to a
-# colleague with room (``_relieve``): overtime is the dearest hour worked, and these moves are
-# small (one client, a few days), so they cost little time.
+# While anyone in a part works overtime, the prior share of moves that hand some of their work
+# to a colleague with room (``_relieve``): overtime is the dearest hour worked, and these moves
+# are small (one client, a few days), so they cost little time.
 OVERTIME_SHARE = 0.5
 # Share of moves on a unit's rounds, in parts that have them (``_round_neighbourhood``).
 ROUNDS_SHARE = 0.3
 # Of those, the share that re-cut a unit-day (``_Space.recut``): everyone who works the
 # unit's visits that day, choosing among their shifts and a fresh cut of the day's visits.
 RECUT_SHARE = 0.5
+# Window lengths (days) of the moves on one or two clients, each its own kind of move.
+CLIENT_WINDOWS = (3, 5, 7)
+# The kind drawn when none of the others applies (one or two clients always do).
+FALLBACK_KIND = "clients-5"
 Evaluate = Callable[[Pairs], float | None]
 _Key = TypeVar("_Key", str, int)
+
+
+def kind_priors() -> dict[str, float]:
+    """Each kind of move's prior weight, in the order kinds are drawn; a kind applies only
+    where ``_Space.allowed`` says so. Relief weighs as much as all the others together."""
+    aimed = (1 - ROUNDS_SHARE) * AIMED_SHARE
+    unaimed = (1 - ROUNDS_SHARE) * (1 - AIMED_SHARE)
+    share = len(CLIENT_WINDOWS)
+    return {
+        "relieve": OVERTIME_SHARE / (1 - OVERTIME_SHARE),
+        "recut": ROUNDS_SHARE * RECUT_SHARE,
+        "rounds": ROUNDS_SHARE * (1 - RECUT_SHARE),
+        **{f"uncovered-{w}": aimed / 2 / share for w in CLIENT_WINDOWS},
+        "idle": aimed / 2,
+        **{f"clients-{w}": unaimed / 2 / share for w in CLIENT_WINDOWS},
+        "assistants": unaimed / 2,
+    }
 
 
 @dataclass
@@ -66,6 +89,8 @@ class LnsStats:
     first_objective: float = 0.0
     objective: float = 0.0
     deterministic_time: float = 0.0  # charged to the budget (deterministic mode)
+    # Per kind of move: how many ran and what they gained in all.
+    kinds: dict[str, tuple[int, float]] = field(default_factory=dict)
 
 
 def improve(
@@ -83,6 +108,7 @@ def improve(
     stop: Callable[[], bool] | None = None,
     start_objective: float | None = None,
     budget: float | None = None,
+    chooser: KindChooser | None = None,
 ) -> tuple[Pairs, LnsStats]:
     """Improve ``start`` until ``deadline``. With ``workers`` > 1, as many moves run at once,
     each sub-solve on one thread: building a sub-model is Python (one core) while CP-SAT
@@ -93,7 +119,8 @@ def improve(
 
     ``budget`` (deterministic mode): instead of ``deadline``, stop once the moves' deterministic
     time (their sub-solves' plus ``MOVE_OVERHEAD`` each) reaches it; moves run one at a time, so
-    the result depends on the input and ``seed`` only."""
+    the result depends on the input and ``seed`` only. ``chooser``: what kinds of move gained
+    so far (the engine's, over the parts searched before this one); a fresh one without."""
     rng = random.Random(seed)
     deterministic = budget is not None
     space = _Space(problem, owners, staff, shifts, deterministic)
@@ -122,30 +149,36 @@ def improve(
         left = budget - spent if budget is not None else deadline - time.perf_counter()
         return max(MIN_SUB_SOLVE_SECONDS, min(sub_seconds, left))
 
+    chooser = chooser or KindChooser(kind_priors())
+    moves_before = dict(chooser.moves)
+    improved_before = dict(chooser.improved)
     with ThreadPoolExecutor(max_workers=lanes) as pool:
-        running: dict[Future[tuple[_Move | None, float, bool]], _Neighbourhood] = {}
+        # Each running move's neighbourhood and when it was submitted.
+        running: dict[Future[tuple[_Move | None, float, bool]], tuple[_Neighbourhood, float]] = {}
         while True:
             while len(running) < lanes and not stopped():
                 # Concurrent moves re-plan disjoint owners with disjoint staff, so each one's
                 # fixed surroundings are what the others leave untouched: they commute.
-                busy = list(running.values())
+                busy = [hood for hood, _ in running.values()]
                 aims = space.aims(current)
                 for _ in range(20):
-                    hood = space.neighbourhood(rng, aims)
+                    hood = space.neighbourhood(rng, aims, chooser)
                     if not any(hood.overlaps(other) for other in busy):
                         break
                 else:
                     break  # nothing disjoint found: wait for a running move
                 stats.iterations += 1
                 future = pool.submit(space.move, hood, frozenset(current), sub_limit, threads)
-                running[future] = hood
+                running[future] = hood, time.perf_counter()
             if not running:
                 break
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
-                movers = running.pop(future).staff
+                hood, submitted = running.pop(future)
+                movers = hood.staff
                 move, used, timed_out = future.result()
                 spent += used + MOVE_OVERHEAD
+                before = best
                 # A sub-solve that ends without even its hinted schedule was still in presolve
                 # (large neighbourhoods, or a loaded machine: 7 of 15 moves on M, measured):
                 # give the next ones longer, and come back down once they finish again.
@@ -153,20 +186,25 @@ def improve(
                     sub_seconds = min(MAX_SUB_SOLVE_SECONDS, sub_seconds * 1.5)
                 else:
                     sub_seconds = max(SUB_SOLVE_SECONDS, sub_seconds * 0.9)
-                if move is None or stopped():
-                    continue
-                candidate = {
-                    (sid, i) for sid, i in current if sid not in movers or i not in move.freed
-                } | move.chosen
-                if candidate == current:
-                    continue
-                value = evaluate(candidate)
-                if value is not None and value < best - 1e-6:
-                    current, best = candidate, value
-                    stats.improvements += 1
-                    if on_improvement is not None:
-                        on_improvement(best)
+                if move is not None and not stopped():
+                    candidate = {
+                        (sid, i) for sid, i in current if sid not in movers or i not in move.freed
+                    } | move.chosen
+                    value = evaluate(candidate) if candidate != current else None
+                    if value is not None and value < best - 1e-6:
+                        current, best = candidate, value
+                        stats.improvements += 1
+                        if on_improvement is not None:
+                            on_improvement(best)
+                # What the move cost: deterministic time, or the clock from its submission to
+                # its evaluation (a move waiting for a core costs what it waits).
+                cost = (used + MOVE_OVERHEAD if deterministic
+                        else time.perf_counter() - submitted)
+                chooser.record(hood.kind, before - best, cost)
     stats.objective = best
+    stats.kinds = {kind: (n - moves_before.get(kind, 0),
+                          chooser.improved[kind] - improved_before.get(kind, 0.0))
+                   for kind, n in chooser.moves.items() if n > moves_before.get(kind, 0)}
     stats.deterministic_time = spent
     return current, stats
 
@@ -181,6 +219,7 @@ class _Neighbourhood:
     # A re-cut (``_Space.recut``): the unit whose visits are re-cut; only the movers' shifts
     # and the day's cut are free then, not every candidate in the window.
     recut: str | None = None
+    kind: str = ""  # which kind of move made it (``kind_priors``)
 
     def overlaps(self, other: _Neighbourhood) -> bool:
         return bool(self.owners & other.owners or self.staff & other.staff)
@@ -207,6 +246,7 @@ class _Space:
             self.by_owner[s.owner].append(s)
         self.staff = set(staff)
         self.neighbours = _neighbours(problem, owners, self.staff)
+        self.rounds = any(problem.demands[o].is_round for o in owners)
         self.day_starts = problem.grid.day_starts()
         self.days = problem.grid.days
         self.cuts: dict[tuple[str | None, int, int], set[int]] = {}  # (``recut``)
@@ -285,39 +325,88 @@ class _Space:
         per_day = np.add.reduceat(missing, self.day_starts[:-1]) * self.problem.slot_minutes
         return [int(m) for m in per_day]
 
-    def neighbourhood(self, rng: random.Random, aims: _Aims | None = None) -> _Neighbourhood:
-        # No draw without overtime: the other moves' random sequence stays as it was.
-        if aims is not None and any(aims.overtime.values()) and rng.random() < OVERTIME_SHARE:
-            relief = _relieve(self.problem, rng, self.owners, self.staff, self.days, aims)
-            if relief is not None:
-                chosen, movers, first_day, window_days = relief
-                return _Neighbourhood(frozenset(chosen), frozenset(movers),
-                                      self.day_starts[first_day],
-                                      self.day_starts[first_day + window_days],
-                                      rng.randrange(1 << 30))
-        rounds = _round_neighbourhood(self.problem, rng, self.owners, self.staff, self.days)
-        if rounds is not None and aims is not None and aims.visiting and (
-                rng.random() < RECUT_SHARE):
+    def allowed(self, aims: _Aims | None) -> set[str]:
+        """The kinds of move that apply to this part and schedule."""
+        kinds = {f"clients-{w}" for w in CLIENT_WINDOWS} | {"assistants"}
+        if self.rounds:
+            kinds.add("rounds")
+        if aims is None:
+            return kinds
+        if self.rounds and aims.visiting:
+            kinds.add("recut")
+        if any(aims.overtime.values()):
+            kinds.add("relieve")
+        if any(aims.uncovered.values()):
+            kinds |= {f"uncovered-{w}" for w in CLIENT_WINDOWS}
+        if any(aims.unused.values()):
+            kinds.add("idle")
+        return kinds
+
+    def neighbourhood(self, rng: random.Random, aims: _Aims | None = None,
+                      chooser: KindChooser | None = None) -> _Neighbourhood:
+        """A neighbourhood of a kind ``chooser`` draws (by the priors alone without one)
+        among those that apply; a kind that finds nothing to re-plan gives way to another."""
+        chooser = chooser or KindChooser(kind_priors())
+        allowed = self.allowed(aims)
+        while True:
+            kind = chooser.draw(rng, allowed) or FALLBACK_KIND
+            hood = self._of_kind(kind, rng, aims)
+            if hood is not None:
+                return hood
+            allowed.discard(kind)
+
+    def _of_kind(self, kind: str, rng: random.Random, aims: _Aims | None
+                 ) -> _Neighbourhood | None:
+        """A neighbourhood of ``kind``, or None if the schedule gives it nothing to do."""
+        problem, owners, staff, days = self.problem, self.owners, self.staff, self.days
+        name, _, window = kind.partition("-")
+        around: int | None = None
+        if name == "relieve" and aims is not None:
+            relief = _relieve(problem, rng, owners, staff, days, aims)
+            if relief is None:
+                return None
+            chosen, movers, first_day, window_days = relief
+            return self._window(kind, chosen, movers, first_day, window_days, rng)
+        if name == "recut" and aims is not None and aims.visiting:
             unit, day = rng.choice(sorted(aims.visiting))
-            movers = aims.visiting[unit, day] & self.staff
-            chosen = _unit_visits(self.problem, self.owners, unit)
-            return _Neighbourhood(frozenset(chosen), frozenset(movers), self.day_starts[day],
-                                  self.day_starts[day + 1], rng.randrange(1 << 30), unit)
-        around = None
-        if rounds is not None:
-            chosen, movers, window_days = rounds
-        elif aims is not None and rng.random() < AIMED_SHARE:
-            chosen, movers, window_days, around = _aimed(
-                self.problem, rng, self.owners, self.staff, self.neighbours, self.days, aims)
+            movers = aims.visiting[unit, day] & staff
+            return _Neighbourhood(frozenset(_unit_visits(problem, owners, unit)),
+                                  frozenset(movers), self.day_starts[day],
+                                  self.day_starts[day + 1], rng.randrange(1 << 30), unit, kind)
+        if name == "rounds":
+            chosen, movers, window_days = _round_neighbourhood(problem, rng, owners, staff, days)
+        elif name == "uncovered" and aims is not None:
+            aimed = _uncovered_aim(problem, rng, staff, self.neighbours, aims)
+            if aimed is None:
+                return None
+            chosen, movers, around = aimed
+            window_days = min(days, int(window))
+        elif name == "idle" and aims is not None:
+            idle = _idle_aim(problem, rng, owners, staff, aims)
+            if idle is None:
+                return None
+            chosen, movers = idle
+            window_days = min(days, 14)
+        elif name == "assistants":
+            spread = _assistants(problem, rng, owners, staff)
+            if spread is None:
+                return None
+            chosen, movers = spread
+            window_days = min(days, 14)
         else:
-            chosen, movers, window_days = _neighbourhood(self.problem, rng, self.owners,
-                                                         self.staff, self.neighbours, self.days)
+            chosen, movers = _clients(problem, rng, owners, staff, self.neighbours)
+            window_days = min(days, int(window or 5))
         if around is None:
-            first_day = rng.randrange(0, self.days - window_days + 1)
+            first_day = rng.randrange(0, days - window_days + 1)
         else:  # a window that holds the day
-            first_day = min(max(0, around - rng.randrange(window_days)), self.days - window_days)
+            first_day = min(max(0, around - rng.randrange(window_days)), days - window_days)
+        return self._window(kind, chosen, movers, first_day, window_days, rng)
+
+    def _window(self, kind: str, chosen: list[str], movers: set[str], first_day: int,
+                window_days: int, rng: random.Random) -> _Neighbourhood:
         return _Neighbourhood(frozenset(chosen), frozenset(movers), self.day_starts[first_day],
-                              self.day_starts[first_day + window_days], rng.randrange(1 << 30))
+                              self.day_starts[first_day + window_days], rng.randrange(1 << 30),
+                              kind=kind)
 
     def recut(self, hood: _Neighbourhood, options: list[CandidateShift]) -> set[int]:
         """The day's cut of the unit's visits into as many shifts as it has movers, computed
@@ -426,41 +515,46 @@ def _weighted(rng: random.Random, weights: dict[_Key, int]) -> _Key | None:
     return rng.choices(keys, weights=[weights[k] for k in keys])[0]
 
 
-def _aimed(problem: Problem, rng: random.Random, owners: list[str], staff: set[str],
-           neighbours: dict[str, list[str]], days: int, aims: _Aims
-           ) -> tuple[list[str], set[str], int, int | None]:
-    """(owners, movers, window in days, a day the window must hold or None): where the
-    objective is. An owner with payable need left uncovered (with a neighbour sharing staff,
-    half the time), all its assistants, around a day drawn by its uncovered minutes (a window
-    drawn anywhere mostly misses need left uncovered on a few days); or a staff member with
-    contract hours unused, with assistants of the same clients who work beyond their contract
-    (their hours could move to the first at a tenth of the price), and the clients they serve.
-    Falls back to a random neighbourhood when the schedule has neither."""
-    if rng.random() < 0.5:
-        first = _weighted(rng, aims.uncovered)
-        if first is not None:
-            chosen = [first]
-            if neighbours[first] and rng.random() < 0.5:
-                chosen.append(rng.choice(neighbours[first]))
-            movers = {s for c in chosen for s in problem.demands[c].eligible_staff if s in staff}
-            gaps = aims.gaps.get(first, [])
-            around = _weighted(rng, {day: m for day, m in enumerate(gaps)}) if gaps else None
-            return chosen, movers, min(days, rng.choice((3, 5, 7))), around
+def _uncovered_aim(problem: Problem, rng: random.Random, staff: set[str],
+                   neighbours: dict[str, list[str]], aims: _Aims
+                   ) -> tuple[list[str], set[str], int | None] | None:
+    """(owners, movers, a day the window must hold or None): an owner with payable need left
+    uncovered, drawn by its minutes (with a neighbour sharing staff, half the time), all their
+    assistants, and a day drawn by its uncovered minutes (a window drawn anywhere mostly misses
+    need left uncovered on a few days). None if no payable need is left uncovered."""
+    first = _weighted(rng, aims.uncovered)
+    if first is None:
+        return None
+    chosen = [first]
+    if neighbours[first] and rng.random() < 0.5:
+        chosen.append(rng.choice(neighbours[first]))
+    movers = {s for c in chosen for s in problem.demands[c].eligible_staff if s in staff}
+    gaps = aims.gaps.get(first, [])
+    around = _weighted(rng, dict(enumerate(gaps))) if gaps else None
+    return chosen, movers, around
+
+
+def _idle_aim(problem: Problem, rng: random.Random, owners: list[str], staff: set[str],
+              aims: _Aims) -> tuple[list[str], set[str]] | None:
+    """(owners, movers): a staff member with contract hours unused (drawn by them), with
+    assistants of one of the same clients, those beyond their contract first (their hours could
+    move to the first at a tenth of the price), and every client the movers serve. None if
+    nobody has contract hours unused, or the one drawn serves no client of the part."""
     idle = _weighted(rng, aims.unused)
-    if idle is not None:
-        serves = sorted(c for c in owners if idle in problem.demands[c].eligible_staff)
-        if serves:
-            client = rng.choice(serves)
-            others = [s for s in problem.demands[client].eligible_staff if s in staff and s != idle]
-            busy = sorted((s for s in others if aims.beyond[s] > 0),
-                          key=lambda s: -aims.beyond[s])
-            rest = [s for s in others if aims.beyond[s] == 0]
-            rng.shuffle(rest)
-            movers = {idle, *(busy + rest)[: rng.choice((1, 2, 3))]}
-            chosen = sorted({c for c in owners for s in movers
-                             if s in problem.demands[c].eligible_staff})
-            return chosen, movers, min(days, 14), None
-    return (*_neighbourhood(problem, rng, owners, staff, neighbours, days), None)
+    if idle is None:
+        return None
+    serves = sorted(c for c in owners if idle in problem.demands[c].eligible_staff)
+    if not serves:
+        return None
+    client = rng.choice(serves)
+    others = [s for s in problem.demands[client].eligible_staff if s in staff and s != idle]
+    busy = sorted((s for s in others if aims.beyond[s] > 0), key=lambda s: -aims.beyond[s])
+    rest = [s for s in others if aims.beyond[s] == 0]
+    rng.shuffle(rest)
+    movers = {idle, *(busy + rest)[: rng.choice((1, 2, 3))]}
+    chosen = sorted({c for c in owners for s in movers
+                     if s in problem.demands[c].eligible_staff})
+    return chosen, movers
 
 
 def _relieve(problem: Problem, rng: random.Random, owners: list[str], staff: set[str],
@@ -497,37 +591,39 @@ def _relieve(problem: Problem, rng: random.Random, owners: list[str], staff: set
     return [client], movers, first, window
 
 
-def _neighbourhood(problem: Problem, rng: random.Random, owners: list[str], staff: set[str],
-                   neighbours: dict[str, list[str]], days: int
-                   ) -> tuple[list[str], set[str], int]:
-    """(owners whose shifts are re-planned, staff who may take them, window in days)."""
-    kind = rng.random()
+def _clients(problem: Problem, rng: random.Random, owners: list[str], staff: set[str],
+             neighbours: dict[str, list[str]]) -> tuple[list[str], set[str]]:
+    """(owners, movers): one client, with a neighbour sharing staff half the time, and all
+    their assistants."""
+    chosen = [rng.choice(owners)]
+    if neighbours[chosen[0]] and rng.random() < 0.5:
+        chosen.append(rng.choice(neighbours[chosen[0]]))
+    movers = {s for c in chosen for s in problem.demands[c].eligible_staff if s in staff}
+    return chosen, movers
+
+
+def _assistants(problem: Problem, rng: random.Random, owners: list[str], staff: set[str]
+                ) -> tuple[list[str], set[str]] | None:
+    """(owners, movers): a few assistants of one client and every client they may work for
+    (for two weeks: moves work between clients and weeks, where contract hours and weekly
+    rest bind). None if the client drawn has no assistant in the part."""
     first = rng.choice(owners)
     eligible = [s for s in problem.demands[first].eligible_staff if s in staff]
-    if kind < 0.5 or not eligible:
-        # One or two clients sharing staff, all their assistants, for up to a week.
-        chosen = [first]
-        if neighbours[first] and rng.random() < 0.5:
-            chosen.append(rng.choice(neighbours[first]))
-        movers = {s for c in chosen for s in problem.demands[c].eligible_staff if s in staff}
-        return chosen, movers, min(days, rng.choice((3, 5, 7)))
-    # A few assistants of one client and every client they may work for, for two weeks:
-    # moves work between clients and weeks, where contract hours and weekly rest bind.
+    if not eligible:
+        return None
     movers = set(rng.sample(eligible, min(len(eligible), rng.choice((2, 3, 4)))))
     chosen = sorted({c for c in owners for s in movers
                      if s in problem.demands[c].eligible_staff})
-    return chosen, movers, min(days, 14)
+    return chosen, movers
 
 
 def _round_neighbourhood(problem: Problem, rng: random.Random, owners: list[str],
-                         staff: set[str], days: int) -> tuple[list[str], set[str], int] | None:
-    """Now and then (``ROUNDS_SHARE``) where the part has a unit's rounds: the rounds and
-    every scattered client of the unit, a few of its assistants, a day or two. Rounds share
-    visits, so they are re-cut together; a neighbourhood of one client frees none of them.
-    None: another kind of move this time."""
+                         staff: set[str], days: int) -> tuple[list[str], set[str], int]:
+    """(owners, movers, window in days) on a unit's rounds: the rounds and every scattered
+    client of the unit, a few of its assistants, a day or two. Rounds share visits, so they
+    are re-cut together; a neighbourhood of one client frees none of them. The part has
+    rounds (``_Space.allowed``)."""
     rounds = [o for o in owners if problem.demands[o].is_round]
-    if not rounds or rng.random() >= ROUNDS_SHARE:
-        return None
     key = rng.choice(rounds)
     chosen = _unit_visits(problem, owners, problem.demands[key].unit)
     eligible = [s for s in problem.demands[key].eligible_staff if s in staff]
