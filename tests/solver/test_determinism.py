@@ -77,7 +77,7 @@ def test_rounds_cut_and_recut_twice_the_same(solve_checked, monkeypatch):
         return recut(self, hood, options)
 
     monkeypatch.setattr(lns._Space, "recut", counted)
-    monkeypatch.setattr(lns, "ROUNDS_SHARE", 1.0)  # every move on the rounds, half re-cuts
+    monkeypatch.setattr(lns, "ROUNDS_SHARE", 1.0)  # only rounds and re-cuts have a prior
     sc = generate_scattered(1, clients=6, units=1, days=2, staffing=2)
     sc = sc.model_copy(update={"solver": sc.solver.model_copy(
         update={"full_model_max_assignments": 0, "deterministic": True})})

@@ -175,7 +175,8 @@ def test_aimed_windows_hold_a_day_where_payable_need_is_uncovered():
     aims = space.aims(current)
     assert aims.gaps == {"C1": [0, 0, 0, 0, 8 * 60, 0, 0]}  # C2 is covered: no gaps
     for seed in range(10):
-        # random() 0: an aimed move on uncovered need; window length and place vary by seed.
+        # random() 0: the first kind that applies, an aimed move on uncovered need with a
+        # 3-day window; its place varies by seed.
         hood = space.neighbourhood(_Always(seed), aims)
         assert "C1" in hood.owners
         assert hood.first_slot <= starts[4] and starts[5] <= hood.end_slot
@@ -183,6 +184,8 @@ def test_aimed_windows_hold_a_day_where_payable_need_is_uncovered():
 
 def test_aimed_moves_go_where_need_is_uncovered_or_hours_could_move():
     problem, space = _two_clients()
+    with pytest.raises(ValueError, match="no neighbourhood of kind 'uncovered-3'"):
+        space._of_kind("uncovered-3", random.Random(0), None)  # aimed kinds need their aims
     only_c2 = lns._Aims({"C1": 0, "C2": 480}, dict.fromkeys(space.staff, 0),
                         dict.fromkeys(space.staff, 0))
     assert lns._idle_aim(problem, random.Random(0), space.owners, space.staff, only_c2) is None
@@ -222,6 +225,14 @@ def test_kinds_of_move_are_drawn_by_what_they_gained_per_second():
     assert after["a"] > 0.7 * 4000 and after["c"] < before["c"] / 2
     assert after["b"] > 0  # a kind that gains nothing is still tried now and then
     assert chooser.draw(random.Random(0), ["d"]) is None  # no prior, never drawn
+    # Per second: the same gains, one kind in a tenth of the time.
+    timed = KindChooser({"fast": 1.0, "slow": 1.0})
+    for _ in range(20):
+        timed.record("fast", 10.0, 0.1)
+        timed.record("slow", 10.0, 1.0)
+    rng = random.Random(2)
+    drawn = Counter(timed.draw(rng, ["fast", "slow"]) for _ in range(2000))
+    assert drawn["fast"] > 3 * drawn["slow"] > 0
     assert chooser.moves == {"a": 20, "b": 20, "c": 20} and chooser.improved["a"] == 6000.0
 
 

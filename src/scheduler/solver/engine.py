@@ -226,8 +226,10 @@ def solve(
     done_objective = 0.0
     done_bound = 0.0
     spent = 0.0  # deterministic time the searches took (deterministic mode)
-    # What each kind of move gained carries from part to part: on a department a part gets a
-    # few dozen moves, too few to learn the kinds' worth from scratch.
+    # What each kind of move gained carries from part to part: on a department a part gets
+    # from tens to a few hundred moves, few to learn the kinds' worth from scratch (L,
+    # deterministic, 5 seeds, relief then chosen by gain too: median 168,363 learned per
+    # part, 167,974 carried).
     chooser = KindChooser(kind_priors())
     for index, part in enumerate(parts):
         if stop is not None and stop():

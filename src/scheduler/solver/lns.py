@@ -52,9 +52,9 @@ AIMED_SHARE = 0.5
 # colleague with room (``_relieve``): overtime is the dearest hour worked, and these moves are
 # small (one client, a few days), so they cost little time.
 OVERTIME_SHARE = 0.5
-# Share of moves on a unit's rounds, in parts that have them (``_round_neighbourhood``).
+# Prior share of moves on a unit's rounds, in parts that have them (``_round_neighbourhood``).
 ROUNDS_SHARE = 0.3
-# Of those, the share that re-cut a unit-day (``_Space.recut``): everyone who works the
+# Of those, the prior share that re-cut a unit-day (``_Space.recut``): everyone who works the
 # unit's visits that day, choosing among their shifts and a fresh cut of the day's visits.
 RECUT_SHARE = 0.5
 # Window lengths (days) of the moves on one or two clients, each its own kind of move.
@@ -71,13 +71,13 @@ def kind_priors() -> dict[str, float]:
     share (``OVERTIME_SHARE``, ``_Space.neighbourhood``)."""
     aimed = (1 - ROUNDS_SHARE) * AIMED_SHARE
     unaimed = (1 - ROUNDS_SHARE) * (1 - AIMED_SHARE)
-    share = len(CLIENT_WINDOWS)
+    windows = len(CLIENT_WINDOWS)
     return {
         "recut": ROUNDS_SHARE * RECUT_SHARE,
         "rounds": ROUNDS_SHARE * (1 - RECUT_SHARE),
-        **{f"uncovered-{w}": aimed / 2 / share for w in CLIENT_WINDOWS},
+        **{f"uncovered-{w}": aimed / 2 / windows for w in CLIENT_WINDOWS},
         "idle": aimed / 2,
-        **{f"clients-{w}": unaimed / 2 / share for w in CLIENT_WINDOWS},
+        **{f"clients-{w}": unaimed / 2 / windows for w in CLIENT_WINDOWS},
         "assistants": unaimed / 2,
     }
 
@@ -350,8 +350,9 @@ class _Space:
         allowed = self.allowed(aims)
         # Overtime relief stays a fixed share, outside the choice by gain: its gains are
         # small next to uncovered need's (a few hours at overtime's weight), and learned
-        # rates drew it so rarely that L kept 10–18 h of overtime at 60 s, against 0–3 h with
-        # the fixed share; the department's target is overtime itself (half of it gone).
+        # rates drew it so rarely that L kept 10–18 h of overtime at 60 s (0.5–5.5 h with the
+        # fixed share, 0–3 h before the choice by gain); the department's target is overtime
+        # itself (half of it gone).
         if "relieve" in allowed:
             allowed.discard("relieve")
             if rng.random() < OVERTIME_SHARE:
@@ -403,9 +404,11 @@ class _Space:
                 return None
             chosen, movers = spread
             window_days = min(days, 14)
-        else:
+        elif name == "clients":
             chosen, movers = _clients(problem, rng, owners, staff, self.neighbours)
-            window_days = min(days, int(window or 5))
+            window_days = min(days, int(window))
+        else:  # a kind without its aims, or none of ours: a caller's mistake, not a move
+            raise ValueError(f"no neighbourhood of kind {kind!r} here")
         if around is None:
             first_day = rng.randrange(0, days - window_days + 1)
         else:  # a window that holds the day

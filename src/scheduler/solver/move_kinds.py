@@ -1,11 +1,12 @@
 """Which kind of neighbourhood the search draws next: adaptive, by what each kind has gained.
 
-The neighbourhood search (``solver.lns``) has several kinds of move (hand overtime to a
-colleague, re-plan a client around a day its need is left uncovered, a few assistants and all
-their clients for two weeks, ...). Which kind pays changes from part to part and over a
-search: on one of L's parts, early on, aimed 3-day windows gained about 180 objective units a
-second of move while random 7-day windows gained none; late in the search two-week windows of a
-few assistants gained most (bench/README.md, "Kinds of move chosen by what they gain"). So, as
+The neighbourhood search (``solver.lns``) has several kinds of move (re-plan a client around a
+day its need is left uncovered, an assistant with contract hours unused and colleagues beyond
+theirs, a few assistants and all their clients for two weeks, ...). What a kind gains per second
+of move differs between kinds and changes as a search goes on: on L's part 0 early on, aimed
+3-day windows gained about 180 objective units a second while random 7-day windows gained none;
+two-week windows around an assistant with contract hours unused gained 190 a second there, and
+26 late in part 4's search (bench/README.md, "Kinds of move chosen by what they gain"). So, as
 in adaptive large-neighbourhood search (Ropke & Pisinger's operator weights), each kind is
 drawn with probability proportional to its prior weight times its recent gain per second.
 
