@@ -538,10 +538,7 @@ def _uncovered_aim(problem: Problem, rng: random.Random, staff: set[str],
     first = _weighted(rng, aims.uncovered)
     if first is None:
         return None
-    chosen = [first]
-    if neighbours[first] and rng.random() < 0.5:
-        chosen.append(rng.choice(neighbours[first]))
-    movers = {s for c in chosen for s in problem.demands[c].eligible_staff if s in staff}
+    chosen, movers = _with_neighbour(problem, rng, first, staff, neighbours)
     gaps = aims.gaps.get(first, [])
     around = _weighted(rng, dict(enumerate(gaps))) if gaps else None
     return chosen, movers, around
@@ -565,9 +562,7 @@ def _idle_aim(problem: Problem, rng: random.Random, owners: list[str], staff: se
     rest = [s for s in others if aims.beyond[s] == 0]
     rng.shuffle(rest)
     movers = {idle, *(busy + rest)[: rng.choice((1, 2, 3))]}
-    chosen = sorted({c for c in owners for s in movers
-                     if s in problem.demands[c].eligible_staff})
-    return chosen, movers
+    return _served_by(problem, owners, movers), movers
 
 
 def _relieve(problem: Problem, rng: random.Random, owners: list[str], staff: set[str],
@@ -608,11 +603,22 @@ def _clients(problem: Problem, rng: random.Random, owners: list[str], staff: set
              neighbours: dict[str, list[str]]) -> tuple[list[str], set[str]]:
     """(owners, movers): one client, with a neighbour sharing staff half the time, and all
     their assistants."""
-    chosen = [rng.choice(owners)]
-    if neighbours[chosen[0]] and rng.random() < 0.5:
-        chosen.append(rng.choice(neighbours[chosen[0]]))
-    movers = {s for c in chosen for s in problem.demands[c].eligible_staff if s in staff}
-    return chosen, movers
+    return _with_neighbour(problem, rng, rng.choice(owners), staff, neighbours)
+
+
+def _with_neighbour(problem: Problem, rng: random.Random, first: str, staff: set[str],
+                    neighbours: dict[str, list[str]]) -> tuple[list[str], set[str]]:
+    """(owners, movers): ``first``, with a neighbour sharing staff half the time, and all
+    their assistants."""
+    chosen = [first]
+    if neighbours[first] and rng.random() < 0.5:
+        chosen.append(rng.choice(neighbours[first]))
+    return chosen, {s for c in chosen for s in problem.demands[c].eligible_staff if s in staff}
+
+
+def _served_by(problem: Problem, owners: list[str], movers: set[str]) -> list[str]:
+    """The owners any of ``movers`` may work for, sorted."""
+    return sorted({c for c in owners for s in movers if s in problem.demands[c].eligible_staff})
 
 
 def _assistants(problem: Problem, rng: random.Random, owners: list[str], staff: set[str]
@@ -625,9 +631,7 @@ def _assistants(problem: Problem, rng: random.Random, owners: list[str], staff: 
     if not eligible:
         return None
     movers = set(rng.sample(eligible, min(len(eligible), rng.choice((2, 3, 4)))))
-    chosen = sorted({c for c in owners for s in movers
-                     if s in problem.demands[c].eligible_staff})
-    return chosen, movers
+    return _served_by(problem, owners, movers), movers
 
 
 def _round_neighbourhood(problem: Problem, rng: random.Random, owners: list[str],
