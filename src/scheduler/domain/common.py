@@ -73,6 +73,7 @@ Clock = Annotated[str, WithJsonSchema({"type": "string", "pattern": CLOCK_PATTER
                                        "examples": ["08:00"]})]
 
 
+@cache  # a need's windows are read once per day of every horizon and settlement period
 def parse_clock(value: str, *, allow_24: bool) -> int:
     """'HH:MM' → minutes after midnight; '24:00' only where ``allow_24``."""
     match = re.fullmatch(r"(\d{1,2}):(\d{2})", value.strip())

@@ -42,16 +42,16 @@ def expand_need(client: Client, grid: TimeGrid) -> Demand:
     on_call = np.zeros(n, dtype=np.int16)
     # Windows of different services never overlap (Need.service_conflicts).
     service = np.full(n, Service.ASSISTANCE.value, dtype=_SERVICE_DTYPE)
+    windows = [(w, w.start_minute, w.start_minute + w.length_minutes) for w in client.need.weekly]
     # Start a day early: last night's window runs into the first morning.
     for offset in range(-1, grid.days):
         day = grid.start_date + timedelta(days=offset)
         weekday = WEEKDAYS[day.weekday()]
-        for window in client.need.weekly:
+        for window, start, end in windows:
             if weekday not in window.days:
                 continue
-            start = window.start_minute
             first = grid.slot_floor(grid.local(day, start))
-            last = grid.slot_ceil(grid.local(day, start + window.length_minutes))
+            last = grid.slot_ceil(grid.local(day, end))
             first, last = max(first, 0), min(last, n)
             if first >= last:
                 continue

@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
-from functools import cached_property
+from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -44,9 +44,7 @@ class TimeGrid:
 
     def local(self, day: date, minute_of_day: int) -> datetime:
         """Local wall-clock ``day`` + minutes (may exceed 24 h) as an aware UTC datetime."""
-        extra_days, minute = divmod(minute_of_day, 1440)
-        naive = datetime.combine(day + timedelta(days=extra_days), time(minute // 60, minute % 60))
-        return naive.replace(tzinfo=self.zone).astimezone(UTC)
+        return _local(day, minute_of_day, self.zone)
 
     def aware(self, value: datetime) -> datetime:
         """A scenario datetime (naive = local wall-clock) as an aware UTC datetime."""
@@ -103,3 +101,11 @@ class TimeGrid:
             self.slot_floor(self.local(self.start_date + timedelta(days=d), 0))
             for d in range(self.days + 1)
         ]
+
+
+# Needs, shifts and settlement periods ask for the same few clock times day after day.
+@lru_cache(maxsize=1 << 16)
+def _local(day: date, minute_of_day: int, zone: ZoneInfo) -> datetime:
+    extra_days, minute = divmod(minute_of_day, 1440)
+    naive = datetime.combine(day + timedelta(days=extra_days), time(minute // 60, minute % 60))
+    return naive.replace(tzinfo=zone).astimezone(UTC)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 import heapq
 import math
+import sys
 import time
 from bisect import bisect_left, insort
 from collections import defaultdict
@@ -123,7 +124,7 @@ class _ClientState:
 @dataclass
 class _StaffState:
     data: StaffData
-    available_prefix: np.ndarray
+    available_prefix: list[int]  # a list: read one slot at a time in the hot loop
     busy: list[tuple[int, int]] = field(default_factory=list)  # [start, end + daily rest)
     work_busy: list[tuple[int, int]] = field(default_factory=list)  # bare shifts
     work: list[int] = field(default_factory=list)  # per contract block, minutes
@@ -211,7 +212,8 @@ def greedy_pairs(problem: Problem, shifts: list[CandidateShift],
     """The greedy schedule as (staff, candidate index) among ``shifts``: the engine's start,
     without building or scoring a schedule. ``rounds``: shifts with visits to staff first, in
     their order (``solver.round_cut``), before the greedy's own rounds."""
-    index = {s.key: s.index for s in shifts}
+    # A shift without visits is known by its span (a ShiftKey is a tuple): cheaper to key.
+    index = {(s.owner, s.start, s.end, ()) if not s.visits else s.key: s.index for s in shifts}
     return {(s.staff_id, index[s.key]) for s in _Planner(problem).run(rounds)
             if s.key in index}
 
@@ -229,7 +231,8 @@ class _Planner:
         self.max_len = int(self.rules.max_shift_hours * 60 // slot)
         self.typical_len = round(TYPICAL_SHIFT_HOURS * 60 / slot)
         self.night_min_slots = self.rules.night_shift_min_hours * 60 / slot
-        self.night_prefix = np.concatenate([[0], np.cumsum(problem.night)])
+        self.night_prefix = np.concatenate([[0], np.cumsum(problem.night)]).tolist()
+        self.rest_slots: dict[int, int] = {}  # shift minutes → slots of rest after it
         self.periods = problem.limiting_periods()
         self.period_of = np.zeros(self.n, dtype=np.int16)
         for index, (a, b, _) in enumerate(self.periods):
@@ -318,7 +321,7 @@ class _Planner:
         caps = self.problem.caps[data.id]
         return _StaffState(
             data=data,
-            available_prefix=np.concatenate([[0], np.cumsum(data.available)]),
+            available_prefix=np.concatenate([[0], np.cumsum(data.available)]).tolist(),
             # The history's shifts (slots before the horizon) count for weekly rest.
             busy=self.problem.history_busy(data.id, with_rest=True),
             work_busy=self.problem.history_busy(data.id, with_rest=False),
@@ -441,23 +444,21 @@ class _Planner:
         ranks = self._preferred_ends(client, t, room_end, budget_ok)
         any_available = False
         options = []
-        # What does not depend on who works it, once per end; weekly rest had, once per person.
+        # What does not depend on who works it, once per end.
         shapes = {e: self._shape(client, t, e) for e in budget_ok}
-        rested: dict[str, bool] = {}
         for sid in eligible:
-            staff = self.staff[sid]
-            for e in budget_ok:
-                if staff.available_prefix[e] - staff.available_prefix[t] != e - t:
-                    continue
-                any_available = True
-                key = self._key(sid, client, t, e, shapes[e], rested)
-                if key is not None:
-                    options.append(((key[0], ranks[e], *key[1:]), sid, e))
+            available = self.staff[sid].available_prefix
+            free = [e for e in budget_ok if available[e] - available[t] == e - t]
+            if not free:
+                continue
+            any_available = True
+            for key, e in self._keys(sid, client, t, free, shapes):
+                options.append(((key[0], ranks[e], *key[1:]), sid, e))
         if not options:
             return None, uncovered.STAFF_BUSY if any_available else uncovered.NOBODY_AVAILABLE
         options.sort()
-        for _, sid, e in options:  # the expensive weekly-rest check only for the best ones
-            if self._weekly_rest_ok(sid, t, e):
+        for _, sid, e in options:  # the expensive checks only for the best ones
+            if self._fits(sid, client, t, e):
                 return (sid, e), ""
         return None, uncovered.STAFF_BUSY
 
@@ -505,52 +506,71 @@ class _Planner:
         return None
 
     def _rest_after(self, minutes: int) -> int:
-        rest = self.rules.daily_rest_hours * 60
-        if minutes > self.rules.long_shift_hours * 60:
-            rest = max(rest, minutes)
-        return math.ceil(int(rest) / self.slot)
+        slots = self.rest_slots.get(minutes)
+        if slots is None:
+            rest = self.rules.daily_rest_hours * 60
+            if minutes > self.rules.long_shift_hours * 60:
+                rest = max(rest, minutes)
+            slots = self.rest_slots[minutes] = math.ceil(int(rest) / self.slot)
+        return slots
 
-    def _key(self, sid: str, client: _ClientState, t: int, e: int,
-             shape: tuple[int, int, int] | None = None, rested: dict[str, bool] | None = None
+    def _key(self, sid: str, client: _ClientState, t: int, e: int
              ) -> tuple[float | str, ...] | None:
-        """None when the shift breaks a hard rule for ``sid`` (except weekly rest); else the
-        sort key: contract first, then additional hours, then overtime; not on a planned day
-        off; weekly rest already had; fair share of nights and weekends; least loaded; an
-        assistant the client already knows. ``shape``: the shift's ``_shape`` if known;
-        ``rested``: ``_rested`` per staff member at ``t``, filled in as asked."""
+        """``_keys`` of the one shift [t, e)."""
+        found = self._keys(sid, client, t, [e], {e: self._shape(client, t, e)})
+        return found[0][0] if found else None
+
+    def _keys(self, sid: str, client: _ClientState, t: int, ends: list[int],
+              shapes: dict[int, tuple[int, int, int]]
+              ) -> list[tuple[tuple[float | str, ...], int]]:
+        """(sort key, end) of each shift [t, e) for ``sid`` among ``ends`` (``shapes``: their
+        ``_shape``) that runs into none of ``sid``'s shifts or daily rests (the hour caps and
+        weekly rest: ``_fits``, asked only of the best keys). The key: contract first, then
+        additional hours, then overtime; not on a planned day off; weekly rest already had;
+        fair share of nights and weekends; least loaded; an assistant the client already
+        knows. What depends on the person alone is worked out once, not once per end."""
         staff, limits = self.staff[sid], self.limits[sid]
-        minutes, _, work = self._shape(client, t, e) if shape is None else shape
-        end_rest = e + self._rest_after(minutes)
-        i = bisect_left(staff.busy, (t, -1))
-        if i > 0 and staff.busy[i - 1][1] > t:
-            return None  # still working or resting after the previous shift
-        if i < len(staff.busy) and staff.busy[i][0] < end_rest:
-            return None  # its rest would run into the next shift
-        if not self._within_caps(sid, client, t, e):
-            return None
+        free = self._free_until(staff, t)
+        if free is None:
+            return []  # still working or resting after the previous shift
         p = int(self.period_of[t])
-        worked = staff.work[p] + work
+        done, contract, full = staff.work[p], limits.contract[p], limits.full[p]
         regular = staff.data.is_regular
-        if regular and worked <= limits.contract[p]:
-            tier, load = 0, staff.work[p] / max(limits.contract[p], 1)
-        elif worked <= limits.full[p]:
-            tier, load = 1, staff.work[p] / max(limits.full[p], 1)
-        else:
-            tier, load = 2, staff.work[p] / max(limits.full[p], 1)
-        night = self._is_night(t, e)
-        weekend = bool(self.problem.weekend[t])
         factor = self.rate_factor.get(sid, 0)
-        fair = factor * ((staff.nights if night else 0) + (staff.weekends if weekend else 0))
+        weekends = staff.weekends if self.problem.weekend[t] else 0
         off = self.off_prefix.get(sid)
-        day_off = off is not None and bool(off[e] - off[t])
-        if rested is None:
-            had_rest = self._rested(sid, t)
-        elif sid in rested:
-            had_rest = rested[sid]
-        else:
-            had_rest = rested[sid] = self._rested(sid, t)
-        return (tier, day_off, not had_rest, fair, round(load, 3),
-                client.id not in staff.clients, sid)
+        unknown = client.id not in staff.clients
+        had_rest: bool | None = None
+        out: list[tuple[tuple[float | str, ...], int]] = []
+        for e in ends:
+            minutes, _, work = shapes[e]
+            if free < e + self._rest_after(minutes):
+                continue  # its rest would run into the next shift
+            worked = done + work
+            if regular and worked <= contract:
+                tier, load = 0, done / max(contract, 1)
+            else:
+                tier, load = (1 if worked <= full else 2), done / max(full, 1)
+            fair = factor * ((staff.nights if self._is_night(t, e) else 0) + weekends)
+            day_off = off is not None and bool(off[e] - off[t])
+            if had_rest is None:
+                had_rest = self._rested(sid, t)
+            out.append(((tier, day_off, not had_rest, fair, round(load, 3), unknown, sid), e))
+        return out
+
+    @staticmethod
+    def _free_until(staff: _StaffState, t: int) -> int | None:
+        """Where ``staff``'s next shift starts after ``t`` (a large number: none); None while
+        still working or resting after the previous one at ``t``."""
+        busy = staff.busy
+        i = bisect_left(busy, (t, -1))
+        if i > 0 and busy[i - 1][1] > t:
+            return None
+        return busy[i][0] if i < len(busy) else sys.maxsize
+
+    def _fits(self, sid: str, client: _ClientState, t: int, e: int) -> bool:
+        """The rules ``_key`` leaves out: the hour caps, then weekly rest."""
+        return self._within_caps(sid, client, t, e) and self._weekly_rest_ok(sid, t, e)
 
     def _split(self, client: _ClientState, t: int, e: int
                ) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]:
@@ -777,7 +797,7 @@ class _Planner:
                     continue
                 key = self._key(sid, owner, shift.start, shift.end)
                 if (key is not None and (best is None or key < best[0])
-                        and self._weekly_rest_ok(sid, shift.start, shift.end)):
+                        and self._fits(sid, owner, shift.start, shift.end)):
                     best = (key, sid)
             if best is not None:
                 self._assign(owner, shift.start, best[1], shift.end, shift)

@@ -21,7 +21,7 @@ def generate_shifts(problem: Problem) -> list[CandidateShift]:
         if data.eligible_staff:
             shifts.extend(owner_shifts(problem, data, first_index=len(shifts)))
     shifts.extend(scattered_shifts(problem, first_index=len(shifts)))
-    have = {s.key for s in shifts}
+    have = {s.key for s in shifts} if problem.pins else set()
     given = VisitShifts(problem)
     for key, pin in {p.key: p for p in problem.pins}.items():
         if key in have or not problem.demands[pin.owner].eligible_staff:

@@ -97,7 +97,7 @@ class CandidateShift:
     def key(self) -> ShiftKey:
         """What identifies the shift among the candidates (a round's span is not enough)."""
         return ShiftKey(self.owner, self.start, self.end,
-                        tuple((v.owner, v.start, v.end, v.moved) for v in self.visits))
+                        tuple([(v.owner, v.start, v.end, v.moved) for v in self.visits]))
 
 
 def schedule_key(problem: Problem, shift: Shift) -> ShiftKey:
@@ -133,7 +133,7 @@ def break_plans(active: np.ndarray, start: int, policy: BreakPolicy, aligned: np
         relative = _PLAN_CACHE[key] = _relative_plans(active, policy, window)
     if relative is None:
         return None
-    return [tuple(start + p for p in plan) for plan in relative]
+    return [tuple([start + p for p in plan]) for plan in relative]  # (a list: faster here)
 
 
 _PLAN_CACHE: dict[tuple[bytes, bytes, BreakPolicy], list[Plan] | None] = {}
@@ -226,8 +226,10 @@ class OwnerShifts:
             boundary[[t for t in (a, b) if 0 <= t <= n]] = True
         self.boundary = boundary
 
-        self.night_prefix = np.concatenate([[0], np.cumsum(problem.night)])
-        self.call_prefix = np.concatenate([[0], np.cumsum(on_call & (count > 0))])
+        # Lists, not arrays: read one slot at a time for each of tens of thousands of shifts.
+        self.night_prefix = np.concatenate([[0], np.cumsum(problem.night)]).tolist()
+        self.call_prefix = np.concatenate([[0], np.cumsum(on_call & (count > 0))]).tolist()
+        self.weekend = problem.weekend.tolist()
         self.need_prefix = np.concatenate([[0], np.cumsum(count > 0)])
         self.fraction = rules.on_call_work_fraction
         self.night_min_slots = rules.night_shift_min_hours * 60 / slot
@@ -258,9 +260,9 @@ class OwnerShifts:
         plans = break_plans(self.active_all[s:e], s, policy, self.aligned)
         if plans is None:
             return None
-        on_call_minutes = int(self.call_prefix[e] - self.call_prefix[s]) * slot
+        on_call_minutes = (self.call_prefix[e] - self.call_prefix[s]) * slot
         minutes = (e - s) * slot
-        night_slots = int(self.night_prefix[e] - self.night_prefix[s])
+        night_slots = self.night_prefix[e] - self.night_prefix[s]
         unpaid = policy.unpaid and bool(plans)
         break_minutes = len(plans[0]) * policy.length_slots * slot if unpaid else 0
         return CandidateShift(
@@ -275,7 +277,7 @@ class OwnerShifts:
             work_minutes=round(minutes - break_minutes - on_call_minutes * (1 - self.fraction)),
             night_minutes=night_slots * slot,
             is_night=night_slots >= self.night_min_slots,
-            is_weekend=bool(self.problem.weekend[s]),
+            is_weekend=self.weekend[s],
             break_minutes=break_minutes,
             break_plans=tuple(plans) if unpaid else (),
             pauses=() if unpaid or not plans else plans[len(plans) // 2],
