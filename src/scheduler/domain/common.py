@@ -6,7 +6,7 @@ import re
 import types
 import typing
 from datetime import date, datetime, time, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -73,7 +73,7 @@ Clock = Annotated[str, WithJsonSchema({"type": "string", "pattern": CLOCK_PATTER
                                        "examples": ["08:00"]})]
 
 
-@cache  # a need's windows are read once per day of every horizon and settlement period
+@lru_cache(maxsize=4096)  # a need's windows: read for each day of horizons and periods
 def parse_clock(value: str, *, allow_24: bool) -> int:
     """'HH:MM' → minutes after midnight; '24:00' only where ``allow_24``."""
     match = re.fullmatch(r"(\d{1,2}):(\d{2})", value.strip())
