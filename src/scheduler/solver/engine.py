@@ -164,9 +164,10 @@ def solve(
     deterministic: bool | None = None,
 ) -> Schedule:
     """Solve ``scenario``. ``hint`` seeds the search: by default the greedy baseline's schedule
-    (a coordinator's way of planning, found in well under a second), so the engine starts from
-    a complete, valid schedule and only ever improves on it. ``stop`` is polled between moves
-    and at each new solution: once it answers True the best schedule so far is returned.
+    (a coordinator's way of planning, found in seconds even for a whole department), so the
+    engine starts from a complete, valid schedule and only ever improves on it. ``stop`` is
+    polled between moves and at each new solution: once it answers True the best schedule so
+    far is returned.
     ``deterministic`` (default: the scenario's ``solver.deterministic``): the same schedule for
     the same input and seed, ``time_limit`` a budget of deterministic time (solver.params:
     ``DETERMINISTIC_TIME_PER_SECOND`` units a second)."""
