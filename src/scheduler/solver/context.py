@@ -81,12 +81,32 @@ class ModelContext:
                 eligible_sets[owner] = set(problem.demands[owner].eligible_staff)
             return eligible_sets[owner]
 
+        # With ``only`` (a move's or a schedule's pairs, a few per shift), each shift's own
+        # pairs in the order of its eligible staff: the same variables in the same order as
+        # walking every eligible member, without walking them.
+        only_by_shift: dict[int, list[str]] = defaultdict(list)
+        for sid, index in only or ():
+            only_by_shift[index].append(sid)
+        positions: dict[str, dict[str, int]] = {}
+
+        def asked(shift: CandidateShift, eligible: list[str]) -> list[str]:
+            if only is None:
+                return eligible
+            mine = only_by_shift.get(shift.index)
+            if not mine:
+                return []
+            if shift.owner not in positions:
+                positions[shift.owner] = {sid: k for k, sid in enumerate(eligible)}
+            place = positions[shift.owner]
+            return sorted((sid for sid in mine if sid in place), key=place.__getitem__)
+
         for shift in shifts:
             data = problem.demands[shift.owner]
             # A round: someone who may serve every client it visits.
-            visited = [eligible_set(o) for o in {v.owner for v in shift.visits}]
-            for sid in data.eligible_staff:
-                if sid not in staff_set or (only is not None and (sid, shift.index) not in only):
+            visited = ([eligible_set(o) for o in {v.owner for v in shift.visits}]
+                       if shift.visits else [])
+            for sid in asked(shift, data.eligible_staff):
+                if sid not in staff_set:
                     continue
                 if any(sid not in e for e in visited):
                     continue
@@ -105,7 +125,9 @@ class ModelContext:
                 continue
             top = min(int(problem.demands[o].demand.count[a:b].min()) for o, a, b in shift.served)
             y = ctx.model.new_int_var(0, min(top, len(takers)), f"staffed__{shift.index}")
-            ctx.model.add(sum(v for _, v in takers) == y).with_name(f"staffed_def__{shift.index}")
+            # LinearExpr.sum: the same constraint as sum(), several times faster to build.
+            ctx.model.add(cp_model.LinearExpr.sum([v for _, v in takers]) == y).with_name(
+                f"staffed_def__{shift.index}")
             ctx.staffed[shift.index] = y
         return ctx
 

@@ -448,7 +448,7 @@ class _Space:
             free = [s for s in free if s.index in worked or s.index in cut]
         free_index = {s.index for s in free}
         # The owners whose need the free shifts serve (a round's visits reach other clients).
-        touched = set(chosen).union(*(_served_owners(s) for s in free))
+        touched = set(chosen) | _served_owners(free)
         # Fixed: the movers' other work (their rest and hours depend on it), and the touched
         # owners' shifts worked by others (their staffing cap, granted hours and break floor
         # depend on it).
@@ -464,7 +464,7 @@ class _Space:
             if sid in movers
         }
         sub_shifts = free + [by_index[i] for i in sorted({i for _, i in fixed} - free_index)]
-        sub_owners = sorted(set(chosen).union(*(_served_owners(s) for s in sub_shifts)))
+        sub_owners = sorted(set(chosen) | _served_owners(sub_shifts))
         sub_staff = sorted(movers | {sid for sid, _ in fixed})
         built = build_model(problem, sub_shifts, sub_owners, sub_staff,
                             only=free_pairs | fixed)
@@ -488,13 +488,13 @@ class _Space:
         }), used, False
 
 
-def _served_owners(shift: CandidateShift) -> set[str]:
-    """The shift's owner and every owner whose need it staffs."""
-    return {shift.owner, *(owner for owner, _, _ in shift.served)}
+def _served_owners(shifts: list[CandidateShift]) -> set[str]:
+    """The shifts' owners and every owner whose need they staff (their visits')."""
+    return {s.owner for s in shifts} | {v.owner for s in shifts for v in s.visits}
 
 
 def _touches(shift: CandidateShift, owners: set[str]) -> bool:
-    """``_served_owners(shift)`` meets ``owners`` (without a set per shift: a move asks this
+    """``_served_owners([shift])`` meets ``owners`` (without a set per shift: a move asks this
     of every assignment of the current schedule)."""
     return shift.owner in owners or any(v.owner in owners for v in shift.visits)
 

@@ -107,9 +107,11 @@ class StaffData:
     available_days: float  # days in the horizon not absent (for fair shares)
 
     @cached_property
-    def available_prefix(self) -> np.ndarray:
-        """Available slots before each slot: a shift fits iff its range is all available."""
-        return np.concatenate([[0], np.cumsum(self.available)])
+    def available_prefix(self) -> list[int]:
+        """Available slots before each slot: a shift fits iff its range is all available. (A
+        list: read two slots at a time for every staff member and shift of every model.)"""
+        prefix: list[int] = np.concatenate([[0], np.cumsum(self.available)]).tolist()
+        return prefix
 
     @property
     def id(self) -> str:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 
+from ortools.sat.python import cp_model
+
 from scheduler.solver.context import ModelContext, Penalty, PenaltySpec
 from scheduler.solver.rules.base import Rule
 
@@ -36,7 +38,7 @@ def add_staffing_cap(ctx: ModelContext) -> list[Penalty]:
             lo, hi = bisect_left(starts, t - longest), bisect_right(starts, t)
             covering = [ctx.staffed[i] for _, b, i in pieces[lo:hi] if t < b]
             if len(covering) > 1 or (covering and count[t] < 1):
-                ctx.model.add(sum(covering) <= int(count[t])).with_name(
+                ctx.model.add(cp_model.LinearExpr.sum(covering) <= int(count[t])).with_name(
                     f"staffing_cap__{data.label}__{t}"
                 )
     return []
