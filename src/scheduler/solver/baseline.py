@@ -321,7 +321,7 @@ class _Planner:
         caps = self.problem.caps[data.id]
         return _StaffState(
             data=data,
-            available_prefix=np.concatenate([[0], np.cumsum(data.available)]).tolist(),
+            available_prefix=data.available_prefix,
             # The history's shifts (slots before the horizon) count for weekly rest.
             busy=self.problem.history_busy(data.id, with_rest=True),
             work_busy=self.problem.history_busy(data.id, with_rest=False),

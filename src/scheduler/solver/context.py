@@ -125,7 +125,7 @@ class ModelContext:
                 continue
             top = min(int(problem.demands[o].demand.count[a:b].min()) for o, a, b in shift.served)
             y = ctx.model.new_int_var(0, min(top, len(takers)), f"staffed__{shift.index}")
-            # LinearExpr.sum: the same constraint as sum(), several times faster to build.
+            # LinearExpr.sum: the same constraint as sum(), faster to build.
             ctx.model.add(cp_model.LinearExpr.sum([v for _, v in takers]) == y).with_name(
                 f"staffed_def__{shift.index}")
             ctx.staffed[shift.index] = y

@@ -31,7 +31,7 @@ UNUSED_CONTRACT = PenaltySpec("unused_contract", "unused contract hours", "hours
 
 
 def _weighted(variables: list[cp_model.IntVar], weights: list[int]) -> cp_model.LinearExpr:
-    # The same constraint as sum(v * w ...), several times faster to build (a move builds
+    # The same constraint as sum(v * w ...), about twice as fast to build (a move builds
     # these for every staff member and period).
     return cp_model.LinearExpr.weighted_sum(variables, weights)
 
