@@ -124,7 +124,6 @@ class _ClientState:
 @dataclass
 class _StaffState:
     data: StaffData
-    available_prefix: list[int]  # a list: read one slot at a time in the hot loop
     busy: list[tuple[int, int]] = field(default_factory=list)  # [start, end + daily rest)
     work_busy: list[tuple[int, int]] = field(default_factory=list)  # bare shifts
     work: list[int] = field(default_factory=list)  # per contract block, minutes
@@ -212,8 +211,7 @@ def greedy_pairs(problem: Problem, shifts: list[CandidateShift],
     """The greedy schedule as (staff, candidate index) among ``shifts``: the engine's start,
     without building or scoring a schedule. ``rounds``: shifts with visits to staff first, in
     their order (``solver.round_cut``), before the greedy's own rounds."""
-    # A shift without visits is known by its span (a ShiftKey is a tuple): cheaper to key.
-    index = {(s.owner, s.start, s.end, ()) if not s.visits else s.key: s.index for s in shifts}
+    index = {s.key: s.index for s in shifts}
     return {(s.staff_id, index[s.key]) for s in _Planner(problem).run(rounds)
             if s.key in index}
 
@@ -321,7 +319,6 @@ class _Planner:
         caps = self.problem.caps[data.id]
         return _StaffState(
             data=data,
-            available_prefix=data.available_prefix,
             # The history's shifts (slots before the horizon) count for weekly rest.
             busy=self.problem.history_busy(data.id, with_rest=True),
             work_busy=self.problem.history_busy(data.id, with_rest=False),
@@ -447,7 +444,7 @@ class _Planner:
         # What does not depend on who works it, once per end.
         shapes = {e: self._shape(client, t, e) for e in budget_ok}
         for sid in eligible:
-            available = self.staff[sid].available_prefix
+            available = self.staff[sid].data.available_prefix
             free = [e for e in budget_ok if available[e] - available[t] == e - t]
             if not free:
                 continue
@@ -791,9 +788,8 @@ class _Planner:
             for sid in owner.data.eligible_staff:
                 if not all(sid in e for e in visited):
                     continue
-                staff = self.staff[sid]
-                if (staff.available_prefix[shift.end] - staff.available_prefix[shift.start]
-                        != shift.end - shift.start):
+                available = self.staff[sid].data.available_prefix
+                if available[shift.end] - available[shift.start] != shift.end - shift.start:
                     continue
                 key = self._key(sid, owner, shift.start, shift.end)
                 if (key is not None and (best is None or key < best[0])

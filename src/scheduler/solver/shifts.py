@@ -96,6 +96,8 @@ class CandidateShift:
     @property
     def key(self) -> ShiftKey:
         """What identifies the shift among the candidates (a round's span is not enough)."""
+        if not self.visits:  # most shifts; asked of tens of thousands at a time
+            return ShiftKey(self.owner, self.start, self.end)
         return ShiftKey(self.owner, self.start, self.end,
                         tuple([(v.owner, v.start, v.end, v.moved) for v in self.visits]))
 
