@@ -13,7 +13,7 @@ import pytest
 import builders as kit
 from checked import assert_valid
 from scheduler.planning.instances import generate, generate_scattered
-from scheduler.solver import lns
+from scheduler.solver import engine, lns
 from scheduler.solver.baseline import greedy_pairs, plan_greedy
 from scheduler.solver.candidates import generate_shifts
 from scheduler.solver.engine import _hinted_pairs
@@ -67,6 +67,9 @@ def test_concurrent_moves_are_disjoint_and_the_result_is_valid(unit_week, solve_
                 running.remove(hood)
 
     monkeypatch.setattr(lns._Space, "move", watched)
+    # Moves on threads, where this process sees them (the engine's worker processes get the
+    # same disjoint neighbourhoods: tests/solver/test_move_pool.py).
+    monkeypatch.setattr(engine, "move_pool", lambda *args: None)
     greedy = plan_greedy(unit_week)
     schedule = solve_checked(unit_week, time_limit=8, workers=2, seed=0)
     assert concurrent > 0  # two moves did run at once

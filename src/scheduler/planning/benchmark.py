@@ -18,6 +18,7 @@ from scheduler.planning.pipeline import PlannedSchedule, attach_results, plan
 from scheduler.solver.bounds import lower_bound
 from scheduler.solver.candidates import generate_shifts
 from scheduler.solver.engine import scenario_bound, solve_plain
+from scheduler.solver.move_pool import workers_peak_memory_mib
 from scheduler.solver.parts import components
 from scheduler.solver.problem import compile_problem
 
@@ -103,7 +104,10 @@ def _run(planner: str, scenario_json: str, limit: float, workers: int, seed: int
         wall_seconds=round(wall, 2),
         first_feasible_seconds=schedule.solve.time_to_first_solution_seconds,
         best_found_seconds=schedule.solve.time_to_best_seconds,
-        peak_memory_mib=peak_memory_mib(),
+        # The solve's own process and its move workers' (solver.move_pool), each at its peak:
+        # at most what they held at once.
+        peak_memory_mib=round(peak_memory_mib() + workers_peak_memory_mib(), 1),
+        workers_peak_memory_mib=workers_peak_memory_mib(),
     )
     queue.put(result)
 

@@ -19,6 +19,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
@@ -43,6 +44,7 @@ from scheduler.solver.lns import improve, kind_priors
 from scheduler.solver.lp_bound import lp_bound
 from scheduler.solver.model import BuiltModel, build_model
 from scheduler.solver.move_kinds import KindChooser
+from scheduler.solver.move_pool import MovePool
 from scheduler.solver.output import output_candidate, penalty_terms, schedule_header
 from scheduler.solver.params import (
     DETERMINISTIC_TIME_PER_SECOND,
@@ -183,89 +185,99 @@ def solve(
     problem = compile_problem(scenario)
     shifts = generate_shifts(problem)
     parts = components(problem, shifts)
-    starts: list[Evaluation | None] | None = None
-    hinted: Pairs | None
-    if hint == "greedy" and problem.previous:
-        # A re-plan starts from the previous plan, patched where it no longer holds.
-        hinted, starts = replan_start(problem, parts, shifts, workers=workers, seed=seed,
-                                      deterministic=det)
-    elif hint == "greedy":
-        hinted = greedy_pairs(problem, shifts,
-                              cut_rounds(problem, shifts, seed=seed, deterministic=det))
-    elif isinstance(hint, Schedule):
-        hinted = _hinted_pairs(problem, shifts, hint)
-    else:
-        hinted = None
-    # With a hint, a complete valid schedule exists from here on; search only improves it.
-    hint_ready = time.perf_counter() - started if hinted is not None else None
-    floors = [lower_bound(problem, p.owners, p.staff, p.shifts).total for p in parts]
-    if settings.lp_bound_share > 0 and time_limit > 0 and not det:
-        now = time.perf_counter()
-        _raise_floors_by_lp(problem, parts, floors, stop, deadline=min(
-            now + settings.lp_bound_share * time_limit, started + time_limit))
-    # Each part's start (the hint's exact value), so progress reports a whole schedule's
-    # objective from the first second: finished parts + this one's best + the rest's starts.
-    if starts is None:
-        starts = (
-            evaluate_parts(problem, parts, hinted, workers=workers, seed=seed, deterministic=det)
-            if hinted is not None else [None] * len(parts)
-        )
-    # Pins: each part's pins alone are valid (else PinsInfeasible), and the start keeps them.
-    pinned = pinned_pairs(problem, shifts) if problem.pins else set()
-    if pinned:
-        hinted, starts = keep_pins(problem, parts, pinned, hinted, starts, workers=workers,
-                                   seed=seed, deterministic=det)
-    # Time goes where there is most to gain: the distance from each part's start schedule to
-    # its bound (by size without start schedules).
-    evaluated = [st for st in starts if st is not None]
-    if len(evaluated) == len(parts):
-        weights = [max(0.0, st.objective - floor)
-                   for st, floor in zip(evaluated, floors, strict=True)]
-    else:
-        weights = [float(part.size) for part in parts]
-    outcomes: list[_Outcome] = []
-    done_objective = 0.0
-    done_bound = 0.0
-    spent = 0.0  # deterministic time the searches took (deterministic mode)
-    # What each kind of move gained carries from part to part: on a department a part gets
-    # from tens to a few hundred moves, few to learn the kinds' worth from scratch (L,
-    # deterministic, 5 seeds, relief then chosen by gain too: median 168,363 learned per
-    # part, 167,974 carried).
-    chooser = KindChooser(kind_priors())
-    for index, part in enumerate(parts):
-        if stop is not None and stop():
-            time_limit = budget = 0.0  # what is left gets its start schedule, unimproved
-        elapsed = spent if det else time.perf_counter() - started
-        left = max(0.0, budget - elapsed)
-        share = time_share(left, weights[index:])
-        floor = floors[index]
-        start = starts[index]
-        pending = sum(s.objective for s in starts[index + 1:] if s is not None)
-        monitor = _Monitor(done_objective + pending, index, len(parts), started, progress, stop,
-                           bound_offset=done_bound + sum(floors[index + 1:]), floor=floor)
-        fallback: Pairs = set()  # if the search finds nothing: nobody assigned is feasible
-        if part.size > settings.full_model_max_assignments:
-            search = _search_part(problem, part, hinted or set(), share, workers, seed, monitor,
-                                  None if start is None else start.objective, det, chooser)
+    with ExitStack() as closing:
+        starts: list[Evaluation | None] | None = None
+        hinted: Pairs | None
+        if hint == "greedy" and problem.previous:
+            # A re-plan starts from the previous plan, patched where it no longer holds.
+            hinted, starts = replan_start(problem, parts, shifts, workers=workers, seed=seed,
+                                          deterministic=det)
+        elif hint == "greedy":
+            hinted = greedy_pairs(problem, shifts,
+                                  cut_rounds(problem, shifts, seed=seed, deterministic=det))
+        elif isinstance(hint, Schedule):
+            hinted = _hinted_pairs(problem, shifts, hint)
         else:
-            built = build_model(problem, part.shifts, part.owners, part.staff)
-            if hinted is not None and start is not None:
-                fallback = hinted & set(built.ctx.x)  # the pins included
-                if not complete_hint(built, fallback, workers=workers, seed=seed,
-                                     deterministic=det):
-                    raise RuntimeError(f"component {index}: the start schedule, valid on its "
-                                       "own, does not complete to a hint of the part's model")
-            if not det:  # building counts against the wall clock, not deterministic time
-                share = max(MIN_SOLVE_SECONDS,
-                            share - (time.perf_counter() - started - elapsed))
-            search = _solve_part(built, share, workers, seed, log, monitor, det)
-        spent += search.used
-        outcome = _outcome(problem, index, part, search, fallback, floor, workers, seed, det)
-        outcomes.append(outcome)
-        done_objective += outcome.objective
-        done_bound += outcome.bound
-    return _schedule(problem, outcomes, time.perf_counter() - started, time_limit, workers, seed,
-                     len(parts), hint_ready, det)
+            hinted = None
+        # With a hint, a complete valid schedule exists from here on; search only improves it.
+        hint_ready = time.perf_counter() - started if hinted is not None else None
+        # Started after the start schedule (beside it they slowed it by 0.7 s on L): the workers
+        # load the solver while the bounds and the start's evaluation are computed.
+        pool = move_pool(parts, settings.full_model_max_assignments, workers, det)
+        if pool is not None:
+            closing.enter_context(pool)
+        floors = [lower_bound(problem, p.owners, p.staff, p.shifts).total for p in parts]
+        if settings.lp_bound_share > 0 and time_limit > 0 and not det:
+            now = time.perf_counter()
+            _raise_floors_by_lp(problem, parts, floors, stop, deadline=min(
+                now + settings.lp_bound_share * time_limit, started + time_limit))
+        # Each part's start (the hint's exact value), so progress reports a whole schedule's
+        # objective from the first second: finished parts + this one's best + the rest's starts.
+        if starts is None:
+            starts = (
+                evaluate_parts(problem, parts, hinted, workers=workers, seed=seed,
+                               deterministic=det)
+                if hinted is not None else [None] * len(parts)
+            )
+        # Pins: each part's pins alone are valid (else PinsInfeasible), and the start keeps them.
+        pinned = pinned_pairs(problem, shifts) if problem.pins else set()
+        if pinned:
+            hinted, starts = keep_pins(problem, parts, pinned, hinted, starts, workers=workers,
+                                       seed=seed, deterministic=det)
+        # Time goes where there is most to gain: the distance from each part's start schedule to
+        # its bound (by size without start schedules).
+        evaluated = [st for st in starts if st is not None]
+        if len(evaluated) == len(parts):
+            weights = [max(0.0, st.objective - floor)
+                       for st, floor in zip(evaluated, floors, strict=True)]
+        else:
+            weights = [float(part.size) for part in parts]
+        outcomes: list[_Outcome] = []
+        done_objective = 0.0
+        done_bound = 0.0
+        spent = 0.0  # deterministic time the searches took (deterministic mode)
+        # What each kind of move gained carries from part to part: on a department a part gets
+        # from tens to a few hundred moves, few to learn the kinds' worth from scratch (L,
+        # deterministic, 5 seeds, relief then chosen by gain too: median 168,363 learned per
+        # part, 167,974 carried).
+        chooser = KindChooser(kind_priors())
+        if pool is not None:
+            pool.load(problem, shifts)
+        for index, part in enumerate(parts):
+            if stop is not None and stop():
+                time_limit = budget = 0.0  # what is left gets its start schedule, unimproved
+            elapsed = spent if det else time.perf_counter() - started
+            left = max(0.0, budget - elapsed)
+            share = time_share(left, weights[index:])
+            floor = floors[index]
+            start = starts[index]
+            pending = sum(s.objective for s in starts[index + 1:] if s is not None)
+            monitor = _Monitor(done_objective + pending, index, len(parts), started, progress, stop,
+                               bound_offset=done_bound + sum(floors[index + 1:]), floor=floor)
+            fallback: Pairs = set()  # if the search finds nothing: nobody assigned is feasible
+            if part.size > settings.full_model_max_assignments:
+                search = _search_part(problem, part, hinted or set(), share, workers, seed, monitor,
+                                      None if start is None else start.objective, det, chooser,
+                                      pool)
+            else:
+                built = build_model(problem, part.shifts, part.owners, part.staff)
+                if hinted is not None and start is not None:
+                    fallback = hinted & set(built.ctx.x)  # the pins included
+                    if not complete_hint(built, fallback, workers=workers, seed=seed,
+                                         deterministic=det):
+                        raise RuntimeError(f"component {index}: the start schedule, valid on its "
+                                           "own, does not complete to a hint of the part's model")
+                if not det:  # building counts against the wall clock, not deterministic time
+                    share = max(MIN_SOLVE_SECONDS,
+                                share - (time.perf_counter() - started - elapsed))
+                search = _solve_part(built, share, workers, seed, log, monitor, det)
+            spent += search.used
+            outcome = _outcome(problem, index, part, search, fallback, floor, workers, seed, det)
+            outcomes.append(outcome)
+            done_objective += outcome.objective
+            done_bound += outcome.bound
+        return _schedule(problem, outcomes, time.perf_counter() - started, time_limit, workers,
+                         seed, len(parts), hint_ready, det)
 
 
 def solve_plain(scenario: Scenario, *, time_limit: float, workers: int, seed: int,
@@ -380,6 +392,18 @@ def _raise_floors_by_lp(problem: Problem, parts: list[Component], floors: list[f
             floors[index] = max(floors[index], found)
 
 
+def move_pool(parts: list[Component], full_model_max_assignments: int, workers: int,
+              deterministic: bool) -> MovePool | None:
+    """Worker processes for concurrent moves (``solver.move_pool``), where a part searched by
+    moves runs more than one at a time (``lns.improve``: a lane per two owners); None where
+    none does, or in deterministic mode (one move at a time)."""
+    if deterministic or workers < 2 or not any(
+            part.size > full_model_max_assignments and len(part.owners) // 2 >= 2
+            for part in parts):
+        return None
+    return MovePool(workers)
+
+
 def time_share(left: float, weights: list[float]) -> float:
     """Seconds for the first of the parts still to solve (``weights``, in order) out of
     ``left``: each is set aside a minimum of 3 s (less only when time is short), the rest goes
@@ -396,7 +420,8 @@ def time_share(left: float, weights: list[float]) -> float:
 
 def _search_part(problem: Problem, part: Component, start: Pairs, seconds: float, workers: int,
                  seed: int, monitor: _Monitor, start_objective: float | None = None,
-                 deterministic: bool = False, chooser: KindChooser | None = None) -> _Search:
+                 deterministic: bool = False, chooser: KindChooser | None = None,
+                 pool: MovePool | None = None) -> _Search:
     """A large part: large-neighbourhood search from the hint (no proven bound); in
     deterministic mode ``seconds`` is the moves' deterministic-time budget."""
     began = time.perf_counter()
@@ -420,7 +445,8 @@ def _search_part(problem: Problem, part: Component, start: Pairs, seconds: float
     pairs, stats = improve(problem, part.owners, part.staff, part.shifts, start, objective,
                            began + seconds, seed=seed, workers=workers, on_improvement=report,
                            stop=monitor.stop, start_objective=start_objective,
-                           budget=seconds if deterministic else None, chooser=chooser)
+                           budget=seconds if deterministic else None, chooser=chooser,
+                           pool=pool)
     if monitor.first is None:
         monitor.first = time.perf_counter() - monitor.started
     # Every accepted move was evaluated feasible, so the result is a schedule.

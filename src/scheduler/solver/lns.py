@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -29,6 +29,9 @@ from scheduler.solver.parts import Pairs
 from scheduler.solver.problem import Problem
 from scheduler.solver.round_cut import cut_day
 from scheduler.solver.shifts import CandidateShift
+
+if TYPE_CHECKING:
+    from scheduler.solver.move_pool import MovePool
 
 SUB_SOLVE_SECONDS = 0.5  # many short moves beat fewer long ones (M, 60 s, 3 seeds: 0.5 ≈ 1 < 2 s)
 # The most a sub-solve is given after sub-solves ran out of time before their first solution.
@@ -109,18 +112,21 @@ def improve(
     start_objective: float | None = None,
     budget: float | None = None,
     chooser: KindChooser | None = None,
+    pool: MovePool | None = None,
 ) -> tuple[Pairs, LnsStats]:
     """Improve ``start`` until ``deadline``. With ``workers`` > 1, as many moves run at once,
-    each sub-solve on one thread: building a sub-model is Python (one core) while CP-SAT
-    releases the interpreter, so concurrent moves keep both cores busy where one move with two
-    CP-SAT workers leaves one idle a third of the time (measured on the M instance). A move
+    each sub-solve on one thread, where one move with two CP-SAT workers leaves a core idle a
+    third of the time (measured on the M instance); in ``pool``'s worker processes, since
+    building a sub-model is Python and two moves' builds on threads take turns. A move
     found on an older schedule is re-applied to the current one and, like every move, kept only
     if the exact evaluation finds it feasible and better.
 
     ``budget`` (deterministic mode): instead of ``deadline``, stop once the moves' deterministic
     time (their sub-solves' plus ``MOVE_OVERHEAD`` each) reaches it; moves run one at a time, so
     the result depends on the input and ``seed`` only. ``chooser``: what kinds of move gained
-    so far (the engine's, over the parts searched before this one); a fresh one without."""
+    so far (the engine's, over the parts searched before this one); a fresh one without.
+    ``pool``: run concurrent moves in its worker processes instead of threads (not in
+    deterministic mode, nor with one lane)."""
     rng = random.Random(seed)
     deterministic = budget is not None
     space = _Space(problem, owners, staff, shifts, deterministic)
@@ -134,6 +140,8 @@ def improve(
     # sub-solve of half a second more than they bring (M: 14 moves in the time of 36).
     lanes = 1 if deterministic else max(1, min(workers, len(owners) // 2))
     threads = 1 if lanes > 1 or deterministic else workers
+    processes = pool if pool is not None and lanes > 1 and not deterministic else None
+    part = processes.part(owners, staff, shifts) if processes is not None else None
     spent = 0.0  # deterministic time charged so far (deterministic mode)
 
     def stopped() -> bool:
@@ -152,7 +160,7 @@ def improve(
     chooser = chooser or KindChooser(kind_priors())
     moves_before = dict(chooser.moves)
     improved_before = dict(chooser.improved)
-    with ThreadPoolExecutor(max_workers=lanes) as pool:
+    with ThreadPoolExecutor(max_workers=lanes) as threads_pool:
         # Each running move's neighbourhood and when it was submitted.
         running: dict[Future[tuple[_Move | None, float, bool]], tuple[_Neighbourhood, float]] = {}
         while True:
@@ -168,7 +176,12 @@ def improve(
                 else:
                     break  # nothing disjoint found: wait for a running move
                 stats.iterations += 1
-                future = pool.submit(space.move, hood, frozenset(current), sub_limit, threads)
+                if processes is not None and part is not None:
+                    future = processes.submit(part, hood, frozenset(current), sub_seconds,
+                                              deadline, MIN_SUB_SOLVE_SECONDS)
+                else:
+                    future = threads_pool.submit(space.move, hood, frozenset(current),
+                                                 sub_limit, threads)
                 running[future] = hood, time.perf_counter()
             if not running:
                 break
