@@ -9,7 +9,8 @@ Planners (``--planners``): ``greedy`` (the manual-planning baseline, no time lim
 (the plain CP-SAT model: shifts fixed to the need blocks, one Boolean per eligible assistant and
 block, the same registered rules and objective, ``engine.solve_plain``) and ``engine``. Each
 timed run is a separate solve with that time limit and solver seed, in a fresh process so its
-peak memory (max RSS) is its own; with several seeds a median row follows each planner's runs.
+peak memory is its own (the process's peak resident memory plus its move workers' peaks,
+``solver.move_pool``); with several seeds a median row follows each planner's runs.
 Each instance's lower bound (data-only and LP relaxation per part, the LP with the staff
 timelines' clique rows, ``engine.scenario_bound``) is computed once, apart from the timed runs;
 an engine row's bound and gap are against the better of it and the run's own bound. Every

@@ -52,13 +52,13 @@ def test_small_group_twice_the_same(solve_checked):
 
 def test_neighbourhood_search_twice_the_same(solve_checked, monkeypatch):
     moves = []
-    move = lns._Space.move
+    move = lns.Space.move
 
     def counted(self, hood, current, seconds, threads):
         moves.append(threads)
         return move(self, hood, current, seconds, threads)
 
-    monkeypatch.setattr(lns._Space, "move", counted)
+    monkeypatch.setattr(lns.Space, "move", counted)
     scenario = _lns_instance()  # deterministic from its settings
     first = solve_checked(scenario, time_limit=4, workers=2, seed=1)
     second = solve_checked(scenario, time_limit=4, workers=2, seed=1)
@@ -70,13 +70,13 @@ def test_rounds_cut_and_recut_twice_the_same(solve_checked, monkeypatch):
     # Scattered clients: the start's rounds cut per unit-day and the search's re-cut moves
     # (solver.round_cut) run on deterministic time too.
     cuts = []
-    recut = lns._Space.recut
+    recut = lns.Space.recut
 
     def counted(self, hood, options):
         cuts.append(hood.recut)
         return recut(self, hood, options)
 
-    monkeypatch.setattr(lns._Space, "recut", counted)
+    monkeypatch.setattr(lns.Space, "recut", counted)
     monkeypatch.setattr(lns, "ROUNDS_SHARE", 1.0)  # only rounds and re-cuts have a prior
     sc = generate_scattered(1, clients=6, units=1, days=2, staffing=2)
     sc = sc.model_copy(update={"solver": sc.solver.model_copy(

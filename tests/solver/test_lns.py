@@ -18,14 +18,14 @@ from scheduler.solver.baseline import greedy_pairs, plan_greedy
 from scheduler.solver.candidates import generate_shifts
 from scheduler.solver.engine import _hinted_pairs
 from scheduler.solver.evaluation import evaluate
-from scheduler.solver.lns import _Neighbourhood
+from scheduler.solver.lns import Neighbourhood
 from scheduler.solver.move_kinds import KindChooser
 from scheduler.solver.parts import components, eligible_pairs
 from scheduler.solver.problem import compile_problem
 
 
-def hood(owners: set[str], staff: set[str]) -> _Neighbourhood:
-    return _Neighbourhood(frozenset(owners), frozenset(staff), 0, 96, seed=1)
+def hood(owners: set[str], staff: set[str]) -> Neighbourhood:
+    return Neighbourhood(frozenset(owners), frozenset(staff), 0, 96, seed=1)
 
 
 def test_neighbourhoods_overlap_when_they_share_an_owner_or_a_staff_member():
@@ -45,11 +45,11 @@ def unit_week():
 
 def test_concurrent_moves_are_disjoint_and_the_result_is_valid(unit_week, solve_checked,
                                                                monkeypatch):
-    running: list[_Neighbourhood] = []
-    overlapping: list[tuple[_Neighbourhood, _Neighbourhood]] = []
+    running: list[Neighbourhood] = []
+    overlapping: list[tuple[Neighbourhood, Neighbourhood]] = []
     concurrent = 0
     lock = threading.Lock()
-    move = lns._Space.move
+    move = lns.Space.move
 
     def watched(self, hood, *args, **kwargs):
         nonlocal concurrent
@@ -66,10 +66,10 @@ def test_concurrent_moves_are_disjoint_and_the_result_is_valid(unit_week, solve_
             with lock:
                 running.remove(hood)
 
-    monkeypatch.setattr(lns._Space, "move", watched)
+    monkeypatch.setattr(lns.Space, "move", watched)
     # Moves on threads, where this process sees them (the engine's worker processes get the
-    # same disjoint neighbourhoods: tests/solver/test_move_pool.py).
-    monkeypatch.setattr(engine, "move_pool", lambda *args: None)
+    # same disjoint neighbourhoods, checked in tests/solver/test_move_pool.py).
+    monkeypatch.setattr(engine, "pool_for_moves", lambda *args: None)
     greedy = plan_greedy(unit_week)
     schedule = solve_checked(unit_week, time_limit=8, workers=2, seed=0)
     assert concurrent > 0  # two moves did run at once
@@ -91,7 +91,7 @@ def test_one_move_at_a_time_without_workers_or_owners_to_spare(case, unit_week, 
     most = 0
     threads: set[int] = set()
     lock = threading.Lock()
-    move = lns._Space.move
+    move = lns.Space.move
 
     def counted(self, hood, current, deadline, sub_threads):
         nonlocal active, most
@@ -105,7 +105,7 @@ def test_one_move_at_a_time_without_workers_or_owners_to_spare(case, unit_week, 
             with lock:
                 active -= 1
 
-    monkeypatch.setattr(lns._Space, "move", counted)
+    monkeypatch.setattr(lns.Space, "move", counted)
     solve_checked(sc, time_limit=3, workers=workers, seed=0)
     assert most == 1
     assert threads == {workers}
@@ -116,7 +116,7 @@ def test_sub_solves_lengthen_while_they_run_out_of_time_and_shorten_again(unit_w
                                                                           monkeypatch):
     # The first four moves report a sub-solve that ended before any solution; the rest run.
     given: list[float] = []
-    move = lns._Space.move
+    move = lns.Space.move
 
     def timed(self, hood, current, seconds, threads):
         limit = seconds()
@@ -125,7 +125,7 @@ def test_sub_solves_lengthen_while_they_run_out_of_time_and_shorten_again(unit_w
             return None, 0.0, True
         return move(self, hood, current, lambda: limit, threads)
 
-    monkeypatch.setattr(lns._Space, "move", timed)
+    monkeypatch.setattr(lns.Space, "move", timed)
     solve_checked(unit_week, time_limit=8, workers=1, seed=0, deterministic=True)
     assert given[0] == pytest.approx(lns.SUB_SOLVE_SECONDS)
     # One move at a time: each limit is set after the previous move's outcome.
@@ -142,7 +142,7 @@ def _two_clients():
     sc = kit.scenario([c1, c2], [kit.staff(f"A{i}", 20) for i in range(1, 5)], days=7)
     problem = compile_problem(sc)
     shifts = generate_shifts(problem)
-    return problem, lns._Space(problem, ["C1", "C2"], ["A1", "A2", "A3", "A4"], shifts)
+    return problem, lns.Space(problem, ["C1", "C2"], ["A1", "A2", "A3", "A4"], shifts)
 
 
 class _Always(random.Random):
@@ -283,7 +283,7 @@ def _overtime_week():
                        f"2027-01-{4 + day:02d}T16:00") for day in range(5)]
     current = _hinted_pairs(problem, shifts, kit.schedule(sc, hand))
     assert len(current) == len(hand)  # every hand-made shift is a candidate
-    space = lns._Space(problem, ["C1", "C2"], ["A1", "A2", "A3"], shifts)
+    space = lns.Space(problem, ["C1", "C2"], ["A1", "A2", "A3"], shifts)
     return sc, problem, shifts, space, current
 
 
@@ -357,7 +357,7 @@ def test_a_recut_move_reshapes_a_days_rounds_for_the_staff_who_work_them():
     shifts = generate_shifts(problem)
     current = greedy_pairs(problem, shifts)
     part = next(p for p in components(problem, shifts) if any(s.visits for s in p.shifts))
-    space = lns._Space(problem, part.owners, part.staff, part.shifts)
+    space = lns.Space(problem, part.owners, part.staff, part.shifts)
     before = evaluate(problem, part, current, workers=1, seed=0)
     assert before is not None
     aims = space.aims(current)

@@ -105,7 +105,7 @@ def _run(planner: str, scenario_json: str, limit: float, workers: int, seed: int
         first_feasible_seconds=schedule.solve.time_to_first_solution_seconds,
         best_found_seconds=schedule.solve.time_to_best_seconds,
         # The solve's own process and its move workers' (solver.move_pool), each at its peak:
-        # at most what they held at once.
+        # the sum is at least what they held at any one time.
         peak_memory_mib=round(peak_memory_mib() + workers_peak_memory_mib(), 1),
         workers_peak_memory_mib=workers_peak_memory_mib(),
     )

@@ -15,6 +15,7 @@ solution) are left out: the epoch, 0 and none.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import defaultdict
@@ -40,7 +41,7 @@ from scheduler.solver.evaluation import (
     evaluate_parts,
     total_penalties,
 )
-from scheduler.solver.lns import improve, kind_priors
+from scheduler.solver.lns import concurrent_moves, improve, kind_priors
 from scheduler.solver.lp_bound import lp_bound
 from scheduler.solver.model import BuiltModel, build_model
 from scheduler.solver.move_kinds import KindChooser
@@ -60,12 +61,17 @@ from scheduler.solver.rules.breaks import plan_var_name
 from scheduler.solver.shifts import CandidateShift, break_slots, schedule_key
 from scheduler.solver.uncovered import uncovered_intervals
 
+log = logging.getLogger(__name__)
+
 # Search set aside for every part before the rest is shared by weight (see time_share): taken
 # from what larger parts leave, a small part got nothing and stayed at its start schedule.
 MIN_PART_SECONDS = 3.0
 # The least a CP-SAT call is given: enough to load a complete hint as its first solution, so a
 # part whose share has run out still ends with its start schedule.
 MIN_SOLVE_SECONDS = 0.1
+# The shortest run that starts move worker processes (``pool_for_moves``): they take about a
+# second to be ready, time shorter runs leave to moves on threads.
+POOL_MIN_SECONDS = 5.0
 # How soon a stop request ends a search that finds no new solution (and so never calls back):
 # quick enough for someone pressing stop, rare enough to cost nothing.
 STOP_POLL_SECONDS = 0.2
@@ -203,7 +209,8 @@ def solve(
         hint_ready = time.perf_counter() - started if hinted is not None else None
         # Started after the start schedule (beside it they slowed it by 0.7 s on L): the workers
         # load the solver while the bounds and the start's evaluation are computed.
-        pool = move_pool(parts, settings.full_model_max_assignments, workers, det)
+        pool = pool_for_moves(parts, settings.full_model_max_assignments, workers, det,
+                              time_limit)
         if pool is not None:
             closing.enter_context(pool)
         floors = [lower_bound(problem, p.owners, p.staff, p.shifts).total for p in parts]
@@ -392,16 +399,22 @@ def _raise_floors_by_lp(problem: Problem, parts: list[Component], floors: list[f
             floors[index] = max(floors[index], found)
 
 
-def move_pool(parts: list[Component], full_model_max_assignments: int, workers: int,
-              deterministic: bool) -> MovePool | None:
-    """Worker processes for concurrent moves (``solver.move_pool``), where a part searched by
-    moves runs more than one at a time (``lns.improve``: a lane per two owners); None where
-    none does, or in deterministic mode (one move at a time)."""
-    if deterministic or workers < 2 or not any(
-            part.size > full_model_max_assignments and len(part.owners) // 2 >= 2
-            for part in parts):
+def pool_for_moves(parts: list[Component], full_model_max_assignments: int, workers: int,
+                   deterministic: bool, time_limit: float) -> MovePool | None:
+    """Worker processes for concurrent moves (``solver.move_pool``): as many as the part
+    searched by moves with the most owners runs at once (``lns.concurrent_moves``). None where
+    every such part runs one move at a time (deterministic mode among them), for runs too short
+    to repay the workers' start (about a second to load the solver and the problem), or where
+    the platform cannot start them: the moves then run on threads."""
+    lanes = max((concurrent_moves(len(part.owners), workers, deterministic) for part in parts
+                 if part.size > full_model_max_assignments), default=1)
+    if lanes < 2 or time_limit < POOL_MIN_SECONDS:
         return None
-    return MovePool(workers)
+    try:
+        return MovePool(lanes)
+    except OSError as failure:
+        log.warning("moves run on threads, no worker process started: %s", failure)
+        return None
 
 
 def time_share(left: float, weights: list[float]) -> float:

@@ -11,6 +11,7 @@ run one after another and the budget is deterministic time, not the clock.
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from collections.abc import Callable
@@ -33,6 +34,8 @@ from scheduler.solver.shifts import CandidateShift
 if TYPE_CHECKING:
     from scheduler.solver.move_pool import MovePool
 
+log = logging.getLogger(__name__)
+
 SUB_SOLVE_SECONDS = 0.5  # many short moves beat fewer long ones (M, 60 s, 3 seeds: 0.5 ≈ 1 < 2 s)
 # The most a sub-solve is given after sub-solves ran out of time before their first solution.
 MAX_SUB_SOLVE_SECONDS = 3.0
@@ -48,7 +51,7 @@ HINT_SECONDS = 5.0
 # budget follows wall time roughly (measured on M: see README, "Reproducible runs").
 MOVE_OVERHEAD = 0.1
 # The kinds of move's prior shares (``kind_priors``; the search then favours the kinds that
-# gain most per second, ``solver.move_kinds``). Aimed where the objective is (``_Space.aims``);
+# gain most per second, ``solver.move_kinds``). Aimed where the objective is (``Space.aims``);
 # the rest random, which finds what the estimates miss (fairness, continuity, rest patterns).
 AIMED_SHARE = 0.5
 # While anyone in a part works overtime, the share of moves that hand some of their work to a
@@ -57,7 +60,7 @@ AIMED_SHARE = 0.5
 OVERTIME_SHARE = 0.5
 # Prior share of moves on a unit's rounds, in parts that have them (``_round_neighbourhood``).
 ROUNDS_SHARE = 0.3
-# Of those, the prior share that re-cut a unit-day (``_Space.recut``): everyone who works the
+# Of those, the prior share that re-cut a unit-day (``Space.recut``): everyone who works the
 # unit's visits that day, choosing among their shifts and a fresh cut of the day's visits.
 RECUT_SHARE = 0.5
 # Window lengths (days) of the moves on one or two clients, each its own kind of move.
@@ -70,8 +73,8 @@ _Key = TypeVar("_Key", str, int)
 
 def kind_priors() -> dict[str, float]:
     """Each kind of move's prior weight, in the order kinds are drawn; a kind applies only
-    where ``_Space.allowed`` says so. Overtime relief is not among them: it keeps its fixed
-    share (``OVERTIME_SHARE``, ``_Space.neighbourhood``)."""
+    where ``Space.allowed`` says so. Overtime relief is not among them: it keeps its fixed
+    share (``OVERTIME_SHARE``, ``Space.neighbourhood``)."""
     aimed = (1 - ROUNDS_SHARE) * AIMED_SHARE
     unaimed = (1 - ROUNDS_SHARE) * (1 - AIMED_SHARE)
     windows = len(CLIENT_WINDOWS)
@@ -83,6 +86,18 @@ def kind_priors() -> dict[str, float]:
         **{f"clients-{w}": unaimed / 2 / windows for w in CLIENT_WINDOWS},
         "assistants": unaimed / 2,
     }
+
+
+def concurrent_moves(owners: int, workers: int, deterministic: bool) -> int:
+    """How many moves run at once (``improve``'s lanes): disjoint moves need owners to spare,
+    so one per two owners, at most one per worker; one at a time in deterministic mode."""
+    return 1 if deterministic else max(1, min(workers, owners // 2))
+
+
+def sub_solve_seconds(seconds: float, left: float) -> float:
+    """A sub-solve's time: ``seconds``, no more than is ``left`` before the deadline, never
+    less than ``MIN_SUB_SOLVE_SECONDS``."""
+    return max(MIN_SUB_SOLVE_SECONDS, min(seconds, left))
 
 
 @dataclass
@@ -114,10 +129,11 @@ def improve(
     chooser: KindChooser | None = None,
     pool: MovePool | None = None,
 ) -> tuple[Pairs, LnsStats]:
-    """Improve ``start`` until ``deadline``. With ``workers`` > 1, as many moves run at once,
-    each sub-solve on one thread, where one move with two CP-SAT workers leaves a core idle a
-    third of the time (measured on the M instance); in ``pool``'s worker processes, since
-    building a sub-model is Python and two moves' builds on threads take turns. A move
+    """Improve ``start`` until ``deadline``. With ``workers`` > 1, as many moves run at once
+    (``concurrent_moves``), each sub-solve on one thread, where one move with two CP-SAT workers
+    leaves a core idle a third of the time (measured on the M instance). They run on threads
+    by default and in ``pool``'s worker processes when given one: building a sub-model is
+    Python, and on threads two moves' builds take turns on one interpreter. A move
     found on an older schedule is re-applied to the current one and, like every move, kept only
     if the exact evaluation finds it feasible and better.
 
@@ -125,11 +141,11 @@ def improve(
     time (their sub-solves' plus ``MOVE_OVERHEAD`` each) reaches it; moves run one at a time, so
     the result depends on the input and ``seed`` only. ``chooser``: what kinds of move gained
     so far (the engine's, over the parts searched before this one); a fresh one without.
-    ``pool``: run concurrent moves in its worker processes instead of threads (not in
-    deterministic mode, nor with one lane)."""
+    ``pool``: run concurrent moves in its worker processes instead of on threads (never with
+    one lane, so never in deterministic mode)."""
     rng = random.Random(seed)
     deterministic = budget is not None
-    space = _Space(problem, owners, staff, shifts, deterministic)
+    space = Space(problem, owners, staff, shifts, deterministic)
     current = set(start)
     best = evaluate(current) if start_objective is None else start_objective
     if best is None:
@@ -138,10 +154,10 @@ def improve(
     # Disjoint moves need owners to spare: a one-client group runs one move on all workers.
     # Deterministic: one move at a time on one thread; CP-SAT's interleaved workers cost a
     # sub-solve of half a second more than they bring (M: 14 moves in the time of 36).
-    lanes = 1 if deterministic else max(1, min(workers, len(owners) // 2))
+    lanes = concurrent_moves(len(owners), workers, deterministic)
     threads = 1 if lanes > 1 or deterministic else workers
-    processes = pool if pool is not None and lanes > 1 and not deterministic else None
-    part = processes.part(owners, staff, shifts) if processes is not None else None
+    processes = pool if lanes > 1 else None
+    spec = processes.part(owners, staff, shifts) if processes is not None else None
     spent = 0.0  # deterministic time charged so far (deterministic mode)
 
     def stopped() -> bool:
@@ -155,19 +171,20 @@ def improve(
 
     def sub_limit() -> float:
         left = budget - spent if budget is not None else deadline - time.perf_counter()
-        return max(MIN_SUB_SOLVE_SECONDS, min(sub_seconds, left))
+        return sub_solve_seconds(sub_seconds, left)
 
     chooser = chooser or KindChooser(kind_priors())
     moves_before = dict(chooser.moves)
     improved_before = dict(chooser.improved)
     with ThreadPoolExecutor(max_workers=lanes) as threads_pool:
-        # Each running move's neighbourhood and when it was submitted.
-        running: dict[Future[tuple[_Move | None, float, bool]], tuple[_Neighbourhood, float]] = {}
+        # Each running move's neighbourhood, when it was submitted and whether to a worker.
+        running: dict[Future[tuple[Move | None, float, bool]],
+                      tuple[Neighbourhood, float, bool]] = {}
         while True:
             while len(running) < lanes and not stopped():
                 # Concurrent moves re-plan disjoint owners with disjoint staff, so each one's
                 # fixed surroundings are what the others leave untouched: they commute.
-                busy = [hood for hood, _ in running.values()]
+                busy = [hood for hood, *_ in running.values()]
                 aims = space.aims(current)
                 for _ in range(20):
                     hood = space.neighbourhood(rng, aims, chooser)
@@ -176,20 +193,30 @@ def improve(
                 else:
                     break  # nothing disjoint found: wait for a running move
                 stats.iterations += 1
-                if processes is not None and part is not None:
-                    future = processes.submit(part, hood, frozenset(current), sub_seconds,
-                                              deadline, MIN_SUB_SOLVE_SECONDS)
+                if processes is not None and spec is not None:
+                    future = processes.submit(spec, hood, frozenset(current), sub_seconds,
+                                              deadline)
                 else:
                     future = threads_pool.submit(space.move, hood, frozenset(current),
                                                  sub_limit, threads)
-                running[future] = hood, time.perf_counter()
+                running[future] = hood, time.perf_counter(), processes is not None
             if not running:
                 break
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
-                hood, submitted = running.pop(future)
+                hood, submitted, in_worker = running.pop(future)
                 movers = hood.staff
-                move, used, timed_out = future.result()
+                try:
+                    move, used, timed_out = future.result()
+                except RuntimeError as failure:
+                    if not in_worker:
+                        raise
+                    # A worker process ended or failed: the search goes on with threads (a
+                    # failure of the move itself then shows again, raised here).
+                    if processes is not None:
+                        log.warning("moves go on in this process: %s", failure)
+                    processes = None
+                    move, used, timed_out = None, 0.0, False
                 spent += used + MOVE_OVERHEAD
                 before = best
                 # A sub-solve that ends without even its hinted schedule was still in presolve
@@ -223,31 +250,34 @@ def improve(
 
 
 @dataclass(frozen=True)
-class _Neighbourhood:
+class Neighbourhood:
     owners: frozenset[str]  # whose shifts in the window are re-planned
     staff: frozenset[str]  # who may take them (the movers)
     first_slot: int  # the window: shifts starting in [first_slot, end_slot)
     end_slot: int
     seed: int  # the sub-solve's
-    # A re-cut (``_Space.recut``): the unit whose visits are re-cut; only the movers' shifts
+    # A re-cut (``Space.recut``): the unit whose visits are re-cut; only the movers' shifts
     # and the day's cut are free then, not every candidate in the window.
     recut: str | None = None
     kind: str = ""  # which kind of move made it (``kind_priors``)
 
-    def overlaps(self, other: _Neighbourhood) -> bool:
+    def overlaps(self, other: Neighbourhood) -> bool:
         return bool(self.owners & other.owners or self.staff & other.staff)
 
 
 @dataclass(frozen=True)
-class _Move:
+class Move:
     """What re-planning a neighbourhood found, for its movers (the neighbourhood's staff)."""
 
     freed: set[int]  # the candidate shifts re-planned
     chosen: Pairs  # the movers' new assignments among them
 
 
-class _Space:
-    """The neighbourhoods of one component and how to re-plan one (thread-safe: read-only)."""
+class Space:
+    """The neighbourhoods of one component and how to re-plan one. Shared by concurrent
+    moves on threads: read-only but for the re-cut cache (``recut``), where a race computes a
+    cut twice, never a wrong one; each move worker process (``solver.move_pool``) has its own.
+    """
 
     def __init__(self, problem: Problem, owners: list[str], staff: list[str],
                  shifts: list[CandidateShift], deterministic: bool = False) -> None:
@@ -356,7 +386,7 @@ class _Space:
         return kinds
 
     def neighbourhood(self, rng: random.Random, aims: _Aims | None = None,
-                      chooser: KindChooser | None = None) -> _Neighbourhood:
+                      chooser: KindChooser | None = None) -> Neighbourhood:
         """A neighbourhood of a kind ``chooser`` draws (by the priors alone without one)
         among those that apply; a kind that finds nothing to re-plan gives way to another."""
         chooser = chooser or KindChooser(kind_priors())
@@ -380,7 +410,7 @@ class _Space:
             allowed.discard(kind)
 
     def _of_kind(self, kind: str, rng: random.Random, aims: _Aims | None
-                 ) -> _Neighbourhood | None:
+                 ) -> Neighbourhood | None:
         """A neighbourhood of ``kind``, or None if the schedule gives it nothing to do."""
         problem, owners, staff, days = self.problem, self.owners, self.staff, self.days
         name, _, window = kind.partition("-")
@@ -394,7 +424,7 @@ class _Space:
         if name == "recut" and aims is not None and aims.visiting:
             unit, day = rng.choice(sorted(aims.visiting))
             movers = aims.visiting[unit, day] & staff
-            return _Neighbourhood(frozenset(_unit_visits(problem, owners, unit)),
+            return Neighbourhood(frozenset(_unit_visits(problem, owners, unit)),
                                   frozenset(movers), self.day_starts[day],
                                   self.day_starts[day + 1], rng.randrange(1 << 30), unit, kind)
         if name == "rounds":
@@ -429,14 +459,15 @@ class _Space:
         return self._window(kind, chosen, movers, first_day, window_days, rng)
 
     def _window(self, kind: str, chosen: list[str], movers: set[str], first_day: int,
-                window_days: int, rng: random.Random) -> _Neighbourhood:
-        return _Neighbourhood(frozenset(chosen), frozenset(movers), self.day_starts[first_day],
+                window_days: int, rng: random.Random) -> Neighbourhood:
+        return Neighbourhood(frozenset(chosen), frozenset(movers), self.day_starts[first_day],
                               self.day_starts[first_day + window_days], rng.randrange(1 << 30),
                               kind=kind)
 
-    def recut(self, hood: _Neighbourhood, options: list[CandidateShift]) -> set[int]:
+    def recut(self, hood: Neighbourhood, options: list[CandidateShift]) -> set[int]:
         """The day's cut of the unit's visits into as many shifts as it has movers, computed
-        once per unit, day and number (``solver.round_cut``)."""
+        once per unit, day and number in this process (``solver.round_cut``; its seed the
+        first such neighbourhood's)."""
         key = (hood.recut, hood.first_slot, len(hood.staff))
         if key not in self.cuts:
             cut = cut_day(self.problem, options, len(hood.staff), seed=hood.seed,
@@ -444,8 +475,8 @@ class _Space:
             self.cuts[key] = {s.index for s in cut}
         return self.cuts[key]
 
-    def move(self, hood: _Neighbourhood, current: frozenset[tuple[str, int]],
-             seconds: Callable[[], float], threads: int) -> tuple[_Move | None, float, bool]:
+    def move(self, hood: Neighbourhood, current: frozenset[tuple[str, int]],
+             seconds: Callable[[], float], threads: int) -> tuple[Move | None, float, bool]:
         """Re-plan ``hood`` in ``current`` with a sub-solve of ``seconds()`` (asked just before
         it; deterministic time in deterministic mode); None if nothing came of it. With it the
         deterministic time the sub-solve took, and whether it ran out of time before any
@@ -495,7 +526,7 @@ class _Space:
         used = deterministic_time(solver)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None, used, code == cp_model.UNKNOWN
-        return _Move(free_index, {
+        return Move(free_index, {
             key for key, var in built.ctx.x.items()
             if key not in fixed and solver.boolean_value(var)
         }), used, False
@@ -652,7 +683,7 @@ def _round_neighbourhood(problem: Problem, rng: random.Random, owners: list[str]
     """(owners, movers, window in days) on a unit's rounds: the rounds and every scattered
     client of the unit, a few of its assistants, a day or two. Rounds share visits, so they
     are re-cut together; a neighbourhood of one client frees none of them. The part has
-    rounds (``_Space.allowed``)."""
+    rounds (``Space.allowed``)."""
     rounds = [o for o in owners if problem.demands[o].is_round]
     key = rng.choice(rounds)
     chosen = _unit_visits(problem, owners, problem.demands[key].unit)
