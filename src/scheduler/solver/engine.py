@@ -265,7 +265,7 @@ def solve(
             if part.size > settings.full_model_max_assignments:
                 search = _search_part(problem, part, hinted or set(), share, workers, seed, monitor,
                                       None if start is None else start.objective, det, chooser,
-                                      pool)
+                                      pool if pool is not None and pool.usable else None)
             else:
                 built = build_model(problem, part.shifts, part.owners, part.staff)
                 if hinted is not None and start is not None:

@@ -88,6 +88,11 @@ def kind_priors() -> dict[str, float]:
     }
 
 
+class WorkerEnded(RuntimeError):
+    """A move worker process (``solver.move_pool``) ended or its stream failed: the search
+    goes on with threads. A move that fails in a worker raises a plain ``RuntimeError``."""
+
+
 def concurrent_moves(owners: int, workers: int, deterministic: bool) -> int:
     """How many moves run at once (``improve``'s lanes): disjoint moves need owners to spare,
     so one per two owners, at most one per worker; one at a time in deterministic mode."""
@@ -208,11 +213,10 @@ def improve(
                 movers = hood.staff
                 try:
                     move, used, timed_out = future.result()
-                except RuntimeError as failure:
+                except WorkerEnded as failure:
                     if not in_worker:
                         raise
-                    # A worker process ended or failed: the search goes on with threads (a
-                    # failure of the move itself then shows again, raised here).
+                    # A worker process ended: the search goes on with threads.
                     if processes is not None:
                         log.warning("moves go on in this process: %s", failure)
                     processes = None

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import IO, NamedTuple
 
 import scheduler
-from scheduler.solver.lns import Move, Neighbourhood, Space, sub_solve_seconds
+from scheduler.solver.lns import Move, Neighbourhood, Space, WorkerEnded, sub_solve_seconds
 from scheduler.solver.problem import Problem
 from scheduler.solver.shifts import CandidateShift
 
@@ -103,11 +103,16 @@ class MovePool:
         self._parts += 1
         return PartSpec(self._parts, list(owners), list(staff), [s.index for s in shifts])
 
+    @property
+    def usable(self) -> bool:
+        """No worker has ended: a search can hand it moves."""
+        return not any(worker.broken for worker in self._all)
+
     def submit(self, part: PartSpec, hood: Neighbourhood, current: frozenset[tuple[str, int]],
                seconds: float, deadline: float) -> Future[MoveResult]:
         """Re-plan ``hood`` in ``current`` with a sub-solve of ``seconds`` at most, ending by
-        ``deadline`` (``lns.sub_solve_seconds``). A worker that has ended, or fails, raises
-        ``RuntimeError`` from the future."""
+        ``deadline`` (``lns.sub_solve_seconds``). From the future: ``lns.WorkerEnded`` if the
+        worker has ended, ``RuntimeError`` with its traceback if the move failed in it."""
         if not self._loaded:
             raise RuntimeError("load the move pool before submitting moves")
         return self._threads.submit(self._call, _Task(part, hood, current, seconds, deadline))
@@ -120,15 +125,17 @@ class MovePool:
             self._idle.put(worker)
 
     def close(self) -> None:
-        """Wait for the moves running, then end the workers."""
+        """Wait for the moves running (each within its sub-solve's time), then end the
+        workers."""
         if hasattr(self, "_threads"):
             self._threads.shutdown(wait=True, cancel_futures=True)
-        for worker in self._all:
-            self.peak_memory_mib += worker.peak_memory_mib()
+        closing, self._all = self._all, []  # a second close finds nothing to count
+        for worker in closing:
             worker.close()
+        peaks = sum(worker.peak for worker in closing)
+        self.peak_memory_mib += peaks
         global _closed_peaks_mib
-        _closed_peaks_mib += self.peak_memory_mib
-        self._all = []
+        _closed_peaks_mib += peaks
 
     def __enter__(self) -> MovePool:
         return self
@@ -157,6 +164,7 @@ class _Worker:
         self.to_worker: IO[bytes] = self.process.stdin
         self.from_worker: IO[bytes] = self.process.stdout
         self.broken = False  # its stream is out of step after a failure: no more moves
+        self.peak = 0.0  # its peak resident memory, MiB, read as it closes
 
     def load(self, payload: bytes) -> None:
         try:
@@ -166,17 +174,18 @@ class _Worker:
             self.broken = True
 
     def call(self, task: _Task) -> MoveResult:
-        if not self.broken:
-            try:
-                pickle.dump(task, self.to_worker, protocol=pickle.HIGHEST_PROTOCOL)
-                self.to_worker.flush()
-                ok, value = pickle.load(self.from_worker)  # our own worker's bytes
-            except Exception:  # ended, or ended mid-reply: the stream is lost either way
-                self.broken = True
         if self.broken:
+            raise WorkerEnded("a move worker has ended")
+        try:
+            pickle.dump(task, self.to_worker, protocol=pickle.HIGHEST_PROTOCOL)
+            self.to_worker.flush()
+            ok, value = pickle.load(self.from_worker)  # our own worker's bytes
+        except Exception as error:  # ended, or its stream failed: lost either way
+            self.broken = True
             self.close()
-            raise RuntimeError(f"a move worker ended (exit code {self.process.returncode}; "
-                               "its error, if any, is on standard error)")
+            raise WorkerEnded(f"a move worker ended, or its stream failed (exit code "
+                              f"{self.process.returncode}; its error, if any, is on standard "
+                              "error)") from error
         if not ok:
             raise RuntimeError(f"a move failed in its worker process:\n{value}")
         result: MoveResult = value
@@ -194,6 +203,8 @@ class _Worker:
         return 0.0
 
     def close(self) -> None:
+        if self.process.returncode is None:  # alive, so its /proc entry is its own
+            self.peak = max(self.peak, self.peak_memory_mib())
         for stream in (self.to_worker, self.from_worker):
             with contextlib.suppress(OSError):
                 stream.close()  # the worker ends at the end of its input
