@@ -18,7 +18,7 @@ from scheduler.planning.pipeline import PlannedSchedule, attach_results, plan
 from scheduler.solver.bounds import lower_bound
 from scheduler.solver.candidates import generate_shifts
 from scheduler.solver.engine import scenario_bound, solve_plain
-from scheduler.solver.move_pool import workers_peak_memory_mib
+from scheduler.solver.move_pool import peak_resident_mib, workers_peak_memory_mib
 from scheduler.solver.parts import components
 from scheduler.solver.problem import compile_problem
 
@@ -69,13 +69,9 @@ def peak_memory_mib() -> float:
     the time of the spawn (measured: a parent holding 800 MiB gave an idle child 813 MiB), so
     a benchmark's child would report the driver's memory, not its solve's. ``ru_maxrss``
     elsewhere."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return round(int(line.split()[1]) / 1024, 1)  # kB
-    except OSError:
-        pass
+    own = peak_resident_mib()
+    if own is not None:
+        return round(own, 1)
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 

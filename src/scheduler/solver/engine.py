@@ -61,7 +61,7 @@ from scheduler.solver.rules.breaks import plan_var_name
 from scheduler.solver.shifts import CandidateShift, break_slots, schedule_key
 from scheduler.solver.uncovered import uncovered_intervals
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)  # not ``log``: solve's parameter of that name
 
 # Search set aside for every part before the rest is shared by weight (see time_share): taken
 # from what larger parts leave, a small part got nothing and stayed at its start schedule.
@@ -413,7 +413,7 @@ def pool_for_moves(parts: list[Component], full_model_max_assignments: int, work
     try:
         return MovePool(lanes)
     except OSError as failure:
-        log.warning("moves run on threads, no worker process started: %s", failure)
+        logger.warning("moves run on threads, no worker process started: %s", failure)
         return None
 
 

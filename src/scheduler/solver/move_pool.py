@@ -155,6 +155,19 @@ def workers_peak_memory_mib() -> float:
     return round(_closed_peaks_mib, 1)
 
 
+def peak_resident_mib(pid: int | str = "self") -> float | None:
+    """A process's peak resident memory since it started its program (Linux's ``VmHWM``),
+    MiB; None where the platform does not tell."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
+    return None
+
+
 class _Worker:
     def __init__(self, env: dict[str, str]) -> None:
         self.process = subprocess.Popen(
@@ -191,20 +204,9 @@ class _Worker:
         result: MoveResult = value
         return result
 
-    def peak_memory_mib(self) -> float:
-        """The worker's peak resident memory (Linux's ``VmHWM``), MiB; 0 if unknown."""
-        try:
-            with open(f"/proc/{self.process.pid}/status", encoding="ascii") as status:
-                for line in status:
-                    if line.startswith("VmHWM:"):
-                        return int(line.split()[1]) / 1024  # kB
-        except OSError:
-            pass
-        return 0.0
-
     def close(self) -> None:
         if self.process.returncode is None:  # alive, so its /proc entry is its own
-            self.peak = max(self.peak, self.peak_memory_mib())
+            self.peak = max(self.peak, peak_resident_mib(self.process.pid) or 0.0)
         for stream in (self.to_worker, self.from_worker):
             with contextlib.suppress(OSError):
                 stream.close()  # the worker ends at the end of its input
