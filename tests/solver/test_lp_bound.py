@@ -257,13 +257,15 @@ def without_lp(sc: Scenario, time_limit: float | None = None) -> Scenario:
 
 
 def bounds_of(sc: Scenario) -> tuple[float, float]:
-    """(data-only bound, LP bound) summed over the parts, in objective units."""
+    """(data-only bound, LP bound with the cuts, as the engine computes it) summed over the
+    parts, in objective units."""
     problem = compile_problem(sc)
     shifts = generate_shifts(problem)
     floor = lp = 0.0
     for part in components(problem, shifts):
         floor += lower_bound(problem, part.owners, part.staff, part.shifts).total
-        result = lp_bound(build_model(problem, part.shifts, part.owners, part.staff).model)
+        result = lp_bound(build_model(problem, part.shifts, part.owners, part.staff,
+                                      cuts=True).model)
         assert result is not None
         lp += result.value / OBJECTIVE_SCALE
     return floor, lp

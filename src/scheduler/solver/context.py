@@ -63,6 +63,13 @@ class ModelContext:
     timelines: dict[tuple[str, str], list[cp_model.IntervalVar]] = field(
         default_factory=lambda: defaultdict(list)
     )
+    # Left by rules for the relaxation's cuts (``solver.cuts``): "works for" per (client, staff)
+    # from continuity; per staff member the additional hours and overtime (minutes) of each
+    # limiting period from the contract balance.
+    works_for: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
+    beyond_contract: dict[str, list[cp_model.IntVar]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
 
     @classmethod
     def build(cls, problem: Problem, shifts: list[CandidateShift], owners: list[str],

@@ -368,9 +368,10 @@ def scenario_bound(scenario: Scenario, *, lp: bool = True, cliques: bool = True)
 
 def _part_lp_bound(problem: Problem, part: Component, time_limit: float | None = None,
                    cliques: bool = False) -> float | None:
-    """The bound of the part's full model's linear relaxation (objective units), or None if
-    GLOP gives nothing usable within ``time_limit``."""
-    built = build_model(problem, part.shifts, part.owners, part.staff)
+    """The bound of the linear relaxation of the part's full model with its cuts
+    (``solver.cuts``), in objective units, or None if GLOP gives nothing usable within
+    ``time_limit``."""
+    built = build_model(problem, part.shifts, part.owners, part.staff, cuts=True)
     result = lp_bound(built.model, time_limit=time_limit, cliques=cliques)
     return None if result is None else result.value / OBJECTIVE_SCALE
 

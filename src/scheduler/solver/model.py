@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from scheduler.solver.context import OBJECTIVE_SCALE, ModelContext, Penalty
+from scheduler.solver.cuts import add_continuity_cuts
 from scheduler.solver.problem import Problem
 from scheduler.solver.rules import REGISTRY
 from scheduler.solver.rules.rest import post_timelines
@@ -30,7 +31,11 @@ def build_model(
     owners: list[str],
     staff_ids: list[str],
     only: set[tuple[str, int]] | None = None,
+    cuts: bool = False,
 ) -> BuiltModel:
+    """The model of ``owners`` and ``staff_ids`` over ``shifts``; ``only`` restricts the
+    assignments to these (staff, shift) pairs; ``cuts`` adds redundant constraints that tighten
+    the linear relaxation (``solver.cuts``), for bounds: the schedules are the same."""
     ctx = ModelContext.build(problem, shifts, owners, staff_ids, only)
     penalties: list[Penalty] = []
     for rule in REGISTRY:
@@ -40,6 +45,8 @@ def build_model(
                                f"declared {[s.id for s in rule.penalties]}")
         penalties.extend(produced)
     post_timelines(ctx)
+    if cuts:
+        add_continuity_cuts(ctx)
     weights = problem.scenario.weights
     objective = sum(p.expr * (getattr(weights, p.spec.weight_field) * (OBJECTIVE_SCALE // p.scale))
                     for p in penalties)

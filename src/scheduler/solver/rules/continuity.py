@@ -27,6 +27,7 @@ def add_continuity(ctx: ModelContext) -> list[Penalty]:
     used = []
     for (cid, sid), variables in pairs.items():
         works_for = ctx.model.new_bool_var(f"works_for__{cid}__{sid}")
+        ctx.works_for[cid, sid] = works_for
         for var in variables:
             ctx.model.add_implication(var, works_for)
         used.append(works_for)

@@ -66,6 +66,7 @@ def add_contract_hours(ctx: ModelContext) -> list[Penalty]:
             ctx.model.add(worked + unused - additional - overtime == contract).with_name(
                 f"contract_balance__{name}"
             )
+            ctx.beyond_contract[sid] += [additional, overtime]
             unused_terms.append(unused)
             additional_terms.append(additional)
             overtime_terms.append(overtime)
