@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from ortools.sat.python import cp_model
 
-from builders import assistance_week, client, decision, scenario, staff, window
+from builders import (
+    assistance_week,
+    build,
+    client,
+    decision,
+    scenario,
+    staff,
+    stay_home_data,
+    window,
+)
 from scheduler.domain.scenario import Scenario
-from scheduler.planning.instances import generate
+from scheduler.planning.instances import generate, generate_scattered
 from scheduler.solver.candidates import generate_shifts
 from scheduler.solver.context import OBJECTIVE_SCALE
 from scheduler.solver.engine import scenario_bound
@@ -25,8 +36,8 @@ def part_time_team() -> Scenario:
 
 
 def hourly_for_two() -> Scenario:
-    """An assistant on hourly pay (no contract: every hour of theirs is beyond it) is the only
-    one approved for both clients' evenings: each pair's cut binds with its excess above 0."""
+    """Two clients, a part-timer each, and an assistant on hourly pay (no contract target, so no
+    cut of their own) approved for both."""
     clients = [
         client("C1", decisions=[decision("D1", "2027-02-01", "2027-02-07", 70)],
                windows=[window("08:00", "18:00")], approved=["A1", "H1"], competences=()),
@@ -81,19 +92,85 @@ def test_cuts_remove_no_schedule_the_optimum_stays(case):
         assert optimum(with_cuts)[0] == pytest.approx(value, abs=1e-6)
 
 
-def test_a_cut_binds_with_hours_beyond_contract_for_two_clients():
-    # Where the hourly assistant works for both clients, the optimum holds each pair's work
-    # minutes as excess above its (zero) contract: the excesses take all its minutes.
-    (built,) = built_parts(hourly_for_two(), cuts=True)
+def test_each_cut_holds_the_hours_beyond_contract_where_they_are_worked():
+    # The four part-timers' 112 h: whoever works beyond their 20 h does so for C1 alone, and
+    # the optimum holds exactly those minutes as the pair's excess (none where nobody is
+    # beyond): an excess bounded too low would make the optimum infeasible or dearer.
+    (built,) = built_parts(part_time_team(), cuts=True)
     _, solver = optimum(built)
-    worked = {cid for (cid, sid), var in built.ctx.works_for.items()
-              if sid == "H1" and solver.boolean_value(var)}
-    assert worked == {"C1", "C2"}
     names = {v.name: v for v in (built.model.get_int_var_from_proto_index(i)
                                   for i in range(len(built.model.proto.variables)))}
-    excess = sum(solver.value(names[f"cut_beyond__{cid}__H1"]) for cid in ("C1", "C2"))
-    beyond = sum(solver.value(v) for v in built.ctx.beyond_contract["H1"])
-    assert excess == beyond > 0
+    total = 0
+    for sid in ("A1", "A2", "A3", "A4"):
+        beyond = sum(solver.value(v) for v in built.ctx.beyond_contract[sid])
+        assert solver.value(names[f"cut_excess__C1__{sid}"]) == beyond
+        total += beyond
+    assert total == 32 * 60
+
+
+def several_periods() -> Scenario:
+    """Three 1-week limiting periods, an absence, two part-timers of 20 and 10 h beside one of
+    30 h and an assistant on hourly pay, two clients."""
+    absent = {"start": "2027-02-03T00:00", "end": "2027-02-06T00:00"}
+    people = [staff("A1", 20), staff("A2", 30, absences=[absent]),
+              staff("H1", 0, employment="hourly"), staff("A3", 10)]
+    clients = [
+        client("C1", decisions=[decision("D1", "2027-02-01", "2027-02-21", 70)],
+               windows=[window("08:00", "18:00")], approved=["A1", "A2", "H1"], competences=()),
+        client("C2", decisions=[decision("D2", "2027-02-01", "2027-02-21", 50)],
+               windows=[window("12:00", "20:00")], approved=["A2", "A3", "H1"], competences=()),
+    ]
+    return scenario(clients, people, start="2027-02-01", days=21,
+                    rules={"limiting_period_weeks": 1},
+                    solver={"time_limit_seconds": 10, "workers": 1})
+
+
+SCHEDULES = {
+    "several periods, an absence": several_periods,
+    "rounds": lambda: generate_scattered(0, clients=4, units=1, days=3),
+    "tiny, seed 1, 10 days": lambda: generate("tiny", seed=1, days=10),
+}
+
+
+def test_a_group_units_shifts_get_no_cut():
+    # A stay home's shifts serve the unit, no one client: continuity does not count them.
+    assert all(not b.ctx.works_for and len(b.model.proto.variables) == len(p.model.proto.variables)
+               for b, p in zip(built_parts(build(stay_home_data(days=3)), cuts=True),
+                               built_parts(build(stay_home_data(days=3)), cuts=False),
+                               strict=True))
+
+
+@pytest.mark.parametrize("case", SCHEDULES)
+def test_cuts_keep_every_schedule(case):
+    # Schedules far from the optimum too: each of the model without cuts, under a random
+    # objective on the assignments (some sought, some shunned), fixed in the model with the
+    # cuts, must stay feasible there. (A cut with the first period's target only, or a round
+    # counted for each client it visits, removed such schedules.)
+    sc = SCHEDULES[case]()
+    rng = random.Random(case)
+    cuts = 0
+    for plain, cut in zip(built_parts(sc, cuts=False), built_parts(sc, cuts=True), strict=True):
+        count = len(plain.model.proto.variables)
+        cuts += len(cut.model.proto.variables) - count
+        for trial in range(3):
+            model = plain.model.clone()
+            # The first trial seeks every assignment: as many hours as the rules allow.
+            low, high = (-10, -1) if trial == 0 else (-10, 5)
+            model.minimize(sum(rng.randint(low, high) * var for var in plain.ctx.x.values()))
+            solver = cp_model.CpSolver()
+            solver.parameters.num_workers = 1
+            solver.parameters.random_seed = trial
+            solver.parameters.max_time_in_seconds = 5
+            assert solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+            fixed = cut.model.clone()
+            for index in range(count):
+                value = solver.value(model.get_int_var_from_proto_index(index))
+                fixed.add(fixed.get_int_var_from_proto_index(index) == value)
+            check = cp_model.CpSolver()
+            check.parameters.num_workers = 1
+            check.parameters.max_time_in_seconds = 10
+            assert check.solve(fixed) in (cp_model.OPTIMAL, cp_model.FEASIBLE), trial
+    assert cuts > 0  # the schedules met some cut
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -348,12 +348,13 @@ def _outcome(problem: Problem, index: int, part: Component, search: _Search, fal
 
 def scenario_bound(scenario: Scenario, *, lp: bool = True, cliques: bool = True) -> float:
     """A valid lower bound on the objective of any schedule of ``scenario``: per part, the
-    better of the data-only bound and (``lp``) its model's linear relaxation, without a time
-    limit; ``cliques``: with the staff timelines' clique rows (``solver.lp_bound``: nobody twice
-    at once, nor twice within a daily rest), which the search's own bound leaves out for time.
-    On the generated L they lift a short-term stay home's part (one unit, 11 staff) from 348
-    (its data-only bound; the LP without them: 161) to 1,273, and the whole bound (with GLOP's
-    duals taken where it stops short of OPTIMAL) from 120,362 to 122,568, computed in 610 s
+    better of the data-only bound and (``lp``) its model's linear relaxation with the cuts
+    (``solver.cuts``), without a time limit; ``cliques``: with the staff timelines' clique rows
+    (``solver.lp_bound``: nobody twice at once, nor twice within a daily rest), which the
+    search's own bound leaves out for time. On the generated L the cliques lift a short-term
+    stay home's part (one unit, 11 staff) from 348 (its data-only bound; the LP without them:
+    161) to 1,273, and the whole bound (with GLOP's duals taken where it stops short of OPTIMAL)
+    from 120,362 to 122,568, computed in 610 s; the cuts then to 123,177, in 1,373 s
     (bench/README.md). The same for every run on the scenario, so benchmarks compute it once,
     apart from the timed solves."""
     problem = compile_problem(scenario)
