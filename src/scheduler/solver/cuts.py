@@ -49,8 +49,7 @@ def add_continuity_cuts(ctx: ModelContext) -> int:
         minutes: dict[str, tuple[list[cp_model.IntVar], list[int]]] = defaultdict(
             lambda: ([], []))
         for shift, var in ctx.by_staff.get(sid, []):
-            clients = {v.owner for v in shift.visits} or (
-                {shift.client_id} if shift.client_id is not None else set())
+            clients = shift.clients  # as continuity counts them
             if len(clients) != 1 or not any(a <= shift.start < b for a, b, _ in periods):
                 continue
             (client,) = clients
@@ -64,9 +63,10 @@ def add_continuity_cuts(ctx: ModelContext) -> int:
         for client in sorted(minutes):
             variables, work = minutes[client]
             works_for = ctx.works_for.get((client, sid))
-            if works_for is None or sum(work) <= target:
+            most = sum(work)
+            if works_for is None or most <= target:
                 continue
-            excess = ctx.model.new_int_var(0, min(sum(work), most_beyond),
+            excess = ctx.model.new_int_var(0, min(most, most_beyond),
                                            f"cut_excess__{client}__{sid}")
             ctx.model.add(cp_model.LinearExpr.weighted_sum(variables, work)
                           <= target * works_for + excess)

@@ -89,6 +89,14 @@ class CandidateShift:
         return ((self.owner, self.start, self.end),)
 
     @property
+    def clients(self) -> set[str]:
+        """The clients the shift works for, as continuity counts them: its visits' owners (a
+        round's or waiting shift's), else its client; none for a group unit's shift."""
+        if self.visits:
+            return {v.owner for v in self.visits}
+        return {self.client_id} if self.client_id is not None else set()
+
+    @property
     def served_minutes(self) -> int:
         """Person-minutes of need one person on the shift staffs."""
         return self.visit_minutes if self.visits else self.minutes

@@ -18,11 +18,7 @@ def add_continuity(ctx: ModelContext) -> list[Penalty]:
     pairs = defaultdict(list)
     shifts = ctx.shifts_by_index
     for (sid, index), var in ctx.x.items():
-        shift = shifts[index]
-        # A round's or waiting shift's visits are its clients.
-        clients = {v.owner for v in shift.visits} or (
-            {shift.client_id} if shift.client_id is not None else set())
-        for client_id in sorted(clients):
+        for client_id in sorted(shifts[index].clients):
             pairs[client_id, sid].append(var)
     used = []
     for (cid, sid), variables in pairs.items():
